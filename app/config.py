@@ -1,0 +1,128 @@
+"""Where Amber keeps its state, and `config.toml`.
+
+All state lives under one home: `AMBER_HOME` if set, else the platform data dir. The tree
+may live elsewhere (an existing Obsidian vault, a git repository) via `[tree] path`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from amber.errors import ConfigError, NotInitializedError
+
+CONFIG_NAME = "config.toml"
+INDEX_NAME = "index.db"
+KEYFILE_NAME = "keyfile.json"
+KEY_STORAGES = ("keyring", "passphrase")
+
+CONFIG_TEMPLATE = """\
+# Amber configuration. Edit freely; `amber doctor` checks it.
+
+[amber]
+# Identifies this home in the OS keyring; do not change.
+home_id = "{home_id}"
+
+[security]
+# Where the index key lives: "keyring" (OS keyring) or "passphrase" (scrypt-stretched).
+key_storage = "{key_storage}"
+
+[tree]
+# The Context Tree: relative to this home, or an absolute path (e.g. an Obsidian vault).
+path = "{tree_path}"
+# Files larger than this are not indexed (reported by `amber doctor`).
+max_file_bytes = 5_000_000
+
+[index]
+# Commands without a running watcher compare the tree with the index at start-up.
+reconcile_on_start = true
+
+[models]
+# Filled in by `amber models` (local GGUF files); empty means zero-LLM mode.
+
+[capture]
+# Capture sources for the daemon.
+"""
+
+
+def default_home() -> Path:
+    env = os.environ.get("AMBER_HOME")
+    if env:
+        return Path(env).expanduser().resolve()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("amber")).resolve()
+
+
+@dataclass(frozen=True)
+class Config:
+    home: Path
+    home_id: str
+    key_storage: str
+    tree_dir: Path
+    max_file_bytes: int = 5_000_000
+    reconcile_on_start: bool = True
+
+    @property
+    def index_path(self) -> Path:
+        return self.home / INDEX_NAME
+
+    @property
+    def keyfile_path(self) -> Path:
+        return self.home / KEYFILE_NAME
+
+    @property
+    def locks_dir(self) -> Path:
+        return self.home / "locks"
+
+    @property
+    def watch_lock_path(self) -> Path:
+        """Held by a process that keeps the index in step with the tree."""
+        return self.locks_dir / "watch.lock"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.home / "logs"
+
+
+def write_default_config(home: Path, home_id: str, key_storage: str, tree_path: str) -> None:
+    text = CONFIG_TEMPLATE.format(
+        home_id=home_id, key_storage=key_storage, tree_path=tree_path.replace("\\", "/")
+    )
+    (home / CONFIG_NAME).write_text(text, encoding="utf-8")
+
+
+def load_config(home: Path | None = None) -> Config:
+    home = home or default_home()
+    path = home / CONFIG_NAME
+    if not path.exists():
+        raise NotInitializedError(f"no Amber home at {home}; run `amber init` first")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}); fix or remove it") from exc
+    return _config_from(home, data, path)
+
+
+def _config_from(home: Path, data: dict, path: Path) -> Config:
+    try:
+        home_id = str(data["amber"]["home_id"])
+        key_storage = str(data["security"]["key_storage"])
+        tree = data.get("tree", {})
+        tree_dir = Path(str(tree.get("path", "tree"))).expanduser()
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(
+            f"{path} lacks {exc}; compare it with `amber init --print-config`"
+        ) from exc
+    if key_storage not in KEY_STORAGES:
+        raise ConfigError(f"{path}: key_storage must be one of {', '.join(KEY_STORAGES)}")
+    return Config(
+        home=home,
+        home_id=home_id,
+        key_storage=key_storage,
+        tree_dir=tree_dir if tree_dir.is_absolute() else home / tree_dir,
+        max_file_bytes=int(tree.get("max_file_bytes", 5_000_000)),
+        reconcile_on_start=bool(data.get("index", {}).get("reconcile_on_start", True)),
+    )

@@ -1,0 +1,51 @@
+"""Errors a user can cause. Each message says what went wrong and what to do.
+
+The CLI prints these as one line without a traceback and exits non-zero; anything that
+is not an AmberError is a bug and keeps its traceback.
+"""
+
+
+class AmberError(Exception):
+    """Base class for every error a user can cause or fix."""
+
+    exit_code = 1
+
+
+class NotInitializedError(AmberError):
+    """The Amber home has not been created yet."""
+
+
+class WrongKeyError(AmberError):
+    """The index could not be decrypted with the key or passphrase given."""
+
+    exit_code = 3
+
+
+class KeyUnavailableError(AmberError):
+    """No key can be obtained: no keyring entry and no passphrase."""
+
+    exit_code = 3
+
+
+class ConfigError(AmberError):
+    """config.toml is missing a value or holds a bad one."""
+
+
+class NotFoundError(AmberError):
+    """No entry or event has the id or path given."""
+
+    exit_code = 4
+
+
+class InvalidInputError(AmberError):
+    """An argument or a file given by the user cannot be used as it is."""
+
+    exit_code = 2
+
+
+class ImportFormatError(InvalidInputError):
+    """An import file is malformed or in a format Amber does not read."""
+
+
+class TreeWriteError(AmberError):
+    """A file in the Context Tree could not be written (disk full, permissions...)."""

@@ -1,0 +1,60 @@
+"""Events: the raw captured units (a chat message, a file chunk, an OCR'd screen).
+
+Events are primary data and live only in the encrypted index. `ref` is the stable
+human-readable handle used in entry provenance (`sources:`), e.g.
+`conversation:trip-2023#m12`; `dedup_key` makes capture idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    """An event as a capture source or importer produces it, before it is stored."""
+
+    source: str  # source kind: conversation, file, screen, agent ...
+    text: str
+    uri: str = ""  # where it came from: a file path, an export file, a URL
+    conversation: str = ""  # conversation/session/thread id the source gave
+    message_id: str = ""  # the source's own id for this unit (message id, chunk range)
+    author: str = ""  # speaker / role
+    timestamp: datetime | None = None
+    title: str = ""  # conversation or document title, when the source has one
+    trust: str = "trusted"  # "untrusted" for screens, web pages, files
+    meta: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def ref(self) -> str:
+        where = self.conversation or self.uri
+        return f"{self.source}:{where}#{self.message_id}" if self.message_id else ""
+
+    @property
+    def dedup_key(self) -> str:
+        """Same message from the same place = same key, so re-imports add nothing."""
+        if self.message_id:
+            basis = f"{self.source}\x1f{self.conversation or self.uri}\x1f{self.message_id}"
+        else:
+            basis = f"{self.source}\x1f{self.uri}\x1f{self.text}"
+        return hashlib.sha256(basis.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Event:
+    """A stored event."""
+
+    id: str
+    ref: str
+    source: str
+    uri: str
+    conversation: str
+    message_id: str
+    author: str
+    timestamp: str | None  # ISO 8601, UTC
+    title: str
+    text: str
+    trust: str
+    captured_at: str

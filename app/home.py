@@ -1,0 +1,78 @@
+"""Creating and opening an Amber home: config, key, encrypted index, tree."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from amber.config import Config, default_home, load_config, write_default_config
+from amber.errors import KeyUnavailableError
+from amber.security import keys
+from amber.store.db import Database, open_database
+from amber.store.migrations import migrate
+from amber.tree.files import TreeFiles
+
+
+@dataclass(frozen=True)
+class InitResult:
+    config: Config
+    created: bool  # False: the home existed and was left as it was
+    key_storage: str
+
+
+def init_home(
+    home: Path | None = None,
+    *,
+    tree_path: str | None = None,
+    use_passphrase: bool = False,
+    prompt: keys.PassphrasePrompt | None = None,
+) -> InitResult:
+    """Create the home, or verify an existing one; never destroys data."""
+    home = home or default_home()
+    if (home / "config.toml").exists():
+        config = load_config(home)
+        db = open_index(config, prompt)  # proves the key works; applies new migrations
+        db.close()
+        config.tree_dir.mkdir(parents=True, exist_ok=True)
+        return InitResult(config, False, config.key_storage)
+    return InitResult(*_create_home(home, tree_path, use_passphrase, prompt))
+
+
+def _create_home(
+    home: Path, tree_path: str | None, use_passphrase: bool, prompt: keys.PassphrasePrompt | None
+) -> tuple[Config, bool, str]:
+    storage = "passphrase" if use_passphrase or not keys.keyring_usable() else "keyring"
+    passphrase = keys.obtain_passphrase(prompt, confirm=True) if storage == "passphrase" else ""
+    home.mkdir(parents=True, exist_ok=True)
+    os.chmod(home, 0o700)
+    if (home / "index.db").exists():
+        raise KeyUnavailableError(
+            f"{home} holds an index but no config.toml; restore config.toml instead of "
+            "running init (init never overwrites an index)"
+        )
+    write_default_config(home, secrets.token_hex(8), storage, tree_path or "tree")
+    config = load_config(home)
+    key = (
+        keys.create_keyring_key(config)
+        if storage == "keyring"
+        else keys.create_passphrase_key(config, passphrase)
+    )
+    db = open_database(config.index_path, key, create=True)
+    migrate(db)
+    db.close()
+    for folder in (config.tree_dir, config.locks_dir, config.logs_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    return config, True, storage
+
+
+def open_index(config: Config, prompt: keys.PassphrasePrompt | None = None) -> Database:
+    db = open_database(config.index_path, keys.load_key(config, prompt))
+    migrate(db)
+    return db
+
+
+def tree_files(config: Config) -> TreeFiles:
+    config.locks_dir.mkdir(parents=True, exist_ok=True)
+    return TreeFiles(config.tree_dir, config.locks_dir / "tree.lock")

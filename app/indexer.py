@@ -1,0 +1,169 @@
+"""The one indexing path: every way an entry can change (CLI, MCP, daemon, an editor,
+`git pull`) ends here, so the index can never disagree with the files for long."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import sqlcipher3
+
+from amber.retrieval.provenance import source_kind
+from amber.store import audit
+from amber.store import entries as entry_rows
+from amber.store import events as event_rows
+from amber.store.db import Database
+from amber.tree.entry import Entry, parse_entry, path_id
+from amber.tree.files import FileStat, TreeFiles
+
+BINARY_SNIFF_BYTES = 8192
+
+
+@dataclass
+class ReconcileReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> int:
+        return len(self.added) + len(self.updated) + len(self.removed)
+
+
+def source_kinds(sources: list[str]) -> str:
+    """Space-separated source kinds of an entry's provenance, for the --source filter."""
+    return " ".join(sorted({source_kind(ref) for ref in sources})) or "manual"
+
+
+def decode_entry_bytes(rel_path: str, data: bytes) -> tuple[Entry | None, str | None]:
+    """(entry, None) or (None, reason to skip). Invalid UTF-8 is kept searchable."""
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        return None, "binary file (contains NUL bytes); not indexed"
+    try:
+        text, problem = data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        problem = f"invalid UTF-8 at byte {exc.start}; indexed as plain text"
+    entry = parse_entry(rel_path, text)
+    if problem:
+        entry.problem = f"{entry.problem}; {problem}" if entry.problem else problem
+    return entry, None
+
+
+class Indexer:
+    def __init__(self, db: Database, files: TreeFiles, max_file_bytes: int) -> None:
+        self.db = db
+        self.files = files
+        self.max_file_bytes = max_file_bytes
+
+    def index_file(self, rel_path: str, interface: str | None = None) -> str:
+        """Bring the index in line with one file; returns added/updated/removed/unchanged/skipped.
+
+        `interface` names who changed the file when Amber did not (an editor, git); it goes
+        into the audit log. Amber's own writes are audited by the service instead.
+        """
+        stat = self.files.stat(rel_path)
+        if stat is None:
+            return self._remove(rel_path, interface)
+        data = self.files.read_bytes(rel_path)
+        digest = hashlib.sha256(data).hexdigest()
+        known = entry_rows.entry_row_by_path(self.db, rel_path)
+        if known and known[14] == digest:
+            self._refresh_stat(rel_path, stat)
+            return "unchanged"
+        return self._store(rel_path, data, digest, stat, known is not None, interface)
+
+    def _store(
+        self, rel: str, data: bytes, digest: str, stat: FileStat, known: bool, who: str | None
+    ) -> str:
+        reason = self._too_large(stat)
+        entry = None
+        if reason is None:
+            entry, reason = decode_entry_bytes(rel, data)
+        with self.db.write() as conn:
+            if entry is None:
+                entry_rows.delete_entry_rows(conn, "", rel)
+                entry_rows.record_skip(conn, rel, reason or "", stat.mtime_ns, stat.size)
+                return "skipped"
+            entry_rows.clear_skip(conn, rel)
+            self._resolve_duplicate_id(conn, entry)
+            kinds = source_kinds(entry.sources)
+            entry_rows.upsert_entry(conn, entry, digest, stat.mtime_ns, stat.size, kinds)
+            if who:
+                audit.record(conn, who, "file-changed", entry.id, {"path": rel})
+        return "updated" if known else "added"
+
+    def _too_large(self, stat: FileStat) -> str | None:
+        if stat.size <= self.max_file_bytes:
+            return None
+        return (
+            f"too large ({stat.size / 1e6:.1f} MB > {self.max_file_bytes / 1e6:.1f} MB limit, "
+            "[tree] max_file_bytes in config.toml); not indexed"
+        )
+
+    def _resolve_duplicate_id(self, conn: sqlcipher3.Connection, entry: Entry) -> None:
+        """A copied file carries its original's id; the copy gets a path id, not a clash."""
+        row = conn.execute(
+            "SELECT path FROM entries WHERE id = ? AND path != ?", (entry.id, entry.path)
+        ).fetchone()
+        if row and self.files.exists(row[0]):
+            note = f"duplicate id {entry.id} (also in {row[0]}); give this file a new id"
+            entry.problem = f"{entry.problem}; {note}" if entry.problem else note
+            entry.id, entry.has_own_id = path_id(entry.path), False
+
+    def _refresh_stat(self, rel_path: str, stat: FileStat) -> None:
+        with self.db.write() as conn:
+            conn.execute(
+                "UPDATE entries SET mtime_ns = ?, size = ? WHERE path = ?",
+                (stat.mtime_ns, stat.size, rel_path),
+            )
+
+    def _remove(self, rel_path: str, interface: str | None) -> str:
+        with self.db.write() as conn:
+            entry_rows.clear_skip(conn, rel_path)
+            removed = entry_rows.delete_entry_rows(conn, "", rel_path)
+            for entry_id in removed:
+                entry_rows.forget_lifecycle(conn, entry_id)
+                if interface:
+                    audit.record(conn, interface, "file-removed", entry_id, {"path": rel_path})
+        return "removed" if removed else "unchanged"
+
+    def reconcile(self, interface: str = "editor", verify_hashes: bool = False) -> ReconcileReport:
+        """Compare the tree with the index (stat first, hash when stat differs) and fix drift."""
+        report = ReconcileReport()
+        indexed = entry_rows.indexed_files(self.db)
+        skipped = entry_rows.skipped_files(self.db)
+        for stat in self.files.walk():
+            known = indexed.pop(stat.rel_path, None)
+            if not verify_hashes and _same_stat(known, skipped.get(stat.rel_path), stat):
+                report.unchanged += 1
+                continue
+            outcome = self.index_file(stat.rel_path, interface)
+            _tally(report, stat.rel_path, outcome)
+        for rel_path in [*indexed, *(p for p in skipped if not self.files.exists(p))]:
+            _tally(report, rel_path, self._remove(rel_path, interface))
+        report.skipped = {p: r for p, (r, _, _) in entry_rows.skipped_files(self.db).items()}
+        return report
+
+    def rebuild(self) -> ReconcileReport:
+        """Drop every derived row and rebuild it from the files and the events."""
+        with self.db.write() as conn:
+            for table in ("search", "entry_names", "entries", "skipped_files"):
+                conn.execute(f"DELETE FROM {table}")
+            event_rows.reindex_events(conn)
+        return self.reconcile(interface="cli")
+
+
+def _same_stat(known: object, skipped: tuple | None, stat: FileStat) -> bool:
+    if known is not None:
+        return (known.mtime_ns, known.size) == (stat.mtime_ns, stat.size)  # type: ignore[attr-defined]
+    return skipped is not None and (skipped[1], skipped[2]) == (stat.mtime_ns, stat.size)
+
+
+def _tally(report: ReconcileReport, rel_path: str, outcome: str) -> None:
+    if outcome in ("added", "updated", "removed"):
+        getattr(report, outcome).append(rel_path)
+    elif outcome == "unchanged":
+        report.unchanged += 1

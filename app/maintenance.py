@@ -1,0 +1,137 @@
+"""Doctor, stats and the tree listing: read-only views over files and index."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from amber.config import Config
+from amber.indexer import Indexer
+from amber.security.keys import key_location
+from amber.store import entries as entry_rows
+from amber.store import events as event_rows
+from amber.store.db import Database
+from amber.tree.layout import ARCHIVE, CONTEXT_FILE
+
+
+@dataclass
+class DoctorReport:
+    drift: dict[str, list[str]] = field(default_factory=dict)  # new/changed/missing -> paths
+    problems: dict[str, str] = field(default_factory=dict)  # path -> why it is not an entry
+    skipped: dict[str, str] = field(default_factory=dict)  # path -> why it was not indexed
+    key: str = ""
+    integrity: str = ""
+
+    @property
+    def clean(self) -> bool:
+        return (
+            not any(self.drift.values())
+            and not self.problems
+            and not self.skipped
+            and (self.integrity == "ok")
+        )
+
+
+def doctor(config: Config, db: Database, indexer: Indexer) -> DoctorReport:
+    """Report drift between tree and index without changing anything."""
+    report = DoctorReport(key=f"{config.key_storage}: {key_location(config)}")
+    report.drift = _drift(indexer)
+    rows = db.query("SELECT path, problem FROM entries WHERE problem IS NOT NULL")
+    report.problems = dict(rows)
+    report.skipped = {p: r for p, (r, _m, _s) in entry_rows.skipped_files(db).items()}
+    row = db.one("PRAGMA quick_check")
+    report.integrity = str(row[0]) if row else "unknown"
+    return report
+
+
+def _drift(indexer: Indexer) -> dict[str, list[str]]:
+    indexed = entry_rows.indexed_files(indexer.db)
+    skipped = entry_rows.skipped_files(indexer.db)
+    drift: dict[str, list[str]] = {"new": [], "changed": [], "missing": []}
+    for stat in indexer.files.walk():
+        known = indexed.pop(stat.rel_path, None)
+        if known is None:
+            if stat.rel_path not in skipped:
+                drift["new"].append(stat.rel_path)
+        elif (known.mtime_ns, known.size) != (stat.mtime_ns, stat.size):
+            drift["changed"].append(stat.rel_path)
+    drift["missing"] = sorted(indexed)
+    return drift
+
+
+def stats(config: Config, db: Database) -> dict[str, object]:
+    total, archived, problems = db.one(
+        "SELECT count(*), sum(path LIKE '\\_archive/%' ESCAPE '\\'), count(problem) FROM entries"
+    ) or (0, 0, 0)
+    kinds = dict(db.query("SELECT kind, count(*) FROM entries GROUP BY kind ORDER BY 2 DESC"))
+    return {
+        "home": str(config.home),
+        "tree": str(config.tree_dir),
+        "entries": total,
+        "archived": archived or 0,
+        "entries_with_problems": problems,
+        "kinds": kinds,
+        "events": event_rows.event_count(db),
+        "events_by_source": event_rows.source_counts(db),
+        "index_bytes": _size(config.index_path),
+        "key_storage": config.key_storage,
+    }
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+
+
+@dataclass
+class TreeNode:
+    name: str
+    path: str
+    description: str = ""
+    entries: list[dict[str, str]] = field(default_factory=list)
+    children: dict[str, TreeNode] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return len(self.entries) + sum(c.count for c in self.children.values())
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "name": self.name, "path": self.path, "description": self.description,
+            "count": self.count, "entries": self.entries,
+            "children": [c.to_json() for c in self.children.values()],
+        }  # fmt: skip
+
+
+def tree(db: Database, folder: str = "", include_archive: bool = False) -> TreeNode:
+    root = TreeNode(name=folder.rsplit("/", 1)[-1] or "tree", path=folder)
+    for row in entry_rows.entry_rows_under(db, folder):
+        rel = row[1][len(folder) :].lstrip("/") if folder else row[1]
+        if rel.startswith(ARCHIVE + "/") and not include_archive:
+            continue
+        node = _node_for(root, rel.split("/")[:-1])
+        if rel.endswith(CONTEXT_FILE) and row[3] == "context":
+            node.description = _first_line(row[13])
+            continue
+        node.entries.append({"id": row[0], "title": row[2], "kind": row[3], "path": row[1]})
+    return root
+
+
+def _node_for(root: TreeNode, parts: list[str]) -> TreeNode:
+    node = root
+    for part in parts:
+        path = f"{node.path}/{part}".lstrip("/")
+        node = node.children.setdefault(part, TreeNode(name=part, path=path))
+    return node
+
+
+def _first_line(body: str) -> str:
+    for line in body.splitlines():
+        text = line.strip().lstrip("#").strip()
+        if text:
+            return text[:120]
+    return ""
+
+
+def entry_json(row_tags: str) -> list[str]:
+    return json.loads(row_tags)

@@ -1,0 +1,1 @@
+"""Recall: query parsing, channels and fusion."""

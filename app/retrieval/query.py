@@ -1,0 +1,34 @@
+"""Turning what a person typed into an FTS5 match expression."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Function words carry no topic; matching them would rank by chance and slow FTS down.
+STOPWORDS = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves s t don shall may might must also ever get got tell told
+    know like let lets please remember recall
+    """.split()
+)
+
+
+def terms(text: str) -> list[str]:
+    """Lowercased content words in order of appearance, without duplicates."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    content = [w for w in words if w not in STOPWORDS]
+    chosen = content or words
+    return list(dict.fromkeys(w for w in chosen if w.strip("_")))
+
+
+def match_expression(query_terms: list[str]) -> str:
+    """OR of quoted terms: BM25 rewards documents that match more of them."""
+    return " OR ".join(f'"{t}"' for t in query_terms)

@@ -1,0 +1,1 @@
+"""Key management and secret handling."""

@@ -1,0 +1,265 @@
+"""MemoryService: the one API over memory for the CLI, TUI, MCP server and daemon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from amber.config import Config, load_config
+from amber.errors import InvalidInputError, NotFoundError
+from amber.events import Event
+from amber.home import open_index, tree_files
+from amber.indexer import Indexer, ReconcileReport
+from amber.redact import redact
+from amber.retrieval.hits import Hit, SourceRef
+from amber.retrieval.provenance import entry_sources
+from amber.retrieval.recall import Recaller, RecallOptions
+from amber.security.keys import PassphrasePrompt
+from amber.store import audit
+from amber.store import entries as entry_rows
+from amber.store import events as event_rows
+from amber.store.db import Database
+from amber.tree import layout
+from amber.tree.entry import KINDS, Entry, new_id, now_iso, parse_entry, render_new, rewrite
+from amber.tree.files import TreeFiles
+
+TITLE_MAX = 80
+ID_PREFIX_MIN = 6
+
+
+@dataclass
+class EntryView:
+    entry: Entry
+    sources: list[SourceRef]
+    importance: float = 0.5
+    access_count: int = 0
+    last_access: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class MemoryService:
+    def __init__(self, config: Config, db: Database, files: TreeFiles, interface: str) -> None:
+        self.config = config
+        self.db = db
+        self.files = files
+        self.interface = interface
+        self.indexer = Indexer(db, files, config.max_file_bytes)
+        self.recaller = Recaller(db)
+
+    @classmethod
+    def open(
+        cls,
+        home: Path | None = None,
+        *,
+        interface: str = "cli",
+        prompt: PassphrasePrompt | None = None,
+    ) -> MemoryService:
+        config = load_config(home)
+        return cls(config, open_index(config, prompt), tree_files(config), interface)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> MemoryService:
+        return self
+
+    def __exit__(self, *exc: tuple[type[BaseException], BaseException, TracebackType]) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def remember(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        path: str | None = None,
+        kind: str = "note",
+        tags: list[str] | None = None,
+        aliases: list[str] | None = None,
+        sources: list[str] | None = None,
+        valid_from: str | None = None,
+    ) -> Entry:
+        body = redact(text.strip()).text
+        if not body:
+            raise InvalidInputError("nothing to remember: the text is empty")
+        _check_kind(kind)
+        folder = layout.normalize_folder(path) if path else layout.default_folder(kind)
+        stamp = now_iso()
+        entry = Entry(
+            id=new_id(), title=redact(title.strip()).text if title else derive_title(body),
+            kind=kind, body=body + "\n", tags=_clean(tags), aliases=_clean(aliases),
+            sources=_clean(sources), created=stamp, updated=stamp, valid_from=valid_from,
+        )  # fmt: skip
+        with self.files.lock:
+            entry.path = self._free_path(folder, entry.title)
+            self.files.write_text(entry.path, render_new(entry))
+            self._indexed(entry.path, "remember", entry.id)
+        return entry
+
+    def update(
+        self,
+        handle: str,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        kind: str | None = None,
+        tags: list[str] | None = None,
+        aliases: list[str] | None = None,
+        valid_from: str | None = None,
+    ) -> Entry:
+        if kind is not None:
+            _check_kind(kind)
+        changes: dict[str, object | None] = {
+            "title": title, "kind": kind, "tags": tags, "aliases": aliases,
+            "valid_from": valid_from,
+        }  # fmt: skip
+        changes = {k: v for k, v in changes.items() if v is not None}
+        new_body = None if body is None else redact(body).text
+        with self.files.lock:
+            current = self._resolve(handle)
+            self._rewrite(current, {**changes, "updated": now_iso()}, new_body)
+            self._indexed(current.path, "update", current.id, {"fields": sorted(changes)})
+        return self._read(current.path)
+
+    def move(self, handle: str, destination: str) -> Entry:
+        with self.files.lock:
+            current = self._resolve(handle)
+            target = self._move_target(current, destination)
+            if not current.has_own_id:  # keep its identity across the move
+                self._rewrite(current, {"id": current.id}, None)
+            self.files.move(current.path, target)
+            self.indexer.index_file(current.path)
+            self._indexed(target, "move", current.id, {"from": current.path, "to": target})
+        return self._read(target)
+
+    def forget(self, handle: str) -> str:
+        """Delete an entry from the tree and the index for good (secure_delete, WAL truncated)."""
+        with self.files.lock:
+            current = self._resolve(handle)
+            self.files.delete(current.path)
+            with self.db.write() as conn:
+                entry_rows.delete_entry_rows(conn, current.id, current.path)
+                entry_rows.forget_lifecycle(conn, current.id)
+                audit.record(conn, self.interface, "forget", current.id)
+            self.db.checkpoint()
+        return current.id
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def recall(self, query: str, options: RecallOptions | None = None) -> list[Hit]:
+        return self.recaller.recall(query, options)
+
+    def get(self, handle: str) -> EntryView:
+        entry = self._resolve(handle)
+        life = entry_rows.lifecycle_of(self.db, [entry.id]).get(entry.id, (0.5, 0, None))
+        return EntryView(entry, entry_sources(self.db, entry.sources), *life)
+
+    def get_event(self, event_id: str) -> Event:
+        found = event_rows.events_by_handle(self.db, [event_id])
+        if event_id not in found:
+            raise NotFoundError(f"no event '{event_id}'; event ids appear in recall results")
+        return found[event_id]
+
+    def audit_log(self, limit: int = 50) -> list[dict[str, object]]:
+        return audit.recent(self.db, limit)
+
+    # -- maintenance -----------------------------------------------------------------------
+
+    def reconcile(self) -> ReconcileReport:
+        return self.indexer.reconcile(interface="editor")
+
+    def reindex(self) -> ReconcileReport:
+        with self.files.lock:
+            report = self.indexer.rebuild()
+            with self.db.write() as conn:
+                audit.record(conn, self.interface, "reindex", "", {"entries": report.changed})
+        return report
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _indexed(
+        self, rel_path: str, action: str, entry_id: str, detail: dict | None = None
+    ) -> None:
+        self.indexer.index_file(rel_path)
+        with self.db.write() as conn:
+            audit.record(conn, self.interface, action, entry_id, detail)
+
+    def _read(self, rel_path: str) -> Entry:
+        data = self.files.read_bytes(rel_path)
+        return parse_entry(rel_path, data.decode("utf-8", errors="replace"))
+
+    def _rewrite(self, entry: Entry, updates: dict[str, object | None], body: str | None) -> None:
+        if entry.problem:
+            raise InvalidInputError(
+                f"'{entry.path}' cannot be updated by Amber ({entry.problem}); fix it by hand"
+            )
+        text = self.files.read_bytes(entry.path).decode("utf-8")
+        if not entry.has_own_id:
+            updates = {"id": entry.id, **updates}
+        self.files.write_text(entry.path, rewrite(text, updates, body))
+
+    def _resolve(self, handle: str) -> Entry:
+        """An entry by id, path, unique id prefix, or unique title/alias."""
+        handle = handle.strip()
+        row = entry_rows.entry_row(self.db, handle) or self._row_by_path(handle)
+        if row is None:
+            row = self._row_by_prefix_or_name(handle)
+        return self._read(row[1])
+
+    def _row_by_path(self, handle: str) -> tuple | None:
+        rel = handle.removeprefix(str(self.config.tree_dir) + "/").strip("/")
+        for candidate in (rel, rel + ".md"):
+            row = entry_rows.entry_row_by_path(self.db, candidate)
+            if row:
+                return row
+        return None
+
+    def _row_by_prefix_or_name(self, handle: str) -> tuple:
+        ids = entry_rows.ids_with_prefix(self.db, handle) if len(handle) >= ID_PREFIX_MIN else []
+        if not ids:
+            ids = [i for group in entry_rows.ids_by_name(self.db, [handle]).values() for i in group]
+        if len(ids) > 1:
+            raise InvalidInputError(f"'{handle}' matches {len(ids)} entries: {', '.join(ids)}")
+        row = entry_rows.entry_row(self.db, ids[0]) if ids else None
+        if row is None:
+            raise NotFoundError(f"no entry '{handle}'; try `amber recall {handle}`")
+        return row
+
+    def _free_path(self, folder: str, title: str) -> str:
+        slug = layout.slugify(title)
+        prefix = f"{folder}/" if folder else ""
+        candidate, n = f"{prefix}{slug}.md", 2
+        while self.files.exists(candidate):
+            candidate, n = f"{prefix}{slug}-{n}.md", n + 1
+        return candidate
+
+    def _move_target(self, entry: Entry, destination: str) -> str:
+        dest = destination.strip()
+        if dest.endswith(".md"):
+            folder, _, name = dest.rpartition("/")
+            target = f"{layout.normalize_folder(folder)}/{name}".lstrip("/")
+        else:
+            target = f"{layout.normalize_folder(dest)}/{entry.path.rsplit('/', 1)[-1]}"
+        target = layout.check_relative(target.lstrip("/"))
+        if self.files.exists(target):
+            raise InvalidInputError(f"'{target}' already exists; choose another destination")
+        return target
+
+
+def derive_title(body: str) -> str:
+    """First line (without markdown heading marks), cut at a word boundary."""
+    first = body.strip().splitlines()[0].lstrip("#").strip()
+    if len(first) <= TITLE_MAX:
+        return first
+    return first[:TITLE_MAX].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise InvalidInputError(f"unknown kind '{kind}'; use one of: {', '.join(KINDS)}")
+
+
+def _clean(values: list[str] | None) -> list[str]:
+    return list(dict.fromkeys(v.strip() for v in values or [] if v.strip()))

@@ -1,0 +1,103 @@
+"""Opening the SQLCipher database with sqlite-vec loaded.
+
+Writes use explicit `BEGIN IMMEDIATE` transactions on an autocommit connection: a deferred
+transaction that later upgrades to a write lock can fail with SQLITE_BUSY without waiting,
+which breaks concurrent writers; IMMEDIATE takes the lock up front and honours busy_timeout.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+import sqlite_vec
+
+from amber.errors import AmberError, NotInitializedError, WrongKeyError
+
+BUSY_TIMEOUT_MS = 15_000
+Row = tuple[Any, ...]
+
+
+class DatabaseError(AmberError):
+    """The index could not be opened or written."""
+
+
+class Database:
+    """One connection, safe to share between the threads of one process."""
+
+    def __init__(self, conn: sqlcipher3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlcipher3.Connection]:
+        """A write transaction; commits on success, rolls back on any error."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple | list = ()) -> list[Row]:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: tuple | list = ()) -> Row | None:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchone()
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the database and truncate it, so deleted rows leave no copies."""
+        with self._lock:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+
+def open_database(path: Path, key: bytes, *, create: bool = False) -> Database:
+    """Open (or create) the encrypted index; a wrong key fails before anything is written."""
+    if not create and not path.exists():
+        raise NotInitializedError(f"no index at {path}; run `amber init` first")
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        _check_key(conn, path)
+        _configure(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return Database(conn, path)
+
+
+def _check_key(conn: sqlcipher3.Connection, path: Path) -> None:
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError as exc:
+        raise WrongKeyError(
+            f"cannot decrypt {path}: wrong key or passphrase (or not an Amber index)"
+        ) from exc
+
+
+def _configure(conn: sqlcipher3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    # FULL: a commit survives power loss, not only a killed process; commits are batched.
+    conn.execute("PRAGMA synchronous = FULL")
+    # Freed pages are zeroed so that forgotten memories do not linger in the file.
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.enable_load_extension(True)
+    try:
+        sqlite_vec.load(conn)
+    finally:
+        conn.enable_load_extension(False)

@@ -1,0 +1,159 @@
+"""Index rows derived from tree files: entries, their names, and their full-text rows."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import sqlcipher3
+
+from amber.store.db import Database
+from amber.tree.entry import Entry
+
+ENTRY_COLUMNS = (
+    "id, path, title, kind, tags, aliases, links, sources, supersedes, superseded_by, "
+    "created, updated, valid_from, body, content_hash, mtime_ns, size, problem, rowid"
+)
+
+
+@dataclass(frozen=True)
+class IndexedFile:
+    entry_id: str
+    path: str
+    content_hash: str
+    mtime_ns: int
+    size: int
+
+
+def name_key(text: str) -> str:
+    """Titles and aliases are matched case- and space-insensitively."""
+    return " ".join(text.casefold().split())
+
+
+def upsert_entry(
+    conn: sqlcipher3.Connection,
+    entry: Entry,
+    content_hash: str,
+    mtime_ns: int,
+    size: int,
+    source_kinds: str,
+) -> None:
+    """Insert or replace the entry's index row, names and FTS row (caller's transaction)."""
+    delete_entry_rows(conn, entry.id, entry.path)
+    cur = conn.execute(
+        f"INSERT INTO entries ({ENTRY_COLUMNS.removesuffix(', rowid')}) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            entry.id, entry.path, entry.title, entry.kind, json.dumps(entry.tags),
+            json.dumps(entry.aliases), json.dumps(entry.links), json.dumps(entry.sources),
+            json.dumps(entry.supersedes), json.dumps(entry.superseded_by), entry.created,
+            entry.updated, entry.valid_from, entry.body, content_hash, mtime_ns, size,
+            entry.problem,
+        ),
+    )  # fmt: skip
+    rowid = cur.lastrowid
+    names = {name_key(n) for n in [entry.title, *entry.aliases] if n.strip()}
+    conn.executemany(
+        "INSERT OR IGNORE INTO entry_names VALUES (?, ?)", [(n, entry.id) for n in names]
+    )
+    conn.execute(
+        "INSERT INTO search (rowid, title, body, path, kind, source, ts) VALUES (?,?,?,?,?,?,?)",
+        (-rowid, _search_title(entry), entry.body, entry.path, entry.kind, source_kinds,
+         entry.valid_from or entry.updated or entry.created),
+    )  # fmt: skip
+    conn.execute("INSERT OR IGNORE INTO lifecycle (entry_id) VALUES (?)", (entry.id,))
+
+
+def _search_title(entry: Entry) -> str:
+    return " ".join([entry.title, *entry.aliases, *entry.tags])
+
+
+def delete_entry_rows(conn: sqlcipher3.Connection, entry_id: str, path: str) -> list[str]:
+    """Remove index rows of an entry id or of whatever was indexed at `path`."""
+    rows = conn.execute(
+        "SELECT rowid, id FROM entries WHERE id = ? OR path = ?", (entry_id, path)
+    ).fetchall()
+    for rowid, old_id in rows:
+        conn.execute("DELETE FROM search WHERE rowid = ?", (-rowid,))
+        conn.execute("DELETE FROM entry_names WHERE entry_id = ?", (old_id,))
+        conn.execute("DELETE FROM entries WHERE rowid = ?", (rowid,))
+    return [old_id for _, old_id in rows]
+
+
+def forget_lifecycle(conn: sqlcipher3.Connection, entry_id: str) -> None:
+    conn.execute("DELETE FROM lifecycle WHERE entry_id = ?", (entry_id,))
+
+
+def indexed_files(db: Database) -> dict[str, IndexedFile]:
+    rows = db.query("SELECT id, path, content_hash, mtime_ns, size FROM entries")
+    return {r[1]: IndexedFile(*r) for r in rows}
+
+
+def entry_row(db: Database, entry_id: str) -> tuple | None:
+    return db.one(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE id = ?", (entry_id,))
+
+
+def entry_row_by_path(db: Database, path: str) -> tuple | None:
+    return db.one(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE path = ?", (path,))
+
+
+def entry_rows_by_rowid(db: Database, rowids: list[int]) -> dict[int, tuple]:
+    if not rowids:
+        return {}
+    marks = ",".join("?" * len(rowids))
+    rows = db.query(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE rowid IN ({marks})", rowids)
+    return {r[-1]: r for r in rows}
+
+
+def ids_by_name(db: Database, names: list[str]) -> dict[str, list[str]]:
+    keys = sorted({name_key(n) for n in names if n.strip()})
+    if not keys:
+        return {}
+    marks = ",".join("?" * len(keys))
+    found: dict[str, list[str]] = {}
+    for name, entry_id in db.query(
+        f"SELECT name, entry_id FROM entry_names WHERE name IN ({marks})", keys
+    ):
+        found.setdefault(name, []).append(entry_id)
+    return found
+
+
+def ids_with_prefix(db: Database, prefix: str, limit: int = 5) -> list[str]:
+    rows = db.query("SELECT id FROM entries WHERE id LIKE ? LIMIT ?", (prefix + "%", limit))
+    return [r[0] for r in rows]
+
+
+def entry_rows_under(db: Database, folder: str) -> list[tuple]:
+    """All entries below a folder (or the whole tree for ''), ordered by path."""
+    if not folder:
+        return db.query(f"SELECT {ENTRY_COLUMNS} FROM entries ORDER BY path")
+    return db.query(
+        f"SELECT {ENTRY_COLUMNS} FROM entries WHERE path LIKE ? ORDER BY path",
+        (folder.rstrip("/") + "/%",),
+    )
+
+
+def lifecycle_of(db: Database, entry_ids: list[str]) -> dict[str, tuple[float, int, str | None]]:
+    if not entry_ids:
+        return {}
+    marks = ",".join("?" * len(entry_ids))
+    rows = db.query(
+        "SELECT entry_id, importance, access_count, last_access FROM lifecycle "
+        f"WHERE entry_id IN ({marks})",
+        entry_ids,
+    )
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+def record_skip(conn: sqlcipher3.Connection, path: str, reason: str, mtime: int, size: int) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO skipped_files VALUES (?, ?, ?, ?)", (path, reason, mtime, size)
+    )
+
+
+def clear_skip(conn: sqlcipher3.Connection, path: str) -> None:
+    conn.execute("DELETE FROM skipped_files WHERE path = ?", (path,))
+
+
+def skipped_files(db: Database) -> dict[str, tuple[str, int, int]]:
+    return {r[0]: (r[1], r[2], r[3]) for r in db.query("SELECT * FROM skipped_files")}

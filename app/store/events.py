@@ -1,0 +1,107 @@
+"""Events: primary data, append-only and idempotent by `dedup_key`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import sqlcipher3
+from ulid import ULID
+
+from amber.events import Event, EventDraft
+from amber.store.db import Database
+
+EVENT_COLUMNS = (
+    "id, ref, source, uri, conversation, message_id, author, ts, title, text, trust, captured_at"
+)
+
+
+def _iso(ts: datetime | None) -> str | None:
+    if ts is None:
+        return None
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=UTC)
+    return ts.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def insert_events(conn: sqlcipher3.Connection, drafts: Iterable[EventDraft]) -> int:
+    """Store drafts not seen before (caller's transaction); returns how many were new."""
+    added = 0
+    captured_at = _iso(datetime.now(UTC))
+    for draft in drafts:
+        ts = _iso(draft.timestamp)
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO events (id, ref, dedup_key, source, uri, conversation, "
+            "message_id, author, ts, title, text, content_hash, trust, meta, captured_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                str(ULID()), draft.ref, draft.dedup_key, draft.source, draft.uri,
+                draft.conversation, draft.message_id, draft.author, ts, draft.title, draft.text,
+                hashlib.sha256(draft.text.encode("utf-8")).hexdigest(), draft.trust,
+                json.dumps(draft.meta), captured_at,
+            ),
+        )  # fmt: skip
+        if cur.rowcount == 1:
+            added += 1
+            _index_event(conn, cur.lastrowid, draft, ts)
+    return added
+
+
+def _index_event(
+    conn: sqlcipher3.Connection, rowid: int, draft: EventDraft, ts: str | None
+) -> None:
+    conn.execute(
+        "INSERT INTO search (rowid, title, body, path, kind, source, ts) VALUES (?,?,?,?,?,?,?)",
+        (rowid, draft.author, draft.text, "", "event", draft.source, ts),
+    )
+
+
+def reindex_events(conn: sqlcipher3.Connection) -> int:
+    """Rebuild the FTS rows of all events from the events table."""
+    rows = conn.execute("SELECT rowid, author, text, source, ts FROM events").fetchall()
+    conn.executemany(
+        "INSERT INTO search (rowid, title, body, path, kind, source, ts) "
+        "VALUES (?, ?, ?, '', 'event', ?, ?)",
+        rows,
+    )
+    return len(rows)
+
+
+def _event(row: tuple) -> Event:
+    return Event(*row[:12])
+
+
+def events_by_rowid(db: Database, rowids: list[int]) -> dict[int, Event]:
+    if not rowids:
+        return {}
+    marks = ",".join("?" * len(rowids))
+    rows = db.query(f"SELECT {EVENT_COLUMNS}, rowid FROM events WHERE rowid IN ({marks})", rowids)
+    return {r[-1]: _event(r) for r in rows}
+
+
+def events_by_handle(db: Database, handles: list[str]) -> dict[str, Event]:
+    """Look events up by id or by ref; the result is keyed by the handle given."""
+    if not handles:
+        return {}
+    marks = ",".join("?" * len(handles))
+    rows = db.query(
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE id IN ({marks}) OR ref IN ({marks})",
+        [*handles, *handles],
+    )
+    found: dict[str, Event] = {}
+    for event in map(_event, rows):
+        for handle in (event.id, event.ref):
+            if handle in handles:
+                found[handle] = event
+    return found
+
+
+def event_count(db: Database) -> int:
+    row = db.one("SELECT count(*) FROM events")
+    return int(row[0]) if row else 0
+
+
+def source_counts(db: Database) -> dict[str, int]:
+    return dict(db.query("SELECT source, count(*) FROM events GROUP BY source"))

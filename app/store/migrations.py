@@ -1,0 +1,144 @@
+"""Schema migrations: plain named functions applied in order, recorded in a table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlcipher3
+
+from amber.store.db import Database
+
+Migration = Callable[[sqlcipher3.Connection], None]
+
+
+def m0001_core(conn: sqlcipher3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        CREATE TABLE events (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            ref TEXT NOT NULL DEFAULT '',
+            dedup_key TEXT NOT NULL UNIQUE,
+            source TEXT NOT NULL,
+            uri TEXT NOT NULL DEFAULT '',
+            conversation TEXT NOT NULL DEFAULT '',
+            message_id TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            ts TEXT,
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            trust TEXT NOT NULL DEFAULT 'trusted',
+            meta TEXT NOT NULL DEFAULT '{}',
+            captured_at TEXT NOT NULL,
+            distilled INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX events_ref ON events(ref);
+        CREATE INDEX events_conversation ON events(source, conversation);
+        CREATE INDEX events_ts ON events(ts);
+
+        CREATE TABLE entries (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            path TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            tags TEXT NOT NULL DEFAULT '[]',
+            aliases TEXT NOT NULL DEFAULT '[]',
+            links TEXT NOT NULL DEFAULT '[]',
+            sources TEXT NOT NULL DEFAULT '[]',
+            supersedes TEXT NOT NULL DEFAULT '[]',
+            superseded_by TEXT NOT NULL DEFAULT '[]',
+            created TEXT,
+            updated TEXT,
+            valid_from TEXT,
+            body TEXT NOT NULL DEFAULT '',
+            content_hash TEXT NOT NULL,
+            mtime_ns INTEGER NOT NULL DEFAULT 0,
+            size INTEGER NOT NULL DEFAULT 0,
+            problem TEXT
+        );
+        CREATE TABLE entry_names (
+            name TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            PRIMARY KEY (name, entry_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX entry_names_entry ON entry_names(entry_id);
+
+        CREATE TABLE skipped_files (
+            path TEXT PRIMARY KEY,
+            reason TEXT NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            size INTEGER NOT NULL
+        );
+
+        CREATE TABLE lifecycle (
+            entry_id TEXT PRIMARY KEY,
+            importance REAL NOT NULL DEFAULT 0.5,
+            access_count INTEGER NOT NULL DEFAULT 0,
+            last_access TEXT,
+            maturity TEXT NOT NULL DEFAULT 'draft'
+        );
+
+        CREATE TABLE audit (
+            rowid INTEGER PRIMARY KEY,
+            ts TEXT NOT NULL,
+            interface TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+
+        -- One full-text index over entries and events so BM25 statistics are shared.
+        -- rowid > 0 is events.rowid, rowid < 0 is -entries.rowid.
+        CREATE VIRTUAL TABLE search USING fts5(
+            title, body,
+            path UNINDEXED, kind UNINDEXED, source UNINDEXED, ts UNINDEXED,
+            tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        -- Title words (title, aliases, tags; a message's speaker) weigh more than body words.
+        INSERT INTO search (search, rank) VALUES ('rank', 'bm25(4.0, 1.0)');
+        -- Deleting a row removes its tokens from the index at once: forget means forget.
+        INSERT INTO search (search, rank) VALUES ('secure-delete', 1);
+        """,
+    )
+
+
+def _run_script(conn: sqlcipher3.Connection, script: str) -> None:
+    # executescript() would COMMIT the surrounding transaction; run statement by statement.
+    for statement in script.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [m0001_core]
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply pending migrations; returns the names applied. Reads only when up to date."""
+    if not _pending(_applied(db)):
+        return []
+    with db.write() as conn:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        pending = _pending(_applied(db))  # another process may have migrated meanwhile
+        for migration in pending:
+            migration(conn)
+            conn.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?)",
+                (migration.__name__, datetime.now(UTC).isoformat()),
+            )
+    return [m.__name__ for m in pending]
+
+
+def _applied(db: Database) -> set[str]:
+    exists = db.one("SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'")
+    return {row[0] for row in db.query("SELECT name FROM schema_migrations")} if exists else set()
+
+
+def _pending(applied: set[str]) -> list[Migration]:
+    return [m for m in MIGRATIONS if m.__name__ not in applied]

@@ -1,0 +1,1 @@
+"""The Context Tree: markdown entries on disk, canonical for everything distilled."""

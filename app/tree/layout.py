@@ -1,0 +1,68 @@
+"""Where entries live: domain/topic folders, slugs, the archive."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import PurePosixPath
+
+from amber.errors import InvalidInputError
+
+ARCHIVE = "_archive"
+CONTEXT_FILE = "context.md"
+MAX_SLUG = 60
+# Folders a vault keeps for its tools, never entries.
+IGNORED_DIRS = frozenset({".git", ".obsidian", ".trash", ".amber", "node_modules", ".venv"})
+DEFAULT_DOMAIN_BY_KIND = {
+    "person": "people",
+    "preference": "preferences",
+    "project": "projects",
+    "decision": "decisions",
+    "procedure": "procedures",
+    "event": "events",
+}
+DEFAULT_DOMAIN = "notes"
+
+
+def slugify(text: str, max_len: int = MAX_SLUG) -> str:
+    """ASCII, lowercase, dash-separated; never empty."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_len].rstrip("-") or "entry"
+
+
+def folder_name(text: str) -> str:
+    """Domain and topic folders are snake_case."""
+    return slugify(text).replace("-", "_")
+
+
+def normalize_folder(path: str) -> str:
+    """User-given folder like 'People/Close Friends' -> 'people/close_friends'."""
+    parts = [p for p in re.split(r"[\\/]+", path.strip()) if p and p != "."]
+    if any(p == ".." for p in parts):
+        raise InvalidInputError(f"path '{path}' leaves the tree; use a path inside it")
+    if parts and parts[0] == ARCHIVE:
+        raise InvalidInputError(f"'{ARCHIVE}' is managed by Amber; choose another folder")
+    return "/".join(folder_name(p) for p in parts)
+
+
+def default_folder(kind: str) -> str:
+    return DEFAULT_DOMAIN_BY_KIND.get(kind, DEFAULT_DOMAIN)
+
+
+def check_relative(rel_path: str) -> str:
+    """Reject absolute paths and '..' so nothing is written outside the tree."""
+    path = PurePosixPath(rel_path.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise InvalidInputError(f"'{rel_path}' is not a path inside the tree")
+    return path.as_posix()
+
+
+def archive_path(rel_path: str) -> str:
+    return rel_path if rel_path.startswith(ARCHIVE + "/") else f"{ARCHIVE}/{rel_path}"
+
+
+def is_entry_file(rel_path: str) -> bool:
+    parts = rel_path.split("/")
+    hidden = any(p.startswith(".") or p in IGNORED_DIRS for p in parts[:-1])
+    return rel_path.endswith(".md") and not hidden and not parts[-1].startswith(".")

@@ -1,0 +1,140 @@
+"""Watching the tree: edits by an editor, a sync tool or `git pull` reach the index within
+seconds. Events are debounced (a quiet period plus a cap) because editors and git produce
+bursts; indexing is idempotent (content hashes), so repeated batches cost little.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from amber.service import MemoryService
+from amber.tree.layout import is_entry_file
+
+QUIET_S = 0.3
+CAP_S = 1.5
+OnChange = Callable[[str, str], None]
+
+
+class _Collector(FileSystemEventHandler):
+    def __init__(self, root: Path, watcher: TreeWatcher) -> None:
+        self.root = root.resolve()
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if raw:
+                self._note(Path(str(raw)), event.is_directory)
+
+    def _note(self, path: Path, is_directory: bool) -> None:
+        try:
+            rel = path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return
+        if is_directory:
+            self.watcher.request_rescan()
+        elif is_entry_file(rel):
+            self.watcher.add(rel)
+
+
+class TreeWatcher:
+    def __init__(self, service: MemoryService, on_change: OnChange | None = None) -> None:
+        self.service = service
+        self.on_change = on_change or (lambda path, outcome: None)
+        self._pending: dict[str, float] = {}
+        self._first = 0.0
+        self._rescan = False
+        self._cond = threading.Condition()
+        self._stop = threading.Event()
+        self._observer = Observer()
+        self._worker = threading.Thread(target=self._run, name="amber-tree-index", daemon=True)
+        self._lock = FileLock(str(service.config.watch_lock_path))
+
+    def start(self) -> None:
+        with contextlib.suppress(Timeout):  # tells other processes the index is kept fresh
+            self._lock.acquire(timeout=0)
+        self.service.config.tree_dir.mkdir(parents=True, exist_ok=True)
+        tree_dir = self.service.config.tree_dir
+        self._observer.schedule(_Collector(tree_dir, self), str(tree_dir), recursive=True)
+        self._observer.start()
+        self.service.reconcile()  # after the observer starts, so no change falls in between
+        self._worker.start()
+
+    def stop(self) -> None:
+        self._observer.stop()
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+        self._observer.join(timeout=5)
+        self._worker.join(timeout=10)
+        if self._lock.is_locked:
+            self._lock.release()
+
+    def add(self, rel_path: str) -> None:
+        with self._cond:
+            if not self._pending:
+                self._first = time.monotonic()
+            self._pending[rel_path] = time.monotonic()
+            self._cond.notify_all()
+
+    def request_rescan(self) -> None:
+        with self._cond:
+            self._rescan = True
+            self._first = self._first or time.monotonic()
+            self._cond.notify_all()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            batch, rescan = self._next_batch()
+            if rescan:
+                self.service.reconcile()
+            for rel_path in batch:
+                self._index(rel_path)
+
+    def _next_batch(self) -> tuple[list[str], bool]:
+        with self._cond:
+            while not self._stop.is_set():
+                if self._pending or self._rescan:
+                    now = time.monotonic()
+                    last = max(self._pending.values(), default=self._first)
+                    if now - last >= QUIET_S or now - self._first >= CAP_S:
+                        batch, rescan = list(self._pending), self._rescan
+                        self._pending, self._rescan, self._first = {}, False, 0.0
+                        return batch, rescan
+                    self._cond.wait(QUIET_S / 3)
+                else:
+                    self._cond.wait(1.0)
+        return [], False
+
+    def _index(self, rel_path: str) -> None:
+        try:
+            outcome = self.service.indexer.index_file(rel_path, interface="editor")
+        except Exception as exc:  # one bad file must not stop the watcher; say why
+            self.on_change(rel_path, f"error: {exc}")
+            return
+        if outcome != "unchanged":
+            self.on_change(rel_path, outcome)
+
+
+def run_watch(service: MemoryService, on_change: OnChange | None = None) -> None:
+    """Watch until SIGINT/SIGTERM; the handlers only set an event."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    watcher = TreeWatcher(service, on_change)
+    watcher.start()
+    try:
+        while not stop.wait(1.0):
+            pass
+    finally:
+        watcher.stop()

@@ -1,0 +1,1 @@
+"""The `amber` command line: thin Typer commands over the app services."""

@@ -1,0 +1,96 @@
+"""reindex, doctor, stats, audit and watch."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from amber.cli.context import memory
+from amber.cli.output import console, err, print_json
+from amber.maintenance import DoctorReport
+from amber.maintenance import doctor as run_doctor
+from amber.maintenance import stats as collect_stats
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def reindex(as_json: JsonOpt = False) -> None:
+    """Rebuild the whole index from the tree files and the stored events."""
+    with memory(reconcile=False) as service:
+        report = service.reindex()
+    if as_json:
+        print_json({**vars(report), "changed": report.changed})
+    else:
+        console.print(f"Reindexed {len(report.added)} entries ({len(report.skipped)} skipped).")
+
+
+def doctor(
+    fix: Annotated[bool, typer.Option(help="Reindex files that drifted.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the tree against the index, unreadable files and the key. Exit 1 if not clean."""
+    with memory(reconcile=False) as service:
+        if fix:
+            service.reconcile()
+        report = run_doctor(service.config, service.db, service.indexer)
+    if as_json:
+        print_json({**vars(report), "clean": report.clean})
+    else:
+        _print_doctor(report)
+    if not report.clean:
+        raise typer.Exit(1)
+
+
+def _print_doctor(report: DoctorReport) -> None:
+    console.print(f"key: {report.key}", highlight=False)
+    console.print(f"index integrity: {report.integrity}", highlight=False)
+    for what, paths in report.drift.items():
+        for path in paths:
+            console.print(f"[yellow]drift ({what})[/]: {path}", highlight=False)
+    for path, why in {**report.problems, **report.skipped}.items():
+        console.print(f"[yellow]{path}[/]: {why}", highlight=False)
+    if any(report.drift.values()):
+        err.print("run `amber doctor --fix` (or keep `amber watch` running) to reindex drift")
+    console.print("[green]all good[/]" if report.clean else "[red]problems found[/]")
+
+
+def stats(as_json: JsonOpt = False) -> None:
+    """Counts of entries and events, index size, where the key lives."""
+    with memory() as service:
+        data = collect_stats(service.config, service.db)
+    if as_json:
+        print_json(data)
+        return
+    for key, value in data.items():
+        console.print(f"{key:>22}  {value}", highlight=False)
+
+
+def audit(
+    limit: Annotated[int, typer.Option("-n", help="How many records.")] = 30,
+    as_json: JsonOpt = False,
+) -> None:
+    """The audit log: which interface changed what, and when (never the content)."""
+    with memory(reconcile=False) as service:
+        records = service.audit_log(limit)
+    if as_json:
+        print_json(records)
+        return
+    for rec in records:
+        console.print(
+            f"{rec['ts'][:19]}  {rec['interface']:<8} {rec['action']:<14} {rec['target']}",
+            highlight=False,
+        )
+
+
+def watch() -> None:
+    """Keep the index in step with the tree while you edit files (Ctrl-C to stop)."""
+    from amber.watcher import run_watch
+
+    with memory(reconcile=False) as service:
+        run_watch(service, on_change=lambda path, outcome: err.print(f"{outcome}: {path}"))
+
+
+def register(app: typer.Typer) -> None:
+    for command in (reindex, doctor, stats, audit, watch):
+        app.command()(command)

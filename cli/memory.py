@@ -1,0 +1,148 @@
+"""Commands that write or show one memory: remember, show, edit, mv, forget."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from typing import Annotated
+
+import typer
+
+from amber.cli.context import memory
+from amber.cli.output import console, err, print_json
+from amber.errors import InvalidInputError
+from amber.service import EntryView
+from amber.tree.entry import KINDS, Entry
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def remember(
+    text: Annotated[list[str], typer.Argument(help="What to remember; '-' reads stdin.")],
+    title: Annotated[str | None, typer.Option(help="Title (default: the first line).")] = None,
+    path: Annotated[
+        str | None, typer.Option(help="Folder in the tree, e.g. people/family.")
+    ] = None,
+    kind: Annotated[str, typer.Option(help=f"One of: {', '.join(KINDS)}.")] = "note",
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")
+    ] = None,
+    alias: Annotated[list[str] | None, typer.Option(help="Another name (repeatable).")] = None,
+    source: Annotated[list[str] | None, typer.Option(help="Provenance (repeatable).")] = None,
+    valid_from: Annotated[str | None, typer.Option(help="When it became true (2023-05).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Remember something: it becomes a markdown entry in your Context Tree."""
+    body = sys.stdin.read() if text == ["-"] else " ".join(text)
+    with memory() as service:
+        entry = service.remember(
+            body, title=title, path=path, kind=kind, tags=tag, aliases=alias,
+            sources=source, valid_from=valid_from,
+        )  # fmt: skip
+    if as_json:
+        print_json(_entry_json(entry))
+    else:
+        console.print(f"Remembered [bold]{entry.title}[/] → {entry.path} ({entry.id})")
+
+
+def show(
+    handle: Annotated[str, typer.Argument(help="Entry id, id prefix, path or exact title.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one entry with its provenance."""
+    with memory() as service:
+        view = service.get(handle)
+    if as_json:
+        print_json(_view_json(view))
+        return
+    _print_view(view)
+
+
+def edit(handle: Annotated[str, typer.Argument(help="Entry id, path or title.")]) -> None:
+    """Open an entry in $EDITOR; it is reindexed when you save and quit."""
+    with memory() as service:
+        view = service.get(handle)
+        path = service.files.abspath(view.entry.path)
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        code = subprocess.call([*shlex.split(editor), str(path)])
+        if code != 0:
+            raise InvalidInputError(f"the editor exited with status {code}; nothing reindexed")
+        outcome = service.indexer.index_file(view.entry.path, interface="cli")
+    err.print(f"{view.entry.path}: {outcome}")
+
+
+def mv(
+    handle: Annotated[str, typer.Argument(help="Entry id, path or title.")],
+    destination: Annotated[str, typer.Argument(help="A folder (people/work) or a path (.md).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Move an entry to another folder or name; its id stays the same."""
+    with memory() as service:
+        entry = service.move(handle, destination)
+    if as_json:
+        print_json(_entry_json(entry))
+    else:
+        console.print(f"Moved {entry.id} → {entry.path}")
+
+
+def forget(
+    handle: Annotated[str, typer.Argument(help="Entry id, path or title.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete an entry for good: from the tree, the index and the search index."""
+    with memory() as service:
+        view = service.get(handle)
+        if not yes:
+            _confirm_forget(view.entry)
+        entry_id = service.forget(view.entry.id)
+    console.print(f"Forgot {entry_id} ({view.entry.path})")
+
+
+def _confirm_forget(entry: Entry) -> None:
+    if not sys.stdin.isatty():
+        raise InvalidInputError("forget needs confirmation: run it in a terminal or pass --yes")
+    if not typer.confirm(f"Forget '{entry.title}' ({entry.path}) for good?"):
+        raise typer.Exit(1)
+
+
+def _entry_json(entry: Entry) -> dict[str, object]:
+    data = {k: v for k, v in vars(entry).items() if k != "has_own_id"}
+    data["links"] = entry.links
+    return data
+
+
+def _view_json(view: EntryView) -> dict[str, object]:
+    return {
+        **_entry_json(view.entry),
+        "sources": [vars(s) for s in view.sources],
+        "lifecycle": {
+            "importance": view.importance, "access_count": view.access_count,
+            "last_access": view.last_access,
+        },
+    }  # fmt: skip
+
+
+def _print_view(view: EntryView) -> None:
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
+    e = view.entry
+    meta = (
+        f"{e.kind} · {e.path} · id {e.id}\ncreated {e.created or '?'} · updated {e.updated or '?'}"
+    )
+    if e.valid_from:
+        meta += f" · valid from {e.valid_from}"
+    if e.problem:
+        meta += f"\n[yellow]problem: {e.problem}[/]"
+    console.print(Panel(Markdown(e.body), title=e.title, subtitle=f"tags: {', '.join(e.tags)}"))
+    console.print(meta, style="dim", highlight=False)
+    for src in view.sources:
+        where = f"{src.conversation or src.uri}#{src.message_id}" if src.message_id else src.uri
+        console.print(f"  source: {src.source} {where} {src.timestamp or ''}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    for command in (remember, show, edit, mv, forget):
+        app.command()(command)

@@ -1,0 +1,69 @@
+"""Printing: JSON for scripts and agents, rich tables for people. Messages go to stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from amber.retrieval.hits import Hit
+
+console = Console()
+err = Console(stderr=True)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(_plain(data), ensure_ascii=False, indent=2) + "\n")
+
+
+def print_json_line(data: Any) -> None:
+    sys.stdout.write(json.dumps(_plain(data), ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _plain(data: Any) -> Any:
+    if hasattr(data, "to_json"):
+        return data.to_json()
+    if is_dataclass(data) and not isinstance(data, type):
+        return asdict(data)
+    if isinstance(data, list | tuple):
+        return [_plain(d) for d in data]
+    if isinstance(data, dict):
+        return {k: _plain(v) for k, v in data.items()}
+    return data
+
+
+def hits_table(query: str, hits: list[Hit]) -> Table:
+    table = Table(title=f"recall: {query}", show_lines=False, expand=True)
+    table.add_column("score", justify="right", width=7)
+    table.add_column("memory", ratio=2)
+    table.add_column("snippet", ratio=3)
+    for hit in hits:
+        where = hit.path or _event_where(hit)
+        label = Text(hit.title, style="bold")
+        label.append(f"\n{where}", style="dim")
+        if hit.superseded:
+            label.append("  (superseded)", style="yellow")
+        table.add_row(f"{hit.score:.4f}", label, _highlight(hit.snippet, query))
+    return table
+
+
+def _event_where(hit: Hit) -> str:
+    src = hit.sources[0] if hit.sources else None
+    if src is None:
+        return hit.id
+    stamp = (hit.timestamp or "")[:16].replace("T", " ")
+    return f"{src.source} {src.conversation or src.uri}#{src.message_id or ''} {stamp}".strip()
+
+
+def _highlight(snippet: str, query: str) -> Text:
+    text = Text(snippet)
+    words = [w for w in query.split() if len(w) > 2]
+    if words:
+        text.highlight_words(words, style="bold magenta", case_sensitive=False)
+    return text

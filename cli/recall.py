@@ -1,0 +1,92 @@
+"""`amber recall` (alias `search`): zero-LLM recall with filters and a stable JSON contract.
+
+JSON contract (`--json`): a list of hits, each
+`{id, type: "entry"|"event", title, path, snippet, score, channels, kind, timestamp, trust,
+superseded, sources: [{event, source, uri, conversation, message_id, timestamp}]}`.
+With `--queries FILE`: one JSON object per input line, `{"query": ..., "hits": [...]}`.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from amber.cli.context import memory
+from amber.cli.output import console, hits_table, print_json, print_json_line
+from amber.errors import InvalidInputError
+from amber.retrieval.recall import MAX_K, RecallOptions
+from amber.retrieval.timephrases import parse_date_bound
+from amber.tree.layout import normalize_folder
+
+TYPES = {"all": ("entry", "event"), "entry": ("entry",), "event": ("event",)}
+
+
+def recall(
+    query: Annotated[str | None, typer.Argument(help="What to look for.")] = None,
+    k: Annotated[int, typer.Option("-k", help=f"How many hits (1-{MAX_K}).")] = 10,
+    path: Annotated[str, typer.Option(help="Only entries under this tree folder.")] = "",
+    kind: Annotated[str, typer.Option(help="Only this kind (fact, note, ..., event).")] = "",
+    source: Annotated[str, typer.Option(help="Only this source (conversation, file...).")] = "",
+    since: Annotated[str, typer.Option(help="From this date: 2023-05-01, 'last may'.")] = "",
+    until: Annotated[str, typer.Option(help="Before this date.")] = "",
+    type_: Annotated[str, typer.Option("--type", help="all, entry or event.")] = "all",
+    all_: Annotated[bool, typer.Option("--all", help="Include archived entries.")] = False,
+    queries: Annotated[
+        Path | None, typer.Option(help="Answer one query per line of this file ('-': stdin).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Find memories: exact names, full-text BM25, time phrases ("last May"), filters."""
+    options = _options(k, path, kind, source, since, until, type_, all_)
+    if queries is None and not (query and query.strip()):
+        raise InvalidInputError("give a query, or --queries FILE with one query per line")
+    with memory() as service:
+        if queries is not None:
+            for line in _query_lines(queries):
+                print_json_line({"query": line, "hits": service.recall(line, options)})
+            return
+        hits = service.recall(query or "", options)
+    if as_json:
+        print_json(hits)
+    elif hits:
+        console.print(hits_table(query or "", hits))
+    else:
+        console.print("No memories match. Try fewer words, or `amber tree` to browse.")
+
+
+def _options(
+    k: int, path: str, kind: str, source: str, since: str, until: str, type_: str, all_: bool
+) -> RecallOptions:
+    if type_ not in TYPES:
+        raise InvalidInputError(f"--type must be one of {', '.join(TYPES)}")
+    now = datetime.now(UTC)
+    return RecallOptions(
+        k=k,
+        path=normalize_folder(path) if path else "",
+        kind=kind,
+        source=source,
+        since=parse_date_bound(since, now) if since else None,
+        until=parse_date_bound(until, now, end=True) if until else None,
+        include_archived=all_,
+        types=TYPES[type_],
+    )
+
+
+def _query_lines(queries: Path) -> list[str]:
+    if str(queries) == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = queries.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInputError(f"cannot read queries from {queries}: {exc}") from exc
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(recall)
+    app.command("search", help="Same as `amber recall`.")(recall)

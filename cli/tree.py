@@ -1,0 +1,49 @@
+"""`amber tree`: the Context Tree with counts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.tree import Tree
+
+from amber.cli.context import memory
+from amber.cli.output import console, print_json
+from amber.maintenance import TreeNode
+from amber.maintenance import tree as build_tree
+from amber.tree.layout import normalize_folder
+
+
+def tree(
+    folder: Annotated[str, typer.Argument(help="Show only this folder.")] = "",
+    depth: Annotated[int, typer.Option(help="How many folder levels to show.")] = 3,
+    entries: Annotated[bool, typer.Option(help="List entries, not only folders.")] = True,
+    archive: Annotated[bool, typer.Option(help="Include _archive.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Browse the Context Tree: domains, topics and entries."""
+    with memory() as service:
+        root = build_tree(service.db, normalize_folder(folder) if folder else "", archive)
+    if as_json:
+        print_json(root)
+        return
+    view = Tree(f"[bold]{root.name}[/] ({root.count})")
+    _add(view, root, depth, entries)
+    console.print(view)
+
+
+def _add(view: Tree, node: TreeNode, depth: int, show_entries: bool) -> None:
+    if depth <= 0:
+        return
+    for child in sorted(node.children.values(), key=lambda c: c.name):
+        label = f"[bold blue]{child.name}/[/] ({child.count})"
+        if child.description:
+            label += f" [dim]{child.description}[/]"
+        _add(view.add(label), child, depth - 1, show_entries)
+    if show_entries:
+        for item in sorted(node.entries, key=lambda e: e["title"].lower()):
+            view.add(f"{item['title']} [dim]{item['kind']} · {item['id'][:10]}[/]")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(tree)

@@ -1,0 +1,1 @@
+"""Built-in plugins: importers and capture sources, registered like third-party ones."""

@@ -1,0 +1,144 @@
+"""Zero-LLM recall: names, BM25 with stemming, filters, time phrases, fusion signals."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from amber.errors import InvalidInputError
+from amber.importing import available_importers, import_file
+from amber.retrieval.recall import RecallOptions
+from amber.service import MemoryService
+
+NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
+
+
+def _conversation(tmp_path: Path) -> Path:
+    messages = [
+        {"id": "m1", "speaker": "Ana", "timestamp": "2026-05-08T10:00:00Z",
+         "text": "I adopted a greyhound called Biscuit"},
+        {"id": "m2", "speaker": "Ben", "timestamp": "2026-05-08T10:01:00Z",
+         "text": "Lovely! Is Biscuit good with cats?",
+         "attachments": [{"caption": "a dog on a sofa"}]},
+        {"id": "m3", "speaker": "Ana", "timestamp": "2026-10-01T09:00:00Z",
+         "text": "We started pottery classes on Thursdays"},
+    ]  # fmt: skip
+    path = tmp_path / "chat.json"
+    path.write_text(json.dumps({"id": "chat-1", "title": "Catch-up", "messages": messages}))
+    return path
+
+
+def _import(service: MemoryService, path: Path) -> None:
+    import_file(service.db, path, available_importers(False)["generic"], "test")
+
+
+def test_exact_title_and_alias_rank_first(service: MemoryService) -> None:
+    target = service.remember("Her number is in the blue book", title="Grandma", aliases=["Nana"])
+    for i in range(5):
+        service.remember(f"Grandma recipe number {i}: soup with grandma's herbs")
+    hits = service.recall("nana")
+    assert hits[0].id == target.id and "exact" in hits[0].channels
+    assert service.recall("Grandma")[0].id == target.id
+
+
+def test_stemming_and_stopwords(service: MemoryService) -> None:
+    entry = service.remember("She was running marathons every spring")
+    assert service.recall("what about the runner who runs")[0].id == entry.id
+    assert service.recall("marathon")[0].id == entry.id
+
+
+def test_event_hits_carry_message_provenance(service: MemoryService, tmp_path: Path) -> None:
+    path = _conversation(tmp_path)
+    _import(service, path)
+    hit = service.recall("greyhound")[0]
+    assert hit.type == "event" and hit.path is None
+    src = hit.to_json()["sources"][0]
+    assert src["conversation"] == "chat-1" and src["message_id"] == "m1"
+    assert src["source"] == "conversation" and src["uri"] == str(path.resolve())
+    assert src["event"] == hit.id and src["timestamp"] == "2026-05-08T10:00:00Z"
+    assert service.recall("sofa")[0].sources[0].message_id == "m2"  # attachment caption
+
+
+def test_entry_sources_resolve_to_events(service: MemoryService, tmp_path: Path) -> None:
+    _import(service, _conversation(tmp_path))
+    entry = service.remember(
+        "Ana has a greyhound named Biscuit", kind="fact",
+        sources=["conversation:chat-1#m1", "https://example.org/dogs", "notes/dogs.md"],
+    )  # fmt: skip
+    hit = next(h for h in service.recall("Biscuit greyhound") if h.type == "entry")
+    assert hit.id == entry.id
+    kinds = [(s.source, s.message_id) for s in hit.sources]
+    assert kinds == [("conversation", "m1"), ("web", None), ("file", None)]
+    assert hit.sources[0].event is not None
+
+
+def test_filters(service: MemoryService, tmp_path: Path) -> None:
+    _import(service, _conversation(tmp_path))
+    fact = service.remember("Pottery studio is on Elm street", kind="fact", path="hobbies")
+    service.remember("Pottery glaze order", kind="note", path="shopping")
+    assert [h.id for h in service.recall("pottery", RecallOptions(path="hobbies"))] == [fact.id]
+    assert [h.id for h in service.recall("pottery", RecallOptions(kind="fact"))] == [fact.id]
+    events = service.recall("pottery", RecallOptions(source="conversation"))
+    assert events and all(h.type == "event" for h in events)
+    since = service.recall(
+        "biscuit", RecallOptions(since=datetime(2026, 5, 8, 10, 0, 30, tzinfo=UTC))
+    )
+    assert [h.sources[0].message_id for h in since] == ["m2"]
+    until = service.recall(
+        "biscuit", RecallOptions(until=datetime(2026, 5, 8, 10, 0, 30, tzinfo=UTC))
+    )
+    assert [h.sources[0].message_id for h in until] == ["m1"]
+
+
+def test_time_phrase_becomes_a_boost_and_is_not_searched(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    _import(service, _conversation(tmp_path))
+    hits = service.recall("what did Ana say last May", RecallOptions(now=NOW))
+    assert hits and hits[0].timestamp is not None and hits[0].timestamp.startswith("2026-05")
+    only_time = service.recall("last October", RecallOptions(now=NOW))
+    assert [h.sources[0].message_id for h in only_time] == ["m3"]
+
+
+def test_superseded_entries_are_demoted_and_archive_hidden(service: MemoryService) -> None:
+    old = service.remember("Caroline lives in Berlin", kind="fact", path="people")
+    new = service.remember("Caroline lives in Paris now", kind="fact", path="people")
+    path = service.config.tree_dir / old.path
+    path.write_text(
+        path.read_text().replace("kind: fact", f"kind: fact\nsuperseded_by: [{new.id}]")
+    )
+    service.reconcile()
+    hits = service.recall("where does Caroline live")
+    assert hits[0].id == new.id and hits[1].superseded
+    archived = service.config.tree_dir / "_archive" / "people" / "old.md"
+    archived.parent.mkdir(parents=True)
+    archived.write_text("---\nid: 01ARCHIVED\ntitle: Caroline in Hamburg\n---\nLived in Hamburg\n")
+    service.reconcile()
+    assert all(h.id != "01ARCHIVED" for h in service.recall("Hamburg"))
+    assert service.recall("Hamburg", RecallOptions(include_archived=True))[0].id == "01ARCHIVED"
+
+
+def test_one_hop_along_relations(service: MemoryService) -> None:
+    melanie = service.remember("Works at the observatory", title="Melanie", kind="person")
+    service.remember("Caroline knows [[Melanie]] from university", kind="person")
+    hits = service.recall("Caroline university")
+    related = next(h for h in hits if h.id == melanie.id)
+    assert "relation" in related.channels
+
+
+def test_bad_k_is_rejected(service: MemoryService) -> None:
+    with pytest.raises(InvalidInputError, match="between 1 and"):
+        service.recall("x", RecallOptions(k=0))
+
+
+def test_json_contract_fields(service: MemoryService) -> None:
+    service.remember("The wifi password hint: the cat's name")
+    data = service.recall("wifi")[0].to_json()
+    assert set(data) == {
+        "id", "type", "title", "path", "snippet", "score", "channels", "sources", "kind",
+        "timestamp", "trust", "superseded",
+    }  # fmt: skip
+    assert data["type"] == "entry" and data["channels"] == ["lexical"]

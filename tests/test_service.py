@@ -1,0 +1,122 @@
+"""MemoryService: remember, get, update, move, forget, tree, stats, audit."""
+
+from __future__ import annotations
+
+import pytest
+
+from amber.errors import InvalidInputError, NotFoundError
+from amber.maintenance import stats, tree
+from amber.service import MemoryService
+
+
+def test_remember_writes_an_entry_file_and_indexes_it(service: MemoryService) -> None:
+    entry = service.remember(
+        "Caroline moved to Berlin in May 2023.", kind="fact", path="People/Caroline",
+        tags=["relocation"], aliases=["Caro"], valid_from="2023-05",
+    )  # fmt: skip
+    assert entry.path == "people/caroline/caroline-moved-to-berlin-in-may-2023.md"
+    text = (service.config.tree_dir / entry.path).read_text()
+    assert text.startswith(f"---\nid: {entry.id}\n")
+    assert "valid_from: 2023-05" in text
+    view = service.get("Caro")
+    assert view.entry.id == entry.id and view.entry.kind == "fact"
+    assert service.get(entry.id[:8]).entry.id == entry.id
+    assert service.get(entry.path).entry.id == entry.id
+
+
+def test_same_title_gets_a_new_file_not_an_overwrite(service: MemoryService) -> None:
+    first = service.remember("Buy milk", path="todo")
+    second = service.remember("Buy milk", path="todo")
+    assert first.path != second.path and second.path.endswith("buy-milk-2.md")
+
+
+def test_remember_rejects_bad_input(service: MemoryService) -> None:
+    with pytest.raises(InvalidInputError, match="empty"):
+        service.remember("   ")
+    with pytest.raises(InvalidInputError, match="unknown kind"):
+        service.remember("x", kind="gossip")
+    with pytest.raises(InvalidInputError, match="leaves the tree"):
+        service.remember("x", path="../outside")
+
+
+def test_secrets_are_redacted_before_storage(service: MemoryService) -> None:
+    entry = service.remember("deploy key AKIAIOSFODNN7EXAMPLE for the staging bucket")
+    text = (service.config.tree_dir / entry.path).read_text()
+    assert "AKIAIOSFODNN7EXAMPLE" not in text
+    assert "[REDACTED:aws_access_key]" in text
+
+
+def test_update_changes_owned_fields_and_keeps_user_lines(service: MemoryService) -> None:
+    entry = service.remember("Prefers tea over coffee", kind="preference")
+    path = service.config.tree_dir / entry.path
+    path.write_text(path.read_text().replace("kind: preference", "kind: preference\nmood: calm"))
+    service.reconcile()
+    updated = service.update(entry.id, body="Prefers green tea.\n", tags=["drinks"])
+    text = path.read_text()
+    assert "mood: calm" in text and "tags: [drinks]" in text
+    assert updated.body == "Prefers green tea.\n"
+    assert service.recall("green tea")[0].id == entry.id
+
+
+def test_move_keeps_the_id_and_hand_made_files_get_one(service: MemoryService) -> None:
+    hand = service.config.tree_dir / "inbox" / "idea.md"
+    hand.parent.mkdir(parents=True)
+    hand.write_text("# Solar roof\n\nAsk about panels.\n")
+    service.reconcile()
+    before = service.get("inbox/idea.md").entry
+    assert not before.has_own_id
+    moved = service.move(before.id, "projects/house")
+    assert moved.path == "projects/house/idea.md" and moved.id == before.id
+    assert moved.has_own_id
+    assert not hand.exists() and not hand.parent.exists()
+    assert service.recall("solar panels")[0].path == "projects/house/idea.md"
+
+
+def test_forget_deletes_file_index_rows_and_tokens(service: MemoryService) -> None:
+    keep = service.remember("The spare key is under the blue flowerpot")
+    gone = service.remember("Surprise party plan involves xylophonequartet rehearsal")
+    service.forget(gone.id)
+    assert not (service.config.tree_dir / gone.path).exists()
+    with pytest.raises(NotFoundError):
+        service.get(gone.id)
+    assert service.recall("xylophonequartet") == []
+    service.db.conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, search, row)")
+    terms = {r[0] for r in service.db.query("SELECT term FROM temp.vocab")}
+    assert "xylophonequartet" not in terms and "flowerpot" in terms
+    log = service.audit_log()
+    assert log[0]["action"] == "forget" and log[0]["target"] == gone.id
+    assert "xylophone" not in str(log[0])
+    assert service.recall("flowerpot")[0].id == keep.id
+
+
+def test_tree_listing_counts_and_context_descriptions(service: MemoryService) -> None:
+    service.remember("Alice is my sister", kind="person", path="people/family")
+    service.remember("Bob is a colleague", kind="person", path="people/work")
+    service.remember("Use 2 spaces in YAML", kind="preference")
+    ctx = service.config.tree_dir / "people" / "context.md"
+    ctx.write_text("# Everyone I know\n")
+    service.reconcile()
+    root = tree(service.db)
+    assert root.count == 3
+    assert root.children["people"].count == 2
+    assert root.children["people"].description == "Everyone I know"
+    assert set(root.children["people"].children) == {"family", "work"}
+    data = stats(service.config, service.db)
+    assert data["entries"] == 4 and data["kinds"]["person"] == 2
+
+
+def test_reindex_gives_the_same_recall(service: MemoryService) -> None:
+    for text in ("Paris trip in June", "Pack the travel adapter", "Paris museum passes"):
+        service.remember(text)
+    before = [(h.id, h.title) for h in service.recall("paris travel")]
+    report = service.reindex()
+    assert len(report.added) == 3
+    assert [(h.id, h.title) for h in service.recall("paris travel")] == before
+
+
+def test_audit_names_the_interface(home: object) -> None:
+    with MemoryService.open(interface="mcp") as service:
+        entry = service.remember("written by an agent")
+        record = service.audit_log(1)[0]
+    assert record["interface"] == "mcp" and record["action"] == "remember"
+    assert record["target"] == entry.id
