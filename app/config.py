@@ -40,7 +40,12 @@ max_file_bytes = 5_000_000
 reconcile_on_start = true
 
 [models]
-# Filled in by `amber models` (local GGUF files); empty means zero-LLM mode.
+# Installed models are listed in models/models.json (`amber models list`); none means
+# zero-LLM mode. A mirror for downloads (or set AMBER_MODELS_MIRROR):
+# mirror = "https://..."
+# Threads for llama.cpp (0: let it choose) and layers to offload to a GPU (-1: all, if any).
+threads = 0
+gpu_layers = -1
 
 [capture]
 # Capture sources for the daemon.
@@ -114,7 +119,7 @@ def _config_from(home: Path, data: dict, path: Path) -> Config:
         tree_dir = Path(str(tree.get("path", "tree"))).expanduser()
     except (KeyError, TypeError) as exc:
         raise ConfigError(
-            f"{path} lacks {exc}; compare it with `amber init --print-config`"
+            f"{path} lacks {exc}; compare it with CONFIG_TEMPLATE in amber/config.py"
         ) from exc
     if key_storage not in KEY_STORAGES:
         raise ConfigError(f"{path}: key_storage must be one of {', '.join(KEY_STORAGES)}")

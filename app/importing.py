@@ -44,6 +44,8 @@ def available_importers(load_entry_points: bool = True) -> dict[str, Importer]:
 def choose_importer(path: Path, importers: dict[str, Importer], name: str | None) -> Importer:
     if not path.is_file():
         raise InvalidInputError(f"{path}: no such file")
+    if _is_blank(path):
+        raise ImportFormatError(f"{path}: the file is empty; there is nothing to import")
     if name:
         if name not in importers:
             known = ", ".join(sorted(importers))
@@ -57,6 +59,12 @@ def choose_importer(path: Path, importers: dict[str, Importer], name: str | None
         f"{path}: not a conversation format Amber can read (known: {known}); "
         "see `amber import conversation --help` for the generic format"
     )
+
+
+def _is_blank(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    return not head.removeprefix(b"\xef\xbb\xbf").strip() and path.stat().st_size <= 4096
 
 
 def import_file(

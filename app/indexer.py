@@ -12,6 +12,7 @@ from amber.retrieval.provenance import source_kind
 from amber.store import audit
 from amber.store import entries as entry_rows
 from amber.store import events as event_rows
+from amber.store import vectors as vector_rows
 from amber.store.db import Database
 from amber.tree.entry import Entry, parse_entry, path_id
 from amber.tree.files import FileStat, TreeFiles
@@ -152,6 +153,7 @@ class Indexer:
         with self.db.write() as conn:
             for table in ("search", "entry_names", "entries", "skipped_files"):
                 conn.execute(f"DELETE FROM {table}")
+            vector_rows.delete_all_entries(conn)
             event_rows.reindex_events(conn)
         return self.reconcile(interface="cli")
 

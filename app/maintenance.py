@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,7 +130,3 @@ def _first_line(body: str) -> str:
         if text:
             return text[:120]
     return ""
-
-
-def entry_json(row_tags: str) -> list[str]:
-    return json.loads(row_tags)

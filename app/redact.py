@@ -1,15 +1,16 @@
 """Redact secrets from text before it is stored in the index or shown to a model.
 
-Each secret becomes ``[REDACTED:<kind>]``; the text around it is kept, so for an
-assignment only the value goes (``password=[REDACTED:password]``) and for a URL only the
+Each secret becomes ``[REDACTED:<kind>]`` and the text around it is kept: for an
+assignment only the value goes (``password=[REDACTED:password]``), for a URL only the
 password (``https://user:[REDACTED:url_password]@host``).
 
-Rules run in a fixed order, specific before generic: token formats with a known prefix
-first (anthropic before openai), then URL passwords, then assignments to a secret-looking
-name. Text is held as segments; a redacted segment is never looked at again, so a later,
-generic rule cannot re-label what an earlier rule found, and ``[REDACTED:...]`` markers
-already in the input are left alone. Each rule has literal triggers checked with ``in``
-before its regex runs, which keeps ordinary text cheap.
+Rules run in a fixed order, specific before generic: private key blocks, then token
+formats with a known prefix (anthropic before openai), then URL passwords, then values
+assigned to a secret-looking name (AWS secret key, password, high-entropy token). The
+text is held as segments; a redacted segment is never looked at again, so a generic rule
+cannot re-label what a specific one found, and ``[REDACTED:...]`` markers already in the
+input are left alone. Each rule has literal triggers, checked with ``in`` before its
+regex runs, which keeps ordinary text cheap.
 """
 
 import math
@@ -17,6 +18,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+
+__all__ = ["Redaction", "redact"]
 
 
 @dataclass(frozen=True)
@@ -28,83 +31,69 @@ class Redaction:
 
 
 Span = tuple[int, int, str]
-Segment = tuple[str, str | None, bool]  # text, kind (None: plain text), redacted by us
+Segment = tuple[str, str | None, bool]  # text, kind (None: plain text), redacted here
+
+# What a value needs to count as random (see _looks_random). Tuned on tests/data/redact
+# and the Python stdlib: 99% of random base64 strings of 20 chars reach 3.6 bits per char
+# (of 32 hex chars, 3.3); dotted and snake_case names fail on their word runs instead.
+ENTROPY_THRESHOLD = 3.5
+HEX_ENTROPY_THRESHOLD = 3.3
+MAX_WORDINESS = 0.65
 
 _MAX_PASSES = 3
 _MARKER = re.compile(r"\[REDACTED:[a-z_]+\]")
-_START = r"(?<![A-Za-z0-9+/_\-])"  # a token must not continue a longer word or base64 run
-_END = r"(?![A-Za-z0-9_\-])"
+_B = r"(?<![A-Za-z0-9+/_\-])"  # a token must not continue a longer word or base64 run
+_E = r"(?![A-Za-z0-9_\-])"
 
-_PRIVATE_KEY = re.compile(  # the whole block; without its END line, the base64 lines after
+_PRIVATE_KEY = (  # the whole block; without its END line, the base64 lines after BEGIN
     r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"
-    r"(?:(?:[A-Za-z0-9+/=\s.,:\-]|\\[nr])*?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"
-    r"|(?:(?:\s|\\[nr])*[A-Za-z0-9+/=]{16,})+)"
+    r"(?:(?:[A-Za-z0-9+/=\s.,:]|-(?!----)|\\[nr])*?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"
+    r"|(?:(?:\r?\n|\\[nr])[A-Za-z0-9+/=]{16,}(?![^\s\\\"']))+)"
 )
-
+_GITHUB_PREFIXES = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")
 _TOKEN_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    (
-        "slack_webhook",
-        ("hooks.slack.com",),
-        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/\-]{16,}",
-    ),
-    ("anthropic_key", ("sk-ant-",), _START + r"sk-ant-[A-Za-z0-9_\-]{20,}"),
-    (
-        "openai_key",
-        ("sk-",),
-        _START + r"sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,}|[A-Za-z0-9]{32,})" + _END,
-    ),
-    (
-        "github_token",
-        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-        _START + r"(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{60,})" + _END,
-    ),
-    (
-        "slack_token",
-        ("xox", "xapp-"),
-        _START + r"(?:(?:xoxe\.)?xox[abposre]-\d+-[A-Za-z0-9\-]{8,}|xapp-\d-[A-Za-z0-9\-]{20,})",
-    ),
-    (
-        "stripe_key",
-        ("_live_", "_test_", "whsec_"),
-        _START + r"(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})" + _END,
-    ),
-    ("google_api_key", ("AIza",), _START + r"AIza[0-9A-Za-z_\-]{35}" + _END),
-    (
-        "aws_access_key",
-        ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
-        _START + r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9+/])",
-    ),
-    (
-        "jwt",
-        ("eyJ",),
-        _START + r"eyJ[A-Za-z0-9_\-]{8,}\."
-        r"(?:eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*|[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,})",
-    ),
-)
-
+    ("slack_webhook", ("hooks.slack.com",),
+     r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/\-]{16,}"),
+    ("anthropic_key", ("sk-ant-",), _B + r"sk-ant-[A-Za-z0-9_\-]{20,}"),
+    ("openai_key", ("sk-",),
+     _B + r"sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,}|[A-Za-z0-9]{32,})" + _E),
+    ("github_token", _GITHUB_PREFIXES,
+     _B + r"(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{60,})" + _E),
+    ("slack_token", ("xox", "xapp-"),
+     _B + r"(?:(?:xoxe\.)?xox[abposre]-\d+-[A-Za-z0-9\-]{8,}|xapp-\d-[A-Za-z0-9\-]{20,})"),
+    ("stripe_key", ("_live_", "_test_", "whsec_"),
+     _B + r"(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})" + _E),
+    ("google_api_key", ("AIza",), _B + r"AIza[0-9A-Za-z_\-]{35}" + _E),
+    ("aws_access_key", ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
+     _B + r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9+/])"),
+    ("jwt", ("eyJ",),
+     _B + r"eyJ[A-Za-z0-9_\-]{8,}\."
+     r"(?:eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*|[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,})"),
+)  # fmt: skip
 _URL_PASSWORD = re.compile(
     r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/?#@\[\]\"'<>]{0,128}:"
     r"(?P<pw>[^\s/?#\[\]\"'<>]{1,256})@(?=[A-Za-z0-9\[])"
 )
-
-_ASSIGN = re.compile(
-    r"(?<![A-Za-z0-9_.\-])(?P<flag>--?)?"
-    r"(?P<name>(?=[A-Za-z_])(?i:[A-Za-z0-9_.\-]{0,40}?(?:pass|pw|secret|token|key|auth|cred))"
-    r"[A-Za-z0-9_.\-]{0,40})"
-    r"[\"'`]?\]?"
-    r"(?P<op>(?(flag)(?:[ \t]*=[ \t]*|[ \t]+)|[ \t]*(?:(?::[ \t]*[A-Za-z_][\w.\[\], |]*?[ \t]*)?"
-    r"=(?!=)|=>|:=|:(?![:/]))[ \t]*))"
-    r"(?P<scheme>(?:Bearer|Basic|Token|Bot|Digest)[ \t]+)?"
+_ASSIGN = re.compile(  # name, optional type annotation, operator, optional auth scheme, value
+    r"(?<![A-Za-z0-9_.\-])(?P<flag>--)?"
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})[\"'`]?\]?"
+    r"(?P<op>(?(flag)(?:[ \t]*=[ \t]*|[ \t]+)|(?:(?P<tight>=(?![= \t]))|[ \t]*"
+    r"(?:(?::[ \t]*[A-Za-z_][\w.\[\], |]*?[ \t]*)?=(?!=)|=>|:=|:(?![:/]))[ \t]*)))"
+    r"(?:(?i:bearer|basic|token|bot|digest)[ \t]+)?"
     r"(?:[bBrR]{0,2}\"(?P<dq>(?:[^\"\\\n]|\\.)*)\"|[bBrR]{0,2}'(?P<sq>(?:[^'\\\n]|\\.)*)'"
-    r"|`(?P<bq>[^`\n]*)`|(?P<uq>[^\s\"'`,;&<>]+))"
+    r"|`(?P<bq>[^`\n]*)`|(?P<uq>(?:(?(tight)[^\s\"'`<>&;,]|[^\s\"'`<>]))+))"
 )
 
+_OPERATOR = re.compile(r"[=:]")
+_FLAG = re.compile(r"(?<!\S)--(?=[A-Za-z])")
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_NAME_HINT = re.compile(r"(?i)pass|pw|secret|token|key|auth|cred")
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _STRONG_PARTS = ("password", "passwd", "passphrase")
 _STRONG_LAST = frozenset({"pass", "pwd", "pw"})
 _MEDIUM = frozenset({"secret", "token", "auth", "authorization", "apikey", "bearer"})
-_WEAK = frozenset({"key", "pass", "secret", "token", "auth", "credential", "credentials", "cred"})
-_WEAK |= frozenset({"creds"})
+_WEAK = frozenset({"key", "pass", "secret", "token", "auth", "credential", "credentials"})
+_WEAK |= frozenset({"cred", "creds"})
 _DENY_ANY = frozenset({"public", "publishable", "pub"})
 _DENY_LAST = frozenset(
     "length len min max count size limit file files path dir env var name names field type url"
@@ -123,30 +112,25 @@ _PLACEHOLDERS = frozenset(
     " example sample dummy test value foo bar baz todo tbd na n/a".split()
 )
 _PLACEHOLDER_BITS = ("your", "example", "placeholder", "xxx", "***", "...", "<", ">")
-_TEMPLATE_START = ("$", "%", "{", "<", "*")
 _PLACEHOLDER_START = ("$", "%", "{", "(", "[", "#", ":", "@", "!", "?", "\\", "*")
+_TEMPLATE_START = ("$", "%", "{", "<", "*")
+_SCHEMES = frozenset({"bearer", "basic", "token", "bot", "digest"})
 _TYPE_NAME = re.compile(r"(?:[A-Z][a-z]+){2,}")
 _LABEL = re.compile(r"[A-Za-z_\-]+")
 _NUMERIC = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|[0-9][0-9._:\-]*)")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DOTTED = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+")
-_WORDY = re.compile(r"[A-Za-z]+[0-9]{0,2}(?:[-_./ ](?:[A-Za-z]+[0-9]{0,2}|[0-9]{1,2}))*")
-_TOKENISH = re.compile(r"[A-Za-z0-9+/=_\-.~]+")
+_SEG = r"(?:[A-Z]?[a-z]+|[A-Z]+)(?:[A-Z][a-z]+)*[0-9]{0,2}"  # word, Word, WORD, camelCase
+_WORDY = re.compile(_SEG + r"(?:[-_./ ](?:" + _SEG + r"|[0-9]{1,2}))*")
+_WORD_RUN = re.compile(r"[a-z]{4,}|[A-Z]{4,}|[A-Z][a-z]{3,}")
+_TOKENISH = re.compile(r"[A-Za-z0-9+/=_\-]+")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _ID_FORMAT = re.compile(  # UUIDs and ULIDs name things; they are not secrets
     r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}|[0-7][0-9A-HJKMNP-TV-Z]{25}"
 )
-_WORD_RUN = re.compile(r"[a-z]{4,}|[A-Z]{4,}|[A-Z][a-z]{3,}")
 _AWS_SECRET = re.compile(r"[A-Za-z0-9/+]{40}")
 _CODE_CHARS = frozenset("()[]{}")
 _TERMINATORS = ("#", "//", ",", ";", ")", "}", "]", '"', "'", "&", "<")
-
-# What a value needs to count as random (see _looks_random). Tuned on tests/data/redact
-# and on the Python stdlib: 99% of random base64 strings of 20 chars reach 3.6 bits per
-# char (of 32 hex chars, 3.3); dotted and snake_case names fail on word runs instead.
-ENTROPY_THRESHOLD = 3.5
-HEX_ENTROPY_THRESHOLD = 3.3
-MAX_WORDINESS = 0.65
 
 
 @dataclass(frozen=True)
@@ -162,12 +146,16 @@ def redact(text: str) -> Redaction:
     """Replace every secret in ``text`` by ``[REDACTED:<kind>]``."""
     if not text:
         return Redaction(text, ())
+    found = set(_TRIGGER.findall(text))
+    rules = [rule for rule in _RULES if found.intersection(rule.triggers)]
     segments = _split_markers(text)
-    for _ in range(_MAX_PASSES):
-        segments, changed = _run_rules(segments)
+    for _ in range(_MAX_PASSES):  # until nothing changes, so redacting again is a no-op
+        segments, changed = _run_rules(segments, rules)
         if not changed:
             break
-    return _render(segments)
+    parts = [f"[REDACTED:{kind}]" if new else part for part, kind, new in segments]
+    kinds = tuple(kind for _, kind, new in segments if new and kind is not None)
+    return Redaction("".join(parts), kinds)
 
 
 def _split_markers(text: str) -> list[Segment]:
@@ -176,18 +164,15 @@ def _split_markers(text: str) -> list[Segment]:
     segments: list[Segment] = []
     pos = 0
     for m in _MARKER.finditer(text):
-        if m.start() > pos:
-            segments.append((text[pos : m.start()], None, False))
-        segments.append((m.group(), m.group()[10:-1], False))
+        segments += [(text[pos : m.start()], None, False), (m.group(), m.group()[10:-1], False)]
         pos = m.end()
-    if pos < len(text):
-        segments.append((text[pos:], None, False))
-    return segments
+    segments.append((text[pos:], None, False))
+    return [s for s in segments if s[0]]
 
 
-def _run_rules(segments: list[Segment]) -> tuple[list[Segment], bool]:
+def _run_rules(segments: list[Segment], rules: list[_Rule]) -> tuple[list[Segment], bool]:
     changed = False
-    for rule in _RULES:
+    for rule in rules:
         out: list[Segment] = []
         for segment in segments:
             if segment[1] is None and rule.wants(segment[0]):
@@ -213,15 +198,11 @@ def _cut(text: str, spans: Iterator[Span]) -> list[Segment]:
     return pieces
 
 
-def _render(segments: list[Segment]) -> Redaction:
-    parts = [f"[REDACTED:{kind}]" if new else text for text, kind, new in segments]
-    kinds = tuple(kind for _, kind, new in segments if new and kind is not None)
-    return Redaction("".join(parts), kinds)
+def _pattern_finder(kind: str, pattern: str) -> Callable[[str], Iterator[Span]]:
+    compiled = re.compile(pattern)
 
-
-def _pattern_finder(kind: str, pattern: re.Pattern[str]) -> Callable[[str], Iterator[Span]]:
     def find(text: str) -> Iterator[Span]:
-        for m in pattern.finditer(text):
+        for m in compiled.finditer(text):
             yield m.start(), m.end(), kind
 
     return find
@@ -234,33 +215,53 @@ def _find_url_passwords(text: str) -> Iterator[Span]:
 
 
 def _find_assignments(text: str) -> Iterator[Span]:
-    for m in _ASSIGN.finditer(text):
-        span = _assignment_span(m)
-        if span is not None:
-            yield span
+    """Like ``_ASSIGN.finditer`` but faster: find operators, then match from the name."""
+    starts = {_name_start(text, op.start()) for op in _OPERATOR.finditer(text)}
+    if "--" in text:
+        starts.update(flag.start() for flag in _FLAG.finditer(text))
+    pos = 0
+    for start in sorted(starts - {-1}):
+        m = None if start < pos else _ASSIGN.match(text, start)
+        if m is not None:
+            pos = m.end()
+            span = _assignment_span(m)
+            if span is not None:
+                yield span
+
+
+def _name_start(text: str, op: int) -> int:
+    """Where the name assigned to by the operator at ``op`` begins (-1: no name)."""
+    i = op
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    i -= text[i - 1 : i] == "]"
+    i -= text[i - 1 : i] in ('"', "'", "`")
+    end = i
+    while i > 0 and text[i - 1] in _NAME_CHARS and end - i <= 82:
+        i -= 1
+    return -1 if i == end else i
 
 
 def _assignment_span(m: re.Match[str]) -> Span | None:
+    if not _NAME_HINT.search(m.group("name")):
+        return None
+    words = [w.lower() for w in _WORD.findall(m.group("name"))]
+    strength = _strength(words)
+    if strength == 0:
+        return None
     group = next(g for g in ("dq", "sq", "bq", "uq") if m.group(g) is not None)
     value, start = m.group(group), m.start(group)
-    op = m.group("op")
-    loose = bool(m.group("flag")) and "=" not in op
+    loose = bool(m.group("flag")) and "=" not in m.group("op")
     if group == "uq":
-        value = value.rstrip(")]}")
+        value = value.rstrip(",;)]}")
         if _is_code(m, value) or not _is_terminated(m, start + len(value)):
             return None
-        loose = loose or op == ":"
-    else:
-        value, start = _strip_scheme(value, start)
-    kind = _classify(m.group("name"), value, loose)
+        loose = loose or m.group("op") == ":"
+    elif value.partition(" ")[0].lower() in _SCHEMES:
+        head, _, value = value.partition(" ")
+        start += len(head) + 1
+    kind = _classify(words, strength, value, loose)
     return None if kind is None else (start, start + len(value), kind)
-
-
-def _strip_scheme(value: str, start: int) -> tuple[str, int]:
-    head, _, tail = value.partition(" ")
-    if tail and head in ("Bearer", "Basic", "Token", "Bot", "Digest"):
-        return tail, start + len(head) + 1
-    return value, start
 
 
 def _is_code(m: re.Match[str], value: str) -> bool:
@@ -269,7 +270,7 @@ def _is_code(m: re.Match[str], value: str) -> bool:
         return True
     rest = _rest_of_line(m.string, m.start("uq") + len(value)).lstrip(" \t")
     op = m.group("op").strip()
-    closed = len(m.group("uq")) != len(value) or rest[:1] in (",", ")", "}", ";")
+    closed = rest[:1] in (",", ")", "}", ";")
     if _DOTTED.fullmatch(value):
         return closed or m.group("op") != "="
     if not _IDENT.fullmatch(value):
@@ -283,8 +284,7 @@ def _is_code(m: re.Match[str], value: str) -> bool:
 
 def _is_terminated(m: re.Match[str], end: int) -> bool:
     """An unquoted value after ``:`` or `` = `` must end its line (or its field)."""
-    op = m.group("op")
-    if op == "=" or m.group("flag"):
+    if m.group("tight") or m.group("flag"):
         return True
     rest = _rest_of_line(m.string, end).strip()
     return not rest or rest.startswith(_TERMINATORS)
@@ -293,34 +293,6 @@ def _is_terminated(m: re.Match[str], end: int) -> bool:
 def _rest_of_line(text: str, pos: int) -> str:
     """What follows ``pos`` on its line, cut short: enough to see how a value ends."""
     return text[pos : pos + 80].partition("\n")[0]
-
-
-def _classify(name: str, value: str, loose: bool) -> str | None:
-    """Kind of secret ``value`` is, given the name it is assigned to; None: not a secret.
-
-    ``loose`` marks weak syntax (``--flag value``, ``name:value``) that needs a value
-    which does not read like a word.
-    """
-    words = [w.lower() for w in _WORD.findall(name)]
-    if _is_aws_secret(words, value):
-        return "aws_secret_key"
-    strength = _strength(words)
-    if strength == 0 or _is_placeholder(value, words) or _is_not_secret(name, value):
-        return None
-    wordy = bool(_WORDY.fullmatch(value.strip(":.!-_ ")))
-    if strength == 3 and len(value) >= 3 and not (loose and wordy):
-        return "password"
-    if strength == 2 and len(value) >= 6 and not wordy and not _NUMERIC.fullmatch(value):
-        return "password"
-    if _looks_random(value):
-        return "password" if strength >= 2 else "high_entropy"
-    return None
-
-
-def _is_aws_secret(words: list[str], value: str) -> bool:
-    return "secret" in words and ("aws" in words or "access" in words) and bool(
-        _AWS_SECRET.fullmatch(value)
-    )
 
 
 def _strength(words: list[str]) -> int:
@@ -334,26 +306,47 @@ def _strength(words: list[str]) -> int:
     return 1 if _WEAK.intersection(words) else 0
 
 
+def _classify(words: list[str], strength: int, value: str, loose: bool) -> str | None:
+    """The kind of secret ``value`` is, given its name; None if it is not one.
+
+    ``loose`` marks weak syntax (``--flag value``, ``name:value``), where a value of
+    letters only is taken for prose or code rather than a password.
+    """
+    if "secret" in words and {"aws", "access"} & set(words) and _AWS_SECRET.fullmatch(value):
+        return "aws_secret_key"
+    if _is_placeholder(value, words) or _is_not_secret(words, value):
+        return None
+    if strength == 3 and len(value) >= 3 and not (loose and value.isalpha()):
+        return "password"
+    wordy = _WORDY.fullmatch(value.strip(":.!-_ ")) is not None
+    if strength == 2 and len(value) >= 6 and not wordy and not _NUMERIC.fullmatch(value):
+        return "password"
+    if _looks_random(value):
+        return "password" if strength >= 2 else "high_entropy"
+    return None
+
+
 def _is_placeholder(value: str, words: list[str]) -> bool:
     lowered = value.lower()
     bare = lowered.strip(":.!-_ ")
     return (
         not bare
-        or (_LABEL.fullmatch(value) is not None and any(w in lowered for w in words if len(w) > 3))
         or bare in _PLACEHOLDERS
         or bare.replace("-", "_") == "_".join(words)
+        or (_LABEL.fullmatch(value) is not None and any(w in lowered for w in words if len(w) > 3))
         or value.startswith(_PLACEHOLDER_START)
         or any(bit in lowered for bit in _PLACEHOLDER_BITS)
         or len(set(lowered)) == 1
     )
 
 
-def _is_not_secret(name: str, value: str) -> bool:
+def _is_not_secret(words: list[str], value: str) -> bool:
+    """URLs, paths and prose: a passphrase may hold spaces, other secrets may not."""
     if "://" in value or value.startswith(("~/", "./", "../")):
         return True
     if value.startswith("/") and not _looks_random(value):
         return True
-    return any(c.isspace() for c in value) and "phrase" not in name.lower()
+    return any(c.isspace() for c in value) and not any("phrase" in w for w in words)
 
 
 def _entropy(value: str) -> float:
@@ -372,20 +365,19 @@ def _looks_random(value: str) -> bool:
         return False
     if _HEX.fullmatch(value):
         return len(value) >= 32 and _entropy(value) >= HEX_ENTROPY_THRESHOLD
-    if _WORDY.fullmatch(value) or "//" in value or "__" in value:
+    if _WORDY.fullmatch(value) or "__" in value or _wordiness(value) > MAX_WORDINESS:
         return False
-    classes = (any(c.islower() for c in value), any(c.isupper() for c in value))
-    classes += (any(c.isdigit() for c in value),)
-    return (
-        sum(classes) >= 2
-        and _wordiness(value) <= MAX_WORDINESS
-        and _entropy(value) >= ENTROPY_THRESHOLD
-    )
+    classes = [any(c.islower() for c in value), any(c.isupper() for c in value)]
+    classes.append(any(c.isdigit() for c in value))
+    return sum(classes) >= 2 and _entropy(value) >= ENTROPY_THRESHOLD
 
 
 _RULES: tuple[_Rule, ...] = (
     _Rule(("PRIVATE KEY",), _pattern_finder("private_key", _PRIVATE_KEY)),
-    *(_Rule(t, _pattern_finder(k, re.compile(p))) for k, t, p in _TOKEN_RULES),
+    *(_Rule(triggers, _pattern_finder(kind, p)) for kind, triggers, p in _TOKEN_RULES),
     _Rule(("://",), _find_url_passwords),
-    _Rule(("=", ":"), _find_assignments),
+    _Rule(("=", ":", "--"), _find_assignments),
+)
+_TRIGGER = re.compile(  # one scan finds which rules can match at all; longest first
+    "|".join(sorted({re.escape(t) for r in _RULES for t in r.triggers}, key=lambda t: (-len(t), t)))
 )

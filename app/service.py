@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from amber.ask import AskResult, ask
 from amber.config import Config, load_config
+from amber.embedding import EmbeddingIndexer, EmbedReport
 from amber.errors import InvalidInputError, NotFoundError
 from amber.events import Event
 from amber.home import open_index, tree_files
 from amber.indexer import Indexer, ReconcileReport
+from amber.models.active import chat_model_for, embedder_for
+from amber.models.runtime import ModelError
 from amber.redact import redact
 from amber.retrieval.hits import Hit, SourceRef
 from amber.retrieval.provenance import entry_sources
 from amber.retrieval.recall import Recaller, RecallOptions
+from amber.retrieval.vector_channel import VectorChannel
 from amber.security.keys import PassphrasePrompt
 from amber.store import audit
 from amber.store import entries as entry_rows
 from amber.store import events as event_rows
+from amber.store import vectors as vector_rows
 from amber.store.db import Database
 from amber.tree import layout
 from amber.tree.entry import KINDS, Entry, new_id, now_iso, parse_entry, render_new, rewrite
 from amber.tree.files import TreeFiles
 
 TITLE_MAX = 80
+NO_CHAT_MODEL = (
+    "no chat model: `amber models pull qwen2.5-1.5b-instruct` (or `amber models add FILE "
+    "--role chat`); recall works without one"
+)
 ID_PREFIX_MIN = 6
 
 
@@ -35,7 +46,6 @@ class EntryView:
     importance: float = 0.5
     access_count: int = 0
     last_access: str | None = None
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 class MemoryService:
@@ -46,6 +56,9 @@ class MemoryService:
         self.interface = interface
         self.indexer = Indexer(db, files, config.max_file_bytes)
         self.recaller = Recaller(db)
+        self.embedder = embedder_for(config)
+        if self.embedder and vector_rows.settings(db).get("model") == self.embedder.name:
+            self.recaller.extra_channels["vector"] = VectorChannel(db, self.embedder)
 
     @classmethod
     def open(
@@ -151,6 +164,37 @@ class MemoryService:
     def recall(self, query: str, options: RecallOptions | None = None) -> list[Hit]:
         return self.recaller.recall(query, options)
 
+    def ask(
+        self,
+        question: str,
+        options: RecallOptions | None = None,
+        on_answer_text: Callable[[str], None] | None = None,
+    ) -> AskResult:
+        """Answer from memory with the active chat model; raises ModelError without one."""
+        model = chat_model_for(self.config)
+        if model is None:
+            raise ModelError(NO_CHAT_MODEL)
+        hits = self.recall(question, options or RecallOptions(k=8))
+        return ask(question, [(h, self._full_text(h)) for h in hits], model, on_answer_text)
+
+    def _full_text(self, hit: Hit) -> str:
+        if hit.type == "event":
+            return self.get_event(hit.id).text
+        return self._read(hit.path or "").body if hit.path else hit.snippet
+
+    def embed_pending(
+        self, progress: Callable[[int, int], None] | None = None, limit: int | None = None
+    ) -> EmbedReport | None:
+        """Embed new and changed documents with the active embed model (None: no model)."""
+        if self.embedder is None:
+            return None
+        report = EmbeddingIndexer(self.db, self.embedder).sync(progress, limit)
+        self.recaller.extra_channels.setdefault("vector", VectorChannel(self.db, self.embedder))
+        return report
+
+    def pending_embeddings(self) -> int:
+        return vector_rows.pending_count(self.db) if self.embedder else 0
+
     def get(self, handle: str) -> EntryView:
         entry = self._resolve(handle)
         life = entry_rows.lifecycle_of(self.db, [entry.id]).get(entry.id, (0.5, 0, None))
@@ -237,6 +281,10 @@ class MemoryService:
 
     def _move_target(self, entry: Entry, destination: str) -> str:
         dest = destination.strip()
+        if dest.startswith(("/", "\\", "~")):
+            raise InvalidInputError(
+                f"'{dest}' is not a path inside the tree; use a folder such as people/work"
+            )
         if dest.endswith(".md"):
             folder, _, name = dest.rpartition("/")
             target = f"{layout.normalize_folder(folder)}/{name}".lstrip("/")

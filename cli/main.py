@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from typer.core import TyperGroup
 
-from amber.cli import imports, maintenance, memory, recall, setup, tree
+from amber.cli import ask, imports, maintenance, memory, models, recall, setup, tree
 from amber.errors import AmberError
 
 
@@ -27,9 +27,10 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     help="Amber: your local, encrypted memory. Everything stays on this machine.",
 )
-for module in (setup, memory, recall, tree, maintenance):
+for module in (setup, memory, recall, ask, tree, maintenance):
     module.register(app)
 app.add_typer(imports.app, name="import")
+app.add_typer(models.app, name="models")
 
 
 def run() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from amber.cli.context import memory
 from amber.cli.output import console, err, print_json
@@ -47,9 +48,9 @@ def _print_doctor(report: DoctorReport) -> None:
     console.print(f"index integrity: {report.integrity}", highlight=False)
     for what, paths in report.drift.items():
         for path in paths:
-            console.print(f"[yellow]drift ({what})[/]: {path}", highlight=False)
+            console.print(f"[yellow]drift ({what})[/]: {escape(path)}", highlight=False)
     for path, why in {**report.problems, **report.skipped}.items():
-        console.print(f"[yellow]{path}[/]: {why}", highlight=False)
+        console.print(f"[yellow]{escape(path)}[/]: {escape(why)}", highlight=False)
     if any(report.drift.values()):
         err.print("run `amber doctor --fix` (or keep `amber watch` running) to reindex drift")
     console.print("[green]all good[/]" if report.clean else "[red]problems found[/]")

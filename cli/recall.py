@@ -9,6 +9,7 @@ With `--queries FILE`: one JSON object per input line, `{"query": ..., "hits": [
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -34,6 +35,9 @@ def recall(
     since: Annotated[str, typer.Option(help="From this date: 2023-05-01, 'last may'.")] = "",
     until: Annotated[str, typer.Option(help="Before this date.")] = "",
     type_: Annotated[str, typer.Option("--type", help="all, entry or event.")] = "all",
+    channels: Annotated[
+        str, typer.Option(help="lexical, vector or hybrid (vector needs an embed model).")
+    ] = "hybrid",
     all_: Annotated[bool, typer.Option("--all", help="Include archived entries.")] = False,
     queries: Annotated[
         Path | None, typer.Option(help="Answer one query per line of this file ('-': stdin).")
@@ -41,7 +45,7 @@ def recall(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Find memories: exact names, full-text BM25, time phrases ("last May"), filters."""
-    options = _options(k, path, kind, source, since, until, type_, all_)
+    options = replace(_options(k, path, kind, source, since, until, type_, all_), mode=channels)
     if queries is None and not (query and query.strip()):
         raise InvalidInputError("give a query, or --queries FILE with one query per line")
     with memory() as service:

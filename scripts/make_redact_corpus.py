@@ -121,8 +121,11 @@ def private_key_oneline() -> str:
 
 def password() -> str:
     words = ["correct", "horse", "Summer", "dragon", "Monkey", "shadow", "Sunshine", "tiger"]
-    return rng.choice(words) + str(rng.randint(1, 9999)) + rng.choice("!#%*+-_.^~") + pick(
-        ALNUM, rng.randint(0, 6)
+    return (
+        rng.choice(words)
+        + str(rng.randint(1, 9999))
+        + rng.choice("!#%*+-_.^~")
+        + pick(ALNUM, rng.randint(0, 6))
     )
 
 
@@ -131,111 +134,171 @@ def opaque_token() -> str:
 
 
 SECRET_TEMPLATES: list[tuple[str, Callable[[], str], list[str]]] = [
-    ("aws_access_key", aws_access_key, [
-        "export AWS_ACCESS_KEY_ID={}",
-        "aws_access_key_id = {}",
-        '"AccessKeyId": "{}",',
-        "Found credentials for key {} in ~/.aws/credentials",
-        "AWS_ACCESS_KEY_ID: {}",
-    ]),
-    ("aws_secret_key", aws_secret, [
-        "export AWS_SECRET_ACCESS_KEY={}",
-        "aws_secret_access_key = {}",
-        '"SecretAccessKey": "{}",',
-        "  secretAccessKey: '{}',",
-        "AWS_SECRET_KEY={}",
-    ]),
-    ("github_token", github_token, [
-        "export GITHUB_TOKEN={}",
-        "git clone https://x-access-token:{}@github.com/acme/repo.git",
-        "curl -H 'Authorization: token {}' https://api.github.com/user",
-        "my token is {} please don't share",
-        "  github-token: {}",
-    ]),
-    ("openai_key", openai_key, [
-        "OPENAI_API_KEY={}",
-        'client = OpenAI(api_key="{}")',
-        "openai.api_key = '{}'",
-        "I accidentally pasted {} into the chat",
-    ]),
-    ("anthropic_key", anthropic_key, [
-        "ANTHROPIC_API_KEY={}",
-        'client = anthropic.Anthropic(api_key="{}")',
-        "x-api-key: {}",
-        "the key ({}) was revoked yesterday",
-    ]),
-    ("slack_token", slack_token, [
-        "SLACK_BOT_TOKEN={}",
-        'slack_client = WebClient(token="{}")',
-        "Use {} for the workspace bot",
-    ]),
-    ("slack_webhook", slack_webhook, [
-        "SLACK_WEBHOOK_URL={}",
-        'requests.post("{}", json=payload)',
-        "webhook: {}",
-    ]),
-    ("stripe_key", stripe_key, [
-        "STRIPE_SECRET_KEY={}",
-        'stripe.api_key = "{}"',
-        "Stripe key for staging: {}",
-    ]),
-    ("google_api_key", google_api_key, [
-        "GOOGLE_API_KEY={}",
-        "https://maps.googleapis.com/maps/api/geocode/json?address=Paris&key={}",
-        '  "apiKey": "{}",',
-    ]),
-    ("jwt", jwt, [
-        "Authorization: Bearer {}",
-        'const session = "{}";',
-        "curl -H 'Authorization: Bearer {}' https://api.acme.dev/v1/me",
-        "id_token={}",
-    ]),
-    ("private_key", private_key_oneline, [
-        '  "private_key": "{}",',
-        'SSH_KEY="{}"',
-        "deploy_key: \"{}\"",
-    ]),
-    ("url_password", lambda: mixed(ALNUM, rng.randint(10, 24)), [
-        "DATABASE_URL=postgres://app:{}@db.internal:5432/prod",
-        "redis://:{}@cache.local:6379/0",
-        'MONGO_URI = "mongodb+srv://admin:{}@cluster0.ab1cd.mongodb.net/app"',
-        "pip install --index-url https://deploy:{}@pypi.acme.dev/simple/ acme-tools",
-        "amqp://worker:{}@rabbitmq:5672/vhost",
-    ]),
-    ("password", password, [
-        "password={}",
-        'DB_PASSWORD="{}"',
-        '  "password": "{}",',
-        "    password: {}",
-        "PGPASSWORD={} psql -h localhost -U app",
-        "mysql_pwd = '{}'",
-        "$password = '{}';",
-        '\tPassword: "{}",',
-        "spring.datasource.password={}",
-        "./deploy.sh --password={} --env=prod",
-        "smtp_pass: {}",
-        "the admin passwd: {}",
-    ]),
-    ("password", opaque_token, [
-        "SECRET_KEY = 'django-insecure-{}'",
-        "client_secret: {}",
-        'headers = {{"X-Api-Key": "{}"}}',
-        "https://api.acme.dev/v1/export?format=csv&access_token={}",
-        "AUTH_TOKEN={}",
-        "//registry.npmjs.org/:_authToken=npm_{}",
-        '"auth": "{}"',
-        "api_key: {}",
-        "Authorization: Bearer {}",
-        "webhook_secret = \"{}\"",
-    ]),
-    ("high_entropy", lambda: mixed(B64, rng.choice([32, 44])), [
-        "ENCRYPTION_KEY={}",
-        "signing_key: \"{}\"",
-        'MASTER_KEY = "{}"',
-        "  hmacKey: '{}',",
-        '"credentials": "{}"',
-        "license_key={}",
-    ]),
+    (
+        "aws_access_key",
+        aws_access_key,
+        [
+            "export AWS_ACCESS_KEY_ID={}",
+            "aws_access_key_id = {}",
+            '"AccessKeyId": "{}",',
+            "Found credentials for key {} in ~/.aws/credentials",
+            "AWS_ACCESS_KEY_ID: {}",
+        ],
+    ),
+    (
+        "aws_secret_key",
+        aws_secret,
+        [
+            "export AWS_SECRET_ACCESS_KEY={}",
+            "aws_secret_access_key = {}",
+            '"SecretAccessKey": "{}",',
+            "  secretAccessKey: '{}',",
+            "AWS_SECRET_KEY={}",
+        ],
+    ),
+    (
+        "github_token",
+        github_token,
+        [
+            "export GITHUB_TOKEN={}",
+            "git clone https://x-access-token:{}@github.com/acme/repo.git",
+            "curl -H 'Authorization: token {}' https://api.github.com/user",
+            "my token is {} please don't share",
+            "  github-token: {}",
+        ],
+    ),
+    (
+        "openai_key",
+        openai_key,
+        [
+            "OPENAI_API_KEY={}",
+            'client = OpenAI(api_key="{}")',
+            "openai.api_key = '{}'",
+            "I accidentally pasted {} into the chat",
+        ],
+    ),
+    (
+        "anthropic_key",
+        anthropic_key,
+        [
+            "ANTHROPIC_API_KEY={}",
+            'client = anthropic.Anthropic(api_key="{}")',
+            "x-api-key: {}",
+            "the key ({}) was revoked yesterday",
+        ],
+    ),
+    (
+        "slack_token",
+        slack_token,
+        [
+            "SLACK_BOT_TOKEN={}",
+            'slack_client = WebClient(token="{}")',
+            "Use {} for the workspace bot",
+        ],
+    ),
+    (
+        "slack_webhook",
+        slack_webhook,
+        [
+            "SLACK_WEBHOOK_URL={}",
+            'requests.post("{}", json=payload)',
+            "webhook: {}",
+        ],
+    ),
+    (
+        "stripe_key",
+        stripe_key,
+        [
+            "STRIPE_SECRET_KEY={}",
+            'stripe.api_key = "{}"',
+            "Stripe key for staging: {}",
+        ],
+    ),
+    (
+        "google_api_key",
+        google_api_key,
+        [
+            "GOOGLE_API_KEY={}",
+            "https://maps.googleapis.com/maps/api/geocode/json?address=Paris&key={}",
+            '  "apiKey": "{}",',
+        ],
+    ),
+    (
+        "jwt",
+        jwt,
+        [
+            "Authorization: Bearer {}",
+            'const session = "{}";',
+            "curl -H 'Authorization: Bearer {}' https://api.acme.dev/v1/me",
+            "id_token={}",
+        ],
+    ),
+    (
+        "private_key",
+        private_key_oneline,
+        [
+            '  "private_key": "{}",',
+            'SSH_KEY="{}"',
+            'deploy_key: "{}"',
+        ],
+    ),
+    (
+        "url_password",
+        lambda: mixed(ALNUM, rng.randint(10, 24)),
+        [
+            "DATABASE_URL=postgres://app:{}@db.internal:5432/prod",
+            "redis://:{}@cache.local:6379/0",
+            'MONGO_URI = "mongodb+srv://admin:{}@cluster0.ab1cd.mongodb.net/app"',
+            "pip install --index-url https://deploy:{}@pypi.acme.dev/simple/ acme-tools",
+            "amqp://worker:{}@rabbitmq:5672/vhost",
+        ],
+    ),
+    (
+        "password",
+        password,
+        [
+            "password={}",
+            'DB_PASSWORD="{}"',
+            '  "password": "{}",',
+            "    password: {}",
+            "PGPASSWORD={} psql -h localhost -U app",
+            "mysql_pwd = '{}'",
+            "$password = '{}';",
+            '\tPassword: "{}",',
+            "spring.datasource.password={}",
+            "./deploy.sh --password={} --env=prod",
+            "smtp_pass: {}",
+            "the admin passwd: {}",
+        ],
+    ),
+    (
+        "password",
+        opaque_token,
+        [
+            "SECRET_KEY = 'django-insecure-{}'",
+            "client_secret: {}",
+            'headers = {{"X-Api-Key": "{}"}}',
+            "https://api.acme.dev/v1/export?format=csv&access_token={}",
+            "AUTH_TOKEN={}",
+            "//registry.npmjs.org/:_authToken=npm_{}",
+            '"auth": "{}"',
+            "api_key: {}",
+            "Authorization: Bearer {}",
+            'webhook_secret = "{}"',
+        ],
+    ),
+    (
+        "high_entropy",
+        lambda: mixed(B64, rng.choice([32, 44])),
+        [
+            "ENCRYPTION_KEY={}",
+            'signing_key: "{}"',
+            'MASTER_KEY = "{}"',
+            "  hmacKey: '{}',",
+            '"credentials": "{}"',
+            "license_key={}",
+        ],
+    ),
 ]
 
 
@@ -556,9 +619,9 @@ X-Request-Id: {uuid}
 Set-Cookie: theme=dark; Path=/; SameSite=Lax
 Content-Security-Policy: default-src 'self'; img-src 'self' data:
 User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)
-2024-05-{n}T10:22:31Z INFO auth: login succeeded user={name} method=passkey
-2024-05-{n}T10:22:32Z WARN sync: token refresh took {n}ms
-2024-05-{n}T10:22:33Z DEBUG index: key rotated id={uuid}
+2024-05-17T10:22:31Z INFO auth: login succeeded user={name} method=passkey
+2024-05-17T10:22:32Z WARN sync: token refresh took {n}ms
+2024-05-17T10:22:33Z DEBUG index: key rotated id={uuid}
 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{b64} {name}@laptop
 Key fingerprint = 3AA5 C34B 71C8 E0F4 {short} D3F1 ABCD 1234 5678
 SHA256:{b64} {name}@laptop (ED25519)

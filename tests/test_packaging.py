@@ -35,6 +35,7 @@ def test_wheel_contains_every_subpackage(tmp_path: Path) -> None:
     top_level = {n.split("/", 1)[0] for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
     assert top_level == {"amber"}
     assert "amber/py.typed" in names
+    assert "amber/models/models.toml" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "amber = amber.cli.main:run" in text

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from amber.errors import InvalidInputError
+from amber.events import Event
 from amber.retrieval import fusion
 from amber.retrieval.hits import Hit
 from amber.retrieval.provenance import entry_sources, event_source
@@ -23,6 +24,7 @@ from amber.store import search
 from amber.store.db import Database
 
 MAX_K = 200
+MODES = ("lexical", "vector", "hybrid")
 POOL_MIN = 50
 RELATION_SEEDS = 5
 Channel = Callable[[str, search.SearchFilter, int], list[int]]
@@ -39,6 +41,7 @@ class RecallOptions:
     include_archived: bool = False
     types: tuple[str, ...] = ("entry", "event")
     now: datetime | None = None
+    mode: str = "hybrid"  # lexical, vector or hybrid; exact names are matched in every mode
 
 
 @dataclass
@@ -57,6 +60,13 @@ class Recaller:
         options = options or RecallOptions()
         if not 1 <= options.k <= MAX_K:
             raise InvalidInputError(f"k must be between 1 and {MAX_K}, got {options.k}")
+        if options.mode not in MODES:
+            raise InvalidInputError(f"channels must be one of {', '.join(MODES)}")
+        if options.mode == "vector" and "vector" not in self.extra_channels:
+            raise InvalidInputError(
+                "vector recall needs an embedding model: `amber models pull bge-small-en-v1.5`"
+                " (or `amber models add FILE --role embed`), then `amber embed`"
+            )
         now = options.now or datetime.now(UTC)
         candidates = self._gather(query.strip(), replace(options, now=now))
         return self._rank(candidates, options.k, now)
@@ -70,7 +80,7 @@ class Recaller:
         exact = self._exact(query, parsed.query, flt)
         if exact:
             ranked["exact"] = exact
-        query_terms = terms(parsed.query)
+        query_terms = terms(parsed.query) if options.mode != "vector" else []
         if query_terms:
             rows = search.lexical(self.db, match_expression(query_terms), flt, pool)
             ranked["lexical"] = [r.key for r in rows]
@@ -79,7 +89,8 @@ class Recaller:
             rows = search.recent(self.db, _within(flt, parsed.range), pool)
             ranked["recent"] = [r.key for r in rows]
         for name, channel in self.extra_channels.items():
-            ranked[name] = channel(parsed.query or query, flt, pool)
+            if options.mode == "hybrid" or options.mode == name:
+                ranked[name] = channel(parsed.query or query, flt, pool)
         return _Candidates(fusion.reciprocal_rank_fusion(ranked), snippets, parsed.range)
 
     def _exact(self, query: str, stripped: str, flt: search.SearchFilter) -> list[int]:
@@ -118,7 +129,7 @@ class Recaller:
                 item.score += bonus
                 if "relation" not in item.channels:
                     item.channels.append("relation")
-        docs.load_more(self.db, [k for k in fused if not docs.has(k)])
+        docs.load_more([k for k in fused if not docs.has(k)])
 
 
 def _filter(options: RecallOptions) -> search.SearchFilter:
@@ -149,23 +160,23 @@ def _iso(moment: datetime | None) -> str:
 class _Docs:
     """Metadata of the candidate documents, loaded in two queries."""
 
-    def __init__(self) -> None:
+    def __init__(self, db: Database) -> None:
+        self.db = db
         self.entries: dict[int, tuple] = {}
-        self.events: dict[int, object] = {}
+        self.events: dict[int, Event] = {}
         self.lifecycle: dict[str, tuple] = {}
 
     @classmethod
     def load(cls, db: Database, keys: list[int]) -> _Docs:
-        docs = cls()
-        docs.load_more(db, keys)
+        docs = cls(db)
+        docs.load_more(keys)
         return docs
 
-    def load_more(self, db: Database, keys: list[int]) -> None:
-        rows = entry_rows.entry_rows_by_rowid(db, [-k for k in keys if k < 0])
+    def load_more(self, keys: list[int]) -> None:
+        rows = entry_rows.entry_rows_by_rowid(self.db, [-k for k in keys if k < 0])
         self.entries.update((-rowid, row) for rowid, row in rows.items())
-        self.events.update(event_rows.events_by_rowid(db, [k for k in keys if k > 0]))
-        self.lifecycle.update(entry_rows.lifecycle_of(db, [r[0] for r in rows.values()]))
-        self._db = db
+        self.events.update(event_rows.events_by_rowid(self.db, [k for k in keys if k > 0]))
+        self.lifecycle.update(entry_rows.lifecycle_of(self.db, [r[0] for r in rows.values()]))
 
     def has(self, key: int) -> bool:
         return key in self.entries or key in self.events
@@ -192,17 +203,17 @@ class _Docs:
             row = self.entries.get(key)
             return (row[12] or row[11] or row[10]) if row else None
         event = self.events.get(key)
-        return getattr(event, "timestamp", None)
+        return event.timestamp if event else None
 
     def hit(self, fused: fusion.Fused, snippet: str) -> Hit:
         if fused.key < 0:
             return self._entry_hit(fused, snippet)
         event = self.events[fused.key]
         return Hit(
-            id=event.id, type="event", title=_event_title(event), path=None,  # type: ignore[attr-defined]
+            id=event.id, type="event", title=_event_title(event), path=None,
             snippet=snippet, score=fused.score, channels=fused.channels,
-            sources=[event_source(event)], kind="event",  # type: ignore[arg-type]
-            timestamp=event.timestamp, trust=event.trust,  # type: ignore[attr-defined]
+            sources=[event_source(event)], kind="event",
+            timestamp=event.timestamp, trust=event.trust,
         )  # fmt: skip
 
     def _entry_hit(self, fused: fusion.Fused, snippet: str) -> Hit:
@@ -211,12 +222,12 @@ class _Docs:
         return Hit(
             id=row[0], type="entry", title=row[2], path=row[1], snippet=snippet,
             score=fused.score, channels=fused.channels,
-            sources=entry_sources(self._db, json.loads(row[7])), kind=row[3],
+            sources=entry_sources(self.db, json.loads(row[7])), kind=row[3],
             timestamp=row[12] or row[11] or row[10], superseded=superseded,
         )  # fmt: skip
 
 
-def _event_title(event: object) -> str:
-    author = getattr(event, "author", "") or getattr(event, "source", "")
-    where = getattr(event, "title", "") or getattr(event, "conversation", "")
+def _event_title(event: Event) -> str:
+    author = event.author or event.source
+    where = event.title or event.conversation
     return f"{author} in {where}" if where else author

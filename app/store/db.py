@@ -70,6 +70,8 @@ def open_database(path: Path, key: bytes, *, create: bool = False) -> Database:
         raise NotInitializedError(f"no index at {path}; run `amber init` first")
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
+        # SQLCipher logs failed HMAC checks to stderr; the WrongKeyError says it in one line.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         _check_key(conn, path)
         _configure(conn)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlcipher3
 
+from amber.store import vectors
 from amber.store.db import Database
 from amber.tree.entry import Entry
 
@@ -38,30 +39,58 @@ def upsert_entry(
     size: int,
     source_kinds: str,
 ) -> None:
-    """Insert or replace the entry's index row, names and FTS row (caller's transaction)."""
-    delete_entry_rows(conn, entry.id, entry.path)
-    cur = conn.execute(
-        f"INSERT INTO entries ({ENTRY_COLUMNS.removesuffix(', rowid')}) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            entry.id, entry.path, entry.title, entry.kind, json.dumps(entry.tags),
-            json.dumps(entry.aliases), json.dumps(entry.links), json.dumps(entry.sources),
-            json.dumps(entry.supersedes), json.dumps(entry.superseded_by), entry.created,
-            entry.updated, entry.valid_from, entry.body, content_hash, mtime_ns, size,
-            entry.problem,
-        ),
+    """Insert or update the entry's index row, names and FTS row (caller's transaction).
+
+    An entry keeps its rowid across edits and moves: the rowid is its key in the full-text
+    and vector indexes, so an edit does not orphan its vectors.
+    """
+    rowid = _claim_rowid(conn, entry)
+    values = (
+        entry.id, entry.path, entry.title, entry.kind, json.dumps(entry.tags),
+        json.dumps(entry.aliases), json.dumps(entry.links), json.dumps(entry.sources),
+        json.dumps(entry.supersedes), json.dumps(entry.superseded_by), entry.created,
+        entry.updated, entry.valid_from, entry.body, content_hash, mtime_ns, size,
+        entry.problem,
     )  # fmt: skip
-    rowid = cur.lastrowid
+    columns = ENTRY_COLUMNS.removesuffix(", rowid")
+    if rowid is None:
+        marks = ",".join("?" * len(values))
+        rowid = conn.execute(f"INSERT INTO entries ({columns}) VALUES ({marks})", values).lastrowid
+    else:
+        assignments = ", ".join(f"{c.strip()} = ?" for c in columns.split(","))
+        conn.execute(f"UPDATE entries SET {assignments} WHERE rowid = ?", (*values, rowid))
+    _index_names_and_text(conn, entry, -rowid, source_kinds)
+    conn.execute("INSERT OR IGNORE INTO lifecycle (entry_id) VALUES (?)", (entry.id,))
+
+
+def _claim_rowid(conn: sqlcipher3.Connection, entry: Entry) -> int | None:
+    """The row to reuse (same id, else same path); any other row in the way is removed."""
+    rows = conn.execute(
+        "SELECT rowid, id FROM entries WHERE id = ? OR path = ?", (entry.id, entry.path)
+    ).fetchall()
+    keep = next((r for r in rows if r[1] == entry.id), rows[0] if rows else None)
+    for rowid, old_id in rows:
+        if keep is None or rowid != keep[0]:
+            _delete_row(conn, rowid, old_id)
+    if keep is None:
+        return None
+    conn.execute("DELETE FROM entry_names WHERE entry_id = ?", (keep[1],))
+    conn.execute("DELETE FROM search WHERE rowid = ?", (-keep[0],))
+    return int(keep[0])
+
+
+def _index_names_and_text(
+    conn: sqlcipher3.Connection, entry: Entry, key: int, source_kinds: str
+) -> None:
     names = {name_key(n) for n in [entry.title, *entry.aliases] if n.strip()}
     conn.executemany(
         "INSERT OR IGNORE INTO entry_names VALUES (?, ?)", [(n, entry.id) for n in names]
     )
     conn.execute(
         "INSERT INTO search (rowid, title, body, path, kind, source, ts) VALUES (?,?,?,?,?,?,?)",
-        (-rowid, _search_title(entry), entry.body, entry.path, entry.kind, source_kinds,
+        (key, _search_title(entry), entry.body, entry.path, entry.kind, source_kinds,
          entry.valid_from or entry.updated or entry.created),
     )  # fmt: skip
-    conn.execute("INSERT OR IGNORE INTO lifecycle (entry_id) VALUES (?)", (entry.id,))
 
 
 def _search_title(entry: Entry) -> str:
@@ -74,10 +103,15 @@ def delete_entry_rows(conn: sqlcipher3.Connection, entry_id: str, path: str) -> 
         "SELECT rowid, id FROM entries WHERE id = ? OR path = ?", (entry_id, path)
     ).fetchall()
     for rowid, old_id in rows:
-        conn.execute("DELETE FROM search WHERE rowid = ?", (-rowid,))
-        conn.execute("DELETE FROM entry_names WHERE entry_id = ?", (old_id,))
-        conn.execute("DELETE FROM entries WHERE rowid = ?", (rowid,))
+        _delete_row(conn, rowid, old_id)
     return [old_id for _, old_id in rows]
+
+
+def _delete_row(conn: sqlcipher3.Connection, rowid: int, entry_id: str) -> None:
+    conn.execute("DELETE FROM search WHERE rowid = ?", (-rowid,))
+    conn.execute("DELETE FROM entry_names WHERE entry_id = ?", (entry_id,))
+    conn.execute("DELETE FROM entries WHERE rowid = ?", (rowid,))
+    vectors.delete_doc(conn, -rowid)
 
 
 def forget_lifecycle(conn: sqlcipher3.Connection, entry_id: str) -> None:

@@ -113,7 +113,31 @@ def _run_script(conn: sqlcipher3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [m0001_core]
+def m0002_vectors(conn: sqlcipher3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- One row per embedded chunk of a document (doc_key as in the search table).
+        -- vector: float32 in sqlite-vec's layout; code: its binary quantization, kept apart
+        -- so the in-memory prefilter loads 48 bytes a chunk instead of the whole vector.
+        CREATE TABLE embeddings (
+            chunk_id INTEGER PRIMARY KEY,
+            doc_key INTEGER NOT NULL,
+            chunk INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            UNIQUE (doc_key, chunk)
+        );
+        CREATE TABLE embedding_codes (
+            chunk_id INTEGER PRIMARY KEY REFERENCES embeddings(chunk_id) ON DELETE CASCADE,
+            code BLOB NOT NULL
+        );
+        CREATE TABLE vector_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [m0001_core, m0002_vectors]
 
 
 def migrate(db: Database) -> list[str]:

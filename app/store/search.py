@@ -92,3 +92,13 @@ def doc_fields(db: Database, keys: list[int]) -> dict[int, tuple[str, str]]:
         f"SELECT rowid, substr(body, 1, 240), ts FROM search WHERE rowid IN ({marks})", keys
     )
     return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def keys_matching(db: Database, keys: list[int], flt: SearchFilter) -> set[int]:
+    """The keys whose documents pass the filter (for channels that have no SQL of their own)."""
+    if not keys:
+        return set()
+    where, params = flt.sql()
+    marks = ",".join("?" * len(keys))
+    rows = db.query(f"SELECT rowid FROM search WHERE rowid IN ({marks}){where}", [*keys, *params])
+    return {r[0] for r in rows}

@@ -163,9 +163,12 @@ def _choose_format(path: Path, head: bytes) -> str:
 
 
 def _first_line_is_generic_message(head: bytes) -> bool:
+    # Decoding leniently here lets the reader report bad UTF-8 with its line, instead of
+    # detection calling the file "not a conversation format".
+    line = head.partition(b"\n")[0].decode("utf-8", errors="replace")
     try:
-        obj = json.loads(head.partition(b"\n")[0])
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError both
+        obj = json.loads(line)
+    except ValueError:
         return False
     return isinstance(obj, dict) and ("conversation" in obj or {"speaker", "text"} <= obj.keys())
 

