@@ -20,6 +20,8 @@ from amber.service import MemoryService
 from amber.tree.layout import is_entry_file
 
 QUIET_S = 0.3
+EMBED_BATCH = 128
+IDLE_TICK_S = 5.0
 CAP_S = 1.5
 OnChange = Callable[[str, str], None]
 
@@ -100,6 +102,19 @@ class TreeWatcher:
                 self.service.reconcile()
             for rel_path in batch:
                 self._index(rel_path)
+            self._embed_some()
+
+    def _embed_some(self) -> None:
+        """Vectors for new memories, a bounded batch at a time so file events stay prompt."""
+        if self.service.embedder is None or not self.service.pending_embeddings():
+            return
+        try:
+            report = self.service.embed_pending(limit=EMBED_BATCH)
+        except Exception as exc:  # a model problem must not stop indexing; say why
+            self.on_change("(embeddings)", f"error: {exc}")
+            return
+        if report and report.embedded:
+            self.on_change("(embeddings)", f"embedded {report.embedded}")
 
     def _next_batch(self) -> tuple[list[str], bool]:
         with self._cond:
@@ -113,7 +128,8 @@ class TreeWatcher:
                         return batch, rescan
                     self._cond.wait(QUIET_S / 3)
                 else:
-                    self._cond.wait(1.0)
+                    self._cond.wait(IDLE_TICK_S)
+                    return [], False  # an idle tick: time to embed what is pending
         return [], False
 
     def _index(self, rel_path: str) -> None:

@@ -38,6 +38,9 @@ def conversation(
     importer = choose_importer(file, available_importers(), format_)
     with memory(reconcile=False) as service:
         result = import_file(service.db, file, importer, "cli", on_commit=_acknowledge)
+        waiting = service.pending_embeddings()
+    if waiting:
+        err.print(f"{waiting} memories wait for vectors: run `amber embed` (or `amber watch`)")
     if as_json:
         print_json({**vars(result), "duplicates": result.duplicates})
         return

@@ -13,10 +13,11 @@ import typer
 from amber.cli.context import memory
 from amber.cli.output import console, err, print_json
 from amber.errors import InvalidInputError
-from amber.service import EntryView
+from amber.service import EntryView, MemoryService
 from amber.tree.entry import KINDS, Entry
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+EMBED_NOW_MAX = 32  # more than this waits for `amber embed` or a running watcher
 
 
 def remember(
@@ -41,10 +42,17 @@ def remember(
             body, title=title, path=path, kind=kind, tags=tag, aliases=alias,
             sources=source, valid_from=valid_from,
         )  # fmt: skip
+        embed_new(service)
     if as_json:
         print_json(_entry_json(entry))
     else:
         console.print(f"Remembered [bold]{entry.title}[/] → {entry.path} ({entry.id})")
+
+
+def embed_new(service: MemoryService) -> None:
+    """Vectors for what a command just wrote, when an embed model is active (a few docs)."""
+    if service.embedder is not None and service.pending_embeddings() <= EMBED_NOW_MAX:
+        service.embed_pending()
 
 
 def show(
@@ -70,6 +78,7 @@ def edit(handle: Annotated[str, typer.Argument(help="Entry id, path or title.")]
         if code != 0:
             raise InvalidInputError(f"the editor exited with status {code}; nothing reindexed")
         outcome = service.indexer.index_file(view.entry.path, interface="cli")
+        embed_new(service)
     err.print(f"{view.entry.path}: {outcome}")
 
 

@@ -233,12 +233,20 @@ def import_phase(svc: MemoryService, c: Corpus, home: Path, n: int) -> dict:
 Query = tuple[str, str, dict[str, str]]
 
 
+def _phrase(rng: random.Random, toks: list[str]) -> str:
+    """2-4 consecutive words with at least one content word, as a person would type them."""
+    while True:
+        at = rng.randrange(max(1, len(toks) - 4))
+        words = toks[at : at + rng.randint(2, 4)]
+        if any(w.lower() not in STOPWORDS for w in words):
+            return " ".join(words)
+
+
 def make_query(c: Corpus, specs: list[Spec], cls: str) -> Query:
     rng, s = c.rng, c.rng.choice(specs)
     toks = [t.strip(".,[]") for t in s.body.split()]
     content = [t for t in toks if t.lower() not in STOPWORDS] or toks
-    at = rng.randrange(max(1, len(toks) - 4))
-    phrase = " ".join(toks[at : at + rng.randint(2, 4)])
+    phrase = _phrase(rng, toks)
     slots = {"first": rng.choice(FIRST).lower(), "w": rng.choice(content)}
     slots |= {"w2": rng.choice(content), "month": rng.choice(MONTHS), "place": rng.choice(PLACES)}
     slots["year"] = str(c.now.year - 1)

@@ -1,0 +1,213 @@
+#!/usr/bin/env python
+"""Retrieval quality on LoCoMo (turn-level recall@k and MRR), zero LLM at query time.
+
+Each conversation gets a fresh Amber home and enters through the ordinary conversation import
+(turns as messages, dia_id as message id, the session date as timestamp, image captions as
+attachments). Every question goes through the ordinary recall path in one process; hits map
+back to dia_ids through their `sources`. Modes: lexical, vector, hybrid (vector and hybrid
+embed with a GGUF model, by default the MiniLM in ../shared/models).
+
+    .venv/bin/python scripts/bench_locomo.py [--data locomo10.json] [--modes lexical,hybrid]
+
+The generated `observation`, `session_summary` and `event_summary` fields are never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "bench" / "locomo-dev.json"
+DEFAULT_EMBED = ROOT.parent / "shared" / "models" / "all-MiniLM-L6-v2.Q8_0.gguf"
+KS = (1, 5, 10, 20)
+CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
+_DIA = re.compile(r"D(\d+)\s*:?\s*(\d+)")
+
+
+@dataclass
+class Scores:
+    recall: dict[int, list[float]] = field(default_factory=lambda: {k: [] for k in KS})
+    rr: list[float] = field(default_factory=list)
+
+    def add(self, ranked: list[str], evidence: set[str]) -> None:
+        for k in KS:
+            self.recall[k].append(len(evidence & set(ranked[:k])) / len(evidence))
+        rank = next((i for i, d in enumerate(ranked, 1) if d in evidence), None)
+        self.rr.append(1 / rank if rank else 0.0)
+
+    def summary(self) -> dict[str, float]:
+        out = {f"R@{k}": statistics.mean(v) if v else 0.0 for k, v in self.recall.items()}
+        out["MRR"] = statistics.mean(self.rr) if self.rr else 0.0
+        out["n"] = len(self.rr)
+        return out
+
+
+def session_turns(conversation: dict) -> list[tuple[str, dict]]:
+    """(session date text, turn) in order, for sessions that have turns."""
+    numbers = sorted(int(k.split("_")[1]) for k in conversation if re.fullmatch(r"session_\d+", k))
+    return [
+        (conversation.get(f"session_{n}_date_time", ""), turn)
+        for n in numbers
+        for turn in conversation[f"session_{n}"]
+    ]
+
+
+def parse_session_date(text: str) -> datetime | None:
+    try:
+        return datetime.strptime(text.strip(), "%I:%M %p on %d %B, %Y")
+    except ValueError:
+        return None
+
+
+def to_generic(sample: dict) -> dict:
+    """The conversation in Amber's documented generic import format."""
+    messages, last, offset = [], "", 0
+    for date_text, turn in session_turns(sample["conversation"]):
+        offset = offset + 1 if date_text == last else 0
+        last = date_text
+        start = parse_session_date(date_text)
+        stamp = (start + timedelta(seconds=offset)).isoformat() if start else None
+        message = {"id": turn["dia_id"], "speaker": turn["speaker"], "text": turn["text"],
+                   "timestamp": stamp}  # fmt: skip
+        if turn.get("blip_caption"):
+            message["attachments"] = [{"caption": turn["blip_caption"]}]
+        messages.append(message)
+    conv = sample["conversation"]
+    title = f"{conv.get('speaker_a', '')} and {conv.get('speaker_b', '')}"
+    return {"id": sample["sample_id"], "title": title, "messages": messages}
+
+
+def normalize_evidence(raw: list[str], known: set[str]) -> tuple[set[str], int]:
+    """Evidence ids as D<session>:<turn>; returns them and how many could not be used."""
+    found, dropped = set(), 0
+    for item in raw:
+        matches = _DIA.findall(str(item))
+        ids = {f"D{s}:{t}" for s, t in matches}
+        dropped += len(ids - known) + (0 if matches else 1)
+        found |= ids & known
+    return found, dropped
+
+
+def open_home(sample: dict, workdir: Path, embed_model: Path | None) -> object:
+    from amber.home import init_home
+    from amber.importing import available_importers, import_file
+    from amber.models.registry import add_local
+    from amber.service import MemoryService
+
+    home = workdir / sample["sample_id"]
+    os.environ["AMBER_HOME"] = str(home)
+    init_home(home)
+    path = workdir / f"{sample['sample_id']}.json"
+    path.write_text(json.dumps(to_generic(sample)), encoding="utf-8")
+    service = MemoryService.open(home, interface="test")
+    import_file(service.db, path, available_importers(False)["generic"], "test")
+    if embed_model:
+        add_local(service.config, embed_model, "embed")
+        service.close()
+        service = MemoryService.open(home, interface="test")
+        service.embed_pending()
+    return service
+
+
+def ranked_dia_ids(hits: list) -> list[str]:
+    ranked: list[str] = []
+    for hit in hits:
+        for src in hit.sources:
+            if src.message_id and src.message_id not in ranked:
+                ranked.append(src.message_id)
+    return ranked
+
+
+def run(data: list[dict], modes: list[str], embed_model: Path | None) -> dict:
+    from amber.retrieval.recall import RecallOptions
+
+    scores = {m: {c: Scores() for c in CATEGORIES} for m in modes}
+    latency: dict[str, list[float]] = {m: [] for m in modes}
+    dropped = 0
+    with tempfile.TemporaryDirectory(prefix="amber-locomo-") as tmp:
+        for sample in data:
+            needs_vectors = any(m != "lexical" for m in modes)
+            service = open_home(sample, Path(tmp), embed_model if needs_vectors else None)
+            known = {t["dia_id"] for _, t in session_turns(sample["conversation"])}
+            for qa in sample["qa"]:
+                evidence, bad = normalize_evidence(qa.get("evidence", []), known)
+                dropped += bad
+                if not evidence:
+                    continue
+                for mode in modes:
+                    start = time.perf_counter()
+                    hits = service.recall(qa["question"], RecallOptions(k=20, mode=mode))  # type: ignore[attr-defined]
+                    latency[mode].append((time.perf_counter() - start) * 1000)
+                    scores[mode][qa["category"]].add(ranked_dia_ids(hits), evidence)
+            service.close()  # type: ignore[attr-defined]
+    return report(scores, latency, dropped)
+
+
+def report(scores: dict, latency: dict, dropped: int) -> dict:
+    out: dict = {"dropped_evidence_ids": dropped, "modes": {}}
+    for mode, by_cat in scores.items():
+        overall = Scores()
+        for cat in (1, 2, 3, 4):
+            for k in KS:
+                overall.recall[k] += by_cat[cat].recall[k]
+            overall.rr += by_cat[cat].rr
+        lat = sorted(latency[mode])
+        out["modes"][mode] = {
+            "overall_1_4": overall.summary(),
+            "categories": {CATEGORIES[c]: s.summary() for c, s in by_cat.items()},
+            "latency_ms": {"p50": lat[len(lat) // 2], "p95": lat[int(len(lat) * 0.95)]},
+        }
+    return out
+
+
+def print_table(result: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="LoCoMo turn-level retrieval (categories 1-4 overall, then each)")
+    for col in ("mode", "slice", "n", "R@1", "R@5", "R@10", "R@20", "MRR", "p50 ms", "p95 ms"):
+        table.add_column(col, justify="right" if col not in ("mode", "slice") else "left")
+    for mode, data in result["modes"].items():
+        rows = [("overall 1-4", data["overall_1_4"]), *data["categories"].items()]
+        for i, (name, s) in enumerate(rows):
+            lat = data["latency_ms"] if i == 0 else {"p50": None, "p95": None}
+            table.add_row(mode if i == 0 else "", name, str(s["n"]),
+                          *(f"{s[m]:.3f}" for m in ("R@1", "R@5", "R@10", "R@20", "MRR")),
+                          *(f"{v:.1f}" if v is not None else "" for v in lat.values()))  # fmt: skip
+    Console(width=120).print(table)
+    print(
+        f"evidence ids dropped (malformed or pointing at no turn): {result['dropped_evidence_ids']}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--modes", default="lexical,vector,hybrid")
+    parser.add_argument("--embed-model", type=Path, default=DEFAULT_EMBED)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-results" / "locomo.json")
+    args = parser.parse_args()
+    os.environ.setdefault("AMBER_PASSPHRASE", "locomo-bench")
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if any(m != "lexical" for m in modes) and not args.embed_model.exists():
+        raise SystemExit(f"vector modes need an embedding model; not found: {args.embed_model}")
+    data = json.loads(args.data.read_text(encoding="utf-8"))
+    result = run(data, modes, args.embed_model)
+    result["data"] = str(args.data)
+    print_table(result)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
