@@ -83,13 +83,11 @@ def test_filters(service: MemoryService, tmp_path: Path) -> None:
     assert [h.id for h in service.recall("pottery", RecallOptions(kind="fact"))] == [fact.id]
     events = service.recall("pottery", RecallOptions(source="conversation"))
     assert events and all(h.type == "event" for h in events)
-    since = service.recall(
-        "biscuit", RecallOptions(since=datetime(2026, 5, 8, 10, 0, 30, tzinfo=UTC))
-    )
-    assert [h.sources[0].message_id for h in since] == ["m2"]
-    until = service.recall(
-        "biscuit", RecallOptions(until=datetime(2026, 5, 8, 10, 0, 30, tzinfo=UTC))
-    )
+    cut = datetime(2026, 5, 8, 10, 0, 30, tzinfo=UTC)
+    since = service.recall("biscuit", RecallOptions(since=cut))
+    assert since[0].sources[0].message_id == "m2" and "lexical" in since[0].channels
+    assert all((h.timestamp or "") >= "2026-05-08T10:00:30Z" for h in since)
+    until = service.recall("biscuit", RecallOptions(until=cut))
     assert [h.sources[0].message_id for h in until] == ["m1"]
 
 
@@ -119,6 +117,33 @@ def test_superseded_entries_are_demoted_and_archive_hidden(service: MemoryServic
     service.reconcile()
     assert all(h.id != "01ARCHIVED" for h in service.recall("Hamburg"))
     assert service.recall("Hamburg", RecallOptions(include_archived=True))[0].id == "01ARCHIVED"
+
+
+def test_neighbouring_messages_lend_context(service: MemoryService, tmp_path: Path) -> None:
+    """An answer that shares no word with the query is found through the question before it."""
+    _import(service, _conversation(tmp_path))
+    hits = service.recall("Is Biscuit good with cats?")
+    by_message = {h.sources[0].message_id: h for h in hits}
+    assert hits[0].sources[0].message_id == "m2"
+    assert "context" in by_message["m1"].channels or "lexical" in by_message["m1"].channels
+    assert "m3" in by_message and by_message["m3"].channels == ["context"]
+    assert by_message["m3"].score < hits[0].score
+
+
+def test_speaker_named_in_query_is_preferred(service: MemoryService, tmp_path: Path) -> None:
+    path = tmp_path / "talk.json"
+    messages = [
+        {"id": "a1", "speaker": "Ana", "text": "Ben, how was the climbing trip?"},
+        {"id": "b1", "speaker": "Ben", "text": "The climbing trip was great, Ana"},
+    ]
+    path.write_text(json.dumps({"id": "talk", "messages": messages}))
+    _import(service, path)
+    assert (
+        service.recall("what did Ben say about the climbing trip")[0].sources[0].message_id == "b1"
+    )
+    assert (
+        service.recall("what did Ana ask about the climbing trip")[0].sources[0].message_id == "a1"
+    )
 
 
 def test_one_hop_along_relations(service: MemoryService) -> None:

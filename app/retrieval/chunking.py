@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-MAX_WORDS = 160  # ~220 word pieces: inside the 256-512 token windows of small embedders
-OVERLAP_WORDS = 32
+MAX_WORDS = 120  # ~160 word pieces: inside the 256-token batch the embedder runs with
+OVERLAP_WORDS = 24
 
 
 def chunk_text(text: str, max_words: int = MAX_WORDS, overlap: int = OVERLAP_WORDS) -> list[str]:

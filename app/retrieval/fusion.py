@@ -1,7 +1,8 @@
-"""Reciprocal rank fusion of channels, then lifecycle and time adjustments.
+"""Combining channels, then adjusting by conversation context, speakers, lifecycle and time.
 
-RRF uses ranks, not raw scores, so channels with incomparable scales (BM25, cosine, exact
-name match) combine without calibration; a weight per channel says how much each is trusted.
+Scores, not only ranks, are fused: each channel's scores are scaled to (0, 1] by its best
+result, so a document that BM25 finds far ahead of the rest keeps that lead; plain
+reciprocal rank fusion flattens it, and measured on LoCoMo it lost to BM25 alone.
 """
 
 from __future__ import annotations
@@ -10,13 +11,20 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-RRF_K = 60
-CHANNEL_WEIGHTS = {"exact": 4.0, "lexical": 1.0, "vector": 1.0, "recent": 1.0}
+# How much each channel is trusted. A weak embedder helps as a second opinion, not as an
+# equal: at equal weight it pulled good lexical hits down.
+CHANNEL_WEIGHTS = {"exact": 2.0, "lexical": 1.0, "vector": 0.4, "recent": 1.0}
+SINGLE_CHANNEL_WEIGHT = 1.0
+RANK_DECAY = 0.1  # channels without comparable scores: 1 / (1 + decay * (rank - 1))
+NEIGHBOUR_SHARE = 0.5  # a message lends this share of its score to the next/previous one
+NEIGHBOUR_SPAN = 2  # ... and half as much again to the ones two steps away
+SPEAKER_FACTOR = 1.3  # messages said by someone the query names
 SUPERSEDED_FACTOR = 0.35
 TIME_MATCH_FACTOR = 2.0
 RECENCY_HALF_LIFE_DAYS = 180.0
 RECENCY_WEIGHT = 0.15
 RELATION_FACTOR = 0.5
+CONTENT_CHANNELS = {"lexical", "vector"}  # hits on what was said, which context can extend
 
 
 @dataclass
@@ -26,15 +34,40 @@ class Fused:
     channels: list[str] = field(default_factory=list)
 
 
-def reciprocal_rank_fusion(ranked: dict[str, list[int]]) -> dict[int, Fused]:
-    fused: dict[int, Fused] = {}
-    for channel, keys in ranked.items():
-        weight = CHANNEL_WEIGHTS.get(channel, 1.0)
-        for rank, key in enumerate(keys, start=1):
-            item = fused.setdefault(key, Fused(key, 0.0))
-            item.score += weight / (RRF_K + rank)
-            item.channels.append(channel)
-    return fused
+def add_scored(fused: dict[int, Fused], channel: str, scored: list[tuple[int, float]],
+               weight: float) -> None:  # fmt: skip
+    """Add a channel whose scores are comparable (higher is better), scaled by the best."""
+    top = max((s for _, s in scored), default=0.0)
+    for key, score in scored:
+        _add(fused, key, channel, weight * (score / top if top > 0 else 1.0))
+
+
+def add_ranked(fused: dict[int, Fused], channel: str, keys: list[int], weight: float) -> None:
+    for rank, key in enumerate(keys, start=1):
+        _add(fused, key, channel, weight / (1.0 + RANK_DECAY * (rank - 1)))
+
+
+def _add(fused: dict[int, Fused], key: int, channel: str, score: float) -> None:
+    item = fused.setdefault(key, Fused(key, 0.0))
+    item.score += score
+    if channel not in item.channels:
+        item.channels.append(channel)
+
+
+def neighbour_offers(fused: dict[int, Fused]) -> dict[int, tuple[float, int]]:
+    """Messages next to a good hit often hold the answer to what the hit asked or said
+    ("Where did you go?" / "To Sweden."); each neighbour is offered a share of the score.
+    Returns neighbour key -> (offered score, the key that offered it)."""
+    offers: dict[int, tuple[float, int]] = {}
+    for key, item in fused.items():
+        if key <= 0 or not CONTENT_CHANNELS & set(item.channels):  # entries are not messages
+            continue
+        for step in range(1, NEIGHBOUR_SPAN + 1):
+            share = item.score * NEIGHBOUR_SHARE / step
+            for near in (key - step, key + step):
+                if near > 0 and share > offers.get(near, (0.0, 0))[0]:
+                    offers[near] = (share, key)
+    return offers
 
 
 def importance_factor(importance: float) -> float:

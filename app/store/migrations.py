@@ -137,7 +137,12 @@ def m0002_vectors(conn: sqlcipher3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m0001_core, m0002_vectors]
+def m0003_event_authors(conn: sqlcipher3.Connection) -> None:
+    # Recall looks up who speaks in stored messages to notice names in queries.
+    conn.execute("CREATE INDEX events_author ON events(author)")
+
+
+MIGRATIONS: list[Migration] = [m0001_core, m0002_vectors, m0003_event_authors]
 
 
 def migrate(db: Database) -> list[str]:

@@ -102,3 +102,23 @@ def keys_matching(db: Database, keys: list[int], flt: SearchFilter) -> set[int]:
     marks = ",".join("?" * len(keys))
     rows = db.query(f"SELECT rowid FROM search WHERE rowid IN ({marks}){where}", [*keys, *params])
     return {r[0] for r in rows}
+
+
+class SpeakerCache:
+    """Who speaks in the stored messages, to notice names in a query ("what did Ana say").
+
+    Refreshed only when new events arrive (the highest event rowid changed).
+    """
+
+    def __init__(self) -> None:
+        self._top = -1
+        self._names: set[str] = set()
+
+    def named_in(self, db: Database, query_terms: list[str]) -> set[str]:
+        row = db.one("SELECT max(rowid) FROM events")
+        top = int(row[0]) if row and row[0] is not None else 0
+        if top != self._top:
+            names = db.query("SELECT DISTINCT author FROM events")
+            self._names = {str(r[0]).casefold() for r in names if r[0]}
+            self._top = top
+        return {t for t in query_terms if t in self._names}

@@ -1,0 +1,102 @@
+"""The candidate documents of one recall: metadata loaded in a few queries, the factors
+that adjust their scores, and the hits they become."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from amber.events import Event
+from amber.retrieval import fusion
+from amber.retrieval.hits import Hit
+from amber.retrieval.provenance import entry_sources, event_source
+from amber.retrieval.timephrases import TimeRange
+from amber.store import entries as entry_rows
+from amber.store import events as event_rows
+from amber.store.db import Database
+
+# Indexes into entry rows (see amber.store.entries.ENTRY_COLUMNS).
+_ID, _PATH, _TITLE, _KIND, _LINKS, _SOURCES, _SUPERSEDED_BY = 0, 1, 2, 3, 6, 7, 9
+_CREATED, _UPDATED, _VALID_FROM = 10, 11, 12
+
+
+class Documents:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.entries: dict[int, tuple] = {}
+        self.events: dict[int, Event] = {}
+        self.lifecycle: dict[str, tuple] = {}
+
+    def load(self, keys: list[int]) -> None:
+        missing = [k for k in keys if not self.has(k)]
+        rows = entry_rows.entry_rows_by_rowid(self.db, [-k for k in missing if k < 0])
+        self.entries.update((-rowid, row) for rowid, row in rows.items())
+        self.events.update(event_rows.events_by_rowid(self.db, [k for k in missing if k > 0]))
+        ids = [r[_ID] for r in rows.values()]
+        self.lifecycle.update(entry_rows.lifecycle_of(self.db, ids))
+
+    def has(self, key: int) -> bool:
+        return key in self.entries or key in self.events
+
+    def same_thread(self, a: int, b: int) -> bool:
+        first, second = self.events.get(a), self.events.get(b)
+        if not (first and second and first.conversation):
+            return False
+        return (first.source, first.conversation) == (second.source, second.conversation)
+
+    def links(self, key: int) -> list[str]:
+        row = self.entries.get(key)
+        return json.loads(row[_LINKS]) if row else []
+
+    def factor(self, key: int, now: datetime, time_range: TimeRange | None,
+               speakers: set[str]) -> float:  # fmt: skip
+        ts = self.timestamp(key)
+        value = fusion.recency_factor(ts, now)
+        if key in self.entries:
+            row = self.entries[key]
+            life = self.lifecycle.get(row[_ID])
+            value *= fusion.importance_factor(life[0] if life else 0.5)
+            if self._superseded(row):
+                value *= fusion.SUPERSEDED_FACTOR
+        elif key in self.events and self.events[key].author.casefold() in speakers:
+            value *= fusion.SPEAKER_FACTOR
+        if time_range and fusion.in_range(ts, time_range.start, time_range.end):
+            value *= fusion.TIME_MATCH_FACTOR
+        return value
+
+    @staticmethod
+    def _superseded(row: tuple) -> bool:
+        return bool(json.loads(row[_SUPERSEDED_BY])) or row[_PATH].startswith("_archive/")
+
+    def timestamp(self, key: int) -> str | None:
+        if key < 0:
+            row = self.entries.get(key)
+            return (row[_VALID_FROM] or row[_UPDATED] or row[_CREATED]) if row else None
+        event = self.events.get(key)
+        return event.timestamp if event else None
+
+    def hit(self, fused: fusion.Fused, snippet: str) -> Hit:
+        if fused.key < 0:
+            return self._entry_hit(fused, snippet)
+        event = self.events[fused.key]
+        return Hit(
+            id=event.id, type="event", title=_event_title(event), path=None,
+            snippet=snippet, score=fused.score, channels=fused.channels,
+            sources=[event_source(event)], kind="event",
+            timestamp=event.timestamp, trust=event.trust,
+        )  # fmt: skip
+
+    def _entry_hit(self, fused: fusion.Fused, snippet: str) -> Hit:
+        row = self.entries[fused.key]
+        return Hit(
+            id=row[_ID], type="entry", title=row[_TITLE], path=row[_PATH], snippet=snippet,
+            score=fused.score, channels=fused.channels,
+            sources=entry_sources(self.db, json.loads(row[_SOURCES])), kind=row[_KIND],
+            timestamp=self.timestamp(fused.key), superseded=self._superseded(row),
+        )  # fmt: skip
+
+
+def _event_title(event: Event) -> str:
+    author = event.author or event.source
+    where = event.title or event.conversation
+    return f"{author} in {where}" if where else author
