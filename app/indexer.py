@@ -18,6 +18,7 @@ from amber.tree.entry import Entry, parse_entry, path_id
 from amber.tree.files import FileStat, TreeFiles
 
 BINARY_SNIFF_BYTES = 8192
+BATCH_FILES = 500  # files indexed per transaction: one commit (fsync) each, not per file
 
 
 @dataclass
@@ -65,36 +66,53 @@ class Indexer:
         `interface` names who changed the file when Amber did not (an editor, git); it goes
         into the audit log. Amber's own writes are audited by the service instead.
         """
+        with self.db.write() as conn:
+            return self._index_in(conn, rel_path, interface)
+
+    def _index_in(self, conn: sqlcipher3.Connection, rel_path: str, who: str | None) -> str:
         stat = self.files.stat(rel_path)
         if stat is None:
-            return self._remove(rel_path, interface)
+            return self._remove_in(conn, rel_path, who)
         data = self.files.read_bytes(rel_path)
         digest = hashlib.sha256(data).hexdigest()
-        known = entry_rows.entry_row_by_path(self.db, rel_path)
-        if known and known[14] == digest:
-            self._refresh_stat(rel_path, stat)
+        known = conn.execute(
+            "SELECT content_hash FROM entries WHERE path = ?", (rel_path,)
+        ).fetchone()
+        if known and known[0] == digest:
+            conn.execute(
+                "UPDATE entries SET mtime_ns = ?, size = ? WHERE path = ?",
+                (stat.mtime_ns, stat.size, rel_path),
+            )
             return "unchanged"
-        return self._store(rel_path, data, digest, stat, known is not None, interface)
+        return self._store_in(conn, rel_path, data, digest, stat, who) or (
+            "updated" if known else "added"
+        )
 
-    def _store(
-        self, rel: str, data: bytes, digest: str, stat: FileStat, known: bool, who: str | None
-    ) -> str:
+    def _store_in(
+        self,
+        conn: sqlcipher3.Connection,
+        rel: str,
+        data: bytes,
+        digest: str,
+        stat: FileStat,
+        who: str | None,
+    ) -> str | None:
+        """Write the index rows of one file; 'skipped' when it cannot be an entry."""
         reason = self._too_large(stat)
         entry = None
         if reason is None:
             entry, reason = decode_entry_bytes(rel, data)
-        with self.db.write() as conn:
-            if entry is None:
-                entry_rows.delete_entry_rows(conn, "", rel)
-                entry_rows.record_skip(conn, rel, reason or "", stat.mtime_ns, stat.size)
-                return "skipped"
-            entry_rows.clear_skip(conn, rel)
-            self._resolve_duplicate_id(conn, entry)
-            kinds = source_kinds(entry.sources)
-            entry_rows.upsert_entry(conn, entry, digest, stat.mtime_ns, stat.size, kinds)
-            if who:
-                audit.record(conn, who, "file-changed", entry.id, {"path": rel})
-        return "updated" if known else "added"
+        if entry is None:
+            entry_rows.delete_entry_rows(conn, "", rel)
+            entry_rows.record_skip(conn, rel, reason or "", stat.mtime_ns, stat.size)
+            return "skipped"
+        entry_rows.clear_skip(conn, rel)
+        self._resolve_duplicate_id(conn, entry)
+        kinds = source_kinds(entry.sources)
+        entry_rows.upsert_entry(conn, entry, digest, stat.mtime_ns, stat.size, kinds)
+        if who:
+            audit.record(conn, who, "file-changed", entry.id, {"path": rel})
+        return None
 
     def _too_large(self, stat: FileStat) -> str | None:
         if stat.size <= self.max_file_bytes:
@@ -114,37 +132,34 @@ class Indexer:
             entry.problem = f"{entry.problem}; {note}" if entry.problem else note
             entry.id, entry.has_own_id = path_id(entry.path), False
 
-    def _refresh_stat(self, rel_path: str, stat: FileStat) -> None:
-        with self.db.write() as conn:
-            conn.execute(
-                "UPDATE entries SET mtime_ns = ?, size = ? WHERE path = ?",
-                (stat.mtime_ns, stat.size, rel_path),
-            )
-
-    def _remove(self, rel_path: str, interface: str | None) -> str:
-        with self.db.write() as conn:
-            entry_rows.clear_skip(conn, rel_path)
-            removed = entry_rows.delete_entry_rows(conn, "", rel_path)
-            for entry_id in removed:
-                entry_rows.forget_lifecycle(conn, entry_id)
-                if interface:
-                    audit.record(conn, interface, "file-removed", entry_id, {"path": rel_path})
+    def _remove_in(self, conn: sqlcipher3.Connection, rel_path: str, who: str | None) -> str:
+        entry_rows.clear_skip(conn, rel_path)
+        removed = entry_rows.delete_entry_rows(conn, "", rel_path)
+        for entry_id in removed:
+            entry_rows.forget_lifecycle(conn, entry_id)
+            if who:
+                audit.record(conn, who, "file-removed", entry_id, {"path": rel_path})
         return "removed" if removed else "unchanged"
 
-    def reconcile(self, interface: str = "editor", verify_hashes: bool = False) -> ReconcileReport:
+    def reconcile(
+        self, interface: str | None = "editor", verify_hashes: bool = False
+    ) -> ReconcileReport:
         """Compare the tree with the index (stat first, hash when stat differs) and fix drift."""
         report = ReconcileReport()
         indexed = entry_rows.indexed_files(self.db)
         skipped = entry_rows.skipped_files(self.db)
+        todo = []
         for stat in self.files.walk():
             known = indexed.pop(stat.rel_path, None)
             if not verify_hashes and _same_stat(known, skipped.get(stat.rel_path), stat):
                 report.unchanged += 1
-                continue
-            outcome = self.index_file(stat.rel_path, interface)
-            _tally(report, stat.rel_path, outcome)
-        for rel_path in [*indexed, *(p for p in skipped if not self.files.exists(p))]:
-            _tally(report, rel_path, self._remove(rel_path, interface))
+            else:
+                todo.append(stat.rel_path)
+        todo += [*indexed, *(p for p in skipped if not self.files.exists(p))]
+        for start in range(0, len(todo), BATCH_FILES):
+            with self.db.write() as conn:
+                for rel_path in todo[start : start + BATCH_FILES]:
+                    _tally(report, rel_path, self._index_in(conn, rel_path, interface))
         report.skipped = {p: r for p, (r, _, _) in entry_rows.skipped_files(self.db).items()}
         return report
 
@@ -155,7 +170,7 @@ class Indexer:
                 conn.execute(f"DELETE FROM {table}")
             vector_rows.delete_all_entries(conn)
             event_rows.reindex_events(conn)
-        return self.reconcile(interface="cli")
+        return self.reconcile(interface=None)  # the caller audits the rebuild as one act
 
 
 def _same_stat(known: object, skipped: tuple | None, stat: FileStat) -> bool:

@@ -206,6 +206,10 @@ class MemoryService:
             raise NotFoundError(f"no event '{event_id}'; event ids appear in recall results")
         return found[event_id]
 
+    def entry_count(self) -> int:
+        row = self.db.one("SELECT count(*) FROM entries")
+        return int(row[0]) if row else 0
+
     def audit_log(self, limit: int = 50) -> list[dict[str, object]]:
         return audit.recent(self.db, limit)
 
@@ -261,7 +265,11 @@ class MemoryService:
         return None
 
     def _row_by_prefix_or_name(self, handle: str) -> tuple:
-        ids = entry_rows.ids_with_prefix(self.db, handle) if len(handle) >= ID_PREFIX_MIN else []
+        ids: list[str] = []
+        if len(handle) >= ID_PREFIX_MIN:  # ULIDs are upper case; people type either
+            ids = entry_rows.ids_with_prefix(self.db, handle) or entry_rows.ids_with_prefix(
+                self.db, handle.upper()
+            )
         if not ids:
             ids = [i for group in entry_rows.ids_by_name(self.db, [handle]).values() for i in group]
         if len(ids) > 1:

@@ -17,7 +17,7 @@ from amber.store.db import Database
 
 # Indexes into entry rows (see amber.store.entries.ENTRY_COLUMNS).
 _ID, _PATH, _TITLE, _KIND, _LINKS, _SOURCES, _SUPERSEDED_BY = 0, 1, 2, 3, 6, 7, 9
-_CREATED, _UPDATED, _VALID_FROM = 10, 11, 12
+_CREATED, _UPDATED, _VALID_FROM, _BODY = 10, 11, 12, 13
 
 
 class Documents:
@@ -43,6 +43,19 @@ class Documents:
         if not (first and second and first.conversation):
             return False
         return (first.source, first.conversation) == (second.source, second.conversation)
+
+    def text(self, key: int) -> str:
+        if key in self.events:
+            return self.events[key].text
+        row = self.entries.get(key)
+        return row[_BODY] if row else ""
+
+    def visible(self, key: int, flt: object) -> bool:
+        """Archived entries stay out unless asked for (the FTS query no longer filters them,
+        because reading the path of every match made each query slower)."""
+        if getattr(flt, "include_archived", False) or key not in self.entries:
+            return True
+        return not self.entries[key][_PATH].startswith("_archive/")
 
     def links(self, key: int) -> list[str]:
         row = self.entries.get(key)

@@ -16,8 +16,10 @@ from datetime import UTC, datetime
 CHANNEL_WEIGHTS = {"exact": 2.0, "lexical": 1.0, "vector": 0.4, "recent": 1.0}
 SINGLE_CHANNEL_WEIGHT = 1.0
 RANK_DECAY = 0.1  # channels without comparable scores: 1 / (1 + decay * (rank - 1))
+UNRANKED_FACTOR = 0.5  # matches listed newest-first, not ranked, count for less
 NEIGHBOUR_SHARE = 0.5  # a message lends this share of its score to the next/previous one
 NEIGHBOUR_SPAN = 2  # ... and half as much again to the ones two steps away
+NEIGHBOUR_SEEDS = 30  # only the best hits lend context: lower ones would not reach the top
 SPEAKER_FACTOR = 1.3  # messages said by someone the query names
 SUPERSEDED_FACTOR = 0.35
 TIME_MATCH_FACTOR = 2.0
@@ -59,7 +61,9 @@ def neighbour_offers(fused: dict[int, Fused]) -> dict[int, tuple[float, int]]:
     ("Where did you go?" / "To Sweden."); each neighbour is offered a share of the score.
     Returns neighbour key -> (offered score, the key that offered it)."""
     offers: dict[int, tuple[float, int]] = {}
-    for key, item in fused.items():
+    best = sorted(fused.values(), key=lambda f: -f.score)[:NEIGHBOUR_SEEDS]
+    for item in best:
+        key = item.key
         if key <= 0 or not CONTENT_CHANNELS & set(item.channels):  # entries are not messages
             continue
         for step in range(1, NEIGHBOUR_SPAN + 1):

@@ -15,7 +15,9 @@ from amber.errors import InvalidInputError
 from amber.retrieval import fusion
 from amber.retrieval.documents import Documents
 from amber.retrieval.hits import Hit
-from amber.retrieval.query import match_expression, terms
+from amber.retrieval.lexical import LexicalChannel
+from amber.retrieval.query import terms
+from amber.retrieval.snippets import make_snippet
 from amber.retrieval.timephrases import TimeRange, parse_time_phrases
 from amber.store import entries as entry_rows
 from amber.store import search
@@ -45,7 +47,7 @@ class RecallOptions:
 @dataclass
 class _Candidates:
     fused: dict[int, fusion.Fused]
-    snippets: dict[int, str]
+    terms: list[str]
     time_range: TimeRange | None
     speakers: set[str]
     filter: search.SearchFilter
@@ -56,6 +58,7 @@ class Recaller:
         self.db = db
         self.extra_channels = extra_channels or {}
         self._speakers = search.SpeakerCache()
+        self._lexical = LexicalChannel(db)
 
     def recall(self, query: str, options: RecallOptions | None = None) -> list[Hit]:
         options = options or RecallOptions()
@@ -81,28 +84,27 @@ class Recaller:
         query_terms = terms(parsed.query)
         speakers = self._speakers.named_in(self.db, query_terms)
         fused: dict[int, fusion.Fused] = {}
-        snippets: dict[int, str] = {}
         fusion.add_ranked(fused, "exact", self._exact(query, parsed.query, flt), _w("exact"))
         if query_terms and options.mode != "vector":
-            rows = search.lexical(self.db, match_expression(query_terms), flt, pool)
-            fusion.add_scored(fused, "lexical", [(r.key, -r.bm25) for r in rows],
-                              _weight("lexical", options.mode))  # fmt: skip
-            snippets.update((r.key, " ".join(r.snippet.split())) for r in rows)
+            found = self._lexical.search(query_terms, flt, pool)
+            weight = _weight("lexical", options.mode)
+            fusion.add_scored(fused, "lexical", found.scored, weight)
+            fusion.add_ranked(fused, "lexical", found.newest, weight * fusion.UNRANKED_FACTOR)
         elif not query_terms and parsed.range:
-            rows = search.recent(self.db, _within(flt, parsed.range), pool)
-            fusion.add_ranked(fused, "recent", [r.key for r in rows], _w("recent"))
+            keys = search.recent(self.db, _within(flt, parsed.range), pool)
+            fusion.add_ranked(fused, "recent", keys, _w("recent"))
         for name, channel in self.extra_channels.items():
             if options.mode in ("hybrid", name):
                 keys = channel(parsed.query or query, flt, pool)
                 fusion.add_ranked(fused, name, keys, _weight(name, options.mode))
-        return _Candidates(fused, snippets, parsed.range, speakers, flt)
+        return _Candidates(fused, query_terms, parsed.range, speakers, flt)
 
     def _exact(self, query: str, stripped: str, flt: search.SearchFilter) -> list[int]:
         if not query or "entry" not in flt.types:
             return []
         by_name = entry_rows.ids_by_name(self.db, [query, stripped])
         ids = [i for ids in by_name.values() for i in ids]
-        if not ids and len(query) >= 8 and " " not in query:
+        if not ids and entry_rows.looks_like_id(query):
             ids = entry_rows.ids_with_prefix(self.db, query)
         keys = search.keys_for_entry_ids(self.db, ids)
         return [keys[i] for i in dict.fromkeys(ids) if i in keys]
@@ -114,11 +116,9 @@ class Recaller:
         for item in cand.fused.values():
             item.score *= docs.factor(item.key, now, cand.time_range, cand.speakers)
         self._add_relations(cand.fused, docs)
-        top = sorted(cand.fused.values(), key=lambda f: -f.score)[:k]
-        missing = [f.key for f in top if f.key not in cand.snippets]
-        for key, (text, _ts) in search.doc_fields(self.db, missing).items():
-            cand.snippets[key] = " ".join(text.split())
-        return [docs.hit(f, cand.snippets.get(f.key, "")) for f in top if docs.has(f.key)]
+        ranked = sorted(cand.fused.values(), key=lambda f: -f.score)
+        top = [f for f in ranked if docs.has(f.key) and docs.visible(f.key, cand.filter)][:k]
+        return [docs.hit(f, make_snippet(docs.text(f.key), cand.terms)) for f in top]
 
     def _add_neighbours(
         self, fused: dict[int, fusion.Fused], docs: Documents, flt: search.SearchFilter

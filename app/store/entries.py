@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import sqlcipher3
@@ -152,8 +153,20 @@ def ids_by_name(db: Database, names: list[str]) -> dict[str, list[str]]:
     return found
 
 
+_ID_TEXT = re.compile(r"^(?:[0-9A-HJKMNP-TV-Z]{6,26}|file-[0-9a-f]{4,20})$")
+
+
+def looks_like_id(text: str) -> bool:
+    """A ULID (Crockford base32) or a path id, or a prefix of one at least 6 long."""
+    return bool(_ID_TEXT.match(text.strip()))
+
+
 def ids_with_prefix(db: Database, prefix: str, limit: int = 5) -> list[str]:
-    rows = db.query("SELECT id FROM entries WHERE id LIKE ? LIMIT ?", (prefix + "%", limit))
+    # A range, not LIKE: LIKE is case-insensitive and cannot use the id index.
+    rows = db.query(
+        "SELECT id FROM entries WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+        (prefix, prefix + "\U0010ffff", limit),
+    )
     return [r[0] for r in rows]
 
 

@@ -137,12 +137,21 @@ def m0002_vectors(conn: sqlcipher3.Connection) -> None:
     )
 
 
-def m0003_event_authors(conn: sqlcipher3.Connection) -> None:
-    # Recall looks up who speaks in stored messages to notice names in queries.
-    conn.execute("CREATE INDEX events_author ON events(author)")
+def m0003_recall_indexes(conn: sqlcipher3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- Who speaks in stored messages, to notice names in queries.
+        CREATE INDEX events_author ON events(author);
+        -- The start-up comparison of tree and index reads these without the entry bodies.
+        CREATE INDEX entries_files ON entries(path, mtime_ns, size, id, content_hash);
+        -- Time-only queries ("what happened yesterday") read entries newest first.
+        CREATE INDEX entries_when ON entries(coalesce(valid_from, updated, created));
+        """,
+    )
 
 
-MIGRATIONS: list[Migration] = [m0001_core, m0002_vectors, m0003_event_authors]
+MIGRATIONS: list[Migration] = [m0001_core, m0002_vectors, m0003_recall_indexes]
 
 
 def migrate(db: Database) -> list[str]:

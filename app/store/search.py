@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from amber.store.db import Database
-
-SNIPPET_TOKENS = 24
+from amber.store.db import Database, Row
 
 
 @dataclass(frozen=True)
@@ -19,7 +17,9 @@ class SearchFilter:
     include_archived: bool = False
     types: tuple[str, ...] = ("entry", "event")
 
-    def sql(self) -> tuple[str, list[object]]:
+    def sql(self, archive: bool = True) -> tuple[str, list[object]]:
+        """WHERE clauses for the search table. `archive=False` leaves the archive test to the
+        caller: it reads every match's path, which costs more than the query itself."""
         clauses: list[str] = []
         params: list[object] = []
         if self.path:
@@ -37,7 +37,7 @@ class SearchFilter:
         if self.until:
             clauses.append("ts < ?")
             params.append(self.until)
-        if not self.include_archived:
+        if archive and not self.include_archived:
             clauses.append("path NOT LIKE '\\_archive/%' ESCAPE '\\'")
         if self.types == ("entry",):
             clauses.append("rowid < 0")
@@ -46,33 +46,75 @@ class SearchFilter:
         return "".join(f" AND {c}" for c in clauses), params
 
 
-@dataclass(frozen=True)
-class LexicalRow:
-    key: int
-    bm25: float
-    snippet: str
-    ts: str | None
-
-
-def lexical(db: Database, match: str, flt: SearchFilter, limit: int) -> list[LexicalRow]:
-    where, params = flt.sql()
+def lexical(db: Database, match: str, flt: SearchFilter, limit: int) -> list[tuple[int, float]]:
+    """(key, BM25) best first. Only rowid and rank are selected: any other column would be
+    read for every match before the sort, not just for the `limit` kept."""
+    where, params = flt.sql(archive=False)
     rows = db.query(
-        f"SELECT rowid, rank, snippet(search, 1, '', '', '…', {SNIPPET_TOKENS}), ts "
-        f"FROM search WHERE search MATCH ?{where} ORDER BY rank LIMIT ?",
+        f"SELECT rowid, rank FROM search WHERE search MATCH ?{where} ORDER BY rank LIMIT ?",
         [match, *params, limit],
     )
-    return [LexicalRow(*r) for r in rows]
+    return [(key, -rank) for key, rank in rows]
 
 
-def recent(db: Database, flt: SearchFilter, limit: int) -> list[LexicalRow]:
-    """Newest documents matching the filter, for queries that are only a time phrase."""
-    where, params = flt.sql()
-    rows = db.query(
-        f"SELECT rowid, 0.0, substr(body, 1, 200), ts FROM search WHERE ts IS NOT NULL{where} "
-        "ORDER BY ts DESC LIMIT ?",
-        [*params, limit],
+def newest_matching(db: Database, match: str, flt: SearchFilter, limit: int) -> list[int]:
+    """Matches newest first without ranking them (FTS5 walks rowids in order and stops early):
+    events by rowid descending, entries (negative keys) from the newest down."""
+    where, params = flt.sql(archive=False)
+    base = f"SELECT rowid FROM search WHERE search MATCH ?{where}"
+    events = db.query(f"{base} AND rowid > 0 ORDER BY rowid DESC LIMIT ?", [match, *params, limit])
+    entries = db.query(f"{base} AND rowid < 0 ORDER BY rowid ASC LIMIT ?", [match, *params, limit])
+    keys = [r[0] for r in events] + [r[0] for r in entries]
+    return keys[:limit] if not entries or not events else _interleave(events, entries, limit)
+
+
+def _interleave(first: list[Row], second: list[Row], limit: int) -> list[int]:
+    merged = [key for pair in zip(first, second, strict=False) for key in (pair[0][0], pair[1][0])]
+    longer = first if len(first) > len(second) else second
+    merged += [r[0] for r in longer[min(len(first), len(second)) :]]
+    return merged[:limit]
+
+
+def document_frequency(db: Database, term: str, cap: int) -> int:
+    """How many documents hold the term, counted up to `cap` (enough to call it common)."""
+    return match_count(db, f'"{term}"', cap)
+
+
+def match_count(db: Database, match: str, cap: int) -> int:
+    """Matches of an FTS expression, counted up to cap + 1 (cheap: no ranking)."""
+    row = db.one(
+        "SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)",
+        (match, cap + 1),
     )
-    return [LexicalRow(*r) for r in rows]
+    return int(row[0]) if row else 0
+
+
+def document_count(db: Database) -> int:
+    """Entries plus events, from their rowids (count(*) would scan)."""
+    row = db.one("SELECT (SELECT count(*) FROM entries), (SELECT max(rowid) FROM events)")
+    return sum(int(v or 0) for v in row) if row else 0
+
+
+def recent(db: Database, flt: SearchFilter, limit: int) -> list[int]:
+    """Newest documents in the filter's time range, for queries that are only a time phrase.
+
+    Read through the events' and entries' time indexes (the search table's ts column has
+    none), newest first, then checked against the rest of the filter.
+    """
+    since, until = flt.since or "0000", flt.until or "9999"
+    events = db.query(
+        "SELECT rowid, ts FROM events WHERE ts >= ? AND ts < ? ORDER BY ts DESC LIMIT ?",
+        (since, until, limit * 2),
+    )
+    when = "coalesce(valid_from, updated, created)"
+    entries = db.query(
+        f"SELECT -rowid, {when} FROM entries WHERE {when} >= ? AND {when} < ? "
+        f"ORDER BY {when} DESC LIMIT ?",
+        (since, until, limit * 2),
+    )
+    newest = sorted([*events, *entries], key=lambda r: r[1], reverse=True)
+    allowed = keys_matching(db, [r[0] for r in newest], flt)
+    return [key for key, _ in newest if key in allowed][:limit]
 
 
 def keys_for_entry_ids(db: Database, entry_ids: list[str]) -> dict[str, int]:
@@ -81,17 +123,6 @@ def keys_for_entry_ids(db: Database, entry_ids: list[str]) -> dict[str, int]:
     marks = ",".join("?" * len(entry_ids))
     rows = db.query(f"SELECT id, rowid FROM entries WHERE id IN ({marks})", entry_ids)
     return {entry_id: -rowid for entry_id, rowid in rows}
-
-
-def doc_fields(db: Database, keys: list[int]) -> dict[int, tuple[str, str]]:
-    """(snippet source text, ts) for keys found by channels that have no FTS snippet."""
-    if not keys:
-        return {}
-    marks = ",".join("?" * len(keys))
-    rows = db.query(
-        f"SELECT rowid, substr(body, 1, 240), ts FROM search WHERE rowid IN ({marks})", keys
-    )
-    return {r[0]: (r[1], r[2]) for r in rows}
 
 
 def keys_matching(db: Database, keys: list[int], flt: SearchFilter) -> set[int]:
