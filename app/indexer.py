@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 import sqlcipher3
 
-from amber.retrieval.provenance import source_kind
 from amber.store import audit
 from amber.store import entries as entry_rows
 from amber.store import events as event_rows
@@ -16,6 +15,7 @@ from amber.store import vectors as vector_rows
 from amber.store.db import Database
 from amber.tree.entry import Entry, parse_entry, path_id
 from amber.tree.files import FileStat, TreeFiles
+from amber.tree.sources import source_kind
 
 BINARY_SNIFF_BYTES = 8192
 BATCH_FILES = 500  # files indexed per transaction: one commit (fsync) each, not per file

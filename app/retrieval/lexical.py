@@ -2,15 +2,15 @@
 
 FTS5 computes BM25 for every document that matches before it sorts, at a few microseconds
 each, so a query term found in a tenth of a large memory costs tens of milliseconds while
-adding almost nothing to the ranking (its IDF is near zero). The plan: rank on the rarer
-terms; if every term is common, rank their intersection; a single common word lists its
-newest matches instead of ranking them all.
+adding almost nothing to the ranking (its IDF is near zero). The plan: rank on the rarest
+terms within a budget of matches; if every term is common, rank their intersection; a
+single common word lists its newest matches instead of ranking them all.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from amber.retrieval.query import match_expression
 from amber.store import search
@@ -18,7 +18,9 @@ from amber.store.db import Database
 
 COMMON_SHARE = 0.02  # a term in more than this share of all documents is "common"
 COMMON_MIN = 1_000  # below this many matches ranking is cheap whatever the share
+RANK_BUDGET = 2_500  # matches ranked per query (about 4 µs each), rarest terms first
 COUNT_TTL_S = 30.0
+FILTER_WIDEN = 5  # a filtered query first ranks this many times the pool, unfiltered
 
 
 @dataclass
@@ -33,9 +35,25 @@ class LexicalChannel:
         self._count = (0, 0.0)  # (documents, when counted)
 
     def search(self, query_terms: list[str], flt: search.SearchFilter, pool: int) -> LexicalResult:
+        if not (flt.since or flt.until):  # path, kind, source are scope tokens in the MATCH
+            return self._search(query_terms, flt, pool)
+        # A date filter reads the stored timestamp of every match in SQL; ranking without it
+        # and filtering the best is far cheaper, unless so few of them pass that the filter
+        # must run in SQL after all.
+        wide = self._search(query_terms, replace(flt, since="", until=""), pool * FILTER_WIDEN)
+        keys = [k for k, _ in wide.scored] + wide.newest
+        allowed = search.keys_matching(self.db, keys, flt)
+        saw_everything = len(keys) < pool * FILTER_WIDEN
+        if saw_everything or len(allowed) >= pool // 2:
+            return LexicalResult([s for s in wide.scored if s[0] in allowed],
+                                 [k for k in wide.newest if k in allowed])  # fmt: skip
+        return self._search(query_terms, flt, pool)
+
+    def _search(self, query_terms: list[str], flt: search.SearchFilter, pool: int) -> LexicalResult:
         common_at = self._common_threshold()
         frequency = {t: search.document_frequency(self.db, t, common_at) for t in query_terms}
-        rare = [t for t in query_terms if frequency[t] <= common_at]
+        rare = _within_budget(sorted((t for t in query_terms if frequency[t] <= common_at),
+                                     key=frequency.__getitem__), frequency)  # fmt: skip
         if rare:
             return LexicalResult(search.lexical(self.db, match_expression(rare), flt, pool))
         together = " AND ".join(f'"{t}"' for t in query_terms)
@@ -54,3 +72,15 @@ class LexicalChannel:
             count = search.document_count(self.db)
             self._count = (count, time.monotonic())
         return max(COMMON_MIN, int(count * COMMON_SHARE))
+
+
+def _within_budget(rarest_first: list[str], frequency: dict[str, int]) -> list[str]:
+    """The rarest terms whose matches add up to the budget (always at least one)."""
+    chosen: list[str] = []
+    spent = 0
+    for term in rarest_first:
+        if chosen and spent + frequency[term] > RANK_BUDGET:
+            break
+        chosen.append(term)
+        spent += frequency[term]
+    return chosen

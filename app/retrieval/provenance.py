@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from amber.events import Event
 from amber.retrieval.hits import SourceRef
 from amber.store import events as event_rows
 from amber.store.db import Database
-
-_KIND = re.compile(r"^([a-z][a-z0-9_]*):(?!//)")
+from amber.tree.sources import source_kind
 
 
 def event_source(event: Event) -> SourceRef:
@@ -27,14 +24,6 @@ def entry_sources(db: Database, refs: list[str]) -> list[SourceRef]:
     """Every source named in an entry's frontmatter, resolved to its event when stored."""
     found = event_rows.events_by_handle(db, refs)
     return [event_source(found[r]) if r in found else _unresolved(r) for r in refs]
-
-
-def source_kind(ref: str) -> str:
-    """`conversation:abc#m1` -> conversation; a URL -> web; anything else is a file path."""
-    if "://" in ref:
-        return "web"
-    match = _KIND.match(ref)
-    return match.group(1) if match else "file"
 
 
 def _unresolved(ref: str) -> SourceRef:

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import sqlcipher3
 
-from amber.store import vectors
+from amber.store import scope, vectors
 from amber.store.db import Database
 from amber.tree.entry import Entry
+from amber.tree.sources import source_kind
 
 ENTRY_COLUMNS = (
     "id, path, title, kind, tags, aliases, links, sources, supersedes, superseded_by, "
@@ -87,11 +88,32 @@ def _index_names_and_text(
     conn.executemany(
         "INSERT OR IGNORE INTO entry_names VALUES (?, ?)", [(n, entry.id) for n in names]
     )
+    _insert_text(conn, key, _search_title(entry), entry.body, entry.path, entry.kind,
+                 source_kinds, entry.valid_from or entry.updated or entry.created)  # fmt: skip
+
+
+def _insert_text(
+    conn: sqlcipher3.Connection, key: int, title: str, body: str, path: str, kind: str,
+    source_kinds: str, ts: str | None,
+) -> None:  # fmt: skip
     conn.execute(
-        "INSERT INTO search (rowid, title, body, path, kind, source, ts) VALUES (?,?,?,?,?,?,?)",
-        (key, _search_title(entry), entry.body, entry.path, entry.kind, source_kinds,
-         entry.valid_from or entry.updated or entry.created),
+        "INSERT INTO search (rowid, title, body, scope, path, kind, source, ts) "
+        "VALUES (?,?,?,?,?,?,?,?)",
+        (key, title, body, scope.entry_scope(path, kind, source_kinds), path, kind,
+         source_kinds, ts),
     )  # fmt: skip
+
+
+def reindex_entry_text(conn: sqlcipher3.Connection) -> None:
+    """Full-text rows of every indexed entry, from the entries table (for migrations)."""
+    rows = conn.execute(
+        "SELECT rowid, title, aliases, tags, body, path, kind, sources, valid_from, updated, "
+        "created FROM entries"
+    ).fetchall()
+    for rowid, title, aliases, tags, body, path, kind, sources, valid, updated, created in rows:
+        words = " ".join([title, *json.loads(aliases), *json.loads(tags)])
+        kinds = " ".join(sorted({source_kind(s) for s in json.loads(sources)})) or "manual"
+        _insert_text(conn, -rowid, words, body, path, kind, kinds, valid or updated or created)
 
 
 def _search_title(entry: Entry) -> str:

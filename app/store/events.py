@@ -12,6 +12,7 @@ from ulid import ULID
 
 from amber.events import Event, EventDraft
 from amber.store.db import Database
+from amber.store.scope import event_scope
 
 EVENT_COLUMNS = (
     "id, ref, source, uri, conversation, message_id, author, ts, title, text, trust, captured_at"
@@ -53,18 +54,20 @@ def _index_event(
     conn: sqlcipher3.Connection, rowid: int, draft: EventDraft, ts: str | None
 ) -> None:
     conn.execute(
-        "INSERT INTO search (rowid, title, body, path, kind, source, ts) VALUES (?,?,?,?,?,?,?)",
-        (rowid, draft.author, draft.text, "", "event", draft.source, ts),
-    )
+        "INSERT INTO search (rowid, title, body, scope, path, kind, source, ts) "
+        "VALUES (?,?,?,?,?,?,?,?)",
+        (rowid, draft.author, draft.text, event_scope(draft.source), "", "event", draft.source,
+         ts),
+    )  # fmt: skip
 
 
 def reindex_events(conn: sqlcipher3.Connection) -> int:
     """Rebuild the FTS rows of all events from the events table."""
     rows = conn.execute("SELECT rowid, author, text, source, ts FROM events").fetchall()
     conn.executemany(
-        "INSERT INTO search (rowid, title, body, path, kind, source, ts) "
-        "VALUES (?, ?, ?, '', 'event', ?, ?)",
-        rows,
+        "INSERT INTO search (rowid, title, body, scope, path, kind, source, ts) "
+        "VALUES (?, ?, ?, ?, '', 'event', ?, ?)",
+        [(r[0], r[1], r[2], event_scope(r[3]), r[3], r[4]) for r in rows],
     )
     return len(rows)
 

@@ -151,7 +151,33 @@ def m0003_recall_indexes(conn: sqlcipher3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m0001_core, m0002_vectors, m0003_recall_indexes]
+def m0004_search_scope(conn: sqlcipher3.Connection) -> None:
+    """Rebuild the full-text table with a `scope` column of filter tokens (see store.scope)."""
+    from amber.store import entries, events
+
+    _run_script(
+        conn,
+        """
+        DROP TABLE search;
+        CREATE VIRTUAL TABLE search USING fts5(
+            title, body, scope,
+            path UNINDEXED, kind UNINDEXED, source UNINDEXED, ts UNINDEXED,
+            tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        INSERT INTO search (search, rank) VALUES ('rank', 'bm25(4.0, 1.0, 0.0)');
+        INSERT INTO search (search, rank) VALUES ('secure-delete', 1);
+        """,
+    )
+    events.reindex_events(conn)
+    entries.reindex_entry_text(conn)
+
+
+MIGRATIONS: list[Migration] = [
+    m0001_core,
+    m0002_vectors,
+    m0003_recall_indexes,
+    m0004_search_scope,
+]
 
 
 def migrate(db: Database) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from amber.store import scope
 from amber.store.db import Database, Row
 
 
@@ -17,18 +18,24 @@ class SearchFilter:
     include_archived: bool = False
     types: tuple[str, ...] = ("entry", "event")
 
-    def sql(self, archive: bool = True) -> tuple[str, list[object]]:
+    def scoped(self, match: str) -> str:
+        """The MATCH expression with the path, kind and source filters as scope tokens."""
+        clause = scope.match_clause(self.path, self.kind, self.source)
+        return f"({match}) AND {clause}" if clause else match
+
+    def sql(self, archive: bool = True, scoped: bool = False) -> tuple[str, list[object]]:
         """WHERE clauses for the search table. `archive=False` leaves the archive test to the
-        caller: it reads every match's path, which costs more than the query itself."""
+        caller: it reads every match's path, which costs more than the query itself.
+        `scoped=True`: path, kind and source are already in the MATCH (see `scoped`)."""
         clauses: list[str] = []
         params: list[object] = []
-        if self.path:
+        if self.path and not scoped:
             clauses.append("(path = ? OR path LIKE ?)")
             params += [self.path, self.path.rstrip("/") + "/%"]
-        if self.kind:
+        if self.kind and not scoped:
             clauses.append("kind = ?")
             params.append(self.kind)
-        if self.source:
+        if self.source and not scoped:
             clauses.append("(' ' || source || ' ') LIKE ?")
             params.append(f"% {self.source} %")
         if self.since:
@@ -49,10 +56,10 @@ class SearchFilter:
 def lexical(db: Database, match: str, flt: SearchFilter, limit: int) -> list[tuple[int, float]]:
     """(key, BM25) best first. Only rowid and rank are selected: any other column would be
     read for every match before the sort, not just for the `limit` kept."""
-    where, params = flt.sql(archive=False)
+    where, params = flt.sql(archive=False, scoped=True)
     rows = db.query(
         f"SELECT rowid, rank FROM search WHERE search MATCH ?{where} ORDER BY rank LIMIT ?",
-        [match, *params, limit],
+        [flt.scoped(match), *params, limit],
     )
     return [(key, -rank) for key, rank in rows]
 
@@ -60,8 +67,9 @@ def lexical(db: Database, match: str, flt: SearchFilter, limit: int) -> list[tup
 def newest_matching(db: Database, match: str, flt: SearchFilter, limit: int) -> list[int]:
     """Matches newest first without ranking them (FTS5 walks rowids in order and stops early):
     events by rowid descending, entries (negative keys) from the newest down."""
-    where, params = flt.sql(archive=False)
+    where, params = flt.sql(archive=False, scoped=True)
     base = f"SELECT rowid FROM search WHERE search MATCH ?{where}"
+    match = flt.scoped(match)
     events = db.query(f"{base} AND rowid > 0 ORDER BY rowid DESC LIMIT ?", [match, *params, limit])
     entries = db.query(f"{base} AND rowid < 0 ORDER BY rowid ASC LIMIT ?", [match, *params, limit])
     keys = [r[0] for r in events] + [r[0] for r in entries]
