@@ -67,9 +67,10 @@ class Indexer:
         into the audit log. Amber's own writes are audited by the service instead.
         """
         with self.db.write() as conn:
-            return self._index_in(conn, rel_path, interface)
+            return self.index_in(conn, rel_path, interface)
 
-    def _index_in(self, conn: sqlcipher3.Connection, rel_path: str, who: str | None) -> str:
+    def index_in(self, conn: sqlcipher3.Connection, rel_path: str, who: str | None) -> str:
+        """`index_file` inside the caller's transaction (to batch files, or to audit too)."""
         stat = self.files.stat(rel_path)
         if stat is None:
             return self._remove_in(conn, rel_path, who)
@@ -159,7 +160,7 @@ class Indexer:
         for start in range(0, len(todo), BATCH_FILES):
             with self.db.write() as conn:
                 for rel_path in todo[start : start + BATCH_FILES]:
-                    _tally(report, rel_path, self._index_in(conn, rel_path, interface))
+                    _tally(report, rel_path, self.index_in(conn, rel_path, interface))
         report.skipped = {p: r for p, (r, _, _) in entry_rows.skipped_files(self.db).items()}
         return report
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 from amber.ask import AskResult, ask
 from amber.config import Config, load_config
@@ -77,7 +76,7 @@ class MemoryService:
     def __enter__(self) -> MemoryService:
         return self
 
-    def __exit__(self, *exc: tuple[type[BaseException], BaseException, TracebackType]) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- writing ---------------------------------------------------------------------------
@@ -230,8 +229,8 @@ class MemoryService:
     def _indexed(
         self, rel_path: str, action: str, entry_id: str, detail: dict | None = None
     ) -> None:
-        self.indexer.index_file(rel_path)
-        with self.db.write() as conn:
+        with self.db.write() as conn:  # one commit: the index row and its audit record
+            self.indexer.index_in(conn, rel_path, None)
             audit.record(conn, self.interface, action, entry_id, detail)
 
     def _read(self, rel_path: str) -> Entry:

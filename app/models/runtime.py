@@ -19,7 +19,7 @@ from amber.errors import AmberError
 # conservative estimate for the small models Amber recommends.
 RAM_OVERHEAD_BYTES = 512 * 1024 * 1024
 RAM_FACTOR = 1.1
-EMBED_BATCH_TOKENS = 256
+EMBED_BATCH_TOKENS = 128
 
 
 class ModelError(AmberError):

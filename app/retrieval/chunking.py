@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-MAX_WORDS = 120  # ~160 word pieces: inside the 256-token batch the embedder runs with
-OVERLAP_WORDS = 24
+MAX_WORDS = 80  # ~110 word pieces: inside the 128-token batch the embedder runs with
+OVERLAP_WORDS = 16
 
 
 def chunk_text(text: str, max_words: int = MAX_WORDS, overlap: int = OVERLAP_WORDS) -> list[str]:

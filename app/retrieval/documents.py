@@ -38,12 +38,6 @@ class Documents:
     def has(self, key: int) -> bool:
         return key in self.entries or key in self.events
 
-    def same_thread(self, a: int, b: int) -> bool:
-        first, second = self.events.get(a), self.events.get(b)
-        if not (first and second and first.conversation):
-            return False
-        return (first.source, first.conversation) == (second.source, second.conversation)
-
     def text(self, key: int) -> str:
         if key in self.events:
             return self.events[key].text

@@ -18,8 +18,9 @@ from amber.store.db import Database
 
 COMMON_SHARE = 0.02  # a term in more than this share of all documents is "common"
 COMMON_MIN = 1_000  # below this many matches ranking is cheap whatever the share
-RANK_BUDGET = 2_500  # matches ranked per query (about 4 µs each), rarest terms first
-COUNT_TTL_S = 30.0
+RANK_BUDGET = 1_500  # matches ranked per query (about 4 µs each), rarest terms first
+COUNT_TTL_S = 30.0  # how long counts and term frequencies are trusted
+FREQUENCY_CACHE = 20_000
 FILTER_WIDEN = 5  # a filtered query first ranks this many times the pool, unfiltered
 
 
@@ -33,6 +34,15 @@ class LexicalChannel:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._count = (0, 0.0)  # (documents, when counted)
+        self._frequency: dict[str, int] = {}  # term -> capped document frequency
+
+    def _document_frequency(self, term: str, cap: int) -> int:
+        """Cached: frequencies drift slowly, and only decide which terms are worth ranking."""
+        if term not in self._frequency:
+            if len(self._frequency) >= FREQUENCY_CACHE:
+                self._frequency.clear()
+            self._frequency[term] = search.document_frequency(self.db, term, cap)
+        return self._frequency[term]
 
     def search(self, query_terms: list[str], flt: search.SearchFilter, pool: int) -> LexicalResult:
         if not (flt.since or flt.until):  # path, kind, source are scope tokens in the MATCH
@@ -51,7 +61,7 @@ class LexicalChannel:
 
     def _search(self, query_terms: list[str], flt: search.SearchFilter, pool: int) -> LexicalResult:
         common_at = self._common_threshold()
-        frequency = {t: search.document_frequency(self.db, t, common_at) for t in query_terms}
+        frequency = {t: self._document_frequency(t, common_at) for t in query_terms}
         rare = _within_budget(sorted((t for t in query_terms if frequency[t] <= common_at),
                                      key=frequency.__getitem__), frequency)  # fmt: skip
         if rare:
@@ -71,6 +81,7 @@ class LexicalChannel:
         if time.monotonic() - when > COUNT_TTL_S:
             count = search.document_count(self.db)
             self._count = (count, time.monotonic())
+            self._frequency.clear()
         return max(COMMON_MIN, int(count * COMMON_SHARE))
 
 

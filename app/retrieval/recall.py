@@ -20,6 +20,7 @@ from amber.retrieval.query import terms
 from amber.retrieval.snippets import make_snippet
 from amber.retrieval.timephrases import TimeRange, parse_time_phrases
 from amber.store import entries as entry_rows
+from amber.store import events as event_rows
 from amber.store import search
 from amber.store.db import Database
 
@@ -111,7 +112,7 @@ class Recaller:
 
     def _rank(self, cand: _Candidates, k: int, now: datetime) -> list[Hit]:
         docs = Documents(self.db)
-        self._add_neighbours(cand.fused, docs, cand.filter)
+        self._add_neighbours(cand.fused, cand.filter)
         docs.load(list(cand.fused))
         for item in cand.fused.values():
             item.score *= docs.factor(item.key, now, cand.time_range, cand.speakers)
@@ -120,14 +121,14 @@ class Recaller:
         top = [f for f in ranked if docs.has(f.key) and docs.visible(f.key, cand.filter)][:k]
         return [docs.hit(f, make_snippet(docs.text(f.key), cand.terms)) for f in top]
 
-    def _add_neighbours(
-        self, fused: dict[int, fusion.Fused], docs: Documents, flt: search.SearchFilter
-    ) -> None:
+    def _add_neighbours(self, fused: dict[int, fusion.Fused], flt: search.SearchFilter) -> None:
         offers = fusion.neighbour_offers(fused)
         allowed = search.keys_matching(self.db, [k for k in offers if k not in fused], flt)
-        docs.load([*fused, *allowed])
+        takers = [k for k in offers if k in fused or k in allowed]
+        givers = {giver for _, giver in offers.values()}
+        threads = event_rows.threads(self.db, [*givers, *takers])
         for near, (share, giver) in offers.items():
-            if (near in fused or near in allowed) and docs.same_thread(near, giver):
+            if (near in fused or near in allowed) and _same_thread(threads, near, giver):
                 item = fused.setdefault(near, fusion.Fused(near, 0.0))
                 item.score += share
                 if "context" not in item.channels:
@@ -136,15 +137,30 @@ class Recaller:
     def _add_relations(self, fused: dict[int, fusion.Fused], docs: Documents) -> None:
         """One hop: entries linked from the best entry hits join with part of their score."""
         seeds = sorted((f for f in fused.values() if f.key < 0), key=lambda f: -f.score)
+        links = {seed.key: docs.links(seed.key) for seed in seeds[:RELATION_SEEDS]}
+        wanted = sorted({name for names in links.values() for name in names})
+        if not wanted:
+            return
+        by_name = entry_rows.ids_by_name(self.db, wanted)
+        keys = search.keys_for_entry_ids(self.db, [i for ids in by_name.values() for i in ids])
         for seed in seeds[:RELATION_SEEDS]:
-            names = entry_rows.ids_by_name(self.db, docs.links(seed.key))
-            keys = search.keys_for_entry_ids(self.db, [i for ids in names.values() for i in ids])
-            for key in keys.values():
-                item = fused.setdefault(key, fusion.Fused(key, 0.0))
-                item.score += seed.score * fusion.RELATION_FACTOR
-                if "relation" not in item.channels:
-                    item.channels.append("relation")
+            for name in links[seed.key]:
+                for entry_id in by_name.get(entry_rows.name_key(name), []):
+                    if entry_id in keys:
+                        self._relate(fused, keys[entry_id], seed.score)
         docs.load(list(fused))
+
+    @staticmethod
+    def _relate(fused: dict[int, fusion.Fused], key: int, seed_score: float) -> None:
+        item = fused.setdefault(key, fusion.Fused(key, 0.0))
+        item.score += seed_score * fusion.RELATION_FACTOR
+        if "relation" not in item.channels:
+            item.channels.append("relation")
+
+
+def _same_thread(threads: dict[int, tuple[str, str]], a: int, b: int) -> bool:
+    first, second = threads.get(a), threads.get(b)
+    return bool(first and first[1]) and first == second
 
 
 def _w(channel: str) -> float:
