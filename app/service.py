@@ -14,7 +14,7 @@ from amber.events import Event
 from amber.home import open_index, tree_files
 from amber.indexer import Indexer, ReconcileReport
 from amber.models.active import chat_model_for, embedder_for
-from amber.models.runtime import ModelError
+from amber.models.runtime import NoModelError
 from amber.redact import redact
 from amber.retrieval.hits import Hit, SourceRef
 from amber.retrieval.provenance import entry_sources
@@ -169,10 +169,10 @@ class MemoryService:
         options: RecallOptions | None = None,
         on_answer_text: Callable[[str], None] | None = None,
     ) -> AskResult:
-        """Answer from memory with the active chat model; raises ModelError without one."""
+        """Answer from memory with the active chat model; raises NoModelError without one."""
         model = chat_model_for(self.config)
         if model is None:
-            raise ModelError(NO_CHAT_MODEL)
+            raise NoModelError(NO_CHAT_MODEL)
         hits = self.recall(question, options or RecallOptions(k=8))
         return ask(question, [(h, self._full_text(h)) for h in hits], model, on_answer_text)
 

@@ -9,7 +9,7 @@ import typer
 
 from amber.cli.context import memory
 from amber.cli.output import console, err, hits_table, print_json
-from amber.models.runtime import ModelError
+from amber.models.runtime import NoModelError
 from amber.retrieval.recall import RecallOptions
 
 
@@ -24,9 +24,7 @@ def ask(
     with memory() as service:
         try:
             result = service.ask(question, options, None if as_json else _stream)
-        except ModelError as exc:
-            if "no chat model" not in str(exc):
-                raise
+        except NoModelError as exc:
             _evidence_only(service.recall(question, options), question, str(exc), as_json)
             return
     if as_json:
@@ -62,7 +60,7 @@ def embed(
 
     with memory() as service:
         if service.embedder is None:
-            raise ModelError(
+            raise NoModelError(
                 "no embed model: `amber models pull bge-small-en-v1.5` "
                 "(or `amber models add FILE --role embed`)"
             )

@@ -464,9 +464,8 @@ def tiny_fs(tmp_path: Path) -> Iterator[Path]:
         check=False,
     )
     if result.returncode != 0:
-        pytest.skip(
-            reason=f"cannot mount a tmpfs here: {result.stderr.strip() or result.returncode}"
-        )
+        why = result.stderr.strip() or result.returncode
+        pytest.skip(reason=f"cannot mount a tmpfs here: {why}")
     try:
         yield mount_point
     finally:

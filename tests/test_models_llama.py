@@ -39,9 +39,7 @@ def chat() -> ChatModel:
 @pytest.fixture(scope="module")
 def embedder() -> Embedder:
     if not MINILM.exists():
-        pytest.skip(
-            reason=f"the MiniLM test model is not at {MINILM} (it lives in ../shared/models)"
-        )
+        pytest.skip(reason=f"the MiniLM test model is not at {MINILM} (see ../shared/models)")
     return Embedder(EmbedModel("all-minilm-l6-v2", MINILM))
 
 

@@ -43,7 +43,10 @@ class ChatModel:
     ) -> dict[str, Any]:
         """Generate one JSON object of the schema's shape; raise ModelError if it is not."""
         llama = runtime.load(self.info.path, embedding=False, settings=self.settings)
-        text = "".join(self._stream(llama, messages, schema, max_tokens, on_text))
+        try:
+            text = "".join(self._stream(llama, messages, schema, max_tokens, on_text))
+        except (ValueError, RuntimeError) as exc:  # llama.cpp's errors, e.g. context overflow
+            raise runtime.ModelError(f"{self.name} failed while generating: {exc}") from exc
         try:
             data = json.loads(text)
             validate(data, schema)

@@ -26,6 +26,10 @@ class ModelError(AmberError):
     """A model could not be loaded or used."""
 
 
+class NoModelError(ModelError):
+    """No model is configured for the role a command needs."""
+
+
 @dataclass(frozen=True)
 class RuntimeSettings:
     threads: int = 0  # 0: let llama.cpp choose
