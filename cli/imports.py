@@ -55,3 +55,7 @@ def conversation(
 def _acknowledge(count: int) -> None:
     """Printed only after a commit: a line here means those messages are safely stored."""
     err.print(f"stored {count} messages", highlight=False)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="import")

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
+
 import typer
 from typer.core import TyperGroup
 
-from amber.cli import ask, imports, maintenance, memory, models, recall, setup, tree
 from amber.errors import AmberError
+
+# Each module under amber.cli has `register(app)`; one line per module keeps additions apart.
+COMMAND_MODULES = (
+    "setup",
+    "memory",
+    "recall",
+    "ask",
+    "tree",
+    "maintenance",
+    "imports",
+    "models",
+)
 
 
 class AmberGroup(TyperGroup):
@@ -27,10 +40,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     help="Amber: your local, encrypted memory. Everything stays on this machine.",
 )
-for module in (setup, memory, recall, ask, tree, maintenance):
-    module.register(app)
-app.add_typer(imports.app, name="import")
-app.add_typer(models.app, name="models")
+for name in COMMAND_MODULES:
+    importlib.import_module(f"amber.cli.{name}").register(app)
 
 
 def run() -> None:

@@ -242,3 +242,7 @@ def use(
         print_json(_installed_json(config, model))
         return
     console.print(f"{model.name} is now the active {model.role} model")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="models")
