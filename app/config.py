@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from amber.errors import ConfigError, NotInitializedError
@@ -48,7 +48,37 @@ threads = 0
 gpu_layers = -1
 
 [capture]
-# Capture sources for the daemon.
+# Capture sources for the daemon (`amber daemon start`); `amber sources list` shows them,
+# `amber sources enable|disable|pause|resume NAME` switches them.
+# The daemon distills captured events while the machine is idle (else: `amber distill`).
+distill_when_idle = true
+
+[capture.files]
+# Folders to watch, e.g. ["~/notes", "~/projects/amber"]; with none the source waits.
+folders = []
+# Globs on names or paths below a folder. Excludes add to the built-in ones
+# (.git, node_modules, .env*, *.pem, id_*, *.kdbx, binaries, ...).
+include = ["*"]
+exclude = []
+# Larger files are skipped; PDFs have their own limit.
+max_file_bytes = 1_000_000
+max_pdf_bytes = 20_000_000
+# A full rescan catches changes the watcher missed.
+rescan_minutes = 30
+
+[capture.screen]
+# Seconds between screenshots; slower once you are idle for idle_after_s.
+interval_s = 10
+idle_interval_s = 60
+idle_after_s = 120
+# Never captured: windows whose title contains one of exclude_titles, or whose app (process
+# name) is in exclude_apps, both case-insensitive, on top of the built-in lists (password
+# managers, private browsing, lock screens).
+exclude_titles = []
+exclude_apps = []
+# Screenshots are dropped after OCR. Keep them (AES-GCM encrypted) for retention_days instead:
+keep_images = false
+retention_days = 7
 """
 
 
@@ -69,6 +99,7 @@ class Config:
     tree_dir: Path
     max_file_bytes: int = 5_000_000
     reconcile_on_start: bool = True
+    capture: dict = field(default_factory=dict, compare=False)  # [capture]: see amber.daemon
 
     @property
     def index_path(self) -> Path:
@@ -130,4 +161,5 @@ def _config_from(home: Path, data: dict, path: Path) -> Config:
         tree_dir=tree_dir if tree_dir.is_absolute() else home / tree_dir,
         max_file_bytes=int(tree.get("max_file_bytes", 5_000_000)),
         reconcile_on_start=bool(data.get("index", {}).get("reconcile_on_start", True)),
+        capture=dict(data.get("capture", {})),
     )

@@ -11,6 +11,11 @@ text is held as segments; a redacted segment is never looked at again, so a gene
 cannot re-label what a specific one found, and ``[REDACTED:...]`` markers already in the
 input are left alone. Each rule has literal triggers, checked with ``in`` before its
 regex runs, which keeps ordinary text cheap.
+
+Shell history and agent transcripts add command lines: passwords given to well-known
+commands (``mysql -p...``, ``sshpass -p``, ``docker login -p``, ``curl -u user:pw``,
+``openssl -pass pass:...``) and ``NAME value`` pairs set without ``=`` (fish's ``set -x``,
+``setenv``, ``aws configure set``).
 """
 
 import math
@@ -66,6 +71,11 @@ _TOKEN_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("google_api_key", ("AIza",), _B + r"AIza[0-9A-Za-z_\-]{35}" + _E),
     ("aws_access_key", ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
      _B + r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9+/])"),
+    ("gitlab_token", ("glpat-",), _B + r"glpat-[A-Za-z0-9_\-]{20,}" + _E),
+    ("npm_token", ("npm_",), _B + r"npm_[A-Za-z0-9]{36}" + _E),
+    ("huggingface_token", ("hf_",),
+     _B + r"hf_(?=[A-Za-z0-9]*[A-Z])(?=[A-Za-z0-9]*[a-z])[A-Za-z0-9]{30,}" + _E),
+    ("pypi_token", ("pypi-AgE",), _B + r"pypi-AgE[A-Za-z0-9_\-]{50,}"),
     ("jwt", ("eyJ",),
      _B + r"eyJ[A-Za-z0-9_\-]{8,}\."
      r"(?:eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*|[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,})"),
@@ -73,6 +83,22 @@ _TOKEN_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
 _URL_PASSWORD = re.compile(
     r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/?#@\[\]\"'<>]{0,128}:"
     r"(?P<pw>[^\s/?#\[\]\"'<>]{1,256})@(?=[A-Za-z0-9\[])"
+)
+_QV = r"(?P<pw>'[^'\n]*'|\"[^\"\n]*\"|[^\s'\"]+)"  # a shell word, maybe quoted
+_CLI_RULES: tuple[tuple[tuple[str, ...], str], ...] = (  # passwords given to known commands
+    (("mysql", "mariadb"),
+     r"\b(?:mysql|mysqldump|mysqladmin|mariadb(?:-dump)?)\b[^\n;|&]*?\s-p" + _QV),
+    (("sshpass",), r"\bsshpass\s+-p\s*" + _QV),
+    (("login",),
+     r"\b(?:docker|podman|buildah|skopeo|helm)\b[^\n;|&]*?\blogin\b[^\n;|&]*?\s-p\s+" + _QV),
+    (("curl",), r"\bcurl\b[^\n;|&]*?\s(?:-u|--user)(?:\s+|=)['\"]?[^\s:'\"]+:(?P<pw>[^\s'\"]+)"),
+    (("-pass",), r"\s-pass(?:in|out)?\s+['\"]?pass:(?P<pw>[^\s'\"]+)"),
+)  # fmt: skip
+_SPACED = re.compile(  # `set -x NAME value` (fish), `setenv NAME value`, `aws configure set ...`
+    r"\b(?:set(?:[ \t]+-[A-Za-z]+)*|setenv|setx)[ \t]+(?P<name>[A-Za-z_][\w.\-]{0,80})[ \t]+"
+    + _QV
+    + r"(?=[ \t]*(?:$|[;|&\n]))",
+    re.M,
 )
 _ASSIGN = re.compile(  # name, optional type annotation, operator, optional auth scheme, value
     r"(?<![A-Za-z0-9_.\-])(?P<flag>--)?"
@@ -103,13 +129,15 @@ _DENY_LAST = frozenset(
     " version error errors message msg text help description title class service manager store"
     " index idx column col table schema source location ref arn kind strategy handler callback"
     " validator algorithm alg bits rounds iterations lifetime duration age at date time usage"
-    " input output form button link view page route encoding charset".split()
+    " input output form button link view page route encoding charset data protocol protocols"
+    " normalize".split()
 )
 _PLACEHOLDERS = frozenset(
     "none null nil true false yes no on off undefined required optional empty string str bytes"
     " int integer number bool boolean any unknown object dict list char text hidden redacted"
     " masked secret secrets password passwd pwd pass token key apikey api_key auth credentials"
-    " example sample dummy test value foo bar baz todo tbd na n/a".split()
+    " example sample dummy test value foo bar baz todo tbd na n/a"
+    " added removed deprecated changed fixed updated renamed deleted likewise ditto".split()
 )
 _PLACEHOLDER_BITS = ("your", "example", "placeholder", "xxx", "***", "...", "<", ">")
 _PLACEHOLDER_START = ("$", "%", "{", "(", "[", "#", ":", "@", "!", "?", "\\", "*")
@@ -128,6 +156,10 @@ _HEX = re.compile(r"[0-9a-fA-F]+")
 _ID_FORMAT = re.compile(  # UUIDs and ULIDs name things; they are not secrets
     r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}|[0-7][0-9A-HJKMNP-TV-Z]{25}"
 )
+_FILE_NAME = re.compile(  # `src/chpasswd.c: Likewise.` in a changelog names a file
+    r"\.(?:[0-9]|[ch]|cc|cpp|py|js|ts|go|rs|rb|java|sh|xml|html|md|txt|rst|json|ya?ml|in)$"
+)
+_MARKUP = re.compile(r"&(?:[A-Za-z]+|#[0-9]+);?")  # `secret:1&rdquo;` is HTML, not a value
 _AWS_SECRET = re.compile(r"[A-Za-z0-9/+]{40}")
 _CODE_CHARS = frozenset("()[]{}")
 _TERMINATORS = ("#", "//", ",", ";", ")", "}", "]", '"', "'", "&", "<")
@@ -146,8 +178,8 @@ def redact(text: str) -> Redaction:
     """Replace every secret in ``text`` by ``[REDACTED:<kind>]``."""
     if not text:
         return Redaction(text, ())
-    found = set(_TRIGGER.findall(text))
-    rules = [rule for rule in _RULES if found.intersection(rule.triggers)]
+    wanted = {index for trigger, index in _TRIGGERS if trigger in text}
+    rules = [rule for index, rule in enumerate(_RULES) if index in wanted]
     segments = _split_markers(text)
     for _ in range(_MAX_PASSES):  # until nothing changes, so redacting again is a no-op
         segments, changed = _run_rules(segments, rules)
@@ -214,6 +246,36 @@ def _find_url_passwords(text: str) -> Iterator[Span]:
             yield m.start("pw"), m.end("pw"), "url_password"
 
 
+def _cli_finder(pattern: str) -> Callable[[str], Iterator[Span]]:
+    compiled = re.compile(pattern)
+
+    def find(text: str) -> Iterator[Span]:
+        for m in compiled.finditer(text):
+            start, end = _unquoted(m.group("pw"), m.start("pw"), m.end("pw"))
+            value = text[start:end]
+            if len(set(value)) > 1 and not _is_placeholder(value, []):
+                yield start, end, "password"
+
+    return find
+
+
+def _unquoted(value: str, start: int, end: int) -> tuple[int, int]:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return start + 1, end - 1
+    return start, end
+
+
+def _find_spaced_assignments(text: str) -> Iterator[Span]:
+    """``NAME value`` after a command that sets variables or settings (no ``=``)."""
+    for m in _SPACED.finditer(text):
+        words = [w.lower() for w in _WORD.findall(m.group("name"))]
+        strength = _strength(words) if _NAME_HINT.search(m.group("name")) else 0
+        start, end = _unquoted(m.group("pw"), m.start("pw"), m.end("pw"))
+        kind = _classify(words, strength, text[start:end], loose=True) if strength else None
+        if kind is not None:
+            yield start, end, kind
+
+
 def _find_assignments(text: str) -> Iterator[Span]:
     """Like ``_ASSIGN.finditer`` but faster: find operators, then match from the name."""
     starts = {_name_start(text, op.start()) for op in _OPERATOR.finditer(text)}
@@ -222,11 +284,21 @@ def _find_assignments(text: str) -> Iterator[Span]:
     pos = 0
     for start in sorted(starts - {-1}):
         m = None if start < pos else _ASSIGN.match(text, start)
-        if m is not None:
+        if m is None:
+            continue
+        span = _assignment_span(m)
+        if span is not None:
+            yield span
+        if span is not None or not _holds_assignment(m.group("uq")):
             pos = m.end()
-            span = _assignment_span(m)
-            if span is not None:
-                yield span
+
+
+def _holds_assignment(value: str | None) -> bool:
+    """``--from-literal=password=...``: a short value that is itself an assignment to a
+    secret name is read again from that name (short, so rescanning stays linear)."""
+    return (
+        value is not None and len(value) <= 200 and "=" in value and bool(_NAME_HINT.search(value))
+    )
 
 
 def _name_start(text: str, op: int) -> int:
@@ -243,18 +315,21 @@ def _name_start(text: str, op: int) -> int:
 
 
 def _assignment_span(m: re.Match[str]) -> Span | None:
-    if not _NAME_HINT.search(m.group("name")):
+    if not _NAME_HINT.search(m.group("name")) or _not_a_secret_name(m):
         return None
     words = [w.lower() for w in _WORD.findall(m.group("name"))]
     strength = _strength(words)
-    if strength == 0:
-        return None
+    if strength == 0 or (strength == 1 and m.string[m.start() - 1 : m.start()] in ("?", "&")):
+        return None  # `?key=...` in a URL is a document or map key, unless its kind is known
     group = next(g for g in ("dq", "sq", "bq", "uq") if m.group(g) is not None)
     value, start = m.group(group), m.start(group)
-    loose = bool(m.group("flag")) and "=" not in m.group("op")
+    # Weak syntax, or a name where the secret word is not last (`password_normalize`).
+    loose = (bool(m.group("flag")) and "=" not in m.group("op")) or not _secret_last(words)
+    if m.group("flag") and value.startswith("-"):
+        return None  # `--ask-password -user=foo`: the next option, not a value
     if group == "uq":
         value = value.rstrip(",;)]}")
-        if _is_code(m, value) or not _is_terminated(m, start + len(value)):
+        if _is_code(m, value) or not _is_terminated(m, start + len(value)) or _MARKUP.search(value):
             return None
         loose = loose or m.group("op") == ":"
     elif value.partition(" ")[0].lower() in _SCHEMES:
@@ -264,6 +339,19 @@ def _assignment_span(m: re.Match[str]) -> Span | None:
     return None if kind is None else (start, start + len(value), kind)
 
 
+def _not_a_secret_name(m: re.Match[str]) -> bool:
+    """Test results (``PASS: name``), the shell's ``$PWD``, file names (``src/passwd.c:``)."""
+    name = m.group("name")
+    if name in ("PASS", "PWD", "OLDPWD") or _FILE_NAME.search(name):
+        return True
+    return m.string[m.start() - 1 : m.start()] == "/"
+
+
+def _secret_last(words: list[str]) -> bool:
+    last = words[-1] if words else ""
+    return last in _STRONG_LAST or last in _MEDIUM or any(p in last for p in _STRONG_PARTS)
+
+
 def _is_code(m: re.Match[str], value: str) -> bool:
     """True when an unquoted value is an expression or a type in code, not a literal."""
     if _CODE_CHARS.intersection(value):
@@ -271,7 +359,7 @@ def _is_code(m: re.Match[str], value: str) -> bool:
     rest = _rest_of_line(m.string, m.start("uq") + len(value)).lstrip(" \t")
     op = m.group("op").strip()
     closed = rest[:1] in (",", ")", "}", ";")
-    if _DOTTED.fullmatch(value):
+    if _DOTTED.fullmatch(value) and all(map(_is_name_part, re.split(r"\.|::|->", value))):
         return closed or m.group("op") != "="
     if not _IDENT.fullmatch(value):
         return False
@@ -282,11 +370,18 @@ def _is_code(m: re.Match[str], value: str) -> bool:
     return closed or op in (":=", "=>") or (spaced and op == "=" and no_digit)
 
 
+def _is_name_part(part: str) -> bool:
+    """``config``, ``SECRET_KEY``, ``_key``: a part of a dotted name in code (not ``Monkey142``)."""
+    return "_" in part or part.startswith("$") or _WORDY.fullmatch(part) is not None
+
+
 def _is_terminated(m: re.Match[str], end: int) -> bool:
     """An unquoted value after ``:`` or `` = `` must end its line (or its field)."""
     if m.group("tight") or m.group("flag"):
         return True
     rest = _rest_of_line(m.string, end).strip()
+    if rest[:1] == "'" and rest[1:2].isalpha():  # `backup's`, `don't`: prose, not a value
+        return False
     return not rest or rest.startswith(_TERMINATORS)
 
 
@@ -316,7 +411,10 @@ def _classify(words: list[str], strength: int, value: str, loose: bool) -> str |
         return "aws_secret_key"
     if _is_placeholder(value, words) or _is_not_secret(words, value):
         return None
-    if strength == 3 and len(value) >= 3 and not (loose and value.isalpha()):
+    bare = value.rstrip(".,;:!?")
+    if (loose and bare.isalpha()) or (words[-1] in _STRONG_LAST and bare.isdigit()):
+        return None  # prose after a weak separator; `pass=13` counts passes
+    if strength == 3 and len(value) >= 3:
         return "password"
     wordy = _WORDY.fullmatch(value.strip(":.!-_ ")) is not None
     if strength == 2 and len(value) >= 6 and not wordy and not _NUMERIC.fullmatch(value):
@@ -344,7 +442,7 @@ def _is_not_secret(words: list[str], value: str) -> bool:
     """URLs, paths and prose: a passphrase may hold spaces, other secrets may not."""
     if "://" in value or value.startswith(("~/", "./", "../")):
         return True
-    if value.startswith("/") and not _looks_random(value):
+    if (value.startswith("/") and not _looks_random(value)) or "%20" in value:
         return True
     return any(c.isspace() for c in value) and not any("phrase" in w for w in words)
 
@@ -376,8 +474,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(("PRIVATE KEY",), _pattern_finder("private_key", _PRIVATE_KEY)),
     *(_Rule(triggers, _pattern_finder(kind, p)) for kind, triggers, p in _TOKEN_RULES),
     _Rule(("://",), _find_url_passwords),
+    *(_Rule(triggers, _cli_finder(pattern)) for triggers, pattern in _CLI_RULES),
+    _Rule(("set ", "set\t", "setenv", "setx"), _find_spaced_assignments),
     _Rule(("=", ":", "--"), _find_assignments),
 )
-_TRIGGER = re.compile(  # one scan finds which rules can match at all; longest first
-    "|".join(sorted({re.escape(t) for r in _RULES for t in r.triggers}, key=lambda t: (-len(t), t)))
-)
+_TRIGGERS = tuple((t, index) for index, rule in enumerate(_RULES) for t in rule.triggers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from amber.ask import AskResult, ask
 from amber.config import Config, load_config
@@ -21,7 +22,7 @@ from amber.retrieval.provenance import entry_sources
 from amber.retrieval.recall import Recaller, RecallOptions
 from amber.retrieval.vector_channel import VectorChannel
 from amber.security.keys import PassphrasePrompt
-from amber.store import audit
+from amber.store import audit, distill_log
 from amber.store import entries as entry_rows
 from amber.store import events as event_rows
 from amber.store import vectors as vector_rows
@@ -29,6 +30,9 @@ from amber.store.db import Database
 from amber.tree import layout
 from amber.tree.entry import KINDS, Entry, new_id, now_iso, parse_entry, render_new, rewrite
 from amber.tree.files import TreeFiles
+
+if TYPE_CHECKING:
+    from amber.distill import Distiller
 
 TITLE_MAX = 80
 NO_CHAT_MODEL = (
@@ -154,6 +158,7 @@ class MemoryService:
             with self.db.write() as conn:
                 entry_rows.delete_entry_rows(conn, current.id, current.path)
                 entry_rows.forget_lifecycle(conn, current.id)
+                distill_log.purge_entry(conn, current.id, current.path)  # undo copies too
                 audit.record(conn, self.interface, "forget", current.id)
             self.db.checkpoint()
         return current.id
@@ -161,7 +166,9 @@ class MemoryService:
     # -- reading ---------------------------------------------------------------------------
 
     def recall(self, query: str, options: RecallOptions | None = None) -> list[Hit]:
-        return self.recaller.recall(query, options)
+        hits = self.recaller.recall(query, options)
+        self.note_recall_hits(hits)  # lifecycle: what recall returns grows in importance
+        return hits
 
     def ask(
         self,
@@ -306,6 +313,125 @@ class MemoryService:
         if self.files.exists(target):
             raise InvalidInputError(f"'{target}' already exists; choose another destination")
         return target
+
+    # -- browsing and whole-file editing (the TUI) -------------------------------------------
+    # Imports are local so that this block stays self-contained in a file many people edit.
+
+    def outline(self) -> list:
+        """Every entry's id, path, title and kind (no bodies), ordered by path."""
+        from amber.store.outline import outline_rows
+
+        return outline_rows(self.db)
+
+    def recent_events(self, source: str = "", limit: int = 200) -> list[Event]:
+        """Events newest first (by when they happened), optionally from one source kind."""
+        from amber.store.timeline import recent_events
+
+        return recent_events(self.db, source, limit)
+
+    def event_source_counts(self) -> dict[str, int]:
+        return event_rows.source_counts(self.db)
+
+    def memory_version(self) -> tuple[int, int]:
+        """Changes whenever any process writes memory (audited writes or new events)."""
+        from amber.store.timeline import memory_version
+
+        return memory_version(self.db)
+
+    def entry_text(self, handle: str) -> tuple[Entry, str]:
+        """An entry and its file's whole text (frontmatter included), as an editor sees it."""
+        entry = self._resolve(handle)
+        return entry, self.files.read_bytes(entry.path).decode("utf-8", errors="replace")
+
+    def save_entry_text(self, handle: str, text: str, *, expected: str | None = None) -> Entry:
+        """Replace an entry's whole file as an editor saving it would: atomic write, reindex
+        and audit together; secrets in the body are redacted. `expected` is the text the
+        caller started from: if the file changed on disk since, nothing is written."""
+        if not text.strip():
+            raise InvalidInputError("the entry would be empty; to delete it use forget instead")
+        with self.files.lock:
+            current = self._resolve(handle)
+            on_disk = self.files.read_bytes(current.path).decode("utf-8", errors="replace")
+            if expected is not None and on_disk != expected:
+                raise InvalidInputError(
+                    f"'{current.path}' changed on disk since you opened it; reload it, "
+                    "or save again to overwrite"
+                )
+            new_text = self._redacted_body(text)
+            if new_text != on_disk:
+                self.files.write_text(current.path, self._stamped(current.path, new_text))
+            self._indexed(current.path, "edit", current.id)
+        return self._read(current.path)
+
+    @staticmethod
+    def _stamped(rel_path: str, text: str) -> str:
+        """`updated` set to now, when the text has frontmatter that Amber can update."""
+        from amber.tree import frontmatter as fm
+
+        try:
+            has_frontmatter = fm.split(text).frontmatter is not None
+        except fm.FrontmatterError:
+            return text
+        if not has_frontmatter or parse_entry(rel_path, text).problem:
+            return text
+        return rewrite(text, {"updated": now_iso()})
+
+    @staticmethod
+    def _redacted_body(text: str) -> str:
+        """The text with secrets in its body redacted; the frontmatter is left as written."""
+        from amber.tree import frontmatter as fm
+
+        try:
+            body = fm.split(text).body
+        except fm.FrontmatterError:  # kept as the user wrote it, searchable as plain text
+            body = text
+        cleaned = redact(body).text
+        return text if cleaned == body else text[: len(text) - len(body)] + cleaned
+
+    # -- agents (the MCP server) -------------------------------------------------------------
+    # Imports are local so that this block stays self-contained in a file many people edit.
+
+    def recently_changed(
+        self, folder: str = "", limit: int = 10, since: str = ""
+    ) -> list[tuple[str, EntryView]]:
+        """(when, entry) for entries under `folder` (archive excluded), most recently changed
+        first: by the later of their `updated` field and their file's mtime (an editor's save
+        changes only the file). `since` is an ISO time; entries changed before it are left
+        out."""
+        from amber.store.recency import recently_changed
+
+        changed = recently_changed(self.db, folder, limit, since)
+        return [(stamp, self.get(entry_id)) for entry_id, stamp in changed]
+
+    def attribute(self, after: int, target: str, detail: dict[str, object]) -> None:
+        """Add who asked for a write (e.g. the agent named in an MCP handshake) to the audit
+        records this service wrote about `target` since `after` (a `last_write()` value)."""
+        from amber.store.attribution import annotate
+
+        with self.db.write() as conn:
+            annotate(conn, after, self.interface, target, detail)
+
+    # -- distiller and lifecycle (issue 5) ---------------------------------------------------
+    # Imports are local so that this block stays self-contained in a file many people edit.
+
+    def distiller(self, use_model: bool = True) -> Distiller:
+        """The distiller over this memory, with the active chat model (None: zero-LLM)."""
+        from amber.distill import Distiller
+
+        return Distiller(self, chat_model_for(self.config) if use_model else None)
+
+    def note_recall_hits(self, hits: list[Hit]) -> None:
+        """Count the best entry hits as accesses (written at most every few seconds)."""
+        from amber.lifecycle import HitTracker
+
+        tracker = self.__dict__.setdefault("_hit_tracker", HitTracker())
+        tracker.note(self.db, [h.id for h in hits if h.type == "entry"])
+
+    def flush_lifecycle(self) -> None:
+        """Write recall hits not written yet (long-running processes call it on shutdown)."""
+        tracker = self.__dict__.get("_hit_tracker")
+        if tracker is not None:
+            tracker.flush(self.db)
 
 
 def derive_title(body: str) -> str:

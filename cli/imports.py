@@ -1,18 +1,29 @@
-"""`amber import conversation FILE`: conversations become events, recallable at once."""
+"""`amber import ...`: exports, agent sessions and shell history become events, recallable
+at once. Importing the same thing twice adds nothing."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from amber.cli.context import memory
 from amber.cli.output import console, err, print_json
+from amber.errors import AmberError, InvalidInputError
 
-app = typer.Typer(no_args_is_help=True, help="Import exports and files as events.")
+if TYPE_CHECKING:
+    from amber.importing import ImportResult
+    from amber.pluginspec import Importer
+    from amber.service import MemoryService
+
+app = typer.Typer(no_args_is_help=True, help="Import exports, agent sessions and shell history.")
 
 GENERIC_HELP = """Import a conversation file. Importing the same file twice adds nothing.
+
+The format is detected: a ChatGPT or Claude.ai data export (conversations.json or the
+export zip), a Claude Code transcript or Codex session log (.jsonl), a shell history, or
+Amber's generic format; `--format NAME` chooses one (`amber import formats` lists them).
 
 The generic format is JSON:
 
@@ -23,33 +34,183 @@ The generic format is JSON:
 (a list of such objects is fine too), or JSONL with one message per line, each carrying its
 "conversation" id. Timestamps are ISO 8601 or epoch seconds.
 """
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 @app.command(help=GENERIC_HELP)
 def conversation(
-    file: Annotated[Path, typer.Argument(help="The export file (.json or .jsonl).")],
+    file: Annotated[Path, typer.Argument(help="The export file (.json, .jsonl or .zip).")],
     format_: Annotated[
         str | None, typer.Option("--format", help="Importer name (default: detect).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     from amber.importing import available_importers, choose_importer, import_file
 
     importer = choose_importer(file, available_importers(), format_)
     with memory(reconcile=False) as service:
         result = import_file(service.db, file, importer, "cli", on_commit=_acknowledge)
-        waiting = service.pending_embeddings()
-    if waiting:
-        err.print(f"{waiting} memories wait for vectors: run `amber embed` (or `amber watch`)")
+        _embed_hint(service)
     if as_json:
-        print_json({**vars(result), "duplicates": result.duplicates})
+        print_json(_result_json(result))
         return
     console.print(
         f"Imported {result.added} new messages from {file} ({result.duplicates} already known"
         f", {len(result.skipped)} skipped, {result.redacted} secrets redacted)"
     )
-    for where, why in result.skipped[:10]:
+    _print_skipped(result.skipped)
+
+
+@app.command("claude-code")
+def claude_code(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="Where the transcripts are (default: ~/.claude/projects)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import every Claude Code session transcript (**/*.jsonl) under FOLDER, once.
+
+    `amber daemon` keeps importing new sessions as they are written; this catches up on
+    the ones already there. Tool calls are stored with their results, large output as a
+    preview plus its sha256.
+    """
+    from amber.plugins.importers.claude_code import ClaudeCodeImporter, default_dir
+
+    root = folder or default_dir()
+    _import_many(_files_under(root, "Claude Code transcripts"), ClaudeCodeImporter(), as_json)
+
+
+@app.command()
+def codex(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="Where the session logs are (default: ~/.codex/sessions)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import every Codex CLI session log (**/*.jsonl) under FOLDER, once."""
+    from amber.plugins.importers.codex import CodexImporter, default_dir
+
+    root = folder or default_dir()
+    _import_many(_files_under(root, "Codex session logs"), CodexImporter(), as_json)
+
+
+@app.command()
+def shell(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="History files (default: your bash, zsh and fish histories)."),
+    ] = None,
+    shell_name: Annotated[
+        str | None, typer.Option("--shell", help="bash, zsh or fish (default: detect).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import shell history (opt-in: nothing reads it unless you run this).
+
+    Secrets typed into commands (tokens, passwords in URLs and flags) are redacted
+    before they are stored.
+    """
+    from amber.importing import available_importers, choose_importer
+    from amber.plugins.importers.shell import default_files
+
+    importers = available_importers()
+    if files:
+        pairs = [(f, choose_importer(f, importers, shell_name)) for f in files]
+    else:
+        found = {n: p for n, p in default_files().items() if p.is_file() and p.stat().st_size}
+        if not found:
+            raise _no_input("no shell history found (looked for ~/.bash_history, "
+                            "~/.zsh_history, fish_history); name the file")  # fmt: skip
+        pairs = [(p, importers[n]) for n, p in found.items() if shell_name in (None, n)]
+    _import_pairs(pairs, as_json)
+
+
+@app.command()
+def formats(as_json: JsonOption = False) -> None:
+    """List the formats `amber import conversation` can read (plugins included)."""
+    from amber.importing import available_importers
+
+    found = available_importers()
+    if as_json:
+        print_json([{"name": n, "description": i.description} for n, i in found.items()])
+        return
+    for name, importer in found.items():
+        console.print(f"[bold]{name:12}[/bold] {importer.description}", highlight=False)
+
+
+# --- helpers ---
+def _files_under(root: Path, what: str) -> list[Path]:
+    if not root.is_dir():
+        raise _no_input(f"{root}: no such folder; give the folder that holds the {what}")
+    # Sessions opened and closed at once leave empty files: nothing to import, no failure.
+    files = sorted(p for p in root.rglob("*.jsonl") if p.is_file() and p.stat().st_size)
+    if not files:
+        raise _no_input(f"{root}: no .jsonl files in it; is it the folder with the {what}?")
+    return files
+
+
+def _import_many(files: list[Path], importer: Importer, as_json: bool) -> None:
+    _import_pairs([(f, importer) for f in files], as_json)
+
+
+def _import_pairs(pairs: list[tuple[Path, Importer]], as_json: bool) -> None:
+    from rich.progress import Progress
+
+    from amber.importing import import_file
+
+    results: list[ImportResult] = []
+    failed: list[dict[str, str]] = []
+    with memory(reconcile=False) as service, Progress(console=err, disable=as_json) as bar:
+        task = bar.add_task("importing", total=len(pairs))
+        for path, importer in pairs:
+            try:
+                results.append(import_file(service.db, path, importer, "cli"))
+            except AmberError as exc:  # one bad file does not stop the others
+                failed.append({"path": str(path), "error": str(exc)})
+            bar.advance(task)
+        _embed_hint(service)
+    _report_many(results, failed, as_json)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _report_many(results: list[ImportResult], failed: list[dict[str, str]], as_json: bool) -> None:
+    if as_json:
+        added = sum(r.added for r in results)
+        print_json({"added": added, "files": [_result_json(r) for r in results], "failed": failed})
+        return
+    known = sum(r.duplicates for r in results)
+    skipped = [s for r in results for s in r.skipped]
+    console.print(
+        f"Imported {sum(r.added for r in results)} new events from {len(results)} files"
+        f" ({known} already known, {len(skipped)} skipped,"
+        f" {sum(r.redacted for r in results)} secrets redacted)"
+    )
+    _print_skipped(skipped)
+    for item in failed:
+        err.print(f"  failed: {item['error']}", highlight=False)
+
+
+def _result_json(result: ImportResult) -> dict[str, Any]:
+    return {**vars(result), "duplicates": result.duplicates}
+
+
+def _print_skipped(skipped: list[tuple[str, str]]) -> None:
+    for where, why in skipped[:10]:
         err.print(f"  skipped {where}: {why}", highlight=False)
+    if len(skipped) > 10:
+        err.print(f"  ... and {len(skipped) - 10} more skipped", highlight=False)
+
+
+def _embed_hint(service: MemoryService) -> None:
+    if waiting := service.pending_embeddings():
+        err.print(f"{waiting} memories wait for vectors: run `amber embed` (or `amber watch`)")
+
+
+def _no_input(message: str) -> Exception:
+    return InvalidInputError(message)
 
 
 def _acknowledge(count: int) -> None:

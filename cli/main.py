@@ -19,6 +19,13 @@ COMMAND_MODULES = (
     "maintenance",
     "imports",
     "models",
+    "daemon",
+    "sources",
+    "tui",
+    "mcp",
+    "distill",
+    "review",
+    "archive",
 )
 
 

@@ -39,6 +39,9 @@ def recall(
         str, typer.Option(help="lexical, vector or hybrid (vector needs an embed model).")
     ] = "hybrid",
     all_: Annotated[bool, typer.Option("--all", help="Include archived entries.")] = False,
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="Memory as it stood on this date (2023-12-31).")
+    ] = "",
     queries: Annotated[
         Path | None, typer.Option(help="Answer one query per line of this file ('-': stdin).")
     ] = None,
@@ -46,6 +49,8 @@ def recall(
 ) -> None:
     """Find memories: exact names, full-text BM25, time phrases ("last May"), filters."""
     options = replace(_options(k, path, kind, source, since, until, type_, all_), mode=channels)
+    if as_of:
+        options = replace(options, as_of=parse_date_bound(as_of, datetime.now(UTC), end=True))
     if queries is None and not (query and query.strip()):
         raise InvalidInputError("give a query, or --queries FILE with one query per line")
     with memory() as service:

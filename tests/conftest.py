@@ -26,6 +26,7 @@ def amber_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.setenv("AMBER_INIT_DAEMON", "0")  # tests start daemons themselves, if at all
     # A cheap KDF for homes made in-process; the keyfile records it, so subprocesses agree.
     monkeypatch.setattr(keys, "SCRYPT_PARAMS", {"n": 2**10, "r": 8, "p": 1})
     return home

@@ -13,7 +13,7 @@ DATA = Path(__file__).parent / "data" / "redact"
 KINDS = (
     "aws_access_key aws_secret_key github_token openai_key anthropic_key slack_token"
     " slack_webhook stripe_key google_api_key jwt private_key url_password password"
-    " high_entropy"
+    " high_entropy gitlab_token npm_token huggingface_token pypi_token"
 ).split()
 
 # Fake, format-exact secrets built by concatenation so this file holds no literal token.
@@ -292,3 +292,77 @@ def test_pathological_input_stays_linear() -> None:
     for text in ["token=abc " * 20_000, "a=" * 100_000, "key" * 100_000, "https://a:b" * 20_000]:
         redact(text)
     assert time.perf_counter() - start < 5.0
+
+
+# --- command lines (shell history, agent sessions) and more token formats ------------
+
+GITLAB = "glpat-" + "Xq8Lm2Vn5Rt9Wz3Yb6Cd"
+NPM = "npm_" + "Ab3Cd5Ef7Gh9Ij1Kl3Mn5Op7Qr9St1Uv3Wx5"
+HF = "hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYzabcdefgh"
+PYPI = "pypi-AgEIcHlwaS5vcmc" + "CJDk3YTRkNzQ4LWE1ZTctNDc2Zi05OTgzLTU5ZDY4ZDY0NmI3ZQ" * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "kind"),
+    [
+        (f"git clone https://oauth2:{GITLAB}@gitlab.com/a/b.git",
+         "git clone https://oauth2:{}@gitlab.com/a/b.git", "gitlab_token"),
+        (f"NPM_TOKEN={NPM} npm publish", "NPM_TOKEN={} npm publish", "npm_token"),
+        (f"huggingface-cli login --token {HF}", "huggingface-cli login --token {}",
+         "huggingface_token"),
+        (f"twine upload -u __token__ -p {PYPI} dist/*", "twine upload -u __token__ -p {} dist/*",
+         "pypi_token"),
+        ("mysql -u app -p'Rye&Spelt2024' -h db prod", "mysql -u app -p'{}' -h db prod", "password"),
+        ("mysqldump -uroot -pS3cr3tPw --all-databases", "mysqldump -uroot -p{} --all-databases",
+         "password"),
+        ("sshpass -p 'Hunter2Bakery' ssh ana@host", "sshpass -p '{}' ssh ana@host", "password"),
+        ("docker login -u ci -p Zq8x2v9Lm4 reg.example.com",
+         "docker login -u ci -p {} reg.example.com", "password"),
+        ("curl -u deploy:Zq8x2v9Lm4 https://repo", "curl -u deploy:{} https://repo", "password"),
+        ("openssl enc -pass pass:Zq8x2v9Lm4 -in a", "openssl enc -pass pass:{} -in a", "password"),
+        ("kubectl create secret generic db --from-literal=password=Oven-Mitt-42",
+         "kubectl create secret generic db --from-literal=password={}", "password"),
+        (f"aws configure set aws_secret_access_key {AWS_SECRET}",
+         "aws configure set aws_secret_access_key {}", "aws_secret_key"),
+        ("set -x OPENAI_API_KEY Xy7Qm2Lp9Rt4Vw8Zb3Nc6Hd1Jf5Kg0aa",
+         "set -x OPENAI_API_KEY {}", "password"),
+        ("setenv DB_PASSWORD 'Oven-Mitt-42'", "setenv DB_PASSWORD '{}'", "password"),
+    ],
+)  # fmt: skip
+def test_command_lines_and_newer_token_formats(text: str, expected: str, kind: str) -> None:
+    assert redact(text) == Redaction(expected.replace("{}", f"[REDACTED:{kind}]"), (kind,))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # shell commands that ask for the password instead of holding it
+        "mysql -u root -p bakery",
+        "docker login ghcr.io -u ana --password-stdin",
+        "curl -u ana https://example.com/api",
+        "set -x PATH $HOME/.cargo/bin $PATH",
+        "You can set password reminders in the settings.",
+        "openssl enc -aes-256-cbc -pass env:BACKUP_PASSPHRASE -in a -out b",
+        "kubectl create secret generic db --from-file=password=./password.txt",
+        "openssl pkcs12 -export -passout pass:sample -out a.p12",
+        # found in real documentation and logs (scripts/bench_redact.py, /usr/share/doc)
+        "PASS: binutils-all/common-1a",
+        "* src/chpasswd.c: Likewise.",
+        "* sm/passphrase.h: Likewise.",
+        "man/{readpassphrase.3 => readpassphrase.3bsd}   |  0",
+        "gpg: Fix regression for non-default --passphrase-repeat option.",
+        "gnutls_utf8_password_normalize: Added",
+        "GNUTLS_PKCS_NULL_PASSWORD: Added",
+        "gnutls_x509_crq_set_challenge_password: don't accept null password",
+        "* passwd.master: backup's home directory is /var/backups. [#20462]",
+        "authorization-data:            LISTofBYTE",
+        "FAIL: gdb.base/gdb-sigterm.exp: pass=13: expect eof",
+        "PWD = \"'`pwd`'\"",
+        "pkcs11:token=Root%20CA%20Certificates;serial=1%3AROOTS",
+        "https://docs.google.com/spreadsheet/ccc?key=0Ao1yRmX6PQQzdG5wSFlrZl9HRWNET3ZyN0hnaGo5ZFE",
+        "&ldquo;secret:1&rdquo;, &ldquo;secret:2&rdquo;",
+        "wget --output-document=- --ask-password -user=foo \\",
+    ],
+)
+def test_commands_and_documentation_are_left_alone(text: str) -> None:
+    assert redact(text) == Redaction(text, ())

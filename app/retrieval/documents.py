@@ -47,9 +47,23 @@ class Documents:
     def visible(self, key: int, flt: object) -> bool:
         """Archived entries stay out unless asked for (the FTS query no longer filters them,
         because reading the path of every match made each query slower)."""
-        if getattr(flt, "include_archived", False) or key not in self.entries:
+        if key not in self.entries:
+            return True
+        as_of = getattr(flt, "as_of", "")
+        if as_of:
+            return not self._replaced_before(self.entries[key], as_of)
+        if getattr(flt, "include_archived", False):
             return True
         return not self.entries[key][_PATH].startswith("_archive/")
+
+    def _replaced_before(self, row: tuple, moment: str) -> bool:
+        """Whether an entry that superseded this one was already valid at `moment`."""
+        for newer_id in json.loads(row[_SUPERSEDED_BY]):
+            newer = entry_rows.entry_row(self.db, newer_id)
+            since = newer and (newer[_VALID_FROM] or newer[_CREATED])
+            if since and since < moment:
+                return True
+        return False
 
     def links(self, key: int) -> list[str]:
         row = self.entries.get(key)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from amber.errors import InvalidInputError
+from amber.events import Event
 from amber.retrieval import fusion
 from amber.retrieval.documents import Documents
 from amber.retrieval.hits import Hit
@@ -20,7 +21,6 @@ from amber.retrieval.query import terms
 from amber.retrieval.snippets import make_snippet
 from amber.retrieval.timephrases import TimeRange, parse_time_phrases
 from amber.store import entries as entry_rows
-from amber.store import events as event_rows
 from amber.store import search
 from amber.store.db import Database
 
@@ -43,6 +43,9 @@ class RecallOptions:
     types: tuple[str, ...] = ("entry", "event")
     now: datetime | None = None
     mode: str = "hybrid"  # lexical, vector or hybrid; exact names are matched in every mode
+    # Memory as it stood then: nothing newer, and no entry superseded before it (archived
+    # entries included, so what was true then can answer).
+    as_of: datetime | None = None
 
 
 @dataclass
@@ -112,7 +115,7 @@ class Recaller:
 
     def _rank(self, cand: _Candidates, k: int, now: datetime) -> list[Hit]:
         docs = Documents(self.db)
-        self._add_neighbours(cand.fused, cand.filter)
+        self._add_neighbours(cand.fused, cand.filter, docs)
         docs.load(list(cand.fused))
         for item in cand.fused.values():
             item.score *= docs.factor(item.key, now, cand.time_range, cand.speakers)
@@ -121,14 +124,17 @@ class Recaller:
         top = [f for f in ranked if docs.has(f.key) and docs.visible(f.key, cand.filter)][:k]
         return [docs.hit(f, make_snippet(docs.text(f.key), cand.terms)) for f in top]
 
-    def _add_neighbours(self, fused: dict[int, fusion.Fused], flt: search.SearchFilter) -> None:
+    def _add_neighbours(
+        self, fused: dict[int, fusion.Fused], flt: search.SearchFilter, docs: Documents
+    ) -> None:
         offers = fusion.neighbour_offers(fused)
-        allowed = search.keys_matching(self.db, [k for k in offers if k not in fused], flt)
-        takers = [k for k in offers if k in fused or k in allowed]
         givers = {giver for _, giver in offers.values()}
-        threads = event_rows.threads(self.db, [*givers, *takers])
+        docs.load([*givers, *offers])  # loaded anyway if they rank; their threads are needed
+        outside = [k for k in offers if k not in fused and k in docs.events]
+        allowed = (set(outside) if flt.admits_every_event()
+                   else search.keys_matching(self.db, outside, flt))  # fmt: skip
         for near, (share, giver) in offers.items():
-            if (near in fused or near in allowed) and _same_thread(threads, near, giver):
+            if (near in fused or near in allowed) and _same_thread(docs.events, near, giver):
                 item = fused.setdefault(near, fusion.Fused(near, 0.0))
                 item.score += share
                 if "context" not in item.channels:
@@ -158,9 +164,11 @@ class Recaller:
             item.channels.append("relation")
 
 
-def _same_thread(threads: dict[int, tuple[str, str]], a: int, b: int) -> bool:
-    first, second = threads.get(a), threads.get(b)
-    return bool(first and first[1]) and first == second
+def _same_thread(events: dict[int, Event], a: int, b: int) -> bool:
+    first, second = events.get(a), events.get(b)
+    if first is None or second is None or not first.conversation:
+        return False
+    return (first.source, first.conversation) == (second.source, second.conversation)
 
 
 def _w(channel: str) -> float:
@@ -173,14 +181,16 @@ def _weight(channel: str, mode: str) -> float:
 
 
 def _filter(options: RecallOptions) -> search.SearchFilter:
+    as_of, until = _iso(options.as_of), _iso(options.until)
     return search.SearchFilter(
         path=options.path,
         kind=options.kind,
         source=options.source,
         since=_iso(options.since),
-        until=_iso(options.until),
-        include_archived=options.include_archived,
+        until=min(until, as_of) if until and as_of else until or as_of,
+        include_archived=options.include_archived or bool(as_of),
         types=options.types,
+        as_of=as_of,
     )
 
 

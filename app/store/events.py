@@ -101,17 +101,6 @@ def events_by_handle(db: Database, handles: list[str]) -> dict[str, Event]:
     return found
 
 
-def threads(db: Database, rowids: list[int]) -> dict[int, tuple[str, str]]:
-    """(source, conversation) of events, without their text."""
-    if not rowids:
-        return {}
-    marks = ",".join("?" * len(rowids))
-    rows = db.query(
-        f"SELECT rowid, source, conversation FROM events WHERE rowid IN ({marks})", rowids
-    )
-    return {r[0]: (r[1], r[2]) for r in rows}
-
-
 def event_count(db: Database) -> int:
     row = db.one("SELECT count(*) FROM events")
     return int(row[0]) if row else 0

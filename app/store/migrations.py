@@ -172,11 +172,118 @@ def m0004_search_scope(conn: sqlcipher3.Connection) -> None:
     entries.reindex_entry_text(conn)
 
 
+def m0005_capture(conn: sqlcipher3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- What a file capture source has captured of each file (see store.capture).
+        CREATE TABLE capture_files (
+            source TEXT NOT NULL,
+            path TEXT NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            chunks TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (source, path)
+        ) WITHOUT ROWID;
+        -- The distiller backlog shown by `amber daemon status`, counted without a table scan.
+        CREATE INDEX events_undistilled ON events(distilled) WHERE distilled = 0;
+        """,
+    )
+
+
+def m0006_distiller(conn: sqlcipher3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- Pending events in the order the distiller batches them (source, thread, time).
+        CREATE INDEX events_distill_queue ON events(source, conversation, ts)
+            WHERE distilled = 0;
+        -- Every distiller operation (and archive), with what it needs to be undone: the
+        -- prior bytes of each file it changed (NULL: the file did not exist) and the hash
+        -- it left behind (NULL: it removed the file). Kept here, encrypted, never on disk.
+        CREATE TABLE distill_ops (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            run_id TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entry_id TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL DEFAULT '',
+            path TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '{}',
+            undone_at TEXT,
+            purged INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX distill_ops_run ON distill_ops(run_id);
+        CREATE INDEX distill_ops_entry ON distill_ops(entry_id);
+        CREATE TABLE distill_op_files (
+            op_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            before BLOB,
+            after_hash TEXT,
+            PRIMARY KEY (op_id, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX distill_op_files_path ON distill_op_files(path);
+        CREATE TABLE distill_op_events (
+            op_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            PRIMARY KEY (op_id, event_id)
+        ) WITHOUT ROWID;
+        -- The hash of what the distiller last wrote to each entry: a file whose bytes differ
+        -- was written or edited by a person, and the distiller never changes it.
+        CREATE TABLE distill_written (
+            entry_id TEXT PRIMARY KEY,
+            content_hash TEXT NOT NULL
+        ) WITHOUT ROWID;
+        -- Zero-LLM digests: which entry holds the digest of a conversation or a day.
+        CREATE TABLE distill_digests (
+            key TEXT PRIMARY KEY,
+            entry_id TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE review_items (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            action TEXT NOT NULL,
+            target_id TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT '',
+            proposal TEXT NOT NULL,
+            resolved_at TEXT,
+            op_id TEXT
+        );
+        CREATE INDEX review_items_status ON review_items(status);
+        -- Lifecycle: importance decays from `base_importance` with idle time; `seen_hash` is
+        -- the content last counted (a new one is an update: a bump), `last_update` when.
+        ALTER TABLE lifecycle ADD COLUMN base_importance REAL NOT NULL DEFAULT 0.5;
+        ALTER TABLE lifecycle ADD COLUMN seen_hash TEXT;
+        ALTER TABLE lifecycle ADD COLUMN last_update TEXT;
+        """,
+    )
+
+
+def m0007_source_checkpoints(conn: sqlcipher3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- Where a tailing capture source stopped reading (JSON), committed with its events.
+        CREATE TABLE source_checkpoints (
+            source TEXT PRIMARY KEY,
+            state TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m0001_core,
     m0002_vectors,
     m0003_recall_indexes,
     m0004_search_scope,
+    m0005_capture,
+    m0006_distiller,
+    m0007_source_checkpoints,
 ]
 
 

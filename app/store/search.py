@@ -17,11 +17,18 @@ class SearchFilter:
     until: str = ""  # ISO bound, exclusive
     include_archived: bool = False
     types: tuple[str, ...] = ("entry", "event")
+    as_of: str = ""  # ISO: leave out entries superseded before it (see Documents.visible)
 
     def scoped(self, match: str) -> str:
         """The MATCH expression with the path, kind and source filters as scope tokens."""
         clause = scope.match_clause(self.path, self.kind, self.source)
         return f"({match}) AND {clause}" if clause else match
+
+    def admits_every_event(self) -> bool:
+        """True when no clause of this filter can turn a stored event away."""
+        return "event" in self.types and not (
+            self.path or self.kind or self.source or self.since or self.until
+        )
 
     def sql(self, archive: bool = True, scoped: bool = False) -> tuple[str, list[object]]:
         """WHERE clauses for the search table. `archive=False` leaves the archive test to the

@@ -1,0 +1,215 @@
+"""The daemon process: one instance per home, sources in threads, ordered shutdown.
+
+Signal handlers only set an event; every wait in the daemon is `event.wait(timeout)`, so
+SIGTERM is answered within a second. Shutdown order: stop the sources, drain the queue
+into the database, stop the tree watcher and idle work, write the final status, close the
+database (the caller closes it), release the lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from amber.daemon.context import SourceContext
+from amber.daemon.control import Control
+from amber.daemon.idle import IdleRunner, IdleWork
+from amber.daemon.paths import DaemonPaths
+from amber.daemon.sink import CAPACITY, CaptureSink
+from amber.daemon.stats import SourceStats, now_iso
+from amber.daemon.statusfile import write_status
+from amber.daemon.supervisor import SourceRunner, Supervisor
+from amber.errors import AmberError
+from amber.pluginspec import CaptureSource
+from amber.service import MemoryService
+from amber.store.capture import undistilled_count
+
+log = logging.getLogger("amber.daemon")
+
+TICK_S = 1.0
+STATUS_EVERY_S = 2.0
+BACKLOG_EVERY_S = 30.0
+CONTROL_EVERY_S = 30.0  # re-apply now and then even without a change (a clock jump)
+
+
+@dataclass
+class DaemonOptions:
+    watch_tree: bool = True  # keep the index in step with edits to the tree, like `amber watch`
+    idle_work: IdleWork | None = None  # None: the distiller, when distill_when_idle
+    distill_when_idle: bool = True
+    idle_check_s: float = 60.0
+    idle_busy_percent: float = 25.0  # whole-machine CPU use above which it is not idle
+    queue_capacity: int = CAPACITY
+    status_every_s: float = STATUS_EVERY_S
+    extra_status: dict[str, Any] = field(default_factory=dict)
+
+
+class Daemon:
+    def __init__(
+        self,
+        service: MemoryService,
+        sources: dict[str, CaptureSource],
+        options: DaemonOptions | None = None,
+        derive_key: Callable[[str], bytes] | None = None,
+    ) -> None:
+        self.service = service
+        self.derive_key = derive_key
+        self.options = options or DaemonOptions()
+        self.paths = DaemonPaths.of(service.config)
+        self.stop_event = threading.Event()
+        self.reload_event = threading.Event()
+        self.stats = {name: SourceStats(name) for name in sources}
+        self.sink = CaptureSink(service.db, self._stats_for, self.options.queue_capacity)
+        self.control = Control(self.paths)
+        self.supervisor = Supervisor({
+            name: SourceRunner(source, self.stats[name], partial(self._context, name))
+            for name, source in sources.items()
+        })  # fmt: skip
+        self.idle = self._idle_runner()
+        self.started = now_iso()
+        self._backlog = (0, 0.0, 0)  # (count, when counted, captures then)
+        self._watcher: Any = None
+        self.config_problem = ""
+
+    def run(self) -> None:
+        log.info("daemon %d started for %s", os.getpid(), self.paths.home)
+        self.sink.start()
+        self._start_watcher()
+        if self.idle:
+            self.idle.start()
+        self._loop()
+        self._shutdown()
+
+    def request_stop(self) -> None:
+        self.stop_event.set()
+
+    def _loop(self) -> None:
+        version, applied_at, status_at = None, 0.0, 0.0
+        pause_ends: datetime | None = None
+        while True:
+            now = time.monotonic()
+            if (
+                self.control.version() != version
+                or now - applied_at >= CONTROL_EVERY_S
+                or (pause_ends is not None and datetime.now(UTC) >= pause_ends)
+            ):
+                version, applied_at = self.control.version(), now
+                state = self.control.load()
+                self.supervisor.apply(state)
+                pause_ends = state.next_change()
+                status_at = 0.0  # show the switch at once
+            if self.reload_event.is_set():
+                self._restart_sources()
+            if now - status_at >= self.options.status_every_s:
+                self.write_status("running")
+                status_at = now
+            if self.stop_event.wait(TICK_S):
+                return
+
+    def _restart_sources(self) -> None:
+        """SIGHUP: re-read config.toml and restart the sources with it."""
+        from amber.config import load_config
+
+        self.reload_event.clear()
+        log.info("reloading configuration")
+        try:
+            self.service.config = load_config(self.service.config.home)
+        except AmberError as exc:  # a typo in config.toml must not stop capture
+            log.error("configuration not reloaded: %s", exc)
+            self.config_problem = f"config.toml not reloaded: {exc}"
+            return
+        self.config_problem = ""
+        self.supervisor.stop_all()
+        self.supervisor.apply(self.control.load())
+
+    def _shutdown(self) -> None:
+        log.info("stopping: sources, then the queue (%d waiting)", self.sink.depth)
+        self.write_status("stopping")
+        self.supervisor.stop_all()
+        self.sink.stop()
+        if self._watcher is not None:
+            self._watcher.stop()
+        if self.idle:
+            self.idle.join()
+        self.write_status("stopped")
+        log.info("daemon %d stopped", os.getpid())
+
+    def _context(self, name: str) -> SourceContext:
+        settings = self.service.config.capture.get(name, {})
+        return SourceContext(
+            name, dict(settings) if isinstance(settings, dict) else {}, self.service.config.home,
+            self.sink, self.stats[name], self.service.db, self.derive_key,
+        )  # fmt: skip
+
+    def _stats_for(self, name: str) -> SourceStats:
+        return self.stats.setdefault(name, SourceStats(name))
+
+    def _idle_runner(self) -> IdleRunner | None:
+        if self.options.idle_work is None:
+            return None
+        opts = self.options
+        return IdleRunner(
+            opts.idle_work, self.stop_event, check_s=opts.idle_check_s,
+            busy_percent=opts.idle_busy_percent, has_work=lambda: self.backlog(fresh=True) > 0,
+        )  # fmt: skip
+
+    def _start_watcher(self) -> None:
+        if not self.options.watch_tree:
+            return
+        from amber.watcher import TreeWatcher
+
+        def note(path: str, outcome: str) -> None:
+            log.info("tree: %s %s", outcome, path)
+
+        self._watcher = TreeWatcher(self.service, note)
+        self._watcher.start()
+
+    def backlog(self, fresh: bool = False) -> int:
+        """Events not distilled yet: counted again after new captures, or every 30 s (the
+        distiller may run in another process), or when asked for a fresh count."""
+        count, when, seen = self._backlog
+        captured = sum(stats.captured for stats in list(self.stats.values()))
+        if fresh or captured != seen or time.monotonic() - when >= BACKLOG_EVERY_S or not when:
+            count = undistilled_count(self.service.db)
+            self._backlog = (count, time.monotonic(), captured)
+        return count
+
+    def write_status(self, state: str) -> None:
+        control = self.control.load()
+        distiller: dict[str, Any] = {"backlog": self.backlog()}
+        distiller.update(self.idle.to_json() if self.idle else {"state": "not wired"})
+        write_status(self.paths, {
+            "pid": os.getpid(), "state": state, "started": self.started, "updated": now_iso(),
+            "home": str(self.paths.home), "paused": control.paused(None),
+            "paused_until": control.paused_until(None), "log": str(self.paths.log),
+            "queue": {"depth": self.sink.depth, "capacity": self.options.queue_capacity,
+                      "problem": self.sink.problem},
+            "sources": {name: stats.to_json() for name, stats in sorted(self.stats.items())},
+            "distiller": distiller, "tree_watcher": self._watcher is not None,
+            "config_problem": self.config_problem,
+            **self.options.extra_status,
+        })  # fmt: skip
+
+
+def install_signal_handlers(daemon: Daemon) -> Callable[[], None]:
+    """SIGTERM/SIGINT stop, SIGHUP reloads; the handlers only set events. Returns a function
+    that restores the previous handlers."""
+    previous = {
+        signal.SIGTERM: signal.signal(signal.SIGTERM, lambda *_: daemon.stop_event.set()),
+        signal.SIGINT: signal.signal(signal.SIGINT, lambda *_: daemon.stop_event.set()),
+        signal.SIGHUP: signal.signal(signal.SIGHUP, lambda *_: daemon.reload_event.set()),
+    }
+
+    def restore() -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return restore

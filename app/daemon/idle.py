@@ -1,0 +1,118 @@
+"""Work for idle time (the distiller): run in small steps when the machine is not busy.
+
+`IdleWork` is injectable: the daemon takes any callable that does a bounded step of work,
+returns a one-line summary (None when there was nothing to do) and returns promptly once
+`stop` is set. `distiller_work()` wires `amber.distill` when that package is installed.
+Steps run while there are undistilled events and the rest of the machine uses little CPU;
+after a step that did something the next follows at once, otherwise once a minute.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import psutil
+
+from amber.daemon.stats import now_iso
+
+if TYPE_CHECKING:
+    from amber.service import MemoryService
+
+log = logging.getLogger("amber.daemon")
+
+IdleWork = Callable[[threading.Event], str | None]
+
+CHECK_S = 60.0  # how often to look whether the machine is idle
+BUSY_CPU_PERCENT = 25.0  # whole-machine CPU use above which the machine counts as busy
+DISTILL_STEP = 200  # events per distiller step: small enough to yield the machine soon
+
+
+class IdleRunner:
+    def __init__(
+        self,
+        work: IdleWork,
+        stop: threading.Event,
+        *,
+        check_s: float = CHECK_S,
+        busy_percent: float = BUSY_CPU_PERCENT,
+        has_work: Callable[[], bool] = lambda: True,
+    ) -> None:
+        self.work = work
+        self.stop = stop
+        self.check_s = check_s
+        self.busy_percent = busy_percent
+        self.has_work = has_work
+        self.state = "waiting for idle time"
+        self.last_run: str | None = None
+        self.errors = 0
+        self._process = psutil.Process()
+        self._thread = threading.Thread(target=self._loop, name="amber-idle-work", daemon=True)
+
+    def start(self) -> None:
+        self._others_cpu()  # the first call only starts the measurement
+        self._thread.start()
+
+    def join(self, timeout: float = 30.0) -> None:
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def to_json(self) -> dict[str, object]:
+        return {"state": self.state, "last_run": self.last_run, "errors": self.errors}
+
+    def _loop(self) -> None:
+        wait = self.check_s
+        while not self.stop.wait(wait):
+            wait = self.check_s
+            if not self.has_work():
+                self.state = "nothing to do"
+                continue
+            cpu = self._others_cpu()
+            if cpu > self.busy_percent:
+                self.state = f"waiting: machine busy ({cpu:.0f}% CPU)"
+                continue
+            if self._step():
+                wait = 0.5  # more to do and the machine is free: go on almost at once
+
+    def _others_cpu(self) -> float:
+        """Whole-machine CPU use since the last look, minus this daemon's own share: the
+        daemon's own distilling must not make it think the user is busy."""
+        total = psutil.cpu_percent(interval=None)
+        ours = self._process.cpu_percent(interval=None) / (psutil.cpu_count() or 1)
+        return max(0.0, total - ours)
+
+    def _step(self) -> bool:
+        """One bounded step; True when it did something."""
+        self.state = "working"
+        try:
+            summary = self.work(self.stop)
+        except Exception as exc:  # a failing distiller must not stop capture
+            log.exception("idle work failed")
+            self.errors += 1
+            self.state = f"error: {exc}"
+            return False
+        self.last_run = now_iso()
+        self.state = summary or "nothing to do"
+        if summary:
+            log.info("idle work: %s", summary)
+        return summary is not None
+
+
+def distiller_work(service: MemoryService) -> IdleWork | None:
+    """The distiller as idle work: `DISTILL_STEP` pending events per step, with the active
+    chat model (loaded on the first step and then kept) or in zero-LLM mode. None when
+    `amber.distill` is not installed."""
+    if importlib.util.find_spec("amber.distill") is None or not hasattr(service, "distiller"):
+        return None
+    held: list[Any] = []
+
+    def step(stop: threading.Event) -> str | None:
+        if not held:
+            held.append(service.distiller())
+        report = held[0].run(DISTILL_STEP, should_stop=stop.is_set)
+        return report.summary() if report.events else None
+
+    return step

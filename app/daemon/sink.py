@@ -1,0 +1,175 @@
+"""The bounded queue between sources and the database, and the writer that empties it.
+
+Durability: a capture is acknowledged (its `ack` runs) only after the transaction holding
+its events, and the source's own progress rows (`checkpoint`), committed. A `kill -9` at any
+moment therefore loses nothing acknowledged; what was committed but not yet acknowledged
+comes again after a restart and is ignored by the events table's unique dedup key.
+
+Back-pressure: the queue is bounded; when a source outpaces the writer the new item is
+dropped and counted in that source's `dropped`, never silently.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import sqlcipher3
+
+from amber.daemon.stats import SourceStats
+from amber.events import EventDraft
+from amber.redact import redact
+from amber.store import events as event_rows
+from amber.store.db import Database
+from amber.trust import instruction_signals as _signals
+from amber.trust import looks_like_instructions
+
+log = logging.getLogger("amber.daemon")
+
+CAPACITY = 256  # captures (a capture is one file's new chunks, or one screen)
+BATCH = 64  # captures per transaction: one fsync for many small items
+RETRY_S = (1.0, 5.0, 30.0)  # back-off while the disk is full or the database locked
+DRAIN_ATTEMPTS = 3
+
+
+@dataclass
+class Capture:
+    source: str
+    drafts: list[EventDraft]
+    checkpoint: Callable[[Any], None] | None = None
+    ack: Callable[[], None] | None = None
+
+
+class CaptureSink:
+    def __init__(self, db: Database, stats: Callable[[str], SourceStats], capacity: int = CAPACITY):
+        self.db = db
+        self._stats = stats
+        self._queue: queue.Queue[Capture] = queue.Queue(capacity)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="amber-capture-writer", daemon=True)
+        self.problem = ""  # the writer's current trouble (disk full...), for the status
+
+    def offer(self, capture: Capture) -> bool:
+        stats = self._stats(capture.source)
+        stats.add(queued=1)
+        try:
+            self._queue.put_nowait(capture)
+        except queue.Full:
+            stats.add(queued=-1, dropped=len(capture.drafts))
+            return False
+        return True
+
+    @property
+    def depth(self) -> int:
+        return self._queue.qsize()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Commit what is queued, then end the writer (sources must be stopped first)."""
+        self._stopping.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not (self._stopping.is_set() and self._queue.empty()):
+            batch = self._next_batch()
+            if batch:
+                self._commit_with_retry(batch)
+
+    def _next_batch(self) -> list[Capture]:
+        try:
+            batch = [self._queue.get(timeout=1.0)]
+        except queue.Empty:
+            return []
+        while len(batch) < BATCH:
+            try:
+                batch.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        return batch
+
+    def _commit_with_retry(self, batch: list[Capture]) -> None:
+        attempt = 0
+        while True:
+            try:
+                self._commit(batch)
+                self.problem = ""
+                return
+            except sqlcipher3.OperationalError as exc:  # disk full, I/O error, locked: wait
+                attempt += 1
+                self._note_failure(batch, f"cannot write the index: {_cause(exc)}")
+                if self._stopping.is_set() and attempt >= DRAIN_ATTEMPTS:
+                    self._give_up(batch, "not committed at shutdown")
+                    return
+                self._stopping.wait(RETRY_S[min(attempt, len(RETRY_S)) - 1])
+            except Exception:  # a bad item (e.g. a plugin's checkpoint): isolate it
+                self._commit_one_by_one(batch) if len(batch) > 1 else self._drop_bad(batch[0])
+                return
+
+    def _commit(self, batch: list[Capture]) -> None:
+        results: list[tuple[Capture, int]] = []
+        with self.db.write() as conn:
+            for capture in batch:
+                drafts = [_redacted(d) for d in capture.drafts]
+                results.append((capture, event_rows.insert_events(conn, drafts)))
+                if capture.checkpoint:
+                    capture.checkpoint(conn)
+        for capture, added in results:  # committed: now, and only now, acknowledge
+            self._stats(capture.source).committed(added, len(capture.drafts) - added)
+            self._acknowledge(capture)
+
+    def _acknowledge(self, capture: Capture) -> None:
+        if capture.ack is None:
+            return
+        try:
+            capture.ack()
+        except Exception as exc:  # the events are stored; the source's bookkeeping failed
+            log.exception("ack failed for %s", capture.source)
+            self._stats(capture.source).error(f"after commit: {exc}")
+
+    def _commit_one_by_one(self, batch: list[Capture]) -> None:
+        for capture in batch:
+            self._commit_with_retry([capture])
+
+    def _drop_bad(self, capture: Capture) -> None:
+        log.exception("capture from %s could not be stored", capture.source)
+        self._give_up([capture], "could not be stored")
+
+    def _note_failure(self, batch: list[Capture], message: str) -> None:
+        self.problem = message
+        log.warning("%s (%d captures waiting)", message, len(batch))
+        for name in {c.source for c in batch}:
+            self._stats(name).error(message)
+
+    def _give_up(self, batch: list[Capture], why: str) -> None:
+        for capture in batch:
+            stats = self._stats(capture.source)
+            stats.add(queued=-1, dropped=len(capture.drafts))
+            stats.error(f"{len(capture.drafts)} items {why}")
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """The error that started it. On SQLITE_FULL SQLite rolls the transaction back itself,
+    so Database.write's own ROLLBACK fails with 'no transaction is active' and hides the
+    real cause ('database or disk is full') in __context__."""
+    if "no transaction is active" in str(exc) and exc.__context__ is not None:
+        return exc.__context__
+    return exc
+
+
+def _redacted(draft: EventDraft) -> EventDraft:
+    """Secrets never reach the index: the text and the title are redacted on every event.
+    Untrusted text that reads like orders to an AI is flagged in `meta`, so that recall and
+    the MCP server can show it as quoted data."""
+    text, title = redact(draft.text).text, redact(draft.title).text if draft.title else ""
+    meta, both = draft.meta, f"{title}\n{text}"
+    if draft.trust != "trusted" and looks_like_instructions(both):
+        meta = {**meta, "flagged_as_instructions": True, "instruction_signals": _signals(both)}
+    if text == draft.text and title == draft.title and meta is draft.meta:
+        return draft
+    return replace(draft, text=text, title=title, meta=meta)

@@ -1,0 +1,233 @@
+"""The Distiller: pending events become curated entries in the Context Tree.
+
+`amber distill` runs it in the foreground; the capture daemon calls the same API when the
+machine is idle (`should_stop` lets it yield the machine between batches). With a chat
+model: batch, extract under a grammar, validate, curate, write. Without one: a digest per
+conversation and per day of other sources. Either way every operation is logged with the
+events it used, and events are marked distilled only after their batch was handled, so a
+run that is killed resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from amber import lifecycle
+from amber.distill.batching import Batch, make_batches
+from amber.distill.candidate import Candidate
+from amber.distill.curation import Curator, Decision
+from amber.distill.digest import Digest, build_digest, digest_key, scope_events
+from amber.distill.extraction import extract, prompt_overhead
+from amber.distill.model import DistillModel, context_tokens, token_counter
+from amber.distill.paths import FolderIndex
+from amber.distill.report import DistillReport
+from amber.distill.review import ReviewQueue
+from amber.distill.validation import validate
+from amber.distill.writer import Operation, TreeWriter
+from amber.events import Event
+from amber.models.runtime import ModelError
+from amber.redact import redact
+from amber.store import distill_events as queue
+from amber.store import distill_log as log_rows
+from amber.store import entries as entry_rows
+from amber.tree.entry import Entry, new_id, now_iso
+
+if TYPE_CHECKING:
+    from amber.service import MemoryService
+
+MIN_EVENT_BUDGET = 256  # tokens left for events even when the context is tiny
+Progress = Callable[[int, int], None]
+ShouldStop = Callable[[], bool]
+
+
+class Distiller:
+    def __init__(self, service: MemoryService, model: DistillModel | None = None) -> None:
+        self.service = service
+        self.db = service.db
+        self.model = model
+
+    def pending(self) -> int:
+        return queue.pending_count(self.db)
+
+    def run(
+        self,
+        limit: int | None = None,
+        progress: Progress | None = None,
+        *,
+        again: bool = False,
+        should_stop: ShouldStop | None = None,
+    ) -> DistillReport:
+        """Distill up to `limit` pending events (`again`: already distilled ones too)."""
+        started = time.monotonic()
+        report = DistillReport(new_id(), self.model.name if self.model else None)
+        events = queue.pending(self.db, limit, include_distilled=again)
+        report.events = len(events)
+        run = _Run(self, report, progress, should_stop)
+        if self.model is not None:
+            run.with_model(events, self.model)
+        else:
+            run.digests(events)
+        if run.done:  # updates were made: count them, and let idle entries decay
+            lifecycle.refresh(self.db)
+        report.seconds = round(time.monotonic() - started, 3)
+        return report
+
+
+class _Run:
+    """The state of one run: its writer, folders, report and callbacks."""
+
+    def __init__(self, distiller: Distiller, report: DistillReport, progress: Progress | None,
+                 should_stop: ShouldStop | None) -> None:  # fmt: skip
+        service = distiller.service
+        self.db = service.db
+        self.report = report
+        self.writer = TreeWriter(service.db, service.files, service.indexer, report.run_id)
+        self.curator = Curator(self.writer, service.recaller, distiller.model)
+        self.reviews = ReviewQueue(service)
+        self.progress = progress or (lambda done, total: None)
+        self.should_stop = should_stop or (lambda: False)
+        self.done = 0
+
+    # -- with a model ----------------------------------------------------------------------
+
+    def with_model(self, events: list[Event], model: DistillModel) -> None:
+        count = token_counter(model)
+        budget = max(MIN_EVENT_BUDGET, context_tokens(model) - prompt_overhead(count))
+        folders = FolderIndex(list(entry_rows.indexed_files(self.db)))
+        for batch in make_batches(events, count, budget):
+            if self.should_stop():
+                self.report.stopped = True
+                return
+            self._batch(batch, model, count, folders)
+            self._finished(batch.events)
+
+    def _batch(self, batch: Batch, model: DistillModel, count: Callable[[str], int],
+               folders: FolderIndex) -> None:  # fmt: skip
+        self.report.batches += 1
+        try:
+            extraction = extract(model, batch, count)
+        except ModelError as exc:  # a weak model can fail a batch; its events still count
+            self.report.prompt_tokens += getattr(exc, "prompt_tokens", 0)
+            self.report.output_tokens += getattr(exc, "output_tokens", 0)
+            self.report.model_failures.append(str(exc))
+            self._digest_groups(batch.events)
+            return
+        self.report.prompt_tokens += extraction.prompt_tokens
+        self.report.output_tokens += extraction.output_tokens
+        for raw in extraction.memories:
+            verdict = validate(raw, batch, folders)
+            self.report.rejected.update(verdict.rejected)
+            if verdict.candidate is None:
+                self._log_rejected(raw, verdict.rejected, batch)
+            else:
+                self._curate(verdict.candidate, verdict.rejected)
+
+    def _log_rejected(self, raw: dict, reasons: list[str], batch: Batch) -> None:
+        local = batch.local_ids()
+        cited = [local[str(e.get("event"))].id for s in raw.get("statements", [])
+                 for e in s.get("evidence", []) if str(e.get("event")) in local]  # fmt: skip
+        title = redact(" ".join(str(raw.get("title", "")).split())[:80]).text
+        op = Operation("reject", "", title, "", cited or [e.id for e in batch.events],
+                       {"reasons": reasons})  # fmt: skip
+        self.report.ops.append(self.writer.log_only(op))
+
+    def _curate(self, cand: Candidate, partly_rejected: list[str]) -> None:
+        decision = self.curator.decide(cand)  # outside the lock: it may ask the model
+        with self.writer.locked():
+            if decision.target and self.writer.read(decision.target.path) != decision.target:
+                decision = Decision("review", decision.target, "changed while distilling",
+                                    decision.action)  # fmt: skip
+            op = self._operation(decision, cand)
+            op.detail.update(reason=decision.reason, confidence=cand.confidence)
+            if partly_rejected:
+                op.detail["rejected"] = partly_rejected
+            on_commit = None
+            if decision.action == "review":
+                on_commit = self.reviews.proposal(decision, cand)
+                if on_commit is None:  # the same proposal already waits for review
+                    return
+            self.report.ops.append(self.writer.commit(op, on_commit))
+        self.report.count(_OUTCOME[decision.action])
+
+    def _operation(self, decision: Decision, cand: Candidate) -> Operation:
+        target, events = decision.target, [e.id for e in cand.events]
+        if decision.action == "update" and target:
+            return self.writer.plan_update(target, cand)
+        if decision.action == "supersede" and target:
+            return self.writer.plan_supersede(target, cand)
+        if decision.action in ("noop", "review") and target:
+            detail = {"proposed": decision.proposed} if decision.proposed else {}
+            return Operation(decision.action, target.id, cand.title, target.path, events, detail)
+        return self.writer.plan_add(cand, cand.folder)[0]
+
+    # -- without a model: digests ----------------------------------------------------------
+
+    def digests(self, events: list[Event]) -> None:
+        groups: dict[str, list[Event]] = {}
+        for event in events:
+            groups.setdefault(digest_key(event), []).append(event)
+        for key, group in groups.items():
+            if self.should_stop():
+                self.report.stopped = True
+                return
+            self._digest(key, group)
+            self._finished(group)
+
+    def _digest_groups(self, events: list[Event]) -> None:
+        groups: dict[str, list[Event]] = {}
+        for event in events:
+            groups.setdefault(digest_key(event), []).append(event)
+        for key, group in groups.items():
+            self._digest(key, group)
+
+    def _digest(self, key: str, new_events: list[Event]) -> None:
+        with self.writer.locked():
+            existing = self._digest_entry(key)
+            if existing is not None and not self.writer.owned(existing):
+                digest = build_digest(self.db, key, new_events, continued=True)
+                existing = None  # a person edited it: continue in a new entry
+            else:
+                digest = build_digest(self.db, key, scope_events(self.db, key) or new_events)
+            op = self._digest_operation(digest, existing)
+            if op is None:
+                self.report.count("unchanged")
+                return
+            self.report.ops.append(self.writer.commit(op))
+        self.report.count("digested")
+
+    def _digest_entry(self, key: str) -> Entry | None:
+        entry_id = log_rows.digest_entry(self.db, key)
+        row = entry_rows.entry_row(self.db, entry_id) if entry_id else None
+        return self.writer.read(row[1]) if row else None
+
+    def _digest_operation(self, digest: Digest, existing: Entry | None) -> Operation | None:
+        events = [e.id for e in digest.events]
+        if existing is None:
+            stamp = now_iso()
+            entry = Entry(
+                id=new_id(), title=digest.title, kind="note", body=digest.body, tags=digest.tags,
+                sources=digest.sources, valid_from=digest.valid_from, created=stamp, updated=stamp,
+            )  # fmt: skip
+            op = self.writer.plan_entry(entry, digest.folder, events)
+        else:
+            fields = {"title": digest.title, "tags": digest.tags, "sources": digest.sources,
+                      "valid_from": digest.valid_from}  # fmt: skip
+            if all(getattr(existing, k) == v for k, v in fields.items()) and (
+                existing.body == digest.body
+            ):
+                return None
+            op = self.writer.plan_rewrite(existing, fields, digest.body, events)
+        op.action, op.detail = "digest", {"digest": digest.key}
+        op.digests[digest.key] = op.entry_id
+        return op
+
+    def _finished(self, events: list[Event]) -> None:
+        queue.mark_distilled(self.db, [e.id for e in events])
+        self.done += len(events)
+        self.progress(self.done, self.report.events)
+
+
+_OUTCOME = {"add": "added", "update": "updated", "supersede": "superseded",
+            "noop": "unchanged", "review": "review"}  # fmt: skip

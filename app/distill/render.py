@@ -1,0 +1,86 @@
+"""The markdown body of a distilled entry: its statements under `## Facts`, and under
+`## Evidence` the event behind each statement with the words quoted from it.
+
+    ## Facts
+    - Someone moved to a new city.
+
+    ## Evidence
+    - conversation:chat-1#m3: "moved to a new city"
+"""
+
+from __future__ import annotations
+
+import re
+
+from amber.distill.candidate import Statement, event_ref
+from amber.distill.validation import normalize
+
+FACTS = "## Facts"
+EVIDENCE = "## Evidence"
+_BULLET = re.compile(r"^\s*[-*]\s+(.*\S)\s*$")
+
+
+def fact_lines(statements: list[Statement]) -> list[str]:
+    return [f"- {s.text}" for s in statements]
+
+
+def evidence_lines(statements: list[Statement]) -> list[str]:
+    lines = [
+        f'- {event_ref(e.event)}: "{e.quote.replace(chr(34), chr(39))}"'
+        for s in statements
+        for e in s.evidence
+    ]
+    return list(dict.fromkeys(lines))
+
+
+def new_body(statements: list[Statement]) -> str:
+    facts = "\n".join(fact_lines(statements))
+    evidence = "\n".join(evidence_lines(statements))
+    return f"{FACTS}\n{facts}\n\n{EVIDENCE}\n{evidence}\n"
+
+
+def section_bullets(body: str, heading: str) -> list[str]:
+    """The bullet texts under a `## heading`, up to the next heading."""
+    bullets, inside = [], False
+    for line in body.splitlines():
+        if line.startswith("#"):
+            inside = line.strip().casefold() == heading.casefold()
+            continue
+        match = _BULLET.match(line)
+        if inside and match:
+            bullets.append(match.group(1))
+    return bullets
+
+
+def known(body: str) -> set[str]:
+    """Normalized statements an entry already holds (its Facts, else its lines)."""
+    facts = section_bullets(body, FACTS)
+    lines = facts or [ln.lstrip("-* ") for ln in body.splitlines() if ln.strip()]
+    return {normalize(line).rstrip(".") for line in lines}
+
+
+def new_statements(body: str, statements: list[Statement]) -> list[Statement]:
+    have = known(body)
+    return [s for s in statements if normalize(s.text).rstrip(".") not in have]
+
+
+def merged_body(body: str, statements: list[Statement]) -> str:
+    """The body with the new statements and their evidence added; nothing is removed."""
+    fresh = new_statements(body, statements)
+    have_evidence = set(section_bullets(body, EVIDENCE))
+    evidence = [ln for ln in evidence_lines(fresh) if ln[2:] not in have_evidence]
+    text = _append_to_section(body, FACTS, fact_lines(fresh))
+    return _append_to_section(text, EVIDENCE, evidence)
+
+
+def _append_to_section(body: str, heading: str, lines: list[str]) -> str:
+    if not lines:
+        return body
+    rows = body.rstrip("\n").split("\n")
+    start = next((i for i, r in enumerate(rows) if r.strip().casefold() == heading.casefold()), -1)
+    if start < 0:
+        return "\n".join(rows) + f"\n\n{heading}\n" + "\n".join(lines) + "\n"
+    end = next((i for i in range(start + 1, len(rows)) if rows[i].startswith("#")), len(rows))
+    while end > start + 1 and not rows[end - 1].strip():
+        end -= 1
+    return "\n".join(rows[:end] + lines + rows[end:]) + "\n"

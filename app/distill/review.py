@@ -1,0 +1,148 @@
+"""The review queue: what the distiller proposed for entries a person wrote or edited.
+
+The distiller never changes such an entry; it queues the proposal (an UPDATE or a
+SUPERSEDE, with its statements and evidence) and `amber review` lets the person accept it,
+reject it, or edit the text that accepting would write. Accepting writes through the same
+logged, undoable operations as the distiller.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING
+
+import sqlcipher3
+
+from amber.distill.candidate import Candidate
+from amber.distill.curation import Decision
+from amber.distill.render import merged_body, new_body
+from amber.distill.validation import normalize
+from amber.distill.writer import OnCommit, Operation, TreeWriter
+from amber.errors import InvalidInputError, NotFoundError
+from amber.store import distill_events as queue
+from amber.store import entries as entry_rows
+from amber.store import review as review_rows
+from amber.store.review import ReviewRow
+from amber.tree.entry import Entry, new_id, now_iso
+
+if TYPE_CHECKING:
+    from amber.service import MemoryService
+
+ID_PREFIX_MIN = 6
+
+
+def proposal_key(action: str, target_id: str, cand: Candidate) -> str:
+    statements = sorted(normalize(s.text) for s in cand.statements)
+    raw = json.dumps([action, target_id, statements])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+class ReviewQueue:
+    def __init__(self, service: MemoryService) -> None:
+        self.service = service
+        self.db = service.db
+
+    def proposal(self, decision: Decision, cand: Candidate) -> OnCommit | None:
+        """What to store, in the operation's transaction; None if it was proposed before."""
+        target = decision.target
+        assert target is not None
+        key = proposal_key(decision.proposed, target.id, cand)
+        if review_rows.proposed_before(self.db, target.id, key):
+            return None
+        proposal = {"key": key, "candidate": cand.to_json(), "target_path": target.path,
+                    "target_title": target.title}  # fmt: skip
+        item = ReviewRow(new_id(), now_iso(), "pending", decision.proposed, target.id,
+                         decision.reason, proposal)  # fmt: skip
+
+        def store(conn: sqlcipher3.Connection, op_id: str) -> None:
+            item.proposal["op"] = op_id
+            review_rows.add_item(conn, item)
+
+        return store
+
+    def items(self, status: str = "pending", limit: int = 100) -> list[ReviewRow]:
+        if status not in (*review_rows.STATUSES, "all"):
+            raise InvalidInputError(f"status must be one of: {', '.join(review_rows.STATUSES)}")
+        return review_rows.items(self.db, status, limit)
+
+    def get(self, handle: str) -> ReviewRow:
+        handle = handle.strip()
+        ids = [handle] if review_rows.item(self.db, handle) else []
+        if not ids and len(handle) >= ID_PREFIX_MIN:
+            ids = review_rows.ids_with_prefix(self.db, handle.upper())
+        if len(ids) > 1:
+            raise InvalidInputError(f"'{handle}' matches {len(ids)} review items; give more")
+        item = review_rows.item(self.db, ids[0]) if ids else None
+        if item is None:
+            raise NotFoundError(f"no review item '{handle}'; `amber review` lists them")
+        return item
+
+    def candidate(self, item: ReviewRow) -> Candidate:
+        data = item.proposal["candidate"]
+        assert isinstance(data, dict)
+        wanted = [e["event"] for s in data["statements"] for e in s["evidence"]]
+        cand = Candidate.from_json(data, queue.events_by_id(self.db, wanted))
+        cand.statements = [s for s in cand.statements if s.evidence]
+        if not cand.statements:
+            raise InvalidInputError(
+                f"the events behind review item {item.id} are gone; reject it with "
+                f"`amber review reject {item.id}`"
+            )
+        return cand
+
+    def target(self, item: ReviewRow) -> Entry | None:
+        row = entry_rows.entry_row(self.db, item.target_id) if item.target_id else None
+        writer = self._writer()
+        return writer.read(row[1]) if row else None
+
+    def preview(self, handle: str) -> str:
+        """The body accepting would write: the merged entry (update) or the new one."""
+        item = self.get(handle)
+        cand, target = self.candidate(item), self.target(item)
+        if item.action == "update" and target is not None:
+            return merged_body(target.body, cand.statements)
+        return new_body(cand.statements)
+
+    def accept(self, handle: str, body: str | None = None) -> str:
+        """Apply the proposal (with `body` as edited by the person); returns the op id."""
+        item = self._pending(handle)
+        cand = self.candidate(item)
+        writer = self._writer()
+        with writer.locked():
+            op = self._operation(writer, item, cand, body)
+            op.detail.update(review=item.id, reason="accepted in review")
+            return writer.commit(op, lambda conn, op_id: review_rows.resolve(
+                conn, item.id, "accepted", now_iso(), op_id))  # fmt: skip
+
+    def reject(self, handle: str) -> ReviewRow:
+        item = self._pending(handle)
+        with self.db.write() as conn:
+            review_rows.resolve(conn, item.id, "rejected", now_iso(), None)
+        return item
+
+    def _operation(self, writer: TreeWriter, item: ReviewRow, cand: Candidate,
+                   body: str | None) -> Operation:  # fmt: skip
+        if body is not None and not body.strip():
+            raise InvalidInputError("the edited text is empty; reject the item instead")
+        target = self.target(item)
+        if item.action in ("update", "supersede") and target is None:
+            raise NotFoundError(
+                f"the entry review item {item.id} would change is gone; reject it with "
+                f"`amber review reject {item.id}`"
+            )
+        if item.action == "update" and target is not None:
+            return writer.plan_update(target, cand, claim=writer.owned(target), body=body)
+        if item.action == "supersede" and target is not None:
+            return writer.plan_supersede(target, cand, body, claim_old=writer.owned(target))
+        return writer.plan_add(cand, cand.folder, body=body)[0]
+
+    def _pending(self, handle: str) -> ReviewRow:
+        item = self.get(handle)
+        if item.status != "pending":
+            raise InvalidInputError(f"review item {item.id} was already {item.status}")
+        return item
+
+    def _writer(self) -> TreeWriter:
+        s = self.service
+        return TreeWriter(s.db, s.files, s.indexer, new_id())

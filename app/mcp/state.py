@@ -1,0 +1,55 @@
+"""What the server's lifespan holds, and how a tool call gets at it."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+
+from amber.errors import AmberError
+from amber.mcp.scope import Scope
+from amber.service import MemoryService
+
+UNKNOWN_CLIENT = "unknown-client"
+
+
+@dataclass
+class AmberState:
+    service: MemoryService
+    scope: Scope
+    read_only: bool = False
+    # Sync tools run on worker threads; recall keeps caches that are not thread-safe, and
+    # one agent rarely sends calls in parallel, so they simply take turns.
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@contextmanager
+def using(ctx: Context[AmberState, Any]) -> Iterator[AmberState]:
+    """The lifespan's state for one tool call, with Amber's errors turned into tool errors
+    (the agent reads their one-line message; the server goes on)."""
+    state: AmberState = ctx.request_context.lifespan_context
+    with state.lock:
+        try:
+            yield state
+        except AmberError as exc:
+            raise ToolError(str(exc)) from exc
+
+
+def client_of(ctx: Context[AmberState, Any]) -> tuple[str, str]:
+    """(name, version) of the agent, from its MCP handshake (or the request envelope)."""
+    params = ctx.request_context.session.client_params
+    info = params.client_info if params else None
+    if info is None or not info.name:
+        return UNKNOWN_CLIENT, ""
+    return info.name, info.version or ""
+
+
+def provenance_ref(client: str) -> str:
+    """How an entry written by an agent names its source: `agent:<client>`."""
+    return "agent:" + (re.sub(r"[^\w.-]+", "-", client).strip("-")[:60] or UNKNOWN_CLIENT)

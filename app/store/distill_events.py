@@ -1,0 +1,83 @@
+"""SQL for the distiller's input: pending events, the threads they belong to, the flag."""
+
+from __future__ import annotations
+
+from amber.events import Event
+from amber.store.db import Database
+from amber.store.events import EVENT_COLUMNS
+
+BATCH_IDS = 500  # ids per statement, well under SQLite's variable limit
+
+
+def _events(rows: list[tuple]) -> list[Event]:
+    return [Event(*row[:12]) for row in rows]
+
+
+def pending(db: Database, limit: int | None, include_distilled: bool = False) -> list[Event]:
+    """Events to distill, in batching order: by source, conversation, then time."""
+    where = "" if include_distilled else "WHERE distilled = 0"
+    rows = db.query(
+        f"SELECT {EVENT_COLUMNS} FROM events {where} "
+        "ORDER BY source, conversation, coalesce(ts, captured_at), rowid LIMIT ?",
+        (-1 if limit is None else limit,),
+    )
+    return _events(rows)
+
+
+def pending_count(db: Database) -> int:
+    row = db.one("SELECT count(*) FROM events WHERE distilled = 0")
+    return int(row[0]) if row else 0
+
+
+def mark_distilled(db: Database, event_ids: list[str]) -> None:
+    with db.write() as conn:
+        for start in range(0, len(event_ids), BATCH_IDS):
+            chunk = event_ids[start : start + BATCH_IDS]
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"UPDATE events SET distilled = 1 WHERE id IN ({marks})", chunk)
+
+
+def thread_events(db: Database, source: str, conversation: str) -> list[Event]:
+    """Every stored event of one conversation, oldest first."""
+    rows = db.query(
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE source = ? AND conversation = ? "
+        "ORDER BY coalesce(ts, captured_at), rowid",
+        (source, conversation),
+    )
+    return _events(rows)
+
+
+def day_events(db: Database, source: str, day: str) -> list[Event]:
+    """Every stored event of a source without a conversation on one day (YYYY-MM-DD)."""
+    rows = db.query(
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE source = ? AND conversation = '' "
+        "AND coalesce(ts, captured_at) >= ? AND coalesce(ts, captured_at) < ? "
+        "ORDER BY coalesce(ts, captured_at), rowid",
+        (source, day, day + "\U0010ffff"),
+    )
+    return _events(rows)
+
+
+def events_by_id(db: Database, event_ids: list[str]) -> dict[str, Event]:
+    found: dict[str, Event] = {}
+    for start in range(0, len(event_ids), BATCH_IDS):
+        chunk = event_ids[start : start + BATCH_IDS]
+        marks = ",".join("?" * len(chunk))
+        rows = db.query(f"SELECT {EVENT_COLUMNS} FROM events WHERE id IN ({marks})", chunk)
+        found.update((event.id, event) for event in _events(rows))
+    return found
+
+
+def event_frequency(db: Database, term: str, cap: int) -> int:
+    """Events (not entries) holding a term, counted up to cap: digests weigh their keywords
+    by it, and must not see their own entries, or a second run would weigh differently."""
+    row = db.one(
+        "SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? AND rowid > 0 LIMIT ?)",
+        (f'"{term}"', cap),
+    )
+    return int(row[0]) if row else 0
+
+
+def event_total(db: Database) -> int:
+    row = db.one("SELECT max(rowid) FROM events")
+    return int(row[0] or 0) if row else 0

@@ -1,0 +1,189 @@
+"""SQL for the distiller's operation log: what each operation did, to which files, from
+which events, and the prior file bytes that `amber undo` restores. Also the hashes of what
+the distiller last wrote (to tell its own files from a person's) and the digest keys."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import sqlcipher3
+
+from amber.store.db import Database
+
+OP_COLUMNS = "id, run_id, ts, action, entry_id, title, path, detail, undone_at, purged"
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: str
+    before: bytes | None  # None: the file did not exist
+    after_hash: str | None  # None: the operation removed the file
+
+
+@dataclass
+class OpRecord:
+    id: str
+    run_id: str
+    ts: str
+    action: str
+    entry_id: str
+    title: str
+    path: str
+    detail: dict[str, object]
+    undone_at: str | None = None
+    purged: bool = False
+    files: list[FileChange] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+
+
+def _op(row: tuple) -> OpRecord:
+    return OpRecord(*row[:7], json.loads(row[7]), row[8], bool(row[9]))
+
+
+def record_op(
+    conn: sqlcipher3.Connection, op: OpRecord, files: list[FileChange], events: list[str]
+) -> None:
+    conn.execute(
+        f"INSERT INTO distill_ops ({OP_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,NULL,0)",
+        (op.id, op.run_id, op.ts, op.action, op.entry_id, op.title, op.path,
+         json.dumps(op.detail)),
+    )  # fmt: skip
+    conn.executemany(
+        "INSERT INTO distill_op_files (op_id, seq, path, before, after_hash) VALUES (?,?,?,?,?)",
+        [(op.id, i, f.path, f.before, f.after_hash) for i, f in enumerate(files)],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO distill_op_events (op_id, event_id) VALUES (?, ?)",
+        [(op.id, event_id) for event_id in dict.fromkeys(events)],
+    )
+
+
+def recent_ops(db: Database, limit: int, run_id: str = "") -> list[OpRecord]:
+    where, params = ("WHERE run_id = ?", [run_id]) if run_id else ("", [])
+    rows = db.query(
+        f"SELECT {OP_COLUMNS} FROM distill_ops {where} ORDER BY rowid DESC LIMIT ?",
+        [*params, limit],
+    )
+    ops = [_op(r) for r in rows]
+    counts = _event_counts(db, [op.id for op in ops])
+    for op in ops:
+        op.detail.setdefault("events", counts.get(op.id, 0))
+    return ops
+
+
+def _event_counts(db: Database, op_ids: list[str]) -> dict[str, int]:
+    if not op_ids:
+        return {}
+    marks = ",".join("?" * len(op_ids))
+    rows = db.query(
+        f"SELECT op_id, count(*) FROM distill_op_events WHERE op_id IN ({marks}) GROUP BY op_id",
+        op_ids,
+    )
+    return dict(rows)
+
+
+def op_ids_with_prefix(db: Database, prefix: str, limit: int = 5) -> list[str]:
+    rows = db.query(
+        "SELECT id FROM distill_ops WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+        (prefix, prefix + "\U0010ffff", limit),
+    )
+    return [r[0] for r in rows]
+
+
+def load_op(db: Database, op_id: str) -> OpRecord | None:
+    row = db.one(f"SELECT {OP_COLUMNS} FROM distill_ops WHERE id = ?", (op_id,))
+    if row is None:
+        return None
+    op = _op(row)
+    files = db.query(
+        "SELECT path, before, after_hash FROM distill_op_files WHERE op_id = ? ORDER BY seq",
+        (op_id,),
+    )
+    op.files = [FileChange(p, None if b is None else bytes(b), h) for p, b, h in files]
+    events = db.query("SELECT event_id FROM distill_op_events WHERE op_id = ?", (op_id,))
+    op.events = [r[0] for r in events]
+    return op
+
+
+def run_op_ids(db: Database, run_id: str) -> list[str]:
+    """A run's operations that are still in effect, newest first."""
+    rows = db.query(
+        "SELECT id FROM distill_ops WHERE run_id = ? AND undone_at IS NULL ORDER BY rowid DESC",
+        (run_id,),
+    )
+    return [r[0] for r in rows]
+
+
+def later_ops_touching(db: Database, op_id: str, paths: list[str]) -> list[str]:
+    """Operations after `op_id`, still in effect, that changed any of these paths."""
+    if not paths:
+        return []
+    marks = ",".join("?" * len(paths))
+    rows = db.query(
+        "SELECT DISTINCT o.id FROM distill_ops o JOIN distill_op_files f ON f.op_id = o.id "
+        f"WHERE f.path IN ({marks}) AND o.undone_at IS NULL AND o.rowid > "
+        "(SELECT rowid FROM distill_ops WHERE id = ?) ORDER BY o.rowid",
+        [*paths, op_id],
+    )
+    return [r[0] for r in rows]
+
+
+def mark_undone(conn: sqlcipher3.Connection, op_id: str, when: str) -> None:
+    conn.execute("UPDATE distill_ops SET undone_at = ? WHERE id = ?", (when, op_id))
+
+
+def purge_entry(conn: sqlcipher3.Connection, entry_id: str, path: str) -> None:
+    """Forgetting an entry also drops every copy of its text kept for undo."""
+    ops = conn.execute(
+        "SELECT DISTINCT o.id FROM distill_ops o LEFT JOIN distill_op_files f ON f.op_id = o.id "
+        "WHERE o.entry_id = ? OR f.path = ?",
+        (entry_id, path),
+    ).fetchall()
+    for (op_id,) in ops:
+        conn.execute("UPDATE distill_op_files SET before = NULL WHERE op_id = ?", (op_id,))
+        conn.execute(
+            "UPDATE distill_ops SET purged = 1, title = '', detail = '{}' WHERE id = ?", (op_id,)
+        )
+    conn.execute("DELETE FROM distill_written WHERE entry_id = ?", (entry_id,))
+
+
+# -- what the distiller wrote ----------------------------------------------------------------
+
+
+def written_hashes(db: Database, entry_ids: list[str]) -> dict[str, str]:
+    if not entry_ids:
+        return {}
+    marks = ",".join("?" * len(entry_ids))
+    rows = db.query(
+        f"SELECT entry_id, content_hash FROM distill_written WHERE entry_id IN ({marks})",
+        entry_ids,
+    )
+    return dict(rows)
+
+
+def set_written(conn: sqlcipher3.Connection, entry_id: str, content_hash: str | None) -> None:
+    if content_hash is None:
+        conn.execute("DELETE FROM distill_written WHERE entry_id = ?", (entry_id,))
+        return
+    conn.execute(
+        "INSERT INTO distill_written (entry_id, content_hash) VALUES (?, ?) "
+        "ON CONFLICT (entry_id) DO UPDATE SET content_hash = excluded.content_hash",
+        (entry_id, content_hash),
+    )
+
+
+def digest_entry(db: Database, key: str) -> str | None:
+    row = db.one("SELECT entry_id FROM distill_digests WHERE key = ?", (key,))
+    return row[0] if row else None
+
+
+def set_digest(conn: sqlcipher3.Connection, key: str, entry_id: str | None) -> None:
+    if entry_id is None:
+        conn.execute("DELETE FROM distill_digests WHERE key = ?", (key,))
+        return
+    conn.execute(
+        "INSERT INTO distill_digests (key, entry_id) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET entry_id = excluded.entry_id",
+        (key, entry_id),
+    )

@@ -1,0 +1,174 @@
+"""amber daemon run|start|stop|status|install|uninstall."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from amber.cli.context import prompt_passphrase
+from amber.cli.output import console, err, print_json
+from amber.config import load_config
+
+if TYPE_CHECKING:
+    from amber.daemon.paths import DaemonPaths
+    from amber.daemon.statusfile import DaemonStatus
+
+# amber.daemon is imported inside the commands: `amber recall` never pays for it.
+
+app = typer.Typer(no_args_is_help=True, help="The capture daemon: files, screen text, ...")
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+@app.command()
+def run(
+    quiet: Annotated[bool, typer.Option("--quiet", help="Log only to the log file.")] = False,
+    passphrase_stdin: Annotated[
+        bool, typer.Option("--passphrase-stdin", hidden=True, help="Read the passphrase.")
+    ] = False,
+) -> None:
+    """Run the daemon in the foreground until Ctrl-C (logs also go to <home>/logs)."""
+    from amber.daemon.run import run_daemon
+
+    prompt = prompt_passphrase
+    if passphrase_stdin:
+        line = sys.stdin.readline().rstrip("\n")
+        prompt = lambda confirm: line  # noqa: E731
+    run_daemon(prompt=prompt, foreground=not quiet)
+
+
+@app.command()
+def start() -> None:
+    """Start the daemon in the background; returns once it runs."""
+    from amber.daemon.process import start_for_user
+
+    pid = start_for_user(load_config(), prompt_passphrase)
+    console.print(f"daemon started (pid {pid}); `amber daemon status` shows what it captures")
+
+
+@app.command()
+def stop() -> None:
+    """Stop the daemon: sources stop, queued items are committed, then it exits."""
+    from amber.daemon.process import stop_daemon
+
+    pid = stop_daemon(_paths())
+    console.print(f"daemon stopped (pid {pid})")
+
+
+@app.command()
+def status(as_json: JsonOpt = False) -> None:
+    """Per source: state, last capture, captured, skipped, dropped, errors, queue; and the
+    distiller backlog. Works without the key: it reads the status file the daemon writes."""
+    from amber.daemon.statusfile import read_status
+
+    state = read_status(_paths())
+    if as_json:
+        print_json(state.to_json())
+        return
+    _print_status(state)
+
+
+def _print_status(state: DaemonStatus) -> None:
+    data = state.data
+    if not state.running:
+        seen = f" (last seen {data.get('updated')})" if data.get("updated") else ""
+        console.print(f"[yellow]daemon not running[/]{seen}; `amber daemon start`")
+        return
+    paused = " [yellow]PAUSED[/]" if data.get("paused") else ""
+    console.print(f"daemon running, pid {state.pid}, since {data.get('started')}{paused}")
+    queue = data.get("queue", {})
+    console.print(f"queue {queue.get('depth', 0)}/{queue.get('capacity', '?')}", highlight=False)
+    if data.get("config_problem"):
+        console.print(f"[red]{escape(data['config_problem'])}[/]")
+    if queue.get("problem"):
+        console.print(f"[red]writer: {escape(queue['problem'])}[/]")
+    distiller = data.get("distiller", {})
+    console.print(
+        f"distiller backlog {distiller.get('backlog', '?')} events "
+        f"({escape(str(distiller.get('state', '?')))})",
+        highlight=False,
+    )
+    console.print(_sources_table(data.get("sources", {})))
+    for name, stats in data.get("sources", {}).items():
+        if stats.get("last_error"):
+            err.print(f"{name}: last error {stats.get('last_error_at')}: {stats['last_error']}",
+                      highlight=False, markup=False)  # fmt: skip
+
+
+def _sources_table(sources: dict[str, Any]) -> Table:
+    table = Table(expand=False)
+    for column in ("source", "state", "last capture"):
+        table.add_column(column)
+    for column in ("captured", "skipped", "dropped", "errors", "queue"):
+        table.add_column(column, justify="right")
+    for name, s in sources.items():
+        state = s.get("state", "?") + (f": {s['detail']}" if s.get("detail") else "")
+        table.add_row(
+            name, escape(state), _when(s.get("last_capture")),
+            str(s.get("captured", 0)), str(s.get("skipped", 0)), str(s.get("dropped", 0)),
+            str(s.get("errors", 0)), str(s.get("queued", 0)),
+        )  # fmt: skip
+    return table
+
+
+def _when(stamp: str | None) -> str:
+    """Local time; the date only when it is not today."""
+    if not stamp:
+        return "-"
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    today = moment.date() == datetime.now().astimezone().date()
+    return f"{moment:%H:%M:%S}" if today else f"{moment:%Y-%m-%d %H:%M}"
+
+
+@app.command()
+def install(
+    print_only: Annotated[
+        bool, typer.Option("--print", help="Show the service file; write nothing.")
+    ] = False,
+    no_start: Annotated[
+        bool, typer.Option("--no-start", help="Write the file; do not enable or start it.")
+    ] = False,
+) -> None:
+    """Start the daemon at login: a systemd user unit (Linux) or a launchd agent (macOS)."""
+    from amber.daemon import units
+
+    config = load_config()
+    unit = units.service_file(config)
+    if print_only:
+        console.print(f"# {unit.path}", highlight=False, markup=False)
+        sys.stdout.write(unit.text)
+        return
+    if config.key_storage == "passphrase":
+        err.print("passphrase mode: the service needs AMBER_PASSPHRASE in "
+                  "~/.config/amber/daemon.env (chmod 600), or re-create the home with a "
+                  "keyring", markup=False)  # fmt: skip
+    for line in units.install(unit, start=not no_start):
+        console.print(line, highlight=False, markup=False)
+
+
+@app.command()
+def uninstall(
+    keep_running: Annotated[
+        bool, typer.Option("--keep-running", help="Only remove the file.")
+    ] = False,
+) -> None:
+    """Remove the service file installed by `amber daemon install` (stopping the service)."""
+    from amber.daemon import units
+
+    unit = units.service_file(load_config())
+    for line in units.uninstall(unit, stop=not keep_running):
+        console.print(line, highlight=False, markup=False)
+
+
+def _paths() -> DaemonPaths:
+    from amber.daemon.paths import DaemonPaths
+
+    return DaemonPaths.of(load_config())
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="daemon")

@@ -1,0 +1,151 @@
+"""`amber distill` (events become entries), `amber log` (what it did), `amber undo OP`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from amber.cli.context import memory
+from amber.cli.output import console, err, print_json
+from amber.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from amber.distill.report import DistillReport
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def distill(
+    limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
+    no_model: Annotated[
+        bool, typer.Option("--no-model", help="Digests only, even with a chat model.")
+    ] = False,
+    again: Annotated[
+        bool, typer.Option("--again", help="Also events already distilled (changes nothing new).")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Turn pending events into entries in your Context Tree (local model, or digests)."""
+    from rich.progress import Progress
+
+    from amber.distill.review import ReviewQueue
+
+    if limit is not None and limit < 1:
+        raise InvalidInputError("--limit must be at least 1")
+    with memory() as service:
+        distiller = service.distiller(use_model=not no_model)
+        if not as_json:
+            mode = distiller.model.name if distiller.model else "no chat model: digests"
+            err.print(f"distilling {distiller.pending()} pending events ({mode})", highlight=False)
+        with Progress(console=err, disable=as_json, transient=True) as bar:
+            task = bar.add_task("distilling", total=None)
+            report = distiller.run(
+                limit, lambda done, total: bar.update(task, completed=done, total=total),
+                again=again,
+            )  # fmt: skip
+        waiting = len(ReviewQueue(service).items())
+    if as_json:
+        print_json(report)
+    else:
+        _print_report(report, waiting)
+
+
+def _print_report(report: DistillReport, waiting: int) -> None:
+    console.print(f"{report.summary()} ({report.seconds:.1f} s)", highlight=False)
+    for reason, count in report.rejected.most_common():
+        console.print(f"  rejected {count}: {reason}", style="dim", highlight=False)
+    for failure in dict.fromkeys(report.model_failures):
+        console.print(f"  [yellow]model failed[/] (digested instead): {escape(failure)}")
+    if waiting:
+        console.print(f"{waiting} proposal(s) wait for you: `amber review`")
+    if report.ops:
+        console.print(f"Undo this run: amber undo --run {report.run_id}", style="dim")
+
+
+def log(
+    op: Annotated[str | None, typer.Argument(help="An operation id: show it in full.")] = None,
+    limit: Annotated[int, typer.Option("-n", help="How many operations.")] = 30,
+    run: Annotated[str, typer.Option(help="Only the operations of this run.")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """What the distiller did: each operation, the entry it touched and the events it used."""
+    from amber.distill.undo import find_op
+    from amber.store import distill_events
+    from amber.store import distill_log as log_rows
+
+    with memory(reconcile=False) as service:
+        if op:
+            record = find_op(service, op)
+            events = distill_events.events_by_id(service.db, record.events)
+            _show_op(record, [events[e] for e in record.events if e in events], as_json)
+            return
+        ops = log_rows.recent_ops(service.db, limit, run.strip())
+    if as_json:
+        print_json([_op_json(o) for o in ops])
+        return
+    table = Table(expand=True)
+    for column in ("operation", "when", "action", "entry", "events"):
+        table.add_column(column, overflow="fold")
+    for o in ops:
+        action = o.action + (" (undone)" if o.undone_at else "")
+        where = f"{escape(o.title)}\n[dim]{escape(o.path)}[/]" if o.path else escape(o.title)
+        table.add_row(o.id, o.ts[:16].replace("T", " "), action, where, str(o.detail["events"]))
+    console.print(table if ops else "No distiller operations yet: `amber distill` makes some.")
+
+
+def _op_json(op: object) -> dict[str, object]:
+    data = {k: v for k, v in vars(op).items() if k not in ("files",)}
+    detail = dict(data["detail"])  # type: ignore[call-overload]
+    detail.pop("restore", None)  # prior file contents stay in the encrypted index
+    data["detail"] = detail
+    return data
+
+
+def _show_op(op: object, events: list, as_json: bool) -> None:
+    data = _op_json(op)
+    data["files"] = [f.path for f in op.files]  # type: ignore[attr-defined]
+    data["events"] = [{"id": e.id, "ref": e.ref, "author": e.author, "timestamp": e.timestamp,
+                       "text": e.text} for e in events]  # fmt: skip
+    if as_json:
+        print_json(data)
+        return
+    console.print(f"[bold]{data['action']}[/] {escape(str(data['title']))} ({data['id']})")
+    for key in ("ts", "run_id", "entry_id", "path", "undone_at"):
+        if data.get(key):
+            console.print(f"  {key}: {data[key]}", highlight=False)
+    for key, value in data["detail"].items():  # type: ignore[union-attr]
+        console.print(f"  {key}: {escape(str(value))}", highlight=False)
+    for path in data["files"]:  # type: ignore[union-attr]
+        console.print(f"  file: {escape(path)}", highlight=False)
+    for e in events:
+        text = " ".join(e.text.split())[:120]
+        console.print(f"  event {e.ref or e.id} {e.author}: {escape(text)}", highlight=False)
+
+
+def undo(
+    op: Annotated[str | None, typer.Argument(help="The operation id (see `amber log`).")] = None,
+    run: Annotated[str, typer.Option(help="Undo every operation of this run instead.")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Undo a distiller operation: files and index go back to how they were before it."""
+    from amber.distill.undo import undo as undo_op
+    from amber.distill.undo import undo_run
+
+    if bool(op) == bool(run):
+        raise InvalidInputError("give one operation id, or --run RUN (`amber log` lists both)")
+    with memory() as service:
+        results = undo_run(service, run) if run else [undo_op(service, op or "")]
+    if as_json:
+        print_json(results)
+        return
+    for result in results:
+        console.print(f"Undid {result.action} {result.op_id}: {', '.join(result.paths) or '-'}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(distill)
+    app.command("log")(log)
+    app.command()(undo)

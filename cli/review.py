@@ -1,0 +1,124 @@
+"""`amber review`: proposals the distiller made for entries a person wrote or edited."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+
+from amber.cli.context import memory
+from amber.cli.output import console, err, print_json
+from amber.errors import InvalidInputError
+from amber.store.review import ReviewRow
+
+if TYPE_CHECKING:
+    from amber.distill.review import ReviewQueue
+    from amber.service import MemoryService
+
+app = typer.Typer(help="Distiller proposals that would change what you wrote: accept or reject.")
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+ItemArg = Annotated[str, typer.Argument(help="Review item id (or a unique prefix).")]
+
+
+@app.callback(invoke_without_command=True)
+def review(
+    ctx: typer.Context,
+    status: Annotated[str, typer.Option(help="pending, accepted, rejected or all.")] = "pending",
+    as_json: JsonOpt = False,
+) -> None:
+    """List proposals waiting for you (the default), or those already decided."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with memory(reconcile=False) as service:
+        items = _queue(service).items(status)
+    if as_json:
+        print_json([vars(i) for i in items])
+        return
+    if not items:
+        console.print(f"No {status} review items.")
+    for item in items:
+        _print_item(item)
+
+
+def _queue(service: MemoryService) -> ReviewQueue:
+    from amber.distill.review import ReviewQueue  # imported when used: fast CLI start
+
+    return ReviewQueue(service)
+
+
+def _print_item(item: ReviewRow, text: str | None = None) -> None:
+    target = f"{item.proposal.get('target_title')} ({item.proposal.get('target_path')})"
+    cand = item.proposal["candidate"]
+    assert isinstance(cand, dict)
+    console.print(f"[bold]{item.id}[/] {item.status}: {item.action} {escape(target)}")
+    console.print(f"  why: {escape(item.reason)}", highlight=False)
+    for statement in cand["statements"]:
+        console.print(f"  + {escape(statement['text'])}", highlight=False)
+    if text is not None:
+        console.print(f"\n{escape(text)}", highlight=False)
+
+
+@app.command()
+def show(handle: ItemArg, as_json: JsonOpt = False) -> None:
+    """One proposal and the text accepting it would write."""
+    with memory(reconcile=False) as service:
+        queue = _queue(service)
+        item = queue.get(handle)
+        text = queue.preview(item.id) if item.status == "pending" else None
+    if as_json:
+        print_json({**vars(item), "preview": text})
+    else:
+        _print_item(item, text)
+
+
+@app.command()
+def accept(handle: ItemArg) -> None:
+    """Apply the proposal (undoable with `amber undo OP`)."""
+    with memory() as service:
+        op_id = _queue(service).accept(handle)
+    console.print(f"Accepted; operation {op_id} (`amber undo {op_id}` reverses it)")
+
+
+@app.command()
+def reject(handle: ItemArg) -> None:
+    """Drop the proposal; nothing is written, and it is not proposed again."""
+    with memory(reconcile=False) as service:
+        item = _queue(service).reject(handle)
+    console.print(f"Rejected {item.id}")
+
+
+@app.command()
+def edit(handle: ItemArg) -> None:
+    """Edit the text accepting would write in $EDITOR, then accept it as edited."""
+    with memory() as service:
+        queue = _queue(service)
+        item = queue.get(handle)
+        text = _edit_text(queue.preview(item.id), service.config.home)
+        op_id = queue.accept(item.id, body=text)
+    err.print(f"Accepted as edited; operation {op_id}")
+
+
+def _edit_text(text: str, home: Path) -> str:
+    # In the Amber home (not /tmp): the text is memory, and the home is private (0700).
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    fd, name = tempfile.mkstemp(prefix="review-", suffix=".md", dir=home)
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        code = subprocess.call([*shlex.split(editor), str(path)])
+        if code != 0:
+            raise InvalidInputError(f"the editor exited with status {code}; nothing accepted")
+        return path.read_text(encoding="utf-8")
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="review")

@@ -1,0 +1,196 @@
+"""amber sources list|enable|disable|pause|resume: switch capture sources on and off.
+
+The switches live in a small file the running daemon watches; they work whether or not
+the daemon runs, and without the database key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from amber.cli.context import memory, prompt_passphrase
+from amber.cli.output import console, print_json
+from amber.config import load_config
+from amber.errors import InvalidInputError, NotFoundError
+
+if TYPE_CHECKING:
+    from amber.daemon.control import Control
+    from amber.daemon.paths import DaemonPaths
+
+# amber.daemon is imported inside the commands: `amber recall` never pays for it.
+
+app = typer.Typer(no_args_is_help=True, help="Capture sources: list, enable, disable, pause.")
+NameArg = Annotated[str, typer.Argument(help="A source name (see `amber sources list`).")]
+OptionalName = Annotated[
+    str | None, typer.Argument(help="A source name; none: every source (a global pause).")
+]
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _known(name: str) -> str:
+    from amber.daemon.errors import UnknownSourceError
+    from amber.daemon.run import available_sources
+
+    names = sorted(available_sources())
+    if name not in names:
+        raise UnknownSourceError(f"no source '{name}'; known sources: {', '.join(names)}")
+    return name
+
+
+def _paths() -> DaemonPaths:
+    from amber.daemon.paths import DaemonPaths
+
+    return DaemonPaths.of(load_config())
+
+
+def _control() -> Control:
+    from amber.daemon.control import Control
+
+    return Control(_paths())
+
+
+@app.command("list")
+def list_sources(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False):
+    """Every source with its switch, and what the running daemon reports about it."""
+    from amber.daemon.run import available_sources
+    from amber.daemon.statusfile import read_status
+
+    control, live = _control().load(), read_status(_paths())
+    rows = [
+        {
+            "name": name, "description": src.description,
+            "enabled": control.enabled(name, src.default_enabled),
+            "paused": control.paused(name), "paused_until": control.paused_until(name),
+            "daemon": live.sources.get(name),
+        }
+        for name, src in sorted(available_sources().items())
+    ]  # fmt: skip
+    if as_json:
+        print_json({"paused": control.paused(None), "daemon_running": live.running,
+                    "sources": rows})  # fmt: skip
+        return
+    if control.paused(None):
+        until = control.paused_until(None)
+        console.print(f"[yellow]all capture paused[/]{f' until {until}' if until else ''}")
+    console.print(_table(rows, live.running))
+
+
+def _table(rows: list[dict[str, Any]], running: bool) -> Table:
+    table = Table()
+    for column in ("source", "switch", "now", "description"):
+        table.add_column(column)
+    for row in rows:
+        switch = "enabled" if row["enabled"] else "disabled"
+        if row["enabled"] and row["paused"]:
+            until = row["paused_until"]
+            switch = f"paused until {until}" if until else "paused"
+        live = row["daemon"] or {}
+        now = live.get("state", "-") if running else "daemon not running"
+        if live.get("detail"):
+            now += f": {live['detail']}"
+        table.add_row(row["name"], switch, escape(now), escape(row["description"]))
+    return table
+
+
+@app.command()
+def enable(name: NameArg) -> None:
+    """Enable a source (the daemon starts it within a second)."""
+    _control().enable(_known(name), True)
+    console.print(f"{name}: enabled")
+
+
+@app.command()
+def disable(name: NameArg) -> None:
+    """Disable a source until enabled again."""
+    _control().enable(_known(name), False)
+    console.print(f"{name}: disabled")
+
+
+@app.command()
+def pause(
+    name: OptionalName = None,
+    for_: Annotated[
+        str | None, typer.Option("--for", help="How long: 30m, 2h, 1d (default: until resumed).")
+    ] = None,
+) -> None:
+    """Pause one source, or all capture, until resumed (or for a while)."""
+    until = datetime.now(UTC) + parse_duration(for_) if for_ else None
+    _control().pause(_known(name) if name else None, until)
+    what = name or "all capture"
+    console.print(f"{what}: paused" + (f" until {until:%Y-%m-%d %H:%M} UTC" if until else ""))
+
+
+@app.command()
+def resume(name: OptionalName = None) -> None:
+    """Resume one source, or (without a name) lift every pause."""
+    _control().resume(_known(name) if name else None)
+    console.print(f"{name or 'all capture'}: resumed")
+
+
+@app.command("set")
+def set_value(
+    name: NameArg,
+    key: Annotated[str, typer.Argument(help="A key of [capture.NAME], e.g. folders.")],
+    value: Annotated[str, typer.Argument(help='A TOML value: 10, true, "x", ["~/notes"].')],
+) -> None:
+    """Change one setting of a source in config.toml (comments and the rest stay as they
+    are); a running daemon reloads its sources."""
+    from amber.daemon.instance import daemon_pid
+    from amber.daemon.settings import parse_value, set_capture_value
+
+    config = load_config()
+    set_capture_value(config.home, _known(name), key, parse_value(value))
+    console.print(f"[capture.{name}] {key} = {value}", highlight=False, markup=False)
+    pid = daemon_pid(_paths())
+    if pid and pid > 0:
+        os.kill(pid, signal.SIGHUP)
+        console.print("the daemon reloads its sources")
+
+
+@app.command()
+def screenshot(
+    event: Annotated[str, typer.Argument(help="A screen event id (from recall results).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the PNG.")],
+) -> None:
+    """Decrypt a kept screenshot ([capture.screen] keep_images = true) into a PNG file."""
+    from amber.daemon.keys import source_key
+    from amber.plugins.sources.screen.vault import KEY_PURPOSE, ImageVault
+    from amber.security import keys
+    from amber.store.capture import event_meta
+
+    config = load_config()
+    index_key = keys.load_key(config, prompt_passphrase)
+    with memory(reconcile=False) as service:
+        meta = event_meta(service.db, event)
+    if meta is None:
+        raise NotFoundError(f"no event '{event}'; event ids appear in recall results")
+    if not meta.get("image"):
+        raise NotFoundError(f"event '{event}' has no kept screenshot (or it has expired)")
+    key = source_key(index_key, "screen", KEY_PURPOSE)
+    vault = ImageVault(_paths().screens, key, retention_days=1)
+    try:
+        png = vault.load(str(meta["image"]))
+    except FileNotFoundError:
+        raise NotFoundError(f"the screenshot of '{event}' has expired") from None
+    out.write_bytes(png)
+    console.print(f"wrote {out}", highlight=False, markup=False)
+
+
+def parse_duration(text: str) -> timedelta:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text.lower())
+    if not match or float(match[1]) <= 0:
+        raise InvalidInputError(f"'{text}' is not a duration; use e.g. 90s, 30m, 2h or 1d")
+    return timedelta(seconds=float(match[1]) * _UNITS[match[2] or "m"])
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="sources")

@@ -1,0 +1,185 @@
+"""The Claude.ai data export: ``conversations.json``, alone or inside the export zip.
+
+A conversation is ``{uuid, name, created_at, chat_messages: [...]}``; a message has
+``uuid``, ``sender`` (``human`` / ``assistant``), ``created_at``, and its text either as
+``content`` blocks (``text``, ``thinking``, ``tool_use``, ``tool_result``) or, in older
+exports, only as ``text``. Attachments bring the text Claude extracted from the file.
+
+Each message becomes an event with its uuid and sender; a tool use and its result (web
+search, artifacts) become one more event, paired by id, or by order where the export
+gives no ids. When messages name their parent and the conversation its current leaf,
+only the branch that leads to that leaf is read. Thinking blocks are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from amber.events import EventDraft
+from amber.plugins.importers.common import (
+    ReadReport,
+    Thread,
+    fail,
+    kind_of,
+    make_draft,
+    text_of,
+    to_utc,
+)
+from amber.plugins.importers.exports import export_head, open_export, read_conversations
+from amber.plugins.importers.toolcalls import ToolCall, call_text, cut, orphan_text, render_output
+
+SOURCE = "claude"
+
+
+class ClaudeAIImporter:
+    name = "claude"
+    description = "Claude.ai data export (conversations.json or the export zip)"
+
+    def detect(self, path: Path) -> bool:
+        head = export_head(path)
+        return head[:1] in (b"[", b"{") and b'"chat_messages"' in head
+
+    def read(self, path: Path) -> Iterator[EventDraft]:
+        drafts, _report = self.read_with_report(path)
+        return drafts
+
+    def read_with_report(self, path: Path) -> tuple[Iterator[EventDraft], ReadReport]:
+        report = ReadReport(path=path, format=self.name)
+        return self._drafts(path, report), report
+
+    def _drafts(self, path: Path, report: ReadReport) -> Iterator[EventDraft]:
+        uri = str(path.resolve())
+        with open_export(path) as (stream, label):
+            for index, conv in enumerate(read_conversations(stream, label, report)):
+                yield from _conversation(conv, index, uri, f"{label}: [{index}]", report)
+        report.finished = True
+
+
+def _conversation(
+    conv: object, index: int, uri: str, where: str, report: ReadReport
+) -> Iterator[EventDraft]:
+    if not isinstance(conv, dict):
+        report.skip(where, f"a conversation must be an object, got {kind_of(conv)}")
+        return
+    messages = conv.get("chat_messages")
+    if not isinstance(messages, list):
+        if "mapping" in conv:
+            raise fail(where, "this is a ChatGPT export, not Claude", "use --format chatgpt")
+        report.skip(where, 'no "chat_messages" list; the conversation was left out')
+        return
+    conv_id = text_of(conv.get("uuid")) or f"{Path(uri).stem}-{index}"
+    thread = Thread(SOURCE, uri, conv_id, text_of(conv.get("name")))
+    for n, msg in enumerate(_branch(conv, messages, report)):
+        at = f"{where}.chat_messages[{n}]"
+        if not isinstance(msg, dict):
+            report.skip(at, f"a message must be an object, got {kind_of(msg)}")
+            continue
+        yield from _MessageReader(msg, n, thread, at, report).drafts()
+
+
+def _branch(conv: dict[str, Any], messages: list[Any], report: ReadReport) -> list[Any]:
+    """The messages on the path to the current leaf, when the export records the tree."""
+    leaf = text_of(conv.get("current_leaf_message_uuid"))
+    by_id = {m.get("uuid"): m for m in messages if isinstance(m, dict)}
+    if leaf not in by_id or not any("parent_message_uuid" in m for m in by_id.values()):
+        return messages
+    chain: list[Any] = []
+    node: Any = by_id.get(leaf)
+    while isinstance(node, dict) and len(chain) <= len(messages):
+        chain.append(node)
+        node = by_id.get(node.get("parent_message_uuid"))
+    report.ignored["messages on other branches"] += len(messages) - len(chain)
+    return chain[::-1]
+
+
+class _MessageReader:
+    """The events of one chat message: its text, then one per tool use."""
+
+    def __init__(self, msg: dict[str, Any], n: int, thread: Thread, where: str, report: ReadReport):
+        self.msg, self.thread, self.where, self.report = msg, thread, where, report
+        self.uuid = text_of(msg.get("uuid")) or f"idx-{n}"
+        self.sender = text_of(msg.get("sender"))
+        self.when = to_utc(msg.get("created_at"))
+        self.calls: list[ToolCall] = []
+        self.tools: list[EventDraft] = []
+
+    def drafts(self) -> list[EventDraft]:
+        blocks = self.msg.get("content")
+        texts = self._blocks(blocks) if isinstance(blocks, list) and blocks else []
+        if not any(t.strip() for t in texts):
+            texts = [text_of(self.msg.get("text"))]  # the older, text-only shape
+        texts += _attachment_lines(self.msg)
+        for call in self.calls:  # uses whose result the export does not hold
+            self._tool_event(call, None, False)
+        text = "\n\n".join(t for t in texts if t.strip())
+        main = make_draft(
+            self.thread, self.uuid, text, self.report, self.where,
+            author=self.sender, timestamp=self.when,
+        )  # fmt: skip
+        return [main, *self.tools] if main else self.tools
+
+    def _blocks(self, blocks: list[Any]) -> list[str]:
+        texts: list[str] = []
+        for i, block in enumerate(blocks):
+            kind = block.get("type") if isinstance(block, dict) else None
+            if kind == "text":
+                texts.append(text_of(block.get("text")))
+            elif kind == "tool_use":
+                self._use(block, i)
+            elif kind == "tool_result":
+                self._result(block, i)
+            elif kind in ("thinking", "redacted_thinking"):
+                self.report.ignored["thinking"] += 1
+            else:
+                self.report.skip(f"{self.where}.content[{i}]", f"unknown block type {kind!r}")
+        return texts
+
+    def _use(self, block: dict[str, Any], i: int) -> None:
+        call_id = text_of(block.get("id")) or f"{self.uuid}#tool-{i}"
+        name = text_of(block.get("name")) or "tool"
+        self.calls.append(
+            ToolCall.make(call_id, name, block.get("input"), self.msg.get("created_at"))
+        )
+
+    def _result(self, block: dict[str, Any], i: int) -> None:
+        wanted, name = text_of(block.get("tool_use_id")), text_of(block.get("name"))
+        match = [c for c in self.calls if c.id == wanted] or [
+            c for c in self.calls if c.name == name
+        ]
+        output, is_error = render_output(block.get("content")), block.get("is_error") is True
+        if match or self.calls:
+            call = (match or self.calls)[0]
+            self.calls.remove(call)
+            self._tool_event(call, output, is_error)
+            return
+        text, meta = orphan_text(output, is_error)
+        self._add(f"{self.uuid}#result-{i}", text, meta)
+
+    def _tool_event(self, call: ToolCall, output: str | None, is_error: bool) -> None:
+        text, meta = call_text(call, output, is_error)
+        self._add(call.id, text, meta)
+
+    def _add(self, message_id: str, text: str, meta: dict[str, Any]) -> None:
+        draft = make_draft(
+            self.thread, message_id, text, self.report, self.where,
+            author="tool", timestamp=self.when, trust="untrusted", meta=meta,
+        )  # fmt: skip
+        if draft is not None:
+            self.tools.append(draft)
+
+
+def _attachment_lines(msg: dict[str, Any]) -> list[str]:
+    lines = []
+    for item in msg.get("attachments") or []:
+        if not isinstance(item, dict):
+            continue
+        name = " ".join(text_of(item.get("file_name")).split()) or "file"
+        extracted = cut(text_of(item.get("extracted_content"))).text
+        lines.append(f"[attachment: {name}]" + (f"\n{extracted}" if extracted.strip() else ""))
+    for item in msg.get("files") or []:  # images and uploads; attachments are listed above
+        name = " ".join(text_of(item.get("file_name")).split()) if isinstance(item, dict) else ""
+        if name and f"[attachment: {name}]" not in "\n".join(lines):
+            lines.append(f"[file: {name}]")
+    return lines

@@ -1,0 +1,230 @@
+"""Claude Code session transcripts: ``~/.claude/projects/<project>/<session>.jsonl``.
+
+One JSON object per line. ``user`` and ``assistant`` records carry ``uuid``, ``parentUuid``,
+``sessionId``, ``timestamp``, ``cwd``, ``gitBranch`` and an API ``message`` whose content is
+text or a list of blocks (``text``, ``tool_use``, ``tool_result``, ``thinking``, ``image``).
+Other records (``summary``, ``system``, ``file-history-snapshot``, ``queue-operation``,
+``progress``) are bookkeeping and are only counted.
+
+Each text becomes an event with the record's ``uuid`` as its id and the session id as its
+conversation, so a session copied into a new file on resume adds nothing twice. A
+``tool_use`` waits for its ``tool_result`` and both become one event whose id is the
+call's ``toolu_...`` id. Thinking blocks, meta records (``isMeta``), synthetic assistant
+messages and interrupt notices are left out. The title of a session is its first prompt.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from amber.events import EventDraft
+from amber.plugins.importers.common import (
+    ReadReport,
+    Thread,
+    first_line,
+    make_draft,
+    read_head,
+    short_hash,
+    text_of,
+    to_utc,
+)
+from amber.plugins.importers.lines import LineFileImporter, json_line, sniff_jsonl
+from amber.plugins.importers.toolcalls import (
+    PendingCalls,
+    ToolCall,
+    call_text,
+    orphan_text,
+    render_output,
+)
+
+SOURCE = "claude-code"
+BOOKKEEPING = frozenset(
+    {"summary", "system", "file-history-snapshot", "queue-operation", "progress"}
+)
+_COMMAND = re.compile(r"<command-name>\s*(.*?)\s*</command-name>", re.S)
+_ARGS = re.compile(r"<command-args>\s*(.*?)\s*</command-args>", re.S)
+_COMMAND_TAGS = ("<command-name>", "<command-message>")
+_NOISE_PREFIXES = ("<local-command-stdout>", "<local-command-stderr>", "[Request interrupted")
+_MARKERS = (b'"sessionId"', b'"leafUuid"', b'"file-history-snapshot"')
+
+
+def default_dir() -> Path:
+    """Where Claude Code keeps transcripts (``CLAUDE_CONFIG_DIR`` moves it)."""
+    base = os.environ.get("CLAUDE_CONFIG_DIR")
+    return (Path(base) if base else Path.home() / ".claude") / "projects"
+
+
+class ClaudeCodeParser:
+    """Turns the lines of one transcript into events; see the module docstring."""
+
+    def __init__(self, path: Path, report: ReadReport, state: dict[str, Any] | None) -> None:
+        saved = state or {}
+        self.path, self.report, self.uri = path, report, str(path.resolve())
+        self.session = text_of(saved.get("session")) or path.stem
+        self.title = text_of(saved.get("title"))
+        self.pending = PendingCalls(saved.get("pending"))
+
+    def state(self) -> dict[str, Any]:
+        return {"session": self.session, "title": self.title, "pending": self.pending.state()}
+
+    def feed(self, line: bytes, lineno: int) -> list[EventDraft]:
+        where = f"{self.path}: line {lineno}"
+        record = json_line(line, where, self.report)
+        if record is None:
+            return []
+        kind = record.get("type")
+        if kind in ("user", "assistant"):
+            return self._message(record, where)
+        if kind in BOOKKEEPING:
+            self.report.ignored[f"{kind} record"] += 1
+        else:
+            self.report.skip(where, f"unknown record type {kind!r} (a newer Claude Code?)")
+        return []
+
+    def finish(self) -> list[EventDraft]:
+        return [d for call in self.pending.drain() if (d := self._unpaired(call))]
+
+    # --- records ---
+    def _message(self, record: dict[str, Any], where: str) -> list[EventDraft]:
+        message = record.get("message")
+        blocks = _blocks(message)
+        if blocks is None:
+            self.report.skip(where, "a message record without text or content blocks")
+            return []
+        if record.get("isMeta") or message.get("model") == "<synthetic>":
+            self.report.ignored["meta or synthetic message"] += 1
+            return []
+        self.session = text_of(record.get("sessionId")) or self.session
+        texts: list[str] = []
+        tools: list[EventDraft] = []
+        for block in blocks:
+            self._block(block, record, where, texts, tools)
+        text = self._text(record, "\n\n".join(t for t in texts if t.strip()))
+        draft = self._text_draft(record, message, text, where) if text else None
+        return [draft, *tools] if draft else tools
+
+    def _block(
+        self,
+        block: object,
+        record: dict[str, Any],
+        where: str,
+        texts: list[str],
+        out: list[EventDraft],
+    ) -> None:
+        kind = block.get("type") if isinstance(block, dict) else None
+        if kind == "text":
+            texts.append(text_of(block.get("text")))
+        elif kind in ("image", "document"):
+            texts.append(f"[{kind}]")
+        elif kind == "tool_use":
+            out.extend(self._call(block, record, where))
+        elif kind == "tool_result":
+            out.extend(d for d in [self._result(block, record, where)] if d)
+        elif kind in ("thinking", "redacted_thinking"):
+            self.report.ignored["thinking"] += 1
+        else:
+            self.report.skip(where, f"unknown content block {kind!r}; that block was left out")
+
+    def _text(self, record: dict[str, Any], text: str) -> str:
+        """Slash commands read as typed; command output and interrupt notices are noise."""
+        if record.get("type") != "user":
+            return text
+        command = _COMMAND.search(text) if text.lstrip().startswith(_COMMAND_TAGS) else None
+        if command is not None:
+            args = _ARGS.search(text)
+            return f"{command.group(1)} {args.group(1) if args else ''}".strip()
+        if text.lstrip().startswith(_NOISE_PREFIXES):
+            self.report.ignored["command output or interrupt notice"] += 1
+            return ""
+        if not self.title and text.strip() and not record.get("isCompactSummary"):
+            self.title = first_line(text)
+        return text
+
+    def _text_draft(
+        self, record: dict[str, Any], message: dict[str, Any], text: str, where: str
+    ) -> EventDraft | None:
+        uuid = text_of(record.get("uuid")) or "h-" + short_hash(record.get("timestamp"), text)
+        author = "summary" if record.get("isCompactSummary") else text_of(message.get("role"))
+        return make_draft(
+            self._thread(), uuid, text, self.report, where,
+            author=author or text_of(record.get("type")),
+            timestamp=to_utc(record.get("timestamp")),
+            meta=_meta(record, message),
+        )  # fmt: skip
+
+    # --- tool calls ---
+    def _call(self, block: dict[str, Any], record: dict[str, Any], where: str) -> list[EventDraft]:
+        call_id = text_of(block.get("id"))
+        if not call_id:
+            self.report.skip(where, "a tool_use block without an id; that call was left out")
+            return []
+        name = text_of(block.get("name")) or "tool"
+        call = ToolCall.make(
+            call_id, name, block.get("input"), record.get("timestamp"), text_of(record.get("uuid"))
+        )
+        evicted = self.pending.add(call)
+        return [d for d in [self._unpaired(evicted)] if d] if evicted else []
+
+    def _result(
+        self, block: dict[str, Any], record: dict[str, Any], where: str
+    ) -> EventDraft | None:
+        call_id = text_of(block.get("tool_use_id"))
+        output, is_error = render_output(block.get("content")), block.get("is_error") is True
+        call = self.pending.take(call_id)
+        if call is None:
+            text, meta = orphan_text(output, is_error)
+            when, message_id = to_utc(record.get("timestamp")), f"{call_id}#result"
+        else:
+            text, meta = call_text(call, output, is_error)
+            when, message_id = call.when, call_id
+            meta["result_record"] = text_of(record.get("uuid"))
+        return make_draft(
+            self._thread(), message_id, text, self.report, where,
+            author="tool", timestamp=when, trust="untrusted", meta=meta,
+        )  # fmt: skip
+
+    def _unpaired(self, call: ToolCall) -> EventDraft | None:
+        text, meta = call_text(call, None)
+        where = f"{self.path}: tool call {call.id}"
+        return make_draft(
+            self._thread(), call.id, text, self.report, where,
+            author="tool", timestamp=call.when, trust="untrusted", meta=meta,
+        )  # fmt: skip
+
+    def _thread(self) -> Thread:
+        return Thread(SOURCE, self.uri, self.session, self.title)
+
+
+def _blocks(message: object) -> list[object] | None:
+    if not isinstance(message, dict):
+        return None
+    content = message.get("content")
+    if isinstance(content, str):
+        return [{"type": "text", "text": content}]
+    return content if isinstance(content, list) else None
+
+
+def _meta(record: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
+    fields = {"model": message.get("model"), "cwd": record.get("cwd")}
+    fields["git_branch"] = record.get("gitBranch")
+    meta: dict[str, Any] = {k: v for k, v in fields.items() if isinstance(v, str) and v}
+    if record.get("isSidechain") is True:
+        meta["sidechain"] = True
+    return meta
+
+
+class ClaudeCodeImporter(LineFileImporter):
+    name = "claude-code"
+    description = "Claude Code session transcripts (~/.claude/projects/**/*.jsonl)"
+    parser = ClaudeCodeParser
+
+    def detect(self, path: Path) -> bool:
+        if path.suffix.lower() != ".jsonl":
+            return False
+        head = read_head(path)
+        return (
+            any(sniff_jsonl(head, marker) for marker in _MARKERS) and b'"payload"' not in head[:200]
+        )

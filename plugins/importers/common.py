@@ -1,0 +1,181 @@
+"""What the built-in importers share: the read report, one-line errors, clean drafts.
+
+Exports are read leniently where a part can be left out without losing the rest: a bad
+line or an odd conversation is skipped and listed in the report with where and why. Parts
+that are left out by design (system prompts, hidden reasoning, bookkeeping records) are
+only counted, in ``ReadReport.ignored``; they are not problems.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from amber.errors import ImportFormatError
+from amber.events import EventDraft
+from amber.redact import redact
+
+MAX_FILE_BYTES = 2 * 1024**3
+HEAD_BYTES = 64 * 1024  # enough to sniff a format without reading a big file
+EPOCH_MS_THRESHOLD = 1e11  # 1e11 seconds is the year 5138, 1e11 milliseconds is 1973
+BAD_UTF8 = "invalid UTF-8 bytes, kept as U+FFFD"
+_SURROGATES = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a bad byte
+
+
+@dataclass
+class ReadReport:
+    """What one read produced. Filled in while the drafts are consumed, so read it after."""
+
+    path: Path
+    format: str
+    messages: int = 0  # drafts yielded
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, why): problems
+    ignored: Counter[str] = field(default_factory=Counter)  # left out by design, per reason
+    conversation_ids: set[str] = field(default_factory=set)
+    finished: bool = False  # True once the whole file was read
+
+    @property
+    def conversations(self) -> int:
+        return len(self.conversation_ids)
+
+    def skip(self, where: str, why: str) -> None:
+        self.skipped.append((where, why))
+
+
+@dataclass(frozen=True)
+class Thread:
+    """Where a message belongs: its source kind, file, conversation and title."""
+
+    source: str
+    uri: str
+    conversation: str
+    title: str = ""
+
+
+def fail(where: str, problem: str, hint: str) -> ImportFormatError:
+    """One line: where, what is wrong, what to do."""
+    return ImportFormatError(f"{where}: {problem}; {hint}")
+
+
+def kind_of(value: object) -> str:
+    names = {"dict": "an object", "list": "a list", "str": "a string", "int": "a number"}
+    names |= {"float": "a number", "bool": "true/false", "NoneType": "null"}
+    return names.get(type(value).__name__, type(value).__name__)
+
+
+def read_head(path: Path, limit: int = HEAD_BYTES) -> bytes:
+    """The first bytes of a file without its BOM and leading blanks; b'' if unreadable."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(limit).removeprefix(codecs.BOM_UTF8).lstrip()
+    except OSError:
+        return b""
+
+
+def check_file(path: Path, label: str, max_bytes: int = MAX_FILE_BYTES) -> None:
+    """Refuse, before anything is read, a file that is missing, too large, binary or empty."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+    except OSError as err:
+        raise fail(label, f"cannot read the file ({err.strerror})", "check the path") from None
+    if size > max_bytes:
+        raise fail(label, f"file too large ({size:,} bytes)", "split it into smaller files")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise fail(label, "the file is UTF-16, not UTF-8", "save it as UTF-8 and import again")
+    if b"\x00" in head and not head.startswith(b"PK"):
+        raise fail(label, "looks like a binary file, not a text export", "check the path")
+    if not head.removeprefix(codecs.BOM_UTF8).strip():
+        raise fail(label, "the file is empty; there is nothing to import", "check the path")
+
+
+def clean(text: str) -> tuple[str, bool]:
+    """Bytes that were not UTF-8 (decoded with surrogateescape) become U+FFFD; NULs go.
+    The second value says whether any such byte was found."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if text.isascii():
+        return text, False
+    fixed, bad = _SURROGATES.subn("\ufffd", text)
+    return fixed, bad > 0
+
+
+def to_utc(value: object) -> datetime | None:
+    """ISO 8601 text or epoch seconds/milliseconds -> aware UTC; None when absent or odd."""
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    try:
+        if isinstance(value, int | float):
+            seconds = value / 1000 if abs(value) >= EPOCH_MS_THRESHOLD else value
+            return datetime.fromtimestamp(seconds, tz=UTC)
+        if isinstance(value, str):
+            parsed = datetime.fromisoformat(value.strip())
+            return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return None
+
+
+def text_of(value: object) -> str:
+    """A field that should be text; anything else (null, numbers, objects) counts as none."""
+    return value if isinstance(value, str) else ""
+
+
+def short_hash(*parts: object, size: int = 16) -> str:
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8", "replace"))
+    return digest.hexdigest()[:size]
+
+
+@lru_cache(maxsize=512)
+def _safe_title(title: str) -> str:
+    # import_file redacts event text, not titles; a title can hold a pasted key too.
+    return redact(title).text
+
+
+def make_draft(
+    thread: Thread,
+    message_id: str,
+    text: str,
+    report: ReadReport,
+    where: str,
+    *,
+    author: str = "",
+    timestamp: datetime | None = None,
+    trust: str = "trusted",
+    meta: dict[str, Any] | None = None,
+) -> EventDraft | None:
+    """The draft for one message, counted; None (counted as ignored) when it has no text."""
+    body, bad = clean(text.strip())
+    if not body:
+        report.ignored["empty message"] += 1
+        return None
+    if bad:
+        report.skip(where, BAD_UTF8)
+    report.messages += 1
+    report.conversation_ids.add(thread.conversation)
+    return EventDraft(
+        source=thread.source,
+        text=body,
+        uri=thread.uri,
+        conversation=clean(thread.conversation)[0],
+        message_id=clean(message_id)[0],
+        author=clean(author)[0],
+        timestamp=timestamp,
+        title=_safe_title(clean(thread.title)[0]),
+        trust=trust,
+        meta=meta or {},
+    )
+
+
+def first_line(text: str, limit: int = 80) -> str:
+    """A title made from the start of a message: its first non-blank line, shortened."""
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"

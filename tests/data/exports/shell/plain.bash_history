@@ -1,0 +1,5 @@
+ls -la
+cd /tmp
+ls -la
+curl -s https://ana:Hunter2Bakery@intranet.example.com/api/status
+
