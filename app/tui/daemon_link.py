@@ -1,0 +1,78 @@
+"""The daemon panel's view of the real capture daemon (`amber.daemon`).
+
+It reads the status file the daemon rewrites every few seconds and flips the global pause
+switch in its control file, exactly as `amber daemon status` and `amber sources pause` do:
+no database key and no connection to the daemon process are needed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amber.config import Config
+from amber.tui.protocols import DaemonStatus, SourceHealth
+
+START_HINT = "start it with `amber daemon start` (or `amber daemon install` to run at login)"
+
+
+class FileDaemonControl:
+    def __init__(self, config: Config) -> None:
+        from amber.daemon.control import Control
+        from amber.daemon.paths import DaemonPaths
+
+        self.paths = DaemonPaths.of(config)
+        self.control = Control(self.paths)
+
+    def status(self) -> DaemonStatus:
+        from amber.daemon.statusfile import read_status
+
+        live = read_status(self.paths)
+        switches = self.control.load()
+        paused, until = switches.paused(None), switches.paused_until(None)
+        if not live.running:
+            seen = live.data.get("updated")
+            note = f"last seen {seen}; {START_HINT}" if seen else START_HINT
+            return DaemonStatus(running=False, paused=paused, paused_until=until, notes=(note,))
+        return _running_status(live.pid, live.data, paused, until)
+
+    def pause(self) -> None:
+        self.control.pause(None)
+
+    def resume(self) -> None:
+        self.control.resume(None)
+
+
+def _running_status(
+    pid: int | None, data: dict[str, Any], paused: bool, until: str | None
+) -> DaemonStatus:
+    sources = tuple(_source(name, s) for name, s in sorted(data.get("sources", {}).items()))
+    captures = [s.last_capture for s in sources if s.last_capture]
+    queue = data.get("queue", {})
+    return DaemonStatus(
+        running=True, paused=paused, pid=pid, started_at=data.get("started"),
+        paused_until=until, last_capture=max(captures) if captures else None,
+        queue_depth=int(queue.get("depth", 0) or 0), queue_capacity=queue.get("capacity"),
+        sources=sources, notes=_notes(data),
+    )  # fmt: skip
+
+
+def _source(name: str, s: dict[str, Any]) -> SourceHealth:
+    return SourceHealth(
+        name=name, state=str(s.get("state", "?")), detail=str(s.get("detail") or ""),
+        last_capture=s.get("last_capture"), captured=int(s.get("captured", 0) or 0),
+        dropped=int(s.get("dropped", 0) or 0), errors=int(s.get("errors", 0) or 0),
+        last_error=str(s.get("last_error") or ""),
+    )  # fmt: skip
+
+
+def _notes(data: dict[str, Any]) -> tuple[str, ...]:
+    notes = []
+    problem = data.get("queue", {}).get("problem")
+    if problem:
+        notes.append(f"writer problem: {problem}")
+    distiller = data.get("distiller") or {}
+    if distiller:
+        notes.append(
+            f"distiller: {distiller.get('state', '?')}, backlog {distiller.get('backlog', '?')}"
+        )
+    return tuple(notes)

@@ -1,0 +1,1 @@
+"""Modal questions: confirm, move, the events behind a memory."""

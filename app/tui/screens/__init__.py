@@ -1,0 +1,1 @@
+"""Full screens: browse/search, edit, timeline, review queue, daemon, help."""

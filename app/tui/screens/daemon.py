@@ -1,0 +1,137 @@
+"""The capture daemon: its sources, last capture, queue and errors; pause and resume."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Static
+
+from amber.errors import AmberError
+from amber.tui.blocking import off_loop
+from amber.tui.protocols import DaemonStatus
+from amber.tui.screens.base import AmberScreen
+
+REFRESH_S = 2.0  # the daemon rewrites its status every 2 s
+NO_DAEMON = "The capture daemon is not running."
+NO_CONTROL = "This installation has no capture daemon to show."
+
+
+def stamp(value: str | None) -> str:
+    return (value or "-")[:19].replace("T", " ")
+
+
+def summary(status: DaemonStatus | None) -> Text:
+    if status is None:
+        return Text(NO_CONTROL, style="bold")
+    if not status.running:
+        text = Text.assemble((NO_DAEMON, "bold"))
+    else:
+        running = f"Daemon running · pid {status.pid} · since {stamp(status.started_at)}"
+        text = Text.assemble((running, "bold"))
+        queue = f"{status.queue_depth}/{status.queue_capacity or '?'}"
+        text.append(f"\nlast capture {stamp(status.last_capture)} · queue {queue} · "
+                    f"dropped {status.dropped} · errors {status.errors}")  # fmt: skip
+    if status.paused:
+        until = f" until {stamp(status.paused_until)}" if status.paused_until else ""
+        text.append(f"\nCAPTURE PAUSED{until} · u resumes", style="bold reverse")
+    for note in status.notes:
+        text.append(f"\n{note}", style="dim")
+    return text
+
+
+def error_lines(status: DaemonStatus | None) -> Text:
+    text = Text()
+    for src in status.sources if status else ():
+        if src.last_error:
+            text.append(f"{src.name}: ", style="bold")
+            text.append(f"{src.last_error}\n")
+    return text
+
+
+class DaemonScreen(AmberScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "pause", "Pause capture"),
+        Binding("u", "resume", "Resume"),
+        Binding("ctrl+r", "refresh_now", "Refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="daemon")
+        self.status: DaemonStatus | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Daemon · capture sources", style="bold"), classes="status-line")
+        yield Static(id="daemon-summary")
+        yield DataTable(id="daemon-sources", cursor_type="row", zebra_stripes=True)
+        yield Static(id="daemon-errors")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("source", "state", "last capture", "captured", "dropped", "errors")
+        super().on_mount()
+        self.set_interval(REFRESH_S, self._tick)
+
+    def _tick(self) -> None:
+        if self.is_current:
+            self.refresh_data()
+
+    def refresh_data(self) -> None:
+        self.load()
+
+    @work(exclusive=True, group="daemon")
+    async def load(self) -> None:
+        control = self.services.daemon
+        try:
+            status = None if control is None else await off_loop(self, control.status)
+        except (AmberError, OSError) as exc:
+            self.query_one("#daemon-summary", Static).update(Text(f"{NO_DAEMON} ({exc})"))
+            return
+        self.status = status
+        self._show(status)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("pause", "resume"):
+            paused = bool(self.status and self.status.paused)
+            has_control = self.services.daemon is not None
+            return has_control and (paused if action == "resume" else not paused)
+        return True
+
+    def _show(self, status: DaemonStatus | None) -> None:
+        self.refresh_bindings()
+        self.query_one("#daemon-summary", Static).update(summary(status))
+        table = self.query_one(DataTable)
+        table.clear()
+        for src in status.sources if status else ():
+            state = f"{src.state}: {src.detail}" if src.detail else src.state
+            table.add_row(src.name, state, stamp(src.last_capture), str(src.captured),
+                          str(src.dropped), str(src.errors))  # fmt: skip
+        table.display = bool(status and status.sources)
+        self.query_one("#daemon-errors", Static).update(error_lines(status))
+
+    @work(group="daemon-switch")
+    async def _switch(self, pause: bool) -> None:
+        control = self.services.daemon
+        if control is None:
+            self.notify(NO_CONTROL, severity="warning", timeout=3)
+            return
+        try:
+            await off_loop(self, control.pause if pause else control.resume)
+        except (AmberError, OSError) as exc:
+            self.notify(str(exc), severity="error", timeout=5)
+            return
+        self.notify("Capture paused" if pause else "Capture resumed", timeout=3)
+        self.load()
+
+    def action_pause(self) -> None:
+        self._switch(True)
+
+    def action_resume(self) -> None:
+        self._switch(False)
+
+    def action_refresh_now(self) -> None:
+        self.load()
