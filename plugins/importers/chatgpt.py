@@ -30,10 +30,9 @@ from amber.plugins.importers.common import (
     to_utc,
 )
 from amber.plugins.importers.exports import (
+    ExportImporter,
     export_head,
     is_zip_without_export,
-    open_export,
-    read_conversations,
 )
 
 SOURCE = "chatgpt"
@@ -43,7 +42,7 @@ INTERNAL = frozenset(
 MAX_DEPTH = 100_000  # a longer chain of parents is taken for a loop
 
 
-class ChatGPTImporter:
+class ChatGPTImporter(ExportImporter):
     name = "chatgpt"
     description = "ChatGPT data export (conversations.json or the export zip)"
 
@@ -53,20 +52,11 @@ class ChatGPTImporter:
         head = export_head(path)
         return head[:1] in (b"[", b"{") and b'"mapping"' in head
 
-    def read(self, path: Path) -> Iterator[EventDraft]:
-        drafts, _report = self.read_with_report(path)
-        return drafts
-
-    def read_with_report(self, path: Path) -> tuple[Iterator[EventDraft], ReadReport]:
-        report = ReadReport(path=path, format=self.name)
-        return self._drafts(path, report), report
-
-    def _drafts(self, path: Path, report: ReadReport) -> Iterator[EventDraft]:
-        uri = str(path.resolve())
-        with open_export(path) as (stream, label):
-            for index, conv in enumerate(read_conversations(stream, label, report)):
-                yield from _conversation(conv, index, uri, f"{label}: [{index}]", report)
-        report.finished = True
+    @staticmethod
+    def conversation(
+        conv: object, index: int, uri: str, where: str, report: ReadReport
+    ) -> Iterator[EventDraft]:
+        return _conversation(conv, index, uri, where, report)
 
 
 def _conversation(

@@ -27,13 +27,16 @@ from amber.plugins.importers.common import (
     text_of,
     to_utc,
 )
-from amber.plugins.importers.exports import export_head, open_export, read_conversations
+from amber.plugins.importers.exports import (
+    ExportImporter,
+    export_head,
+)
 from amber.plugins.importers.toolcalls import ToolCall, call_text, cut, orphan_text, render_output
 
 SOURCE = "claude"
 
 
-class ClaudeAIImporter:
+class ClaudeAIImporter(ExportImporter):
     name = "claude"
     description = "Claude.ai data export (conversations.json or the export zip)"
 
@@ -41,20 +44,11 @@ class ClaudeAIImporter:
         head = export_head(path)
         return head[:1] in (b"[", b"{") and b'"chat_messages"' in head
 
-    def read(self, path: Path) -> Iterator[EventDraft]:
-        drafts, _report = self.read_with_report(path)
-        return drafts
-
-    def read_with_report(self, path: Path) -> tuple[Iterator[EventDraft], ReadReport]:
-        report = ReadReport(path=path, format=self.name)
-        return self._drafts(path, report), report
-
-    def _drafts(self, path: Path, report: ReadReport) -> Iterator[EventDraft]:
-        uri = str(path.resolve())
-        with open_export(path) as (stream, label):
-            for index, conv in enumerate(read_conversations(stream, label, report)):
-                yield from _conversation(conv, index, uri, f"{label}: [{index}]", report)
-        report.finished = True
+    @staticmethod
+    def conversation(
+        conv: object, index: int, uri: str, where: str, report: ReadReport
+    ) -> Iterator[EventDraft]:
+        return _conversation(conv, index, uri, where, report)
 
 
 def _conversation(

@@ -13,12 +13,13 @@ import codecs
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 from amber.errors import ImportFormatError
+from amber.events import EventDraft
 from amber.plugins.importers.common import (
     HEAD_BYTES,
     MAX_FILE_BYTES,
@@ -232,3 +233,29 @@ def _incomplete(err: json.JSONDecodeError, size: int) -> bool:
     end, where a literal (``fa|lse``) or a number can be cut. A real error that close to the
     end shows up again, away from the end, once more text has been read."""
     return err.msg.startswith("Unterminated string") or err.pos >= size - TAIL_MARGIN
+
+
+ConversationReader = Callable[[object, int, str, str, ReadReport], Iterator[EventDraft]]
+
+
+class ExportImporter:
+    """What every export importer shares: open the file or zip, stream its conversations,
+    and turn each into drafts with the subclass's `conversation` reader."""
+
+    name = ""
+    conversation: ConversationReader
+
+    def read(self, path: Path) -> Iterator[EventDraft]:
+        drafts, _report = self.read_with_report(path)
+        return drafts
+
+    def read_with_report(self, path: Path) -> tuple[Iterator[EventDraft], ReadReport]:
+        report = ReadReport(path=path, format=self.name)
+        return self._drafts(path, report), report
+
+    def _drafts(self, path: Path, report: ReadReport) -> Iterator[EventDraft]:
+        uri = str(path.resolve())
+        with open_export(path) as (stream, label):
+            for index, conv in enumerate(read_conversations(stream, label, report)):
+                yield from self.conversation(conv, index, uri, f"{label}: [{index}]", report)
+        report.finished = True
