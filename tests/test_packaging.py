@@ -36,6 +36,7 @@ def test_wheel_contains_every_subpackage(tmp_path: Path) -> None:
     assert top_level == {"amber"}
     assert "amber/py.typed" in names
     assert "amber/models/models.toml" in names
+    assert "amber/tui/amber.tcss" in names  # the TUI has no styling without it
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "amber = amber.cli.main:run" in text
