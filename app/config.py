@@ -43,7 +43,8 @@ reconcile_on_start = true
 # Installed models are listed in models/models.json (`amber models list`); none means
 # zero-LLM mode. A mirror for downloads (or set AMBER_MODELS_MIRROR):
 # mirror = "https://..."
-# Threads for llama.cpp (0: let it choose) and layers to offload to a GPU (-1: all, if any).
+# Threads for llama.cpp (0: all cores for embeddings, llama.cpp's choice for chat)
+# and layers to offload to a GPU (-1: all, if any).
 threads = 0
 gpu_layers = -1
 
