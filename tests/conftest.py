@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring.core
 import pytest
 
 from amber.home import init_home
@@ -24,6 +25,10 @@ def amber_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("AMBER_HOME", str(home))
     monkeypatch.setenv("AMBER_PASSPHRASE", TEST_PASSPHRASE)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    # keyring caches its backend for the process: a test that chose another backend must
+    # not leak it into later tests (their homes would then keep the key where a
+    # subprocess, with the fail backend, cannot read it).
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.setenv("AMBER_INIT_DAEMON", "0")  # tests start daemons themselves, if at all
