@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
-from filelock import FileLock, Timeout
 
 from amber.service import MemoryService
+from amber.watch_lock import someone_watches
 
 # Above this many entries, commands rely on a running watcher (`amber watch`, later the
 # daemon) or `amber doctor --fix`; the scan would cost ~0.4 s at this size.
@@ -20,17 +20,6 @@ def prompt_passphrase(confirm: bool) -> str:
     if not sys.stdin.isatty():
         return ""
     return typer.prompt("Amber passphrase", hide_input=True, confirmation_prompt=confirm)
-
-
-def someone_watches(service: MemoryService) -> bool:
-    """A running watcher keeps the index fresh; then a start-up scan would be wasted work."""
-    lock = FileLock(str(service.config.watch_lock_path))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        return True
-    lock.release()
-    return False
 
 
 @contextmanager
@@ -47,6 +36,6 @@ def memory(reconcile: bool = True) -> Iterator[MemoryService]:
 def _should_reconcile(service: MemoryService) -> bool:
     """Compare tree and index before a command, unless a watcher keeps them in step or the
     tree is so large that the scan (about 20 µs a file) would dominate every command."""
-    if not service.config.reconcile_on_start or someone_watches(service):
+    if not service.config.reconcile_on_start or someone_watches(service.config):
         return False
     return service.entry_count() <= RECONCILE_MAX_ENTRIES

@@ -10,20 +10,9 @@ from __future__ import annotations
 
 import threading
 
-from filelock import FileLock, Timeout
-
 from amber.service import MemoryService
+from amber.watch_lock import someone_watches
 from amber.watcher import TreeWatcher
-
-
-def someone_watches(service: MemoryService) -> bool:
-    lock = FileLock(str(service.config.watch_lock_path))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        return True
-    lock.release()
-    return False
 
 
 class ChangeFeed:
@@ -37,7 +26,7 @@ class ChangeFeed:
     def start_watching(self) -> bool:
         """Watch the tree unless someone else does (blocking: it reconciles first)."""
         with self._lock:
-            if self._stopped or someone_watches(self.service):
+            if self._stopped or someone_watches(self.service.config):
                 return False
             watcher = TreeWatcher(self.service)
             watcher.start()
