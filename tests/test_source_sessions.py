@@ -73,3 +73,21 @@ def test_transcripts_are_tailed_and_resumed_without_duplicates(home: Path, tmp_p
 
 def test_shell_history_is_opt_in() -> None:
     assert AGENT_SESSIONS.default_enabled and not SHELL_HISTORY.default_enabled
+
+
+class SettingsOnly:
+    def __init__(self, settings: dict[str, object]) -> None:
+        self.settings = settings
+        self.errors: list[str] = []
+
+    def error(self, message: str) -> None:
+        self.errors.append(message)
+
+
+def test_a_bad_interval_is_reported_and_the_default_used() -> None:
+    from amber.plugins.sources.sessions import DEFAULT_INTERVAL_S, _interval
+
+    bad = SettingsOnly({"interval_s": "soon"})
+    assert _interval(bad) == DEFAULT_INTERVAL_S  # type: ignore[arg-type]
+    assert "interval_s must be a number" in bad.errors[0]
+    assert _interval(SettingsOnly({"interval_s": "0.5"})) == 0.5  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from typing import Any
 
 from amber.pluginspec import CaptureContext
 
+DEFAULT_INTERVAL_S = 5.0
 TailerFactory = Callable[[dict[str, object]], dict[str, Any]]
 
 
@@ -33,7 +34,7 @@ class TailSource:
 
         tailers = self._tailers(ctx.settings)
         state = capture.source_checkpoint(ctx.db, ctx.name)
-        interval = float(str(ctx.settings.get("interval_s", 5.0)))
+        interval = _interval(ctx)
         ctx.set_state("running", ", ".join(tailers) or "nothing to read")
         while not ctx.stopping:
             for key, tailer in tailers.items():
@@ -61,6 +62,15 @@ class TailSource:
 
         # Not queued (queue full, counted as dropped): keep the old position, read it again.
         return after if ctx.emit(drafts, checkpoint=save) else state
+
+
+def _interval(ctx: CaptureContext) -> float:
+    value = ctx.settings.get("interval_s", DEFAULT_INTERVAL_S)
+    try:
+        return max(0.05, float(str(value)))
+    except ValueError:
+        ctx.error(f"interval_s must be a number of seconds, not {value!r}; using 5")
+        return DEFAULT_INTERVAL_S
 
 
 def _folder(settings: dict[str, object], key: str, default: Callable[[], Path]) -> Path:
