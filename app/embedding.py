@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from amber.models.embedder import Embedder, pack
-from amber.retrieval.chunking import chunk_text, with_context
+from amber.retrieval.chunking import chunk_text
 from amber.store import vectors as vector_rows
 from amber.store.db import Database
 
@@ -29,10 +29,11 @@ class EmbeddingIndexer:
         self.embedder = embedder
 
     def ensure_model(self) -> bool:
-        """Start a new vector space when the model changed; True if old vectors were dropped."""
+        """Start a new vector space when the model or the recipe changed; True if old vectors
+        were dropped."""
         current = vector_rows.settings(self.db)
-        wanted = (self.embedder.name, str(self.embedder.dims))
-        if (current.get("model"), current.get("dims")) == wanted:
+        wanted = (self.embedder.name, str(self.embedder.dims), vector_rows.RECIPE)
+        if (current.get("model"), current.get("dims"), current.get("recipe")) == wanted:
             return False
         with self.db.write() as conn:
             vector_rows.reset(conn, self.embedder.name, self.embedder.dims)
@@ -55,8 +56,7 @@ class EmbeddingIndexer:
         return report
 
     def _embed_batch(self, docs: list[vector_rows.PendingDoc]) -> int:
-        pieces = [with_context(doc.context, chunk_text(doc.text) or [doc.text[:200] or " "])
-                  for doc in docs]  # fmt: skip
+        pieces = [chunk_text(doc.text) or [doc.text[:200] or " "] for doc in docs]
         flat = [p for chunks in pieces for p in chunks]
         vectors = [pack(v) for v in self.embedder.embed_documents(flat)]
         with self.db.write() as conn:

@@ -73,7 +73,7 @@ def embed(
     else:
         console.print(
             f"Embedded {report.embedded} memories ({report.chunks} chunks) with {report.model}"
-            + (" — the previous model's vectors were replaced" if report.reset else "")
+            + (" — vectors made with another model or recipe were replaced" if report.reset else "")
         )
 
 

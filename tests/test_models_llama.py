@@ -119,6 +119,18 @@ def test_switching_models_reembeds_everything(service: MemoryService, embedder: 
     assert report.reset and report.embedded == 1
 
 
+def test_vectors_made_by_an_older_recipe_are_redone(
+    service: MemoryService, embedder: Embedder
+) -> None:
+    service.remember("Water the ferns on Sundays")
+    EmbeddingIndexer(service.db, embedder).sync()
+    with service.db.write() as conn:
+        conn.execute("UPDATE vector_settings SET value = 'older' WHERE key = 'recipe'")
+    report = EmbeddingIndexer(service.db, embedder).sync()
+    assert report.reset and report.embedded == 1
+    assert not EmbeddingIndexer(service.db, embedder).sync().reset
+
+
 def test_a_running_watcher_embeds_new_memories(home: Path, embedder: Embedder) -> None:
     import time
 

@@ -10,6 +10,8 @@ import pytest
 
 from amber.errors import InvalidInputError
 from amber.importing import available_importers, import_file
+from amber.retrieval.fusion import QUESTION_FACTOR, question_factor
+from amber.retrieval.query import without_words
 from amber.retrieval.recall import RecallOptions
 from amber.service import MemoryService
 
@@ -32,7 +34,17 @@ def _conversation(tmp_path: Path) -> Path:
 
 
 def _import(service: MemoryService, path: Path) -> None:
-    import_file(service.db, path, available_importers(False)["generic"], "test")
+    """Imports the conversation next to some unrelated talk: in a memory of three messages
+    every word is common, and BM25 would rank them all alike."""
+    background = path.with_name("background.json")
+    said = ["The train was late again", "Lunch at noon?", "Sure, the usual place",
+            "I fixed the bike brakes", "Rain all week here", "The garden needs water",
+            "Meeting moved to Friday", "Read a good novel lately", "Tea or coffee?"]  # fmt: skip
+    messages = [{"id": f"b{i}", "speaker": "Cy", "timestamp": "2026-01-02T10:00:00Z", "text": t}
+                for i, t in enumerate(said)]  # fmt: skip
+    background.write_text(json.dumps({"id": "chat-0", "title": "Other", "messages": messages}))
+    for file in (background, path):
+        import_file(service.db, file, available_importers(False)["generic"], "test")
 
 
 def test_exact_title_and_alias_rank_first(service: MemoryService) -> None:
@@ -120,14 +132,41 @@ def test_superseded_entries_are_demoted_and_archive_hidden(service: MemoryServic
 
 
 def test_neighbouring_messages_lend_context(service: MemoryService, tmp_path: Path) -> None:
-    """An answer that shares no word with the query is found through the question before it."""
+    """A message that shares no word with the query is found through the ones before it (its
+    full-text context) and next to it (a share of their score), below the message itself."""
     _import(service, _conversation(tmp_path))
     hits = service.recall("Is Biscuit good with cats?")
     by_message = {h.sources[0].message_id: h for h in hits}
     assert hits[0].sources[0].message_id == "m2"
     assert "context" in by_message["m1"].channels or "lexical" in by_message["m1"].channels
-    assert "m3" in by_message and by_message["m3"].channels == ["context"]
+    assert set(by_message["m3"].channels) == {"lexical", "context"}
     assert by_message["m3"].score < hits[0].score
+    lexical_only = service.recall("Is Biscuit good with cats?", RecallOptions(mode="lexical"))
+    assert "m3" in {h.sources[0].message_id for h in lexical_only}
+
+
+def test_an_answer_is_found_through_the_question_it_answers(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    path = tmp_path / "trip.json"
+    messages = [
+        {"id": "q", "speaker": "Ana", "text": "Which country did you cycle across?"},
+        {"id": "a", "speaker": "Bo", "text": "Sweden, twice! The lakes were lovely."},
+    ]
+    path.write_text(json.dumps({"id": "trip", "messages": messages}))
+    _import(service, path)
+    hits = service.recall("which country did you cycle across", RecallOptions(mode="lexical"))
+    by_message = {h.sources[0].message_id: h for h in hits}
+    assert "lexical" in by_message["a"].channels  # through its context column
+
+
+def test_a_message_that_only_asks_counts_less() -> None:
+    assert question_factor("Where did you go last summer?") == pytest.approx(QUESTION_FACTOR)
+    assert question_factor("Sweden, twice. Lovely lakes!") == 1.0
+    mixed = question_factor("We went to Sweden twice. How about you?")
+    assert QUESTION_FACTOR < mixed < 1.0
+    assert question_factor("Look! [image: is this a dog? a photo]") == 1.0
+    assert question_factor("") == 1.0
 
 
 def test_speaker_named_in_query_is_preferred(service: MemoryService, tmp_path: Path) -> None:
@@ -144,6 +183,21 @@ def test_speaker_named_in_query_is_preferred(service: MemoryService, tmp_path: P
     assert (
         service.recall("what did Ana ask about the climbing trip")[0].sources[0].message_id == "a1"
     )
+
+
+def test_dense_channels_get_the_query_without_speaker_names(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    """A name outweighs the rest of a short query in an embedding; who spoke is matched from
+    the messages' metadata instead."""
+    _import(service, _conversation(tmp_path))
+    asked: list[str] = []
+    service.recaller.extra_channels["vector"] = lambda query, flt, pool: asked.append(query) or []
+    service.recall("What did Ana's greyhound do?")
+    service.recall("Ana")  # nothing would be left: the name stays
+    assert asked == ["What did greyhound do?", "Ana"]
+    assert without_words("what does Ben (Ana) cook", {"ana", "ben"}) == "what does cook"
+    assert without_words("Ana and Ben", {"ana", "ben"}) == "Ana and Ben"
 
 
 def test_one_hop_along_relations(service: MemoryService) -> None:

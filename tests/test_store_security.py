@@ -106,3 +106,29 @@ def test_every_migration_applies_to_an_empty_db_and_is_recorded(home: Path) -> N
     assert {"events", "entries", "search", "audit", "lifecycle"} <= tables
     assert db.one("SELECT vec_version()")[0].startswith("v")  # sqlite-vec is loaded
     db.close()
+
+
+def test_the_context_migration_rebuilds_the_full_text_index(home: Path, tmp_path: Path) -> None:
+    """A home from before m0008: its full-text rows had no context column."""
+    from amber.importing import available_importers, import_file
+
+    service = MemoryService.open(home)
+    service.remember("Ferns want water on Sundays", title="Ferns")
+    talk = tmp_path / "talk.json"
+    talk.write_text(
+        '{"id": "t", "messages": [{"id": "q", "speaker": "Ana", "text": "Which city, Bo?"},'
+        ' {"id": "a", "speaker": "Bo", "text": "Lisbon, in May."}]}'
+    )
+    import_file(service.db, talk, available_importers(False)["generic"], "test")
+    with service.db.write() as conn:
+        conn.execute("DROP TABLE search")
+        conn.execute("CREATE VIRTUAL TABLE search USING fts5(title, body, scope, path UNINDEXED,"
+                     " kind UNINDEXED, source UNINDEXED, ts UNINDEXED)")  # fmt: skip
+        conn.execute("DELETE FROM schema_migrations WHERE name = 'm0008_search_context'")
+    assert migrate(service.db) == ["m0008_search_context"]
+    rows = service.db.one("SELECT count(*) FROM search")[0]
+    assert rows == 3
+    assert service.recall("ferns")[0].title == "Ferns"
+    answer = service.db.one("SELECT context FROM search WHERE body = 'Lisbon, in May.'")[0]
+    assert answer == "Which city, Bo?"
+    service.close()

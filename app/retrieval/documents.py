@@ -79,8 +79,11 @@ class Documents:
             value *= fusion.importance_factor(life[0] if life else 0.5)
             if self._superseded(row):
                 value *= fusion.SUPERSEDED_FACTOR
-        elif key in self.events and self.events[key].author.casefold() in speakers:
-            value *= fusion.SPEAKER_FACTOR
+        elif key in self.events:
+            event = self.events[key]
+            value *= fusion.question_factor(event.text)
+            if event.author.casefold() in speakers:
+                value *= fusion.SPEAKER_FACTOR
         if time_range and fusion.in_range(ts, time_range.start, time_range.end):
             value *= fusion.TIME_MATCH_FACTOR
         return value

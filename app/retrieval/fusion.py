@@ -8,19 +8,21 @@ reciprocal rank fusion flattens it, and measured on LoCoMo it lost to BM25 alone
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 # How much each channel is trusted. A weak embedder helps as a second opinion, not as an
 # equal: at equal weight it pulled good lexical hits down.
-CHANNEL_WEIGHTS = {"exact": 2.0, "lexical": 1.0, "vector": 0.4, "recent": 1.0}
+CHANNEL_WEIGHTS = {"exact": 2.0, "lexical": 1.0, "vector": 0.8, "recent": 1.0}
 SINGLE_CHANNEL_WEIGHT = 1.0
 RANK_DECAY = 0.1  # channels without comparable scores: 1 / (1 + decay * (rank - 1))
 UNRANKED_FACTOR = 0.5  # matches listed newest-first, not ranked, count for less
-NEIGHBOUR_SHARE = 0.5  # a message lends this share of its score to the next/previous one
+NEIGHBOUR_SHARE = 0.3  # a message lends this share of its score to the next/previous one
 NEIGHBOUR_SPAN = 2  # ... and half as much again to the ones two steps away
 NEIGHBOUR_SEEDS = 30  # only the best hits lend context: lower ones would not reach the top
 SPEAKER_FACTOR = 1.8  # messages said by someone the query names ("what did Ana say")
+QUESTION_FACTOR = 0.7  # a message that only asks: its answer, which it lends to, tells more
 SUPERSEDED_FACTOR = 0.35
 TIME_MATCH_FACTOR = 2.0
 RECENCY_HALF_LIFE_DAYS = 180.0
@@ -72,6 +74,19 @@ def neighbour_offers(fused: dict[int, Fused]) -> dict[int, tuple[float, int]]:
                 if near > 0 and share > offers.get(near, (0.0, 0))[0]:
                     offers[near] = (share, key)
     return offers
+
+
+_ATTACHMENT = re.compile(r"\[[^\]]*\]")  # "[image: a photo of ...]" describes, never asks
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def question_factor(text: str) -> float:
+    """Between QUESTION_FACTOR (all questions) and 1.0 (no question), by the share of words
+    in sentences that end with a question mark."""
+    sentences = [s for s in _SENTENCE_END.split(_ATTACHMENT.sub(" ", text)) if s.strip()]
+    words = sum(len(s.split()) for s in sentences)
+    asked = sum(len(s.split()) for s in sentences if s.rstrip().endswith("?"))
+    return 1.0 - (1.0 - QUESTION_FACTOR) * asked / words if words else 1.0
 
 
 def importance_factor(importance: float) -> float:

@@ -32,3 +32,15 @@ def terms(text: str) -> list[str]:
 def match_expression(query_terms: list[str]) -> str:
     """OR of quoted terms: BM25 rewards documents that match more of them."""
     return " OR ".join(f'"{t}"' for t in query_terms)
+
+
+def without_words(text: str, dropped: set[str]) -> str:
+    """The text without the given (lowercase) words, possessives included ("Ana's"); the
+    text unchanged when no content word would be left."""
+    kept = [w for w in text.split() if _bare(w) not in dropped]
+    return " ".join(kept) if any(t not in STOPWORDS for t in terms(" ".join(kept))) else text
+
+
+def _bare(word: str) -> str:
+    found = _WORD.findall(word.lower())
+    return found[0] if found else ""

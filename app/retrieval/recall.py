@@ -17,7 +17,7 @@ from amber.retrieval import fusion
 from amber.retrieval.documents import Documents
 from amber.retrieval.hits import Hit
 from amber.retrieval.lexical import LexicalChannel
-from amber.retrieval.query import terms
+from amber.retrieval.query import terms, without_words
 from amber.retrieval.snippets import make_snippet
 from amber.retrieval.timephrases import TimeRange, parse_time_phrases
 from amber.store import entries as entry_rows
@@ -97,9 +97,12 @@ class Recaller:
         elif not query_terms and parsed.range:
             keys = search.recent(self.db, _within(flt, parsed.range), pool)
             fusion.add_ranked(fused, "recent", keys, _w("recent"))
+        # A speaker is matched from metadata (the speaker factor); in a dense query a name
+        # outweighs the rest and pulls in messages that merely mention the person.
+        semantic = without_words(parsed.query or query, speakers)
         for name, channel in self.extra_channels.items():
             if options.mode in ("hybrid", name):
-                keys = channel(parsed.query or query, flt, pool)
+                keys = channel(semantic, flt, pool)
                 fusion.add_ranked(fused, name, keys, _weight(name, options.mode))
         return _Candidates(fused, query_terms, parsed.range, speakers, flt)
 

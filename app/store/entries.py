@@ -97,8 +97,8 @@ def _insert_text(
     source_kinds: str, ts: str | None,
 ) -> None:  # fmt: skip
     conn.execute(
-        "INSERT INTO search (rowid, title, body, scope, path, kind, source, ts) "
-        "VALUES (?,?,?,?,?,?,?,?)",
+        "INSERT INTO search (rowid, title, body, context, scope, path, kind, source, ts) "
+        "VALUES (?,?,?,'',?,?,?,?,?)",
         (key, title, body, scope.entry_scope(path, kind, source_kinds), path, kind,
          source_kinds, ts),
     )  # fmt: skip

@@ -50,25 +50,50 @@ def insert_events(conn: sqlcipher3.Connection, drafts: Iterable[EventDraft]) -> 
     return added
 
 
+# The full-text row of a message also holds the messages just before it in the same
+# conversation, in a low-weight `context` column: the question a reply answers usually names
+# what the reply leaves out ("Where did you go?" / "To Sweden, twice!"). Events are never
+# deleted; a feature that deletes one must re-index the CONTEXT_MESSAGES events after it.
+CONTEXT_MESSAGES = 2
+_SEARCH_INSERT = (
+    "INSERT INTO search (rowid, title, body, context, scope, path, kind, source, ts) "
+    "VALUES (?, ?, ?, ?, ?, '', 'event', ?, ?)"
+)
+
+
 def _index_event(
     conn: sqlcipher3.Connection, rowid: int, draft: EventDraft, ts: str | None
 ) -> None:
-    conn.execute(
-        "INSERT INTO search (rowid, title, body, scope, path, kind, source, ts) "
-        "VALUES (?,?,?,?,?,?,?,?)",
-        (rowid, draft.author, draft.text, event_scope(draft.source), "", "event", draft.source,
-         ts),
-    )  # fmt: skip
+    context = _context(conn, rowid, draft.source, draft.conversation)
+    conn.execute(_SEARCH_INSERT, (rowid, draft.author, draft.text, context,
+                                  event_scope(draft.source), draft.source, ts))  # fmt: skip
+
+
+def _context(conn: sqlcipher3.Connection, rowid: int, source: str, conversation: str) -> str:
+    if not conversation:
+        return ""
+    rows = conn.execute(
+        "SELECT text FROM events WHERE source = ? AND conversation = ? AND rowid < ? "
+        "ORDER BY rowid DESC LIMIT ?",
+        (source, conversation, rowid, CONTEXT_MESSAGES),
+    ).fetchall()
+    return "\n".join(r[0] for r in reversed(rows))
 
 
 def reindex_events(conn: sqlcipher3.Connection) -> int:
-    """Rebuild the FTS rows of all events from the events table."""
-    rows = conn.execute("SELECT rowid, author, text, source, ts FROM events").fetchall()
-    conn.executemany(
-        "INSERT INTO search (rowid, title, body, scope, path, kind, source, ts) "
-        "VALUES (?, ?, ?, ?, '', 'event', ?, ?)",
-        [(r[0], r[1], r[2], event_scope(r[3]), r[3], r[4]) for r in rows],
-    )
+    """Rebuild the FTS rows of all events from the events table, one conversation at a time."""
+    rows = conn.execute(
+        "SELECT rowid, author, text, source, ts, conversation FROM events "
+        "ORDER BY source, conversation, rowid"
+    ).fetchall()
+    recent: list[str] = []
+    thread: tuple[str, str] | None = None
+    for rowid, author, text, source, ts, conversation in rows:
+        if (source, conversation) != thread or not conversation:
+            recent, thread = [], (source, conversation)
+        conn.execute(_SEARCH_INSERT, (rowid, author, text, "\n".join(recent),
+                                      event_scope(source), source, ts))  # fmt: skip
+        recent = [*recent, text][-CONTEXT_MESSAGES:]
     return len(rows)
 
 

@@ -152,9 +152,8 @@ def m0003_recall_indexes(conn: sqlcipher3.Connection) -> None:
 
 
 def m0004_search_scope(conn: sqlcipher3.Connection) -> None:
-    """Rebuild the full-text table with a `scope` column of filter tokens (see store.scope)."""
-    from amber.store import entries, events
-
+    """The full-text table gained a `scope` column of filter tokens (see store.scope). Left
+    empty: m0008 rebuilds the table and fills it."""
     _run_script(
         conn,
         """
@@ -164,12 +163,8 @@ def m0004_search_scope(conn: sqlcipher3.Connection) -> None:
             path UNINDEXED, kind UNINDEXED, source UNINDEXED, ts UNINDEXED,
             tokenize = 'porter unicode61 remove_diacritics 2'
         );
-        INSERT INTO search (search, rank) VALUES ('rank', 'bm25(4.0, 1.0, 0.0)');
-        INSERT INTO search (search, rank) VALUES ('secure-delete', 1);
         """,
     )
-    events.reindex_events(conn)
-    entries.reindex_entry_text(conn)
 
 
 def m0005_capture(conn: sqlcipher3.Connection) -> None:
@@ -276,6 +271,28 @@ def m0007_source_checkpoints(conn: sqlcipher3.Connection) -> None:
     )
 
 
+# Title words (title, aliases, tags; a message's speaker) weigh most, then body words, then
+# the messages before a message (context); scope holds filter tokens and is never ranked.
+_SEARCH_TABLE = """
+    CREATE VIRTUAL TABLE search USING fts5(
+        title, body, context, scope,
+        path UNINDEXED, kind UNINDEXED, source UNINDEXED, ts UNINDEXED,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    INSERT INTO search (search, rank) VALUES ('rank', 'bm25(4.0, 1.0, 0.3, 0.0)');
+    INSERT INTO search (search, rank) VALUES ('secure-delete', 1);
+"""
+
+
+def m0008_search_context(conn: sqlcipher3.Connection) -> None:
+    """Rebuild the full-text table with a `context` column (see store.events)."""
+    from amber.store import entries, events
+
+    _run_script(conn, "DROP TABLE search;\n" + _SEARCH_TABLE)
+    events.reindex_events(conn)
+    entries.reindex_entry_text(conn)
+
+
 MIGRATIONS: list[Migration] = [
     m0001_core,
     m0002_vectors,
@@ -284,6 +301,7 @@ MIGRATIONS: list[Migration] = [
     m0005_capture,
     m0006_distiller,
     m0007_source_checkpoints,
+    m0008_search_context,
 ]
 
 

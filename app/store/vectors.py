@@ -9,6 +9,8 @@ import sqlcipher3
 from amber.store.db import Database
 
 GENERATION = "generation"  # bumped on every delete, so in-memory caches know to reload
+# What text goes into a document's vectors; vectors made by another recipe are redone.
+RECIPE = "text-only-1"
 
 
 @dataclass(frozen=True)
@@ -16,7 +18,6 @@ class PendingDoc:
     key: int  # search rowid: > 0 event, < 0 entry
     text: str
     content_hash: str
-    context: str = ""  # the message before it in the same conversation, if any
 
 
 def settings(db: Database) -> dict[str, str]:
@@ -27,7 +28,7 @@ def reset(conn: sqlcipher3.Connection, model: str, dims: int) -> None:
     """Forget every vector (a new embedding model means new vector spaces)."""
     conn.execute("DELETE FROM embedding_codes")
     conn.execute("DELETE FROM embeddings")
-    for key, value in (("model", model), ("dims", str(dims))):
+    for key, value in (("model", model), ("dims", str(dims)), ("recipe", RECIPE)):
         conn.execute("INSERT OR REPLACE INTO vector_settings VALUES (?, ?)", (key, value))
     _bump(conn)
 
@@ -78,15 +79,12 @@ _PENDING_ENTRIES = """
                       WHERE m.doc_key = -e.rowid AND m.chunk = 0
                       AND m.content_hash = e.content_hash)
 """
-# A message is embedded with the one before it: replies ("Yes, twice!") carry little meaning
-# alone. On LoCoMo this lifted dense recall@10 from 0.50 to 0.61.
+# A message is embedded alone, without its speaker's name or the messages around it: the
+# speaker is matched from metadata (see retrieval.recall), and the lexical channel and
+# neighbouring-message scores carry the context. With names and context in the vectors,
+# they pulled every message of a speaker, or of a whole exchange, together.
 _PENDING_EVENTS = """
-    SELECT v.rowid, v.author || ': ' || v.text, v.content_hash,
-           CASE WHEN v.conversation = '' THEN '' ELSE coalesce(
-               (SELECT p.author || ': ' || p.text FROM events p
-                WHERE p.source = v.source AND p.conversation = v.conversation
-                AND p.rowid < v.rowid ORDER BY p.rowid DESC LIMIT 1), '') END
-    FROM events v
+    SELECT v.rowid, v.text, v.content_hash FROM events v
     WHERE NOT EXISTS (SELECT 1 FROM embeddings m
                       WHERE m.doc_key = v.rowid AND m.chunk = 0
                       AND m.content_hash = v.content_hash)
