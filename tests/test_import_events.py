@@ -76,3 +76,25 @@ def test_choose_importer(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match="unknown format 'nope'"):
         choose_importer(csv, importers, "nope")
     assert choose_importer(_jsonl(tmp_path / "c.jsonl", 1), importers, None).name == "generic"
+
+
+def test_full_text_context_is_the_same_imported_or_rebuilt(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    """Each message's context column holds the start of the two before it, whether written
+    batch by batch at import (two imports here) or rebuilt from the events."""
+    long_text = " ".join(f"w{i}" for i in range(100))
+    first = _jsonl(tmp_path / "a.jsonl", 3)
+    lines = first.read_text().splitlines()
+    lines[1] = json.dumps({**json.loads(lines[1]), "text": long_text})
+    first.write_text("\n".join(lines) + "\n")
+    import_file(service.db, first, _generic(), "test")
+    import_file(service.db, _jsonl(tmp_path / "b.jsonl", 2, start=3), _generic(), "test")
+    query = "SELECT rowid, context FROM search WHERE rowid > 0 ORDER BY rowid"
+    imported = service.db.query(query)
+    service.indexer.rebuild()
+    assert service.db.query(query) == imported
+    contexts = [context for _, context in imported]
+    assert contexts[0] == "" and len(contexts) == 5
+    assert contexts[2].split("\n")[1] == " ".join(long_text.split()[:60])
+    assert contexts[4].count("\n") == 1  # two messages: the second import read the first's

@@ -19,6 +19,18 @@ EVENT_COLUMNS = (
 )
 
 
+# The full-text row of a message also holds the messages just before it in the same
+# conversation, in a low-weight `context` column: the question a reply answers usually names
+# what the reply leaves out ("Where did you go?" / "To Sweden, twice!"). Events are never
+# deleted; a feature that deletes one must re-index the CONTEXT_MESSAGES events after it.
+CONTEXT_MESSAGES = 2
+CONTEXT_WORDS = 60  # of each
+_SEARCH_INSERT = (
+    "INSERT INTO search (rowid, title, body, context, scope, path, kind, source, ts) "
+    "VALUES (?, ?, ?, ?, ?, '', 'event', ?, ?)"
+)
+
+
 def _iso(ts: datetime | None) -> str | None:
     if ts is None:
         return None
@@ -31,6 +43,7 @@ def insert_events(conn: sqlcipher3.Connection, drafts: Iterable[EventDraft]) -> 
     """Store drafts not seen before (caller's transaction); returns how many were new."""
     added = 0
     captured_at = _iso(datetime.now(UTC))
+    recent = _RecentMessages(conn)
     for draft in drafts:
         ts = _iso(draft.timestamp)
         cur = conn.execute(
@@ -46,38 +59,41 @@ def insert_events(conn: sqlcipher3.Connection, drafts: Iterable[EventDraft]) -> 
         )  # fmt: skip
         if cur.rowcount == 1:
             added += 1
-            _index_event(conn, cur.lastrowid, draft, ts)
+            context = recent.before(cur.lastrowid, draft.source, draft.conversation, draft.text)
+            conn.execute(_SEARCH_INSERT, (cur.lastrowid, draft.author, draft.text, context,
+                                          event_scope(draft.source), draft.source, ts))  # fmt: skip
     return added
 
 
-# The full-text row of a message also holds the messages just before it in the same
-# conversation, in a low-weight `context` column: the question a reply answers usually names
-# what the reply leaves out ("Where did you go?" / "To Sweden, twice!"). Events are never
-# deleted; a feature that deletes one must re-index the CONTEXT_MESSAGES events after it.
-CONTEXT_MESSAGES = 2
-_SEARCH_INSERT = (
-    "INSERT INTO search (rowid, title, body, context, scope, path, kind, source, ts) "
-    "VALUES (?, ?, ?, ?, ?, '', 'event', ?, ?)"
-)
+class _RecentMessages:
+    """The last messages of each conversation written in this batch, so that a batch of
+    messages from one conversation reads the store once, not once per message."""
+
+    def __init__(self, conn: sqlcipher3.Connection) -> None:
+        self.conn = conn
+        self.threads: dict[tuple[str, str], list[str]] = {}
+
+    def before(self, rowid: int, source: str, conversation: str, text: str) -> str:
+        """The context of a new message, which then joins the conversation's recent ones."""
+        if not conversation:
+            return ""
+        thread = (source, conversation)
+        if thread not in self.threads:
+            rows = self.conn.execute(
+                "SELECT text FROM events WHERE source = ? AND conversation = ? AND rowid < ? "
+                "ORDER BY rowid DESC LIMIT ?",
+                (source, conversation, rowid, CONTEXT_MESSAGES),
+            ).fetchall()
+            self.threads[thread] = [_clipped(r[0]) for r in reversed(rows)]
+        earlier = self.threads[thread]
+        self.threads[thread] = [*earlier, _clipped(text)][-CONTEXT_MESSAGES:]
+        return "\n".join(earlier)
 
 
-def _index_event(
-    conn: sqlcipher3.Connection, rowid: int, draft: EventDraft, ts: str | None
-) -> None:
-    context = _context(conn, rowid, draft.source, draft.conversation)
-    conn.execute(_SEARCH_INSERT, (rowid, draft.author, draft.text, context,
-                                  event_scope(draft.source), draft.source, ts))  # fmt: skip
-
-
-def _context(conn: sqlcipher3.Connection, rowid: int, source: str, conversation: str) -> str:
-    if not conversation:
-        return ""
-    rows = conn.execute(
-        "SELECT text FROM events WHERE source = ? AND conversation = ? AND rowid < ? "
-        "ORDER BY rowid DESC LIMIT ?",
-        (source, conversation, rowid, CONTEXT_MESSAGES),
-    ).fetchall()
-    return "\n".join(r[0] for r in reversed(rows))
+def _clipped(text: str) -> str:
+    """The start of a message is enough context; a pasted log would only bloat the index."""
+    words = text.split(maxsplit=CONTEXT_WORDS)
+    return " ".join(words[:CONTEXT_WORDS])
 
 
 def reindex_events(conn: sqlcipher3.Connection) -> int:
@@ -93,7 +109,7 @@ def reindex_events(conn: sqlcipher3.Connection) -> int:
             recent, thread = [], (source, conversation)
         conn.execute(_SEARCH_INSERT, (rowid, author, text, "\n".join(recent),
                                       event_scope(source), source, ts))  # fmt: skip
-        recent = [*recent, text][-CONTEXT_MESSAGES:]
+        recent = [*recent, _clipped(text)][-CONTEXT_MESSAGES:]
     return len(rows)
 
 
