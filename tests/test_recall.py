@@ -196,6 +196,13 @@ def test_dense_channels_get_the_query_without_speaker_names(
     service.recall("What did Ana's greyhound do?")
     service.recall("Ana")  # nothing would be left: the name stays
     assert asked == ["What did greyhound do?", "Ana"]
+    session = tmp_path / "session.json"
+    messages = [{"id": "s1", "speaker": "user", "text": "The login bug is back"},
+                {"id": "s2", "speaker": "assistant", "text": "Fixed the cookie"}]  # fmt: skip
+    session.write_text(json.dumps({"id": "agent", "messages": messages}))
+    _import(service, session)
+    service.recall("how was the user login bug fixed")  # a role, not someone's name
+    assert asked[-1] == "how was the user login bug fixed"
     assert without_words("what does Ben (Ana) cook", {"ana", "ben"}) == "what does cook"
     assert without_words("Ana and Ben", {"ana", "ben"}) == "Ana and Ben"
 

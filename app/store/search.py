@@ -150,6 +150,13 @@ def keys_matching(db: Database, keys: list[int], flt: SearchFilter) -> set[int]:
     return {r[0] for r in rows}
 
 
+# Authors that name a role, not someone: "the user's login bug" is about a login bug, and
+# every message of an agent session would otherwise count as said by someone it names.
+ROLE_AUTHORS = frozenset(
+    "user assistant system tool summary human ai bot model developer me".split()
+)
+
+
 class SpeakerCache:
     """Who speaks in the stored messages, to notice names in a query ("what did Ana say").
 
@@ -165,6 +172,6 @@ class SpeakerCache:
         top = int(row[0]) if row and row[0] is not None else 0
         if top != self._top:
             names = db.query("SELECT DISTINCT author FROM events")
-            self._names = {str(r[0]).casefold() for r in names if r[0]}
+            self._names = {str(r[0]).casefold() for r in names if r[0]} - ROLE_AUTHORS
             self._top = top
         return {t for t in query_terms if t in self._names}
