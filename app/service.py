@@ -49,6 +49,7 @@ class EntryView:
     importance: float = 0.5
     access_count: int = 0
     last_access: str | None = None
+    maturity: str = "draft"
 
 
 class MemoryService:
@@ -203,7 +204,7 @@ class MemoryService:
 
     def get(self, handle: str) -> EntryView:
         entry = self._resolve(handle)
-        life = entry_rows.lifecycle_of(self.db, [entry.id]).get(entry.id, (0.5, 0, None))
+        life = entry_rows.lifecycle_of(self.db, [entry.id]).get(entry.id, (0.5, 0, None, "draft"))
         return EntryView(entry, entry_sources(self.db, entry.sources), *life)
 
     def get_event(self, event_id: str) -> Event:

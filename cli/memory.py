@@ -128,7 +128,7 @@ def _view_json(view: EntryView) -> dict[str, object]:
         "sources": [vars(s) for s in view.sources],
         "lifecycle": {
             "importance": view.importance, "access_count": view.access_count,
-            "last_access": view.last_access,
+            "last_access": view.last_access, "maturity": view.maturity,
         },
     }  # fmt: skip
 
@@ -143,6 +143,7 @@ def _print_view(view: EntryView) -> None:
     )
     if e.valid_from:
         meta += f" · valid from {e.valid_from}"
+    meta += f"\n{view.maturity} · importance {view.importance:.2f} · recalled {view.access_count}×"
     if e.problem:
         meta += f"\n[yellow]problem: {e.problem}[/]"
     console.print(Panel(Markdown(e.body), title=e.title, subtitle=f"tags: {', '.join(e.tags)}"))

@@ -32,7 +32,11 @@ def test_first_run_tour(home: Path, tmp_path: Path) -> None:
     hits = json.loads(out)
     assert code == 0 and hits[0]["id"] == entry["id"]
     code, out, _ = amber("show", entry["id"][:10], "--json")
-    assert json.loads(out)["tags"] == ["dentist"]
+    shown = json.loads(out)
+    assert shown["tags"] == ["dentist"] and shown["lifecycle"]["maturity"] == "draft"
+    assert shown["lifecycle"]["access_count"] == 1  # the recall above
+    code, out, _ = amber("show", entry["id"])
+    assert "draft · importance" in out and "recalled 1×" in out
     code, out, _ = amber("tree", "--json")
     assert json.loads(out)["children"][0]["name"] == "health"
     code, out, _ = amber("mv", entry["id"], "people/doctors", "--json")

@@ -202,16 +202,19 @@ def entry_rows_under(db: Database, folder: str) -> list[tuple]:
     )
 
 
-def lifecycle_of(db: Database, entry_ids: list[str]) -> dict[str, tuple[float, int, str | None]]:
+def lifecycle_of(
+    db: Database, entry_ids: list[str]
+) -> dict[str, tuple[float, int, str | None, str]]:
+    """entry id -> (importance, access count, last access, maturity)."""
     if not entry_ids:
         return {}
     marks = ",".join("?" * len(entry_ids))
     rows = db.query(
-        "SELECT entry_id, importance, access_count, last_access FROM lifecycle "
+        "SELECT entry_id, importance, access_count, last_access, maturity FROM lifecycle "
         f"WHERE entry_id IN ({marks})",
         entry_ids,
     )
-    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+    return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
 
 
 def record_skip(conn: sqlcipher3.Connection, path: str, reason: str, mtime: int, size: int) -> None:
