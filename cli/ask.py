@@ -11,6 +11,7 @@ from amber.cli.context import memory
 from amber.cli.output import console, err, hits_table, print_json
 from amber.models.runtime import NoModelError
 from amber.retrieval.recall import RecallOptions
+from amber.tree.layout import normalize_folder
 
 
 def ask(
@@ -20,7 +21,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Answer a question from your memory, citing the memories used (local model, offline)."""
-    options = RecallOptions(k=k, path=path)
+    options = RecallOptions(k=k, paths=(normalize_folder(path),) if path else ())
     with memory() as service:
         try:
             result = service.ask(question, options, None if as_json else _stream)

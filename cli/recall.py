@@ -75,7 +75,7 @@ def _options(
     now = datetime.now(UTC)
     return RecallOptions(
         k=k,
-        path=normalize_folder(path) if path else "",
+        paths=(normalize_folder(path),) if path else (),
         kind=kind,
         source=source,
         since=parse_date_bound(since, now) if since else None,

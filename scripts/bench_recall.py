@@ -254,7 +254,7 @@ def make_query(c: Corpus, specs: list[Spec], cls: str) -> Query:
         forms = QUESTIONS if cls == "question" else TIME_QUERIES
         return cls, rng.choice(forms).format(**slots), {}
     if cls == "filtered":
-        return cls, phrase, {"path": s.domain} if rng.random() < 0.5 else {"kind": s.kind}
+        return cls, phrase, {"paths": (s.domain,)} if rng.random() < 0.5 else {"kind": s.kind}
     nonsense = " ".join("qx" + "".join(rng.choices("aeiouzvk", k=5)) for _ in "ab")
     simple = {"exact_title": s.title, "one_word": slots["w"], "multi_word": phrase}
     return cls, simple.get(cls, nonsense), {}

@@ -112,6 +112,18 @@ async def test_remember_search_get_update_forget(home: Path, service: MemoryServ
     assert service.audit_log(1)[0]["detail"]["client_version"] == "1.2"
 
 
+def test_the_requester_is_written_with_the_audit_record_itself(service: MemoryService) -> None:
+    with service.acting_for({"client": "agent-a"}):
+        first = service.remember("Deploys go out on Tuesdays")
+        with service.acting_for({"client_version": "2"}):
+            service.update(first.id, tags=["release"])
+    service.remember("Written by the user, not an agent")
+    latest, updated, remembered = service.audit_log(3)
+    assert "client" not in latest["detail"]
+    assert updated["detail"] == {"client": "agent-a", "client_version": "2", "fields": ["tags"]}
+    assert remembered["detail"]["client"] == "agent-a"
+
+
 async def test_scope_limits_what_is_seen_and_written(home: Path, service: MemoryService) -> None:
     ids = seed(service)
     async with connect(Scope("projects/demo")) as client:
@@ -131,6 +143,24 @@ async def test_scope_limits_what_is_seen_and_written(home: Path, service: Memory
         recent = await call(client, "recent_memories", limit=10)
         assert {r["id"] for r in recent["results"]} == {ids["demo"], ids["prefs"]}
     assert service.get(ids["other"]).entry.title.startswith("Lighthouse repo")
+
+
+async def test_scoped_search_ranks_all_readable_folders_together(
+    home: Path, service: MemoryService
+) -> None:
+    """A weak match in the shared preferences must not outrank a strong one in the project
+    just because it is the best of its own folder."""
+    strong = service.remember(
+        "Postgres schema rollback: run the down migration, then restore the schema snapshot",
+        path="projects/demo",
+    ).id
+    good = service.remember(
+        "Postgres schema migrations live in db/migrations", path="projects/demo"
+    ).id
+    weak = service.remember("Prefers small commits, easy to rollback", path="preferences").id
+    async with connect(Scope("projects/demo")) as client:
+        found = await call(client, "search_memory", query="postgres schema rollback", k=10)
+    assert [r["id"] for r in found["results"]] == [strong, good, weak]
 
 
 async def test_global_scope_sees_everything_including_events(

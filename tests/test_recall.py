@@ -91,7 +91,7 @@ def test_filters(service: MemoryService, tmp_path: Path) -> None:
     _import(service, _conversation(tmp_path))
     fact = service.remember("Pottery studio is on Elm street", kind="fact", path="hobbies")
     service.remember("Pottery glaze order", kind="note", path="shopping")
-    assert [h.id for h in service.recall("pottery", RecallOptions(path="hobbies"))] == [fact.id]
+    assert [h.id for h in service.recall("pottery", RecallOptions(paths=("hobbies",)))] == [fact.id]
     assert [h.id for h in service.recall("pottery", RecallOptions(kind="fact"))] == [fact.id]
     events = service.recall("pottery", RecallOptions(source="conversation"))
     assert events and all(h.type == "event" for h in events)
@@ -101,6 +101,20 @@ def test_filters(service: MemoryService, tmp_path: Path) -> None:
     assert all((h.timestamp or "") >= "2026-05-08T10:00:30Z" for h in since)
     until = service.recall("biscuit", RecallOptions(until=cut))
     assert [h.sources[0].message_id for h in until] == ["m1"]
+
+
+def test_several_folders_are_searched_as_one(service: MemoryService, tmp_path: Path) -> None:
+    _import(service, _conversation(tmp_path))  # events mention pottery too; folders hold none
+    studio = service.remember("Pottery studio is on Elm street", path="hobbies/clay")
+    glaze = service.remember("Pottery glaze order", path="shopping")
+    service.remember("Pottery class with Ana", path="people/ana")
+    both = RecallOptions(paths=("hobbies", "shopping"))
+    assert {h.id for h in service.recall("pottery", both)} == {studio.id, glaze.id}
+    # A date bound makes the folder test run in SQL instead of in the full-text match.
+    dated = RecallOptions(paths=("hobbies", "shopping"), since=datetime(2000, 1, 1, tzinfo=UTC))
+    assert {h.id for h in service.recall("pottery", dated)} == {studio.id, glaze.id}
+    everywhere = service.recall("pottery", RecallOptions(paths=("", "shopping"), k=50))
+    assert {"entry", "event"} <= {h.type for h in everywhere}
 
 
 def test_time_phrase_becomes_a_boost_and_is_not_searched(

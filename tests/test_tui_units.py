@@ -24,7 +24,7 @@ def test_search_words_and_filters_are_split() -> None:
     request = parse_search('caroline berlin kind:fact path:People/Close since:"last may"', NOW)
     assert request.text == "caroline berlin"
     assert request.options.kind == "fact"
-    assert request.options.path == "people/close"
+    assert request.options.paths == ("people/close",)
     assert request.options.since == datetime(2026, 5, 1, tzinfo=UTC)
     assert request.filters == {"kind": "fact", "path": "People/Close", "since": "last may"}
     assert describe(request) == "kind:fact  path:People/Close  since:last may"

@@ -28,10 +28,8 @@ from amber.mcp.results import (
 )
 from amber.mcp.scope import Scope
 from amber.mcp.state import AmberState, using
-from amber.retrieval.hits import Hit
 from amber.retrieval.recall import RecallOptions
 from amber.retrieval.timephrases import parse_date_bound
-from amber.service import MemoryService
 from amber.trust import defang, looks_like_instructions
 
 MAX_RESULTS = 50
@@ -92,7 +90,7 @@ def search_memory(
     with using(ctx) as state:
         options = _recall_options(k, kind, since, until)
         roots = [state.scope.read_folder(path)] if path and path.strip() else state.scope.readable
-        hits = recall_in(state.service, query, list(roots), options)
+        hits = state.service.recall(query, replace(options, paths=tuple(roots)))
         items = [hit_result(state.service, hit) for hit in hits]
         payload = {"query": query, "scope": state.scope.describe(), "results": items}
     return with_note(payload, items)
@@ -175,19 +173,6 @@ def recent_memories(
             _summary(entry_result(state.service, view), when) for when, view in changed[:limit]
         ]
     return with_note({"scope": state.scope.describe(), "results": items}, items)
-
-
-def recall_in(
-    service: MemoryService, query: str, roots: list[str], options: RecallOptions
-) -> list[Hit]:
-    """Recall within each root folder, merged by score. The whole tree ('') also finds
-    captured events; a folder holds entries only."""
-    found: dict[str, Hit] = {}
-    for root in roots:
-        for hit in service.recall(query, replace(options, path=root)):
-            if hit.id not in found or found[hit.id].score < hit.score:
-                found[hit.id] = hit
-    return sorted(found.values(), key=lambda h: -h.score)[: options.k]
 
 
 def _recall_options(

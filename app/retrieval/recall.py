@@ -34,7 +34,7 @@ Channel = Callable[[str, search.SearchFilter, int], list[int]]
 @dataclass(frozen=True)
 class RecallOptions:
     k: int = 10
-    path: str = ""
+    paths: tuple[str, ...] = ()  # search under any of these folders; () is everywhere
     kind: str = ""
     source: str = ""
     since: datetime | None = None
@@ -186,7 +186,7 @@ def _weight(channel: str, mode: str) -> float:
 def _filter(options: RecallOptions) -> search.SearchFilter:
     as_of, until = _iso(options.as_of), _iso(options.until)
     return search.SearchFilter(
-        path=options.path,
+        paths=() if "" in options.paths else options.paths,  # the root holds everything
         kind=options.kind,
         source=options.source,
         since=_iso(options.since),

@@ -31,13 +31,15 @@ def event_scope(source: str) -> str:
     return f"{token('kind', 'event')} {token('source', source)}"
 
 
-def match_clause(path: str, kind: str, source: str) -> str:
-    """The FTS5 condition for these filters ('' when none), to AND with the query."""
+def match_clause(paths: tuple[str, ...], kind: str, source: str) -> str:
+    """The FTS5 condition for these filters ('' when none), to AND with the query: under
+    any of the folders, of the kind, from the source."""
     wanted = []
-    if path:
-        wanted.append(token("path", path.strip("/")))
+    if paths:
+        folders = " OR ".join(f'scope : "{token("path", p.strip("/"))}"' for p in paths)
+        wanted.append(f"({folders})" if len(paths) > 1 else folders)
     if kind:
-        wanted.append(token("kind", kind))
+        wanted.append(f'scope : "{token("kind", kind)}"')
     if source:
-        wanted.append(token("source", source))
-    return " AND ".join(f'scope : "{t}"' for t in wanted)
+        wanted.append(f'scope : "{token("source", source)}"')
+    return " AND ".join(wanted)

@@ -10,7 +10,7 @@ from amber.store.db import Database, Row
 
 @dataclass(frozen=True)
 class SearchFilter:
-    path: str = ""  # folder prefix in the tree; restricts results to entries
+    paths: tuple[str, ...] = ()  # folders in the tree (any of them); restricts to entries
     kind: str = ""  # entry kind, or "event"
     source: str = ""  # event source kind / entry provenance kind
     since: str = ""  # ISO bound, inclusive
@@ -21,13 +21,13 @@ class SearchFilter:
 
     def scoped(self, match: str) -> str:
         """The MATCH expression with the path, kind and source filters as scope tokens."""
-        clause = scope.match_clause(self.path, self.kind, self.source)
+        clause = scope.match_clause(self.paths, self.kind, self.source)
         return f"({match}) AND {clause}" if clause else match
 
     def admits_every_event(self) -> bool:
         """True when no clause of this filter can turn a stored event away."""
         return "event" in self.types and not (
-            self.path or self.kind or self.source or self.since or self.until
+            self.paths or self.kind or self.source or self.since or self.until
         )
 
     def sql(self, archive: bool = True, scoped: bool = False) -> tuple[str, list[object]]:
@@ -36,9 +36,10 @@ class SearchFilter:
         `scoped=True`: path, kind and source are already in the MATCH (see `scoped`)."""
         clauses: list[str] = []
         params: list[object] = []
-        if self.path and not scoped:
-            clauses.append("(path = ? OR path LIKE ?)")
-            params += [self.path, self.path.rstrip("/") + "/%"]
+        if self.paths and not scoped:
+            clauses.append("(" + " OR ".join(["path = ? OR path LIKE ?"] * len(self.paths)) + ")")
+            for folder in self.paths:
+                params += [folder, folder.rstrip("/") + "/%"]
         if self.kind and not scoped:
             clauses.append("kind = ?")
             params.append(self.kind)

@@ -56,7 +56,7 @@ def _options(filters: dict[str, str], now: datetime, k: int) -> RecallOptions:
     since, until = filters.get("since"), filters.get("until")
     return RecallOptions(
         k=k,
-        path=normalize_folder(filters["path"]) if "path" in filters else "",
+        paths=(normalize_folder(filters["path"]),) if "path" in filters else (),
         kind=kind,
         source=filters.get("source", ""),
         since=parse_date_bound(since, now) if since else None,
