@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import sqlcipher3
 
 from amber.ask import AskResult, ask
 from amber.config import Config, load_config
@@ -58,6 +61,7 @@ class MemoryService:
         self.db = db
         self.files = files
         self.interface = interface
+        self._requester: dict[str, object] = {}  # see acting_for
         self.indexer = Indexer(db, files, config.max_file_bytes)
         self.recaller = Recaller(db)
         self.embedder = embedder_for(config)
@@ -160,7 +164,7 @@ class MemoryService:
                 entry_rows.delete_entry_rows(conn, current.id, current.path)
                 entry_rows.forget_lifecycle(conn, current.id)
                 distill_log.purge_entry(conn, current.id, current.path)  # undo copies too
-                audit.record(conn, self.interface, "forget", current.id)
+                self._audit(conn, "forget", current.id)
             self.db.checkpoint()
         return current.id
 
@@ -234,7 +238,7 @@ class MemoryService:
         with self.files.lock:
             report = self.indexer.rebuild()
             with self.db.write() as conn:
-                audit.record(conn, self.interface, "reindex", "", {"entries": report.changed})
+                self._audit(conn, "reindex", "", {"entries": report.changed})
         return report
 
     # -- internals -------------------------------------------------------------------------
@@ -244,7 +248,7 @@ class MemoryService:
     ) -> None:
         with self.db.write() as conn:  # one commit: the index row and its audit record
             self.indexer.index_in(conn, rel_path, None)
-            audit.record(conn, self.interface, action, entry_id, detail)
+            self._audit(conn, action, entry_id, detail)
 
     def _read(self, rel_path: str) -> Entry:
         data = self.files.read_bytes(rel_path)
@@ -404,13 +408,21 @@ class MemoryService:
         changed = recently_changed(self.db, folder, limit, since)
         return [(stamp, self.get(entry_id)) for entry_id, stamp in changed]
 
-    def attribute(self, after: int, target: str, detail: dict[str, object]) -> None:
-        """Add who asked for a write (e.g. the agent named in an MCP handshake) to the audit
-        records this service wrote about `target` since `after` (a `last_write()` value)."""
-        from amber.store.attribution import annotate
+    @contextmanager
+    def acting_for(self, requester: dict[str, object]) -> Iterator[None]:
+        """Name who asked for the writes made inside (e.g. the agent of an MCP handshake)
+        in their audit records, in the same transaction as the write. Callers that share a
+        service between threads must take turns around this block."""
+        previous, self._requester = self._requester, {**self._requester, **requester}
+        try:
+            yield
+        finally:
+            self._requester = previous
 
-        with self.db.write() as conn:
-            annotate(conn, after, self.interface, target, detail)
+    def _audit(
+        self, conn: sqlcipher3.Connection, action: str, target: str, detail: dict | None = None
+    ) -> None:
+        audit.record(conn, self.interface, action, target, {**self._requester, **(detail or {})})
 
     # -- distiller and lifecycle (issue 5) ---------------------------------------------------
     # Imports are local so that this block stays self-contained in a file many people edit.

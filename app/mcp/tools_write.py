@@ -77,11 +77,11 @@ def remember(
     with using(ctx) as state:
         folder = state.scope.write_folder(path)
         client, version = client_of(ctx)
-        before = state.service.last_write()
-        entry = state.service.remember(
-            text, title=title, path=folder, kind=kind, tags=tags, sources=[provenance_ref(client)]
-        )
-        state.service.attribute(before, entry.id, _detail(client, version))
+        with state.service.acting_for(_detail(client, version)):
+            entry = state.service.remember(
+                text, title=title, path=folder, kind=kind, tags=tags,
+                sources=[provenance_ref(client)],
+            )  # fmt: skip
     log.info("remember %s -> %s (for %s)", entry.id, entry.path, client)
     result: dict[str, Any] = {
         "id": entry.id, "title": entry.title, "path": entry.path, "kind": entry.kind,
@@ -121,9 +121,8 @@ def update_memory(
         destination = state.scope.write_folder(path) if path is not None else None
         body = _body(text)
         client, version = client_of(ctx)
-        before = state.service.last_write()
-        entry = _change(state.service, current, body, title, kind, tags, destination)
-        state.service.attribute(before, current.id, _detail(client, version))
+        with state.service.acting_for(_detail(client, version)):
+            entry = _change(state.service, current, body, title, kind, tags, destination)
     log.info("update %s (for %s)", entry.id, client)
     return {"id": entry.id, "title": entry.title, "path": entry.path, "kind": entry.kind,
             "tags": entry.tags, "updated": entry.updated, "uri": entry_uri(entry.id)}  # fmt: skip
@@ -151,9 +150,8 @@ def forget_memory(ctx: Ctx, id: MemoryId) -> dict[str, Any]:
         current = _find(state, id)
         state.scope.check_write(current.path, id)
         client, version = client_of(ctx)
-        before = state.service.last_write()
-        forgotten = state.service.forget(current.id)
-        state.service.attribute(before, forgotten, _detail(client, version))
+        with state.service.acting_for(_detail(client, version)):
+            forgotten = state.service.forget(current.id)
     log.info("forget %s (for %s)", forgotten, client)
     return {"forgotten": forgotten, "path": current.path}
 
