@@ -420,7 +420,11 @@ class MemoryService:
             self._requester = previous
 
     def _audit(
-        self, conn: sqlcipher3.Connection, action: str, target: str, detail: dict | None = None
+        self,
+        conn: sqlcipher3.Connection,
+        action: str,
+        target: str,
+        detail: dict[str, object] | None = None,
     ) -> None:
         audit.record(conn, self.interface, action, target, {**self._requester, **(detail or {})})
 

@@ -14,6 +14,7 @@ from amber.retrieval.fusion import QUESTION_FACTOR, question_factor
 from amber.retrieval.query import without_words
 from amber.retrieval.recall import RecallOptions
 from amber.service import MemoryService
+from amber.store import search
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
@@ -115,6 +116,15 @@ def test_several_folders_are_searched_as_one(service: MemoryService, tmp_path: P
     assert {h.id for h in service.recall("pottery", dated)} == {studio.id, glaze.id}
     everywhere = service.recall("pottery", RecallOptions(paths=("", "shopping"), k=50))
     assert {"entry", "event"} <= {h.type for h in everywhere}
+    # Channels without a full-text match (vectors) filter in SQL: there '_' in a folder name
+    # must stay a literal, not LIKE's one-character wildcard.
+    service.remember("Pottery kiln manual", path="hobbiesXclay")
+    service.remember("Pottery wheel manual", path="hobbies_clay")
+    keys = [r[0] for r in service.db.query("SELECT rowid FROM search")]
+    folders = search.keys_matching(service.db, keys, search.SearchFilter(paths=("hobbies_clay",)))
+    paths = {r[0] for r in service.db.query(f"SELECT path FROM search WHERE rowid IN "
+                                              f"({','.join(map(str, folders))})")}  # fmt: skip
+    assert [p.rpartition("/")[0] for p in paths] == ["hobbies_clay"]
 
 
 def test_time_phrase_becomes_a_boost_and_is_not_searched(

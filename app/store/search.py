@@ -37,9 +37,10 @@ class SearchFilter:
         clauses: list[str] = []
         params: list[object] = []
         if self.paths and not scoped:
-            clauses.append("(" + " OR ".join(["path = ? OR path LIKE ?"] * len(self.paths)) + ")")
+            under = "path = ? OR path LIKE ? ESCAPE '\\'"  # folder names hold '_', a wildcard
+            clauses.append("(" + " OR ".join([under] * len(self.paths)) + ")")
             for folder in self.paths:
-                params += [folder, folder.rstrip("/") + "/%"]
+                params += [folder, _like_literal(folder.rstrip("/")) + "/%"]
         if self.kind and not scoped:
             clauses.append("kind = ?")
             params.append(self.kind)
@@ -59,6 +60,10 @@ class SearchFilter:
         elif self.types == ("event",):
             clauses.append("rowid > 0")
         return "".join(f" AND {c}" for c in clauses), params
+
+
+def _like_literal(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def lexical(db: Database, match: str, flt: SearchFilter, limit: int) -> list[tuple[int, float]]:
