@@ -163,6 +163,20 @@ async def test_scoped_search_ranks_all_readable_folders_together(
     assert [r["id"] for r in found["results"]] == [strong, good, weak]
 
 
+async def test_a_lookalike_project_folder_stays_out_of_scope(
+    home: Path, service: MemoryService
+) -> None:
+    """'_' is a wildcard to SQL's LIKE: projects/web_shop must not take in projects/webxshop."""
+    mine = service.remember("Checkout uses Stripe", path="projects/web_shop").id
+    theirs = service.remember("Checkout uses Adyen", path="projects/webxshop").id
+    async with connect(Scope("projects/web_shop")) as client:
+        tree = await call(client, "browse_tree", depth=6)
+        listed = json.dumps(tree)
+        recent = await call(client, "recent_memories", limit=10)
+    assert mine in listed and theirs not in listed
+    assert [r["id"] for r in recent["results"]] == [mine]
+
+
 async def test_global_scope_sees_everything_including_events(
     home: Path, service: MemoryService
 ) -> None:

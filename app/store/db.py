@@ -121,3 +121,13 @@ def _sqlite_vec_path() -> str:
     if spec is None or spec.origin is None:
         raise DatabaseError("sqlite-vec is not installed; run scripts/setup.sh")
     return str(Path(spec.origin).parent / "vec0")
+
+
+UNDER_FOLDER = "path LIKE ? ESCAPE '\\'"  # with under_folder(folder) as its parameter
+
+
+def under_folder(folder: str) -> str:
+    """The LIKE pattern for paths below `folder`, its '_' and '%' taken literally (folder
+    names are snake_case: unescaped, 'web_shop' would also match 'webXshop')."""
+    escaped = folder.rstrip("/").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "/%"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sqlcipher3
 
 from amber.store import scope, vectors
-from amber.store.db import Database
+from amber.store.db import UNDER_FOLDER, Database, under_folder
 from amber.tree.entry import Entry
 from amber.tree.sources import source_kind
 
@@ -197,8 +197,8 @@ def entry_rows_under(db: Database, folder: str) -> list[tuple]:
     if not folder:
         return db.query(f"SELECT {ENTRY_COLUMNS} FROM entries ORDER BY path")
     return db.query(
-        f"SELECT {ENTRY_COLUMNS} FROM entries WHERE path LIKE ? ORDER BY path",
-        (folder.rstrip("/") + "/%",),
+        f"SELECT {ENTRY_COLUMNS} FROM entries WHERE {UNDER_FOLDER} ORDER BY path",
+        (under_folder(folder),),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from amber.store.db import Database
+from amber.store.db import UNDER_FOLDER, Database, under_folder
 
 # The later of the `updated` field and the file's mtime: an editor's save changes only the file.
 _CHANGED = (
@@ -19,16 +19,11 @@ def recently_changed(
     where = ["path NOT LIKE '\\_archive/%' ESCAPE '\\'", f"{_CHANGED} >= ?"]
     params: list[object] = [since]
     if folder:
-        where.append("path LIKE ? ESCAPE '\\'")
-        params.append(_like_prefix(folder))
+        where.append(UNDER_FOLDER)
+        params.append(under_folder(folder))
     rows = db.query(
         f"SELECT id, {_CHANGED} AS changed FROM entries WHERE {' AND '.join(where)} "
         "ORDER BY changed DESC, mtime_ns DESC, rowid DESC LIMIT ?",
         [*params, limit],
     )
     return [(row[0], row[1]) for row in rows]
-
-
-def _like_prefix(folder: str) -> str:
-    escaped = folder.rstrip("/").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "/%"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from amber.store import scope
-from amber.store.db import Database, Row
+from amber.store.db import UNDER_FOLDER, Database, Row, under_folder
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,10 @@ class SearchFilter:
         clauses: list[str] = []
         params: list[object] = []
         if self.paths and not scoped:
-            under = "path = ? OR path LIKE ? ESCAPE '\\'"  # folder names hold '_', a wildcard
-            clauses.append("(" + " OR ".join([under] * len(self.paths)) + ")")
+            either = " OR ".join([f"path = ? OR {UNDER_FOLDER}"] * len(self.paths))
+            clauses.append(f"({either})")
             for folder in self.paths:
-                params += [folder, _like_literal(folder.rstrip("/")) + "/%"]
+                params += [folder, under_folder(folder)]
         if self.kind and not scoped:
             clauses.append("kind = ?")
             params.append(self.kind)
@@ -60,10 +60,6 @@ class SearchFilter:
         elif self.types == ("event",):
             clauses.append("rowid > 0")
         return "".join(f" AND {c}" for c in clauses), params
-
-
-def _like_literal(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def lexical(db: Database, match: str, flt: SearchFilter, limit: int) -> list[tuple[int, float]]:
