@@ -19,6 +19,7 @@ from amber.events import EventDraft
 from amber.mcp.scope import Scope
 from amber.mcp.server import ServerOptions, build_server
 from amber.mcp.tools_read import Kind
+from amber.retrieval.recall import RecallOptions
 from amber.service import MemoryService
 from amber.store import events as event_rows
 from amber.tree.entry import KINDS
@@ -161,6 +162,28 @@ async def test_scoped_search_ranks_all_readable_folders_together(
     async with connect(Scope("projects/demo")) as client:
         found = await call(client, "search_memory", query="postgres schema rollback", k=10)
     assert [r["id"] for r in found["results"]] == [strong, good, weak]
+
+
+async def test_names_ids_and_links_do_not_reach_out_of_scope(
+    home: Path, service: MemoryService
+) -> None:
+    """Exact titles, id prefixes and [[links]] are channels of their own; the scope and
+    every filter apply to them as to words."""
+    ids = seed(service)
+    linking = service.remember(
+        "Release notes: ask [[Ana keeps a lighthouse postcard]] before shipping kumquat",
+        path="projects/demo",
+    ).id
+    async with connect(Scope("projects/demo")) as client:
+        for query in ("Ana keeps a lighthouse postcard", ids["people"][:10], "kumquat"):
+            found = await call(client, "search_memory", query=query)
+            assert ids["people"] not in {r["id"] for r in found["results"]}, query
+        found = await call(client, "search_memory", query="kumquat")
+        assert [r["id"] for r in found["results"]] == [linking]
+    global_hits = service.recall("Ana keeps a lighthouse postcard")
+    assert global_hits[0].id == ids["people"]  # the channels themselves still work
+    assert not [h for h in service.recall("Lighthouse build uses ninja",
+                                           RecallOptions(kind="preference"))]  # fmt: skip
 
 
 async def test_a_lookalike_project_folder_stays_out_of_scope(

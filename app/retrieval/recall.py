@@ -114,7 +114,8 @@ class Recaller:
         if not ids and entry_rows.looks_like_id(query):
             ids = entry_rows.ids_with_prefix(self.db, query)
         keys = search.keys_for_entry_ids(self.db, ids)
-        return [keys[i] for i in dict.fromkeys(ids) if i in keys]
+        allowed = search.keys_matching(self.db, list(keys.values()), flt)
+        return [keys[i] for i in dict.fromkeys(ids) if keys.get(i) in allowed]
 
     def _rank(self, cand: _Candidates, k: int, now: datetime) -> list[Hit]:
         docs = Documents(self.db)
@@ -122,7 +123,7 @@ class Recaller:
         docs.load(list(cand.fused))
         for item in cand.fused.values():
             item.score *= docs.factor(item.key, now, cand.time_range, cand.speakers)
-        self._add_relations(cand.fused, docs)
+        self._add_relations(cand.fused, cand.filter, docs)
         ranked = sorted(cand.fused.values(), key=lambda f: -f.score)
         top = [f for f in ranked if docs.has(f.key) and docs.visible(f.key, cand.filter)][:k]
         return [docs.hit(f, make_snippet(docs.text(f.key), cand.terms)) for f in top]
@@ -143,8 +144,11 @@ class Recaller:
                 if "context" not in item.channels:
                     item.channels.append("context")
 
-    def _add_relations(self, fused: dict[int, fusion.Fused], docs: Documents) -> None:
-        """One hop: entries linked from the best entry hits join with part of their score."""
+    def _add_relations(
+        self, fused: dict[int, fusion.Fused], flt: search.SearchFilter, docs: Documents
+    ) -> None:
+        """One hop: entries linked from the best entry hits join with part of their score,
+        if the filter admits them (a link may point out of the folders being searched)."""
         seeds = sorted((f for f in fused.values() if f.key < 0), key=lambda f: -f.score)
         links = {seed.key: docs.links(seed.key) for seed in seeds[:RELATION_SEEDS]}
         wanted = sorted({name for names in links.values() for name in names})
@@ -152,10 +156,11 @@ class Recaller:
             return
         by_name = entry_rows.ids_by_name(self.db, wanted)
         keys = search.keys_for_entry_ids(self.db, [i for ids in by_name.values() for i in ids])
+        allowed = search.keys_matching(self.db, list(keys.values()), flt)
         for seed in seeds[:RELATION_SEEDS]:
             for name in links[seed.key]:
                 for entry_id in by_name.get(entry_rows.name_key(name), []):
-                    if entry_id in keys:
+                    if keys.get(entry_id) in allowed:
                         self._relate(fused, keys[entry_id], seed.score)
         docs.load(list(fused))
 
