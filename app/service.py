@@ -30,6 +30,7 @@ from amber.store import entries as entry_rows
 from amber.store import events as event_rows
 from amber.store import vectors as vector_rows
 from amber.store.db import Database
+from amber.tree import entry as entry_text
 from amber.tree import layout
 from amber.tree.entry import KINDS, Entry, new_id, now_iso, parse_entry, render_new, rewrite
 from amber.tree.files import TreeFiles
@@ -102,14 +103,14 @@ class MemoryService:
         sources: list[str] | None = None,
         valid_from: str | None = None,
     ) -> Entry:
-        body = redact(text.strip()).text
+        body = redact(entry_text.storable(text).strip()).text
         if not body:
             raise InvalidInputError("nothing to remember: the text is empty")
         _check_kind(kind)
         folder = layout.normalize_folder(path) if path else layout.default_folder(kind)
         stamp = now_iso()
         entry = Entry(
-            id=new_id(), title=redact(title.strip()).text if title else derive_title(body),
+            id=new_id(), title=_one_line(title) or derive_title(body),
             kind=kind, body=body + "\n", tags=_clean(tags), aliases=_clean(aliases),
             sources=_clean(sources), created=stamp, updated=stamp, valid_from=valid_from,
         )  # fmt: skip
@@ -132,16 +133,21 @@ class MemoryService:
     ) -> Entry:
         if kind is not None:
             _check_kind(kind)
+        if title is not None and not (title := _one_line(title)):
+            raise InvalidInputError("the new title is empty")
         changes: dict[str, object | None] = {
-            "title": title, "kind": kind, "tags": tags, "aliases": aliases,
+            "title": title, "kind": kind, "tags": _cleaned(tags), "aliases": _cleaned(aliases),
             "valid_from": valid_from,
         }  # fmt: skip
         changes = {k: v for k, v in changes.items() if v is not None}
-        new_body = None if body is None else redact(body).text
+        new_body = None if body is None else redact(entry_text.storable(body)).text
+        if new_body is not None and not new_body.strip():
+            raise InvalidInputError("the new text is empty; `amber forget` deletes an entry")
         with self.files.lock:
             current = self._resolve(handle)
             self._rewrite(current, {**changes, "updated": now_iso()}, new_body)
-            self._indexed(current.path, "update", current.id, {"fields": sorted(changes)})
+            fields = sorted([*changes, *(["text"] if new_body is not None else [])])
+            self._indexed(current.path, "update", current.id, {"fields": fields})
         return self._read(current.path)
 
     def move(self, handle: str, destination: str) -> Entry:
@@ -154,6 +160,10 @@ class MemoryService:
             self.indexer.index_file(current.path)
             self._indexed(target, "move", current.id, {"from": current.path, "to": target})
         return self._read(target)
+
+    def check_move(self, handle: str, destination: str) -> str:
+        """Where `move` would put the entry; raises what `move` would, and changes nothing."""
+        return self._move_target(self._resolve(handle), destination)
 
     def forget(self, handle: str) -> str:
         """Delete an entry from the tree and the index for good (secure_delete, WAL truncated)."""
@@ -465,4 +475,13 @@ def _check_kind(kind: str) -> None:
 
 
 def _clean(values: list[str] | None) -> list[str]:
-    return list(dict.fromkeys(v.strip() for v in values or [] if v.strip()))
+    return list(dict.fromkeys(v for v in map(_one_line, values or []) if v))
+
+
+def _cleaned(values: list[str] | None) -> list[str] | None:
+    return None if values is None else _clean(values)
+
+
+def _one_line(text: str | None) -> str:
+    """A title, tag or alias: one line, no control characters, no secret."""
+    return redact(" ".join(entry_text.storable(text or "").split())).text

@@ -164,6 +164,19 @@ async def test_scoped_search_ranks_all_readable_folders_together(
     assert [r["id"] for r in found["results"]] == [strong, good, weak]
 
 
+async def test_an_update_whose_move_fails_changes_nothing(
+    home: Path, service: MemoryService
+) -> None:
+    below = service.remember("Original text", title="Clash", path="projects/demo/sub")
+    service.remember("Other text", title="Clash", path="projects/demo")
+    async with connect(Scope("projects/demo")) as client:
+        message = await error(client, "update_memory", id=below.id, text="New text",
+                              tags=["changed"], path="projects/demo")  # fmt: skip
+    assert "already exists" in message
+    after = service.get(below.id).entry
+    assert (after.body.strip(), after.tags, after.path) == ("Original text", [], below.path)
+
+
 async def test_names_ids_and_links_do_not_reach_out_of_scope(
     home: Path, service: MemoryService
 ) -> None:

@@ -38,6 +38,32 @@ def test_remember_rejects_bad_input(service: MemoryService) -> None:
     with pytest.raises(InvalidInputError, match="leaves the tree"):
         service.remember("x", path="../outside")
 
+    with pytest.raises(InvalidInputError, match="skips folders named node_modules"):
+        service.remember("x", path="projects/web/Node Modules")
+    with pytest.raises(InvalidInputError, match="empty"):
+        service.remember("\x00\x1b \r\n")
+
+
+def test_control_characters_never_reach_a_file(service: MemoryService) -> None:
+    """A NUL would make the file 'binary' to the indexer: the memory would vanish."""
+    entry = service.remember(
+        "Vacuum \x00the lab\x1b[2J on Fridays\r\nthen log it", title="   ",
+        tags=["lab\x00", " \x07 "], aliases=["the\nlab"],
+    )  # fmt: skip
+    assert entry.title == "Vacuum the lab[2J on Fridays"  # from the text, the blank ignored
+    raw = (service.config.tree_dir / entry.path).read_bytes()
+    assert b"\x00" not in raw and b"\x1b" not in raw and b"\r" not in raw
+    view = service.get(entry.id)
+    assert (view.entry.tags, view.entry.aliases) == (["lab"], ["the lab"])
+    service.update(entry.id, body="Vacuum the lab\x00 on Mondays", tags=["lab", "x\x00y"])
+    assert service.recall("mondays")[0].id == entry.id  # still indexed, still found
+    assert service.get(entry.id).entry.tags == ["lab", "xy"]
+    assert service.audit_log(1)[0]["detail"]["fields"] == ["tags", "text"]
+    with pytest.raises(InvalidInputError, match="new title is empty"):
+        service.update(entry.id, title=" \t ")
+    with pytest.raises(InvalidInputError, match="new text is empty"):
+        service.update(entry.id, body="\x00 ")
+
 
 def test_secrets_are_redacted_before_storage(service: MemoryService) -> None:
     entry = service.remember("deploy key AKIAIOSFODNN7EXAMPLE for the staging bucket")

@@ -133,12 +133,15 @@ def _change(
     kind: str | None, tags: list[str] | None, destination: str | None,
 ) -> Entry:  # fmt: skip
     entry = current
+    moving = destination is not None and destination != current.path.rpartition("/")[0]
+    if moving:
+        service.check_move(current.id, destination or "")  # before any write: all or nothing
     if title is None and body is not None and current.title == _derived(current.body):
         title = _derived(body)  # a title made from the old text follows the new one
     if any(v is not None for v in (body, title, kind, tags)):
         entry = service.update(current.id, title=title, body=body, kind=kind, tags=tags)
-    if destination is not None and destination != entry.path.rpartition("/")[0]:
-        entry = service.move(current.id, destination)
+    if moving:
+        entry = service.move(current.id, destination or "")
     return entry
 
 

@@ -29,6 +29,9 @@ OWNED_FIELDS = (
 _LIST_FIELDS = ("tags", "aliases", "sources", "supersedes", "superseded_by")
 _WIKILINK = re.compile(r"\[\[([^\]|#\n]+)(?:#[^\]|\n]*)?(?:\|[^\]\n]*)?\]\]")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+# Control characters other than tab and newline: a NUL makes the file "binary" to every
+# tool (Amber's indexer included), escapes repaint the terminal of whoever reads it.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def new_id() -> str:
@@ -153,3 +156,8 @@ def rewrite(text: str, updates: dict[str, object | None], body: str | None = Non
     new_fm = fm.set_fields(doc.frontmatter or "", updates, doc.newline)
     new_body = doc.body if body is None else body.replace("\n", doc.newline)
     return fm.join(new_fm, new_body, doc.newline)
+
+
+def storable(text: str) -> str:
+    """Text as an entry file can keep it: line ends made \\n, control characters dropped."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

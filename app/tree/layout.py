@@ -43,7 +43,13 @@ def normalize_folder(path: str) -> str:
         raise InvalidInputError(f"path '{path}' leaves the tree; use a path inside it")
     if parts and parts[0] == ARCHIVE:
         raise InvalidInputError(f"'{ARCHIVE}' is managed by Amber; choose another folder")
-    return "/".join(folder_name(p) for p in parts)
+    folders = [folder_name(p) for p in parts]
+    if skipped := IGNORED_DIRS.intersection(folders):
+        raise InvalidInputError(
+            f"Amber skips folders named {', '.join(sorted(skipped))} when it reads the tree; "
+            "choose another name"
+        )
+    return "/".join(folders)
 
 
 def default_folder(kind: str) -> str:
