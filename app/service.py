@@ -216,8 +216,11 @@ class MemoryService:
     def pending_embeddings(self) -> int:
         return vector_rows.pending_count(self.db) if self.embedder else 0
 
-    def get(self, handle: str) -> EntryView:
-        entry = self._resolve(handle)
+    def get(self, handle: str, within: Callable[[str], bool] | None = None) -> EntryView:
+        """An entry by id, path, unique id prefix, or unique title/alias. `within(path)`
+        limits the search (e.g. to an agent's scope): entries outside it are not found,
+        not named, and never make a handle ambiguous."""
+        entry = self._resolve(handle, within)
         life = entry_rows.lifecycle_of(self.db, [entry.id]).get(entry.id, (0.5, 0, None, "draft"))
         return EntryView(entry, entry_sources(self.db, entry.sources), *life)
 
@@ -274,12 +277,14 @@ class MemoryService:
             updates = {"id": entry.id, **updates}
         self.files.write_text(entry.path, rewrite(text, updates, body))
 
-    def _resolve(self, handle: str) -> Entry:
-        """An entry by id, path, unique id prefix, or unique title/alias."""
+    def _resolve(self, handle: str, within: Callable[[str], bool] | None = None) -> Entry:
+        """An entry by id, path, unique id prefix, or unique title/alias (see `get`)."""
         handle = handle.strip()
         row = entry_rows.entry_row(self.db, handle) or self._row_by_path(handle)
+        if row is not None and within and not within(row[1]):
+            row = None
         if row is None:
-            row = self._row_by_prefix_or_name(handle)
+            row = self._row_by_prefix_or_name(handle, within)
         return self._read(row[1])
 
     def _row_by_path(self, handle: str) -> tuple | None:
@@ -290,7 +295,9 @@ class MemoryService:
                 return row
         return None
 
-    def _row_by_prefix_or_name(self, handle: str) -> tuple:
+    def _row_by_prefix_or_name(
+        self, handle: str, within: Callable[[str], bool] | None = None
+    ) -> tuple:
         ids: list[str] = []
         if len(handle) >= ID_PREFIX_MIN:  # ULIDs are upper case; people type either
             ids = entry_rows.ids_with_prefix(self.db, handle) or entry_rows.ids_with_prefix(
@@ -298,9 +305,13 @@ class MemoryService:
             )
         if not ids:
             ids = [i for group in entry_rows.ids_by_name(self.db, [handle]).values() for i in group]
-        if len(ids) > 1:
-            raise InvalidInputError(f"'{handle}' matches {len(ids)} entries: {', '.join(ids)}")
-        row = entry_rows.entry_row(self.db, ids[0]) if ids else None
+        rows = [row for row in (entry_rows.entry_row(self.db, i) for i in ids) if row]
+        if within:
+            rows = [row for row in rows if within(row[1])]
+        if len(rows) > 1:
+            found = ", ".join(row[0] for row in rows)
+            raise InvalidInputError(f"'{handle}' matches {len(rows)} entries: {found}")
+        row = rows[0] if rows else None
         if row is None:
             raise NotFoundError(f"no entry '{handle}'; try `amber recall {handle}`")
         return row

@@ -131,11 +131,23 @@ async def test_scope_limits_what_is_seen_and_written(home: Path, service: Memory
         found = await call(client, "search_memory", query="lighthouse", k=20)
         assert {r["id"] for r in found["results"]} == {ids["demo"], ids["prefs"]}
         assert (await call(client, "get_memory", id=ids["prefs"]))["path"].startswith("preferences")
-        assert "outside this server's scope" in await error(client, "get_memory", id=ids["people"])
+        # Out of scope reads exactly as absent: an agent cannot probe the rest of the tree.
+        hidden = await error(client, "get_memory", id=ids["people"])
+        assert hidden == (await error(client, "get_memory", id="01NOSUCHID")).replace(
+            "01NOSUCHID", ids["people"]
+        )
+        assert "no memory" in hidden and "outside" not in hidden
+        for handle in ("Ana keeps a lighthouse postcard", "people/ana", ids["other"]):
+            assert "no memory" in await error(client, "get_memory", id=handle), handle
+        # Ids made in the same quarter hour share their first 6 characters (a timestamp):
+        # an ambiguous prefix names only the entries in scope.
+        answer = await client.call_tool("get_memory", {"id": ids["demo"][:6]})
+        shown = answer.content[0].text
+        assert ids["people"] not in shown and ids["other"] not in shown
         message = await error(client, "remember", text="Ana likes tea", path="people/ana")
         assert "outside this server's scope; write under projects/demo" in message
         assert "outside" in await error(client, "update_memory", id=ids["prefs"], title="x")
-        assert "outside" in await error(client, "forget_memory", id=ids["other"])
+        assert "no memory" in await error(client, "forget_memory", id=ids["other"])
         assert "outside" in await error(client, "search_memory", query="x", path="people")
         assert "outside" in await error(client, "browse_tree", path="projects/other")
         tree = await call(client, "browse_tree")
@@ -302,7 +314,7 @@ async def test_entries_are_resources(home: Path, service: MemoryService) -> None
         assert body.strip() == "Lighthouse build uses ninja"
         with pytest.raises(MCPError, match="no entry"):
             await client.read_resource("amber://entry/NOPE123456")
-        with pytest.raises(MCPError, match="outside this server's scope"):
+        with pytest.raises(MCPError, match="no entry"):
             await client.read_resource(f"amber://entry/{ids['people']}")
 
 

@@ -65,12 +65,6 @@ class Scope:
             raise ScopeError(f"'{path}' is outside this server's scope; write under {self.home}")
         return folder
 
-    def check_read(self, rel_path: str, handle: str) -> None:
-        if not self.can_read(rel_path):
-            raise ScopeError(
-                f"memory '{handle}' is outside this server's scope ({self._readable_text()})"
-            )
-
     def check_write(self, rel_path: str, handle: str) -> None:
         if not self.can_write(rel_path):
             raise ScopeError(

@@ -119,8 +119,7 @@ def entry_resource(id: str, ctx: Context[AmberState, Any]) -> str:
     state: AmberState = ctx.request_context.lifespan_context
     with state.lock:
         try:
-            view = state.service.get(id)
-            state.scope.check_read(view.entry.path, id)
+            view = state.service.get(id, within=state.scope.can_read)
             item = entry_result(state.service, view)
         except NotFoundError as exc:
             raise ResourceNotFoundError(str(exc)) from exc

@@ -115,10 +115,9 @@ def get_memory(
         raise ToolError("id is empty: pass an id from search_memory or recent_memories")
     with using(ctx) as state:
         try:
-            view = state.service.get(id)
+            view = state.service.get(id, within=state.scope.can_read)
         except NotFoundError:
             return _event_or_raise(state, id)
-        state.scope.check_read(view.entry.path, id)
         item = entry_result(state.service, view)
     return with_note(item, [item])
 

@@ -161,7 +161,8 @@ def forget_memory(ctx: Ctx, id: MemoryId) -> dict[str, Any]:
 
 def _find(state: AmberState, handle: str) -> Entry:
     try:
-        return state.service.get(handle).entry
+        # Out of scope is "not found": an agent learns nothing about the rest of the tree.
+        return state.service.get(handle, within=state.scope.can_read).entry
     except NotFoundError:
         raise NotFoundError(NOT_FOUND.format(handle=handle)) from None
 
