@@ -130,7 +130,9 @@ class MemoryService:
         tags: list[str] | None = None,
         aliases: list[str] | None = None,
         valid_from: str | None = None,
+        add_sources: list[str] | None = None,
     ) -> Entry:
+        """Change what is given; `add_sources` joins the entry's provenance (who changed it)."""
         if kind is not None:
             _check_kind(kind)
         if title is not None and not (title := _one_line(title)):
@@ -145,6 +147,8 @@ class MemoryService:
             raise InvalidInputError("the new text is empty; `amber forget` deletes an entry")
         with self.files.lock:
             current = self._resolve(handle)
+            if add_sources and any(s not in current.sources for s in _clean(add_sources)):
+                changes["sources"] = _clean([*current.sources, *add_sources])
             self._rewrite(current, {**changes, "updated": now_iso()}, new_body)
             fields = sorted([*changes, *(["text"] if new_body is not None else [])])
             self._indexed(current.path, "update", current.id, {"fields": fields})

@@ -176,6 +176,18 @@ async def test_scoped_search_ranks_all_readable_folders_together(
     assert [r["id"] for r in found["results"]] == [strong, good, weak]
 
 
+async def test_an_agent_that_changes_a_memory_joins_its_sources(
+    home: Path, service: MemoryService
+) -> None:
+    mine = service.remember("Standup at 9:30", path="projects/demo", sources=["notes/team.md"])
+    async with connect(Scope("projects/demo")) as client:
+        await call(client, "update_memory", id=mine.id, text="Standup at 10:00")
+        await call(client, "update_memory", id=mine.id, tags=["meetings"])
+    assert service.get(mine.id).entry.sources == ["notes/team.md", "agent:test-agent"]
+    assert service.audit_log(2)[1]["detail"]["fields"] == ["sources", "text", "title"]
+    assert service.audit_log(1)[0]["detail"]["fields"] == ["tags"]  # already named
+
+
 async def test_an_update_whose_move_fails_changes_nothing(
     home: Path, service: MemoryService
 ) -> None:

@@ -122,7 +122,8 @@ def update_memory(
         body = _body(text)
         client, version = client_of(ctx)
         with state.service.acting_for(_detail(client, version)):
-            entry = _change(state.service, current, body, title, kind, tags, destination)
+            entry = _change(state.service, current, body, title, kind, tags, destination,
+                            provenance_ref(client))  # fmt: skip
     log.info("update %s (for %s)", entry.id, client)
     return {"id": entry.id, "title": entry.title, "path": entry.path, "kind": entry.kind,
             "tags": entry.tags, "updated": entry.updated, "uri": entry_uri(entry.id)}  # fmt: skip
@@ -130,7 +131,7 @@ def update_memory(
 
 def _change(
     service: MemoryService, current: Entry, body: str | None, title: str | None,
-    kind: str | None, tags: list[str] | None, destination: str | None,
+    kind: str | None, tags: list[str] | None, destination: str | None, agent: str,
 ) -> Entry:  # fmt: skip
     entry = current
     moving = destination is not None and destination != current.path.rpartition("/")[0]
@@ -139,7 +140,8 @@ def _change(
     if title is None and body is not None and current.title == _derived(current.body):
         title = _derived(body)  # a title made from the old text follows the new one
     if any(v is not None for v in (body, title, kind, tags)):
-        entry = service.update(current.id, title=title, body=body, kind=kind, tags=tags)
+        entry = service.update(current.id, title=title, body=body, kind=kind, tags=tags,
+                               add_sources=[agent])  # fmt: skip
     if moving:
         entry = service.move(current.id, destination or "")
     return entry
