@@ -60,6 +60,10 @@ SIGNALS: tuple[_Signal, ...] = (
         rf"\b{_OVERRIDE_VERB}\s+(?:the\s+|your\s+)?system\s+(?:prompt|message|instructions)\b",
         rf"\b{_OVERRIDE_VERB}\s+(?:everything|all)\s+(?:you (?:were|have been) told|"
         r"(?:you know )?(?:above|before|so far|previously))\b",
+        # "ignore the instructions above", "disregard any prompts you were given"
+        rf"\b{_OVERRIDE_VERB}\s+(?:the|these|those|any|all)\s+(?:\S+\s+)?"
+        r"(?:instructions?|prompts?|directives?)\s+(?:above|before|so far|given|"
+        r"you (?:were|have been) given)\b",
     ),
     # Chat-template tokens and role markers: never part of what a person writes.
     _signal(
@@ -71,7 +75,9 @@ SIGNALS: tuple[_Signal, ...] = (
         r"^\s*(?:#+\s*)?(?:system prompt|(?:new|updated|hidden|secret) instructions?|"
         r"(?:assistant|ai|agent) instructions?)\s*:",
     ),
-    _signal("role header", 1, r"^\s*(?:#+\s*)?system\s*:"),
+    _signal("role header", 1, r"^\s*(?:#+\s*)?(?:system|assistant)\s*:"),
+    # Running a script fetched from the network: rarely something to remember verbatim.
+    _signal("remote code", 1, r"\b(?:curl|wget)\b[^\n|]{0,200}\|\s*(?:sudo\s+)?(?:ba|z)?sh\b"),
     # Text that speaks to the AI reading it.
     _signal(
         "addresses the ai",
@@ -146,11 +152,17 @@ SIGNALS: tuple[_Signal, ...] = (
 
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+# Cyrillic and Greek letters drawn like Latin ones ("ignоre" with a Cyrillic o).
+_LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁԛԝАВЕКМНОРСТХІЈЅΑΒΕΗΙΚΜΝΟΡΤΥΧοιν",
+    "aeopcyxijsdqwABEKMHOPCTXIJSABEHIKMNOPTYXoiv",
+)
 
 
 def normalize(text: str) -> str:
-    """Undo the cheap disguises: full-width letters, zero-width characters, odd spacing."""
-    text = unicodedata.normalize("NFKC", text)
+    """Undo the cheap disguises: full-width letters, look-alike letters from other
+    alphabets, zero-width characters, odd spacing."""
+    text = unicodedata.normalize("NFKC", text).translate(_LOOKALIKES)
     return _SPACES.sub(" ", _INVISIBLE.sub("", text))
 
 

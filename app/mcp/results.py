@@ -8,6 +8,7 @@ memory can inform an agent but never pose as its user.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from amber.errors import NotFoundError
@@ -38,7 +39,7 @@ def entry_uri(entry_id: str) -> str:
 
 def source_dict(ref: SourceRef) -> dict[str, Any]:
     data = {
-        "source": ref.source, "uri": ref.uri, "event": ref.event,
+        "source": ref.source, "uri": defang(ref.uri or ""), "event": ref.event,
         "conversation": ref.conversation, "message_id": ref.message_id,
         "timestamp": ref.timestamp,
     }  # fmt: skip
@@ -67,13 +68,14 @@ def source_label(sources: list[SourceRef]) -> str:
 
 
 def shown_text(
-    title: str, text: str, trust: str, sources: list[SourceRef]
+    title: str, text: str, trust: str, sources: list[SourceRef], labels: Sequence[str] = ()
 ) -> tuple[str, str, bool]:
-    """(title, text, flagged) as the agent sees them: quoted when untrusted or flagged."""
+    """(title, text, flagged) as the agent sees them: quoted when untrusted or flagged,
+    never with escapes or control characters. `labels` (tags, aliases) count for the flag."""
     title_flagged = looks_like_instructions(title)
-    flagged = title_flagged or looks_like_instructions(text)
+    flagged = title_flagged or looks_like_instructions("\n".join([text, *labels]))
     if not needs_quoting(trust, flagged):
-        return title, text, False
+        return defang(title), defang(text), False
     body = f"{title}\n\n{text}" if title_flagged else text
     quoted = quote_as_data(body, source=source_label(sources), trust=trust, flagged=flagged)
     return (WITHHELD_TITLE if title_flagged else defang(title)), quoted, flagged
@@ -96,10 +98,13 @@ def hit_result(service: MemoryService, hit: Hit) -> dict[str, Any]:
 def entry_result(service: MemoryService, view: EntryView) -> dict[str, Any]:
     entry = view.entry
     trust = sources_trust(service, view.sources)
-    title, text, flagged = shown_text(entry.title, entry.body.strip(), trust, view.sources)
+    labels = [*entry.tags, *entry.aliases]
+    title, text, flagged = shown_text(entry.title, entry.body.strip(), trust, view.sources,
+                                      labels)  # fmt: skip
     data: dict[str, Any] = {
         "id": entry.id, "type": "entry", "uri": entry_uri(entry.id), "title": title,
-        "kind": entry.kind, "path": entry.path, "tags": entry.tags, "aliases": entry.aliases,
+        "kind": entry.kind, "path": entry.path, "tags": [defang(t) for t in entry.tags],
+        "aliases": [defang(a) for a in entry.aliases],
         "created": entry.created, "updated": entry.updated, "valid_from": entry.valid_from,
         "supersedes": entry.supersedes, "superseded_by": entry.superseded_by,
         "links": entry.links, "trust": trust, "flagged_as_instructions": flagged,
