@@ -349,9 +349,9 @@ async def test_entries_are_resources(home: Path, service: MemoryService) -> None
         head, _, body = text.partition("\n---\n")
         assert f'id: "{ids["demo"]}"' in head and 'trust: "trusted"' in head
         assert body.strip() == "Lighthouse build uses ninja"
-        with pytest.raises(MCPError, match="no entry"):
+        with pytest.raises(MCPError, match=r"no memory .* search_memory"):
             await client.read_resource("amber://entry/NOPE123456")
-        with pytest.raises(MCPError, match="no entry"):
+        with pytest.raises(MCPError, match=r"no memory .* search_memory"):
             await client.read_resource(f"amber://entry/{ids['people']}")
 
 

@@ -18,7 +18,7 @@ from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 from amber import __version__
 from amber.errors import AmberError, NotFoundError
 from amber.mcp import tools_read, tools_write
-from amber.mcp.results import DATA_NOTE, ENTRY_URI, entry_result
+from amber.mcp.results import DATA_NOTE, ENTRY_URI, NOT_FOUND, entry_result
 from amber.mcp.scope import Scope
 from amber.mcp.state import AmberState
 from amber.service import MemoryService
@@ -122,7 +122,7 @@ def entry_resource(id: str, ctx: Context[AmberState, Any]) -> str:
             view = state.service.get(id, within=state.scope.can_read)
             item = entry_result(state.service, view)
         except NotFoundError as exc:
-            raise ResourceNotFoundError(str(exc)) from exc
+            raise ResourceNotFoundError(NOT_FOUND.format(handle=id)) from exc
         except AmberError as exc:
             raise ResourceError(str(exc)) from exc
     return render_markdown(item)
