@@ -223,8 +223,21 @@ def test_import_missing_file(
             "badyamltok1q",
             "not valid YAML",
         ),
+        (  # "billion laughs": 742 bytes that expand to 4^24 strings
+            "---\n"
+            + "\n".join(
+                ["a0: &a0 [lol, lol]"]
+                + [
+                    f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+                    for i in range(1, 25)
+                ]
+            )
+            + "\n---\nAliases that explode, yamlbombtok1q\n",
+            "yamlbombtok1q",
+            "YAML alias",
+        ),
     ],
-    ids=["unterminated", "invalid-yaml"],
+    ids=["unterminated", "invalid-yaml", "alias-bomb"],
 )
 def test_broken_frontmatter_is_reported_kept_and_searchable(
     keepsake: str, amber_cli: Cli, tree: Path, text: str, token: str, reason: str
@@ -243,6 +256,17 @@ def test_broken_frontmatter_is_reported_kept_and_searchable(
         assert result.returncode == code and "Traceback" not in result.stderr, result.stderr
     assert [h["path"] for h in recall_json(amber_cli, token)] == ["notes/broken.md"]
     assert broken.read_bytes() == before, "Amber changed a file it could not parse"
+    assert_keepsake(keepsake)
+
+
+def test_a_date_that_does_not_exist_is_kept_as_text(
+    keepsake: str, amber_cli: Cli, tree: Path
+) -> None:
+    write(tree / "hand" / "typo.md", "---\ntitle: Typo\nupdated: 2024-13-45\n---\nbaddatetok1q\n")
+    assert [h["path"] for h in recall_json(amber_cli, "baddatetok1q")] == ["hand/typo.md"]
+    for args in (("tree",), ("stats",), ("reindex",), ("doctor",)):
+        result = amber_cli(*args)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert_keepsake(keepsake)
 
 

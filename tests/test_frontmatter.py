@@ -73,7 +73,7 @@ def test_crlf_files_stay_crlf() -> None:
 @pytest.mark.parametrize(
     "value",
     ["plain words", "colon: inside", "# hash", "yes", "null", "123", "[brackets]", "quote \" s",
-     "ünïcödé", "a, b", "- dash", "2023-05", ""],
+     "ünïcödé", "a, b", "- dash", "2023-05", "2024-13-01", "2023-02-30", ""],
 )  # fmt: skip
 def test_rendered_values_read_back(value: str) -> None:
     entry = Entry(id="01ABC", title=value or "x", tags=[value] if value else [], aliases=["a,b"])
@@ -90,6 +90,19 @@ def test_rendered_values_read_back(value: str) -> None:
         ("---\ntitle: x\nno closing fence\n", "no closing"),
         ("---\ntitle: [unclosed\n---\nbody\n", "not valid YAML"),
         ("---\n- just\n- a list\n---\nbody\n", "mapping"),
+        ("---\na: &a [*a]\n---\nbody\n", "YAML alias (*a)"),  # refers to itself
+        (
+            "---\n"
+            + "\n".join(
+                ["a0: &a0 [lol, lol]"]
+                + [  # "billion laughs": 4^24 strings
+                    f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+                    for i in range(1, 25)
+                ]
+            )
+            + "\n---\nbody\n",
+            "YAML alias (*a0)",
+        ),
     ],
 )
 def test_broken_frontmatter_becomes_plain_text(text: str, problem: str) -> None:
@@ -110,3 +123,10 @@ def test_file_without_frontmatter_gets_title_from_heading() -> None:
 def test_set_fields_handles_block_lists() -> None:
     block = "tags:\n  - a\n  - b\nkeep: 1"
     assert fm.set_fields(block, {"tags": ["c"]}) == "tags: [c]\nkeep: 1"
+
+
+def test_a_date_that_does_not_exist_stays_text() -> None:
+    entry = parse_entry("n/typo.md", "---\ntitle: Typo\nupdated: 2024-13-45\n"
+                        "created: 2024-02-30\nvalid_from: 2024-05-01\n---\nbody\n")  # fmt: skip
+    assert (entry.problem, entry.updated, entry.created) == (None, "2024-13-45", "2024-02-30")
+    assert entry.valid_from == "2024-05-01"
