@@ -138,9 +138,23 @@ class Indexer:
         removed = entry_rows.delete_entry_rows(conn, "", rel_path)
         for entry_id in removed:
             entry_rows.forget_lifecycle(conn, entry_id)
+            self.release_id(conn, entry_id)
             if who:
                 audit.record(conn, who, "file-removed", entry_id, {"path": rel_path})
         return "removed" if removed else "unchanged"
+
+    def release_id(self, conn: sqlcipher3.Connection, entry_id: str) -> None:
+        """The entry with this id is gone: a copy that was refused the id as a duplicate
+        is indexed again, and takes it."""
+        rows = conn.execute(
+            "SELECT path FROM entries WHERE problem LIKE ? ESCAPE '\\'",
+            (f"%duplicate id {entry_id} %",),
+        ).fetchall()
+        for (rel,) in rows:
+            stat = self.files.stat(rel)
+            if stat is not None:
+                data = self.files.read_bytes(rel)
+                self._store_in(conn, rel, data, hashlib.sha256(data).hexdigest(), stat, None)
 
     def reconcile(
         self, interface: str | None = "editor", verify_hashes: bool = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from amber.store import events as event_rows
 from amber.store import vectors as vector_rows
 from amber.store.db import Database
 from amber.tree import entry as entry_text
+from amber.tree import frontmatter as fm
 from amber.tree import layout
 from amber.tree.entry import KINDS, Entry, new_id, now_iso, parse_entry, render_new, rewrite
 from amber.tree.files import TreeFiles
@@ -112,11 +114,12 @@ class MemoryService:
         entry = Entry(
             id=new_id(), title=_one_line(title) or derive_title(body),
             kind=kind, body=body + "\n", tags=_clean(tags), aliases=_clean(aliases),
-            sources=_clean(sources), created=stamp, updated=stamp, valid_from=valid_from,
+            sources=_clean(sources), created=stamp, updated=stamp,
+            valid_from=_checked_date(valid_from),
         )  # fmt: skip
         with self.files.lock:
             entry.path = self._free_path(folder, entry.title)
-            self.files.write_text(entry.path, render_new(entry))
+            self._write_entry(entry.path, render_new(entry))
             self._indexed(entry.path, "remember", entry.id)
         return entry
 
@@ -139,7 +142,7 @@ class MemoryService:
             raise InvalidInputError("the new title is empty")
         changes: dict[str, object | None] = {
             "title": title, "kind": kind, "tags": _cleaned(tags), "aliases": _cleaned(aliases),
-            "valid_from": valid_from,
+            "valid_from": _checked_date(valid_from),
         }  # fmt: skip
         changes = {k: v for k, v in changes.items() if v is not None}
         new_body = None if body is None else redact(entry_text.storable(body)).text
@@ -177,6 +180,7 @@ class MemoryService:
             with self.db.write() as conn:
                 entry_rows.delete_entry_rows(conn, current.id, current.path)
                 entry_rows.forget_lifecycle(conn, current.id)
+                self.indexer.release_id(conn, current.id)
                 distill_log.purge_entry(conn, current.id, current.path)  # undo copies too
                 self._audit(conn, "forget", current.id)
             self.db.checkpoint()
@@ -276,10 +280,26 @@ class MemoryService:
             raise InvalidInputError(
                 f"'{entry.path}' cannot be updated by Amber ({entry.problem}); fix it by hand"
             )
-        text = self.files.read_bytes(entry.path).decode("utf-8")
+        try:
+            text = self.files.read_bytes(entry.path).decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInputError(
+                f"'{entry.path}' cannot be updated by Amber (it is not valid UTF-8); fix it by hand"
+            ) from None
         if not entry.has_own_id:
             updates = {"id": entry.id, **updates}
-        self.files.write_text(entry.path, rewrite(text, updates, body))
+        self._write_entry(entry.path, rewrite(text, updates, body))
+
+    def _write_entry(self, rel_path: str, text: str) -> None:
+        """Write an entry file, refusing one the index would skip as too large."""
+        size, limit = len(text.encode("utf-8")), self.config.max_file_bytes
+        if size > limit:
+            raise InvalidInputError(
+                f"this entry would be {size / 1e6:.1f} MB, over the {limit / 1e6:.1f} MB that "
+                "Amber indexes ([tree] max_file_bytes in config.toml); split it or import it "
+                "as a conversation"
+            )
+        self.files.write_text(rel_path, text)
 
     def _resolve(self, handle: str, within: Callable[[str], bool] | None = None) -> Entry:
         """An entry by id, path, unique id prefix, or unique title/alias (see `get`)."""
@@ -340,6 +360,11 @@ class MemoryService:
         else:
             target = f"{layout.normalize_folder(dest)}/{entry.path.rsplit('/', 1)[-1]}"
         target = layout.check_relative(target.lstrip("/"))
+        if not layout.is_entry_file(target):
+            raise InvalidInputError(
+                f"'{target}' would be skipped when Amber reads the tree (a hidden or empty "
+                "file name); give a name such as notes/passport.md"
+            )
         if self.files.exists(target):
             raise InvalidInputError(f"'{target}' already exists; choose another destination")
         return target
@@ -387,17 +412,15 @@ class MemoryService:
                     f"'{current.path}' changed on disk since you opened it; reload it, "
                     "or save again to overwrite"
                 )
-            new_text = self._redacted_body(text)
+            new_text = self._redacted_body(entry_text.storable(text))
             if new_text != on_disk:
-                self.files.write_text(current.path, self._stamped(current.path, new_text))
+                self._write_entry(current.path, self._stamped(current.path, new_text))
             self._indexed(current.path, "edit", current.id)
         return self._read(current.path)
 
     @staticmethod
     def _stamped(rel_path: str, text: str) -> str:
         """`updated` set to now, when the text has frontmatter that Amber can update."""
-        from amber.tree import frontmatter as fm
-
         try:
             has_frontmatter = fm.split(text).frontmatter is not None
         except fm.FrontmatterError:
@@ -409,8 +432,6 @@ class MemoryService:
     @staticmethod
     def _redacted_body(text: str) -> str:
         """The text with secrets in its body redacted; the frontmatter is left as written."""
-        from amber.tree import frontmatter as fm
-
         try:
             body = fm.split(text).body
         except fm.FrontmatterError:  # kept as the user wrote it, searchable as plain text
@@ -491,6 +512,15 @@ def _check_kind(kind: str) -> None:
 
 def _clean(values: list[str] | None) -> list[str]:
     return list(dict.fromkeys(v for v in map(_one_line, values or []) if v))
+
+
+def _checked_date(value: str | None) -> str | None:
+    """`valid_from` as a date (2023, 2023-05, 2023-05-08 or a full ISO time)."""
+    if value is None:
+        return None
+    if re.fullmatch(r"\d{4}", value.strip()) or fm.is_timestamp(value.strip()):
+        return value.strip()
+    raise InvalidInputError(f"'{value}' is not a date; use e.g. 2023, 2023-05 or 2023-05-08")
 
 
 def _cleaned(values: list[str] | None) -> list[str] | None:

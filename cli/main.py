@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 
 import typer
 from typer.core import TyperGroup
@@ -52,4 +53,13 @@ for name in COMMAND_MODULES:
 
 
 def run() -> None:
+    # Arguments that are not UTF-8 reach Python as lone surrogates and would fail deep
+    # inside a command; say so before running anything.
+    for arg in sys.argv[1:]:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            typer.echo(f"amber: argument {ascii(arg)[:80]} is not valid UTF-8; check the "
+                       "terminal's encoding (locale)", err=True)  # fmt: skip
+            raise SystemExit(2) from None
     app()

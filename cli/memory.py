@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from amber.cli.context import memory
-from amber.cli.output import console, err, print_json
+from amber.cli.output import console, err, print_json, read_stdin
 from amber.errors import InvalidInputError
 from amber.service import EntryView, MemoryService
 from amber.tree.entry import KINDS, Entry
@@ -36,7 +36,7 @@ def remember(
     as_json: JsonOpt = False,
 ) -> None:
     """Remember something: it becomes a markdown entry in your Context Tree."""
-    body = sys.stdin.read() if text == ["-"] else " ".join(text)
+    body = read_stdin() if text == ["-"] else " ".join(text)
     with memory() as service:
         entry = service.remember(
             body, title=title, path=path, kind=kind, tags=tag, aliases=alias,

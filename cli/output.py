@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from amber.errors import InvalidInputError
 from amber.retrieval.hits import Hit
 
 console = Console()
@@ -67,3 +68,17 @@ def _highlight(snippet: str, query: str) -> Text:
     if words:
         text.highlight_words(words, style="bold magenta", case_sensitive=False)
     return text
+
+
+def read_stdin() -> str:
+    """All of standard input as text; invalid UTF-8 is a one-line error, not a traceback."""
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            f"standard input is not valid UTF-8 (byte {exc.start}); convert it first, "
+            "e.g. with iconv -f latin1 -t utf-8"
+        ) from None

@@ -8,7 +8,6 @@ With `--queries FILE`: one JSON object per input line, `{"query": ..., "hits": [
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Annotated
 import typer
 
 from amber.cli.context import memory
-from amber.cli.output import console, hits_table, print_json, print_json_line
+from amber.cli.output import console, hits_table, print_json, print_json_line, read_stdin
 from amber.errors import InvalidInputError
 from amber.retrieval.recall import MAX_K, RecallOptions
 from amber.retrieval.timephrases import parse_date_bound
@@ -87,7 +86,7 @@ def _options(
 
 def _query_lines(queries: Path) -> list[str]:
     if str(queries) == "-":
-        text = sys.stdin.read()
+        text = read_stdin()
     else:
         try:
             text = queries.read_text(encoding="utf-8")

@@ -534,3 +534,49 @@ def test_remember_on_a_full_disk(amber_env: Path, tiny_fs: Path, amber_cli: Cli,
     doctor = amber_cli("doctor", "--json")
     assert doctor.returncode == 0 and json.loads(doctor.stdout)["clean"], doctor.stdout
     assert_keepsake(keepsake)
+
+
+# --- arguments and standard input -------------------------------------------------------------
+
+
+def test_arguments_that_are_not_utf8_are_one_line_errors(keepsake: str, amber_cli: Cli) -> None:
+    not_utf8 = "caf\udce9 note"  # what Python makes of the bytes b"caf\xe9 note"
+    for args in (("remember", not_utf8), ("recall", not_utf8), ("show", not_utf8)):
+        assert_one_line_failure(amber_cli(*args), "not valid UTF-8")
+    for args in (("remember", "-"), ("recall", "--queries", "-")):
+        result = subprocess.run(
+            [sys.executable, "-m", "amber.cli", *args], input=b"caf\xe9\n",
+            capture_output=True, timeout=60, check=False,
+        )  # fmt: skip
+        decoded = subprocess.CompletedProcess(
+            result.args, result.returncode, result.stdout.decode(), result.stderr.decode()
+        )
+        assert_one_line_failure(decoded, "standard input is not valid UTF-8")
+    assert_keepsake(keepsake)
+
+
+def test_an_entry_too_large_to_index_is_refused_before_writing(
+    keepsake: str, amber_cli: Cli, tree: Path
+) -> None:
+    before = md_files(tree)
+    text = "# Meeting transcript\n" + "zebrafish " * 700_000  # 7 MB, over the 5 MB limit
+    assert_one_line_failure(amber_cli("remember", "-", input_text=text), "max_file_bytes")
+    assert md_files(tree) == before
+    assert_keepsake(keepsake)
+
+
+def test_moving_to_a_hidden_file_name_is_refused(keepsake: str, amber_cli: Cli) -> None:
+    for target in ("archive/.md", "a/.hidden.md"):
+        assert_one_line_failure(amber_cli("mv", keepsake, target), "would be skipped")
+    assert_keepsake(keepsake)
+
+
+def test_moving_an_entry_that_is_not_utf8_says_so(
+    keepsake: str, amber_cli: Cli, tree: Path
+) -> None:
+    old = write(tree / "notes" / "old.md", b"---\ntitle: Old\n---\ncaf\xe9 latin1tok1q\n")
+    assert amber_cli("doctor", "--fix").returncode in (0, 1)
+    before = old.read_bytes()
+    assert_one_line_failure(amber_cli("mv", "notes/old.md", "other"), "not valid UTF-8")
+    assert old.read_bytes() == before
+    assert_keepsake(keepsake)

@@ -42,6 +42,10 @@ def test_remember_rejects_bad_input(service: MemoryService) -> None:
         service.remember("x", path="projects/web/Node Modules")
     with pytest.raises(InvalidInputError, match="empty"):
         service.remember("\x00\x1b \r\n")
+    with pytest.raises(InvalidInputError, match="'banana' is not a date"):
+        service.remember("x", valid_from="banana")
+    assert service.remember("y", valid_from=" 2023 ").valid_from == "2023"
+    assert service.get(service.remember("z", valid_from="2023").id).entry.valid_from == "2023"
 
 
 def test_control_characters_never_reach_a_file(service: MemoryService) -> None:
@@ -146,3 +150,30 @@ def test_audit_names_the_interface(home: object) -> None:
         record = service.audit_log(1)[0]
     assert record["interface"] == "mcp" and record["action"] == "remember"
     assert record["target"] == entry.id
+
+
+def test_a_copy_refused_an_id_takes_it_when_the_original_is_forgotten(
+    service: MemoryService,
+) -> None:
+    original = service.remember("Original walrus entry", path="a")
+    tree_dir = service.config.tree_dir
+    copy = tree_dir / "b" / "copy.md"
+    copy.parent.mkdir()
+    copy.write_text((tree_dir / original.path).read_text().replace("Original walrus", "Copied"))
+    service.reconcile()
+
+    def indexed_copy() -> tuple:
+        return service.db.one("SELECT id, problem FROM entries WHERE path = 'b/copy.md'") or ()
+
+    copy_id, problem = indexed_copy()
+    assert copy_id != original.id and "duplicate id" in problem
+    service.forget(original.id)
+    assert indexed_copy() == (original.id, None)
+
+
+def test_folders_in_other_scripts_keep_their_names(service: MemoryService) -> None:
+    arabic = service.remember("مرحبا", path="ملاحظات")
+    greek = service.remember("Γειά", path="Σημειώσεις/Δουλειά")
+    assert arabic.path.startswith("ملاحظات/") and greek.path.startswith("σημειώσεις/δουλειά/")
+    with pytest.raises(InvalidInputError, match="no letters or digits"):
+        service.remember("x", path="~")

@@ -112,7 +112,7 @@ def _render_item(value: object) -> str:
     if isinstance(value, bool | int | float):
         return json.dumps(value)
     text = str(value)
-    if _reads_back(text, text) or _is_timestamp(text):
+    if _reads_back(text, text) or is_timestamp(text):
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -131,7 +131,8 @@ _TIMESTAMP = re.compile(
 )
 
 
-def _is_timestamp(text: str) -> bool:
+def is_timestamp(text: str) -> bool:
+    """Shaped like a month, date or time (2023-05, 2023-05-08T10:00Z); not checked further."""
     return bool(_TIMESTAMP.match(text))
 
 

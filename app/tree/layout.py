@@ -25,9 +25,12 @@ DEFAULT_DOMAIN = "notes"
 
 
 def slugify(text: str, max_len: int = MAX_SLUG) -> str:
-    """ASCII, lowercase, dash-separated; never empty."""
+    """Lowercase and dash-separated; ASCII where the text folds to it ("Café" -> "cafe"),
+    else in the text's own script ("عربي" stays), never empty."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if not slug:
+        slug = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", text).lower()).strip("-")
     return slug[:max_len].rstrip("-") or "entry"
 
 
@@ -43,6 +46,10 @@ def normalize_folder(path: str) -> str:
         raise InvalidInputError(f"path '{path}' leaves the tree; use a path inside it")
     if parts and parts[0] == ARCHIVE:
         raise InvalidInputError(f"'{ARCHIVE}' is managed by Amber; choose another folder")
+    if nameless := [p for p in parts if not re.search(r"[^\W_]", p)]:
+        raise InvalidInputError(
+            f"folder '{nameless[0]}' in '{path}' has no letters or digits; name it"
+        )
     folders = [folder_name(p) for p in parts]
     if skipped := IGNORED_DIRS.intersection(folders):
         raise InvalidInputError(
