@@ -3,13 +3,18 @@
 A batch is acknowledged (reported to `on_commit`) only after its transaction committed, so
 a `kill -9` loses nothing that was acknowledged, and re-running the import completes it
 without duplicates (events are unique by their dedup key).
+
+Within one file, a message id used again for a different message gets a suffix (`m1#2`,
+the same on every import of the file) instead of the second message being taken for the
+first; an exact repeat of a message is stored once and counted as `repeated`, not as
+already known.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from itertools import islice
 from pathlib import Path
 
 from amber.errors import ImportFormatError, InvalidInputError
@@ -30,11 +35,19 @@ class ImportResult:
     read: int = 0
     added: int = 0
     redacted: int = 0
+    repeated: int = 0  # exact copies of a message earlier in the same file
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (where, new message id)
 
     @property
     def duplicates(self) -> int:
+        """Messages read that added nothing: already known, or repeated in the file."""
         return self.read - self.added
+
+    @property
+    def known(self) -> int:
+        """Messages read that an earlier import (or capture) had already stored."""
+        return self.duplicates - self.repeated
 
 
 def available_importers(load_entry_points: bool = True) -> dict[str, Importer]:
@@ -42,8 +55,7 @@ def available_importers(load_entry_points: bool = True) -> dict[str, Importer]:
 
 
 def choose_importer(path: Path, importers: dict[str, Importer], name: str | None) -> Importer:
-    if not path.is_file():
-        raise InvalidInputError(f"{path}: no such file")
+    _check_is_file(path)
     if _is_blank(path):
         raise ImportFormatError(f"{path}: the file is empty; there is nothing to import")
     if name:
@@ -61,6 +73,16 @@ def choose_importer(path: Path, importers: dict[str, Importer], name: str | None
     )
 
 
+def _check_is_file(path: Path) -> None:
+    if path.is_dir():
+        raise InvalidInputError(
+            f"{path}: is a folder, not a file; name the export file (folders of agent "
+            "sessions: `amber import claude-code FOLDER` or `amber import codex FOLDER`)"
+        )
+    if not path.is_file():
+        raise InvalidInputError(f"{path}: no such file")
+
+
 def _is_blank(path: Path) -> bool:
     with path.open("rb") as handle:
         head = handle.read(4096)
@@ -73,24 +95,64 @@ def import_file(
     importer: Importer,
     interface: str,
     on_commit: Callable[[int], None] | None = None,
+    *,
+    chosen: bool = False,
 ) -> ImportResult:
-    if not path.is_file():
-        raise InvalidInputError(f"{path}: no such file")
+    """Store the messages of ``path``. ``chosen``: the user named the format, so a file in
+    which nothing reads as that format is an error, not an import of nothing."""
+    _check_is_file(path)
     drafts, skipped = _read(importer, path)
     result = ImportResult(str(path), importer.name)
     try:
-        for batch in _batches(drafts, BATCH_SIZE):
+        for batch, salvaged in _batches(_Distinct(result).drafts(drafts), BATCH_SIZE):
             clean = [_redacted(d, result) for d in batch]
             with db.write() as conn:
                 result.added += event_rows.insert_events(conn, clean)
             result.read += len(batch)
-            if on_commit:
+            if on_commit and not salvaged:  # the error that follows says what was stored
                 on_commit(result.read)
     except ImportFormatError as exc:
         raise ImportFormatError(f"{exc} ({_stored_note(result)})") from exc
     result.skipped = list(skipped)
+    if chosen and not result.read and not importer.detect(path):
+        raise ImportFormatError(
+            f"{path}: not a {importer.name} file (nothing in it reads as {importer.name}); "
+            "leave out --format to detect the format (`amber import formats` lists them)"
+        )
     _audit(db, interface, result)
     return result
+
+
+class _Distinct:
+    """Each message of one file once, under an id of its own (see the module docstring).
+    Holds 128 bits of each dedup key and 64 of its text's hash: ~130 bytes a message."""
+
+    def __init__(self, result: ImportResult) -> None:
+        self.result = result
+        self.texts: dict[int, int] = {}
+
+    def drafts(self, drafts: Iterable[EventDraft]) -> Iterator[EventDraft]:
+        for draft in drafts:
+            yield self._place(draft)
+
+    def _place(self, draft: EventDraft) -> EventDraft:
+        digest = hashlib.blake2b(draft.text.encode("utf-8", "surrogatepass"), digest_size=8)
+        text, candidate, n = int.from_bytes(digest.digest()), draft, 1
+        while (held := self.texts.get(key := _key(candidate))) not in (None, text):
+            n += 1  # the id holds another message of this file: try the next suffix
+            candidate = replace(draft, message_id=f"{draft.message_id}#{n}")
+        if held == text:
+            self.result.repeated += 1  # the store keeps the first copy and ignores this one
+            return candidate
+        self.texts[key] = text
+        if n > 1:
+            where = f"{self.result.path}: {draft.conversation}#{draft.message_id}"
+            self.result.renamed.append((where, candidate.message_id))
+        return candidate
+
+
+def _key(draft: EventDraft) -> int:
+    return int(draft.dedup_key[:32], 16)
 
 
 def _read(importer: Importer, path: Path) -> tuple[Iterator[EventDraft], list[tuple[str, str]]]:
@@ -109,10 +171,23 @@ def _redacted(draft: EventDraft, result: ImportResult) -> EventDraft:
     return replace(draft, text=red.text)
 
 
-def _batches(items: Iterable[EventDraft], size: int) -> Iterator[list[EventDraft]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
+def _batches(items: Iterable[EventDraft], size: int) -> Iterator[tuple[list[EventDraft], bool]]:
+    """(batch of `size` items, salvaged); when reading fails midway, the messages read
+    before the error still come out as a last batch (salvaged: they are stored), then the
+    error."""
+    batch: list[EventDraft] = []
+    try:
+        for item in items:
+            batch.append(item)
+            if len(batch) == size:
+                yield batch, False
+                batch = []
+    except ImportFormatError:
+        if batch:
+            yield batch, True
+        raise
+    if batch:
+        yield batch, False
 
 
 def _stored_note(result: ImportResult) -> str:

@@ -49,16 +49,20 @@ def conversation(
 
     importer = choose_importer(file, available_importers(), format_)
     with memory(reconcile=False) as service:
-        result = import_file(service.db, file, importer, "cli", on_commit=_acknowledge)
+        result = import_file(
+            service.db, file, importer, "cli", on_commit=_acknowledge, chosen=bool(format_)
+        )
         _embed_hint(service)
     if as_json:
         print_json(_result_json(result))
         return
     console.print(
-        f"Imported {result.added} new messages from {file} ({result.duplicates} already known"
-        f", {len(result.skipped)} skipped, {result.redacted} secrets redacted)"
+        f"Imported {result.added} new messages from {file} ({result.known} already known"
+        f"{_repeated(result.repeated)}, {len(result.skipped)} skipped,"
+        f" {result.redacted} secrets redacted)"
     )
     _print_skipped(result.skipped)
+    _print_renamed(result.renamed)
 
 
 @app.command("claude-code")
@@ -142,6 +146,11 @@ def formats(as_json: JsonOption = False) -> None:
 
 # --- helpers ---
 def _files_under(root: Path, what: str) -> list[Path]:
+    if root.is_file():
+        raise _no_input(
+            f"{root}: is a file, not a folder; give the folder that holds the {what}"
+            " (one file: `amber import conversation FILE`)"
+        )
     if not root.is_dir():
         raise _no_input(f"{root}: no such folder; give the folder that holds the {what}")
     # Sessions opened and closed at once leave empty files: nothing to import, no failure.
@@ -181,20 +190,21 @@ def _report_many(results: list[ImportResult], failed: list[dict[str, str]], as_j
         added = sum(r.added for r in results)
         print_json({"added": added, "files": [_result_json(r) for r in results], "failed": failed})
         return
-    known = sum(r.duplicates for r in results)
+    known = sum(r.known for r in results)
     skipped = [s for r in results for s in r.skipped]
     console.print(
         f"Imported {sum(r.added for r in results)} new events from {len(results)} files"
-        f" ({known} already known, {len(skipped)} skipped,"
-        f" {sum(r.redacted for r in results)} secrets redacted)"
+        f" ({known} already known{_repeated(sum(r.repeated for r in results))},"
+        f" {len(skipped)} skipped, {sum(r.redacted for r in results)} secrets redacted)"
     )
     _print_skipped(skipped)
+    _print_renamed([n for r in results for n in r.renamed])
     for item in failed:
         err.print(f"  failed: {item['error']}", highlight=False)
 
 
 def _result_json(result: ImportResult) -> dict[str, Any]:
-    return {**vars(result), "duplicates": result.duplicates}
+    return {**vars(result), "duplicates": result.duplicates, "known": result.known}
 
 
 def _print_skipped(skipped: list[tuple[str, str]]) -> None:
@@ -202,6 +212,19 @@ def _print_skipped(skipped: list[tuple[str, str]]) -> None:
         err.print(f"  skipped {where}: {why}", highlight=False)
     if len(skipped) > 10:
         err.print(f"  ... and {len(skipped) - 10} more skipped", highlight=False)
+
+
+def _print_renamed(renamed: list[tuple[str, str]]) -> None:
+    for where, new_id in renamed[:10]:
+        old_id = new_id.rpartition("#")[0]
+        note = f"another message in the file has the id {old_id}"
+        err.print(f"  kept {where} as {new_id} ({note})", highlight=False)
+    if len(renamed) > 10:
+        err.print(f"  ... and {len(renamed) - 10} more kept under a new id", highlight=False)
+
+
+def _repeated(count: int) -> str:
+    return f", {count} repeated in the file" if count else ""
 
 
 def _embed_hint(service: MemoryService) -> None:

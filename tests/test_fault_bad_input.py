@@ -119,10 +119,14 @@ def tree(home: Path) -> Path:
 # --- imports ------------------------------------------------------------------------------
 
 
-def import_fails(amber_cli: Cli, home: Path, path: Path, *args: str) -> str:
+def import_fails(amber_cli: Cli, home: Path, path: Path, *args: str, stored: int = 0) -> str:
+    """One line of error; only the `stored` messages before the error are kept, and the
+    message says so."""
     result = amber_cli("import", "conversation", str(path), *args)
     message = assert_one_line_failure(result)
-    assert event_count(home) == 0, "a failed import stored messages"
+    assert event_count(home) == stored, "a failed import stored the wrong messages"
+    if stored:
+        assert f"the {stored} messages before it are stored" in message, message
     return message
 
 
@@ -134,7 +138,7 @@ def test_import_malformed_json(home: Path, keepsake: str, amber_cli: Cli, tmp_pa
         tmp_path / "chat.jsonl",
         '{"conversation": "c1", "id": "m1", "text": "fine"}\n{"conversation": "c1", "id": \n',
     )
-    message = import_fails(amber_cli, home, bad_line)
+    message = import_fails(amber_cli, home, bad_line, stored=1)
     assert "line 2" in message and "not valid JSON" in message
     assert_keepsake(keepsake)
 
@@ -162,25 +166,32 @@ def test_chatgpt_export_forced_into_the_generic_format_is_refused(
 
 
 @pytest.mark.parametrize(
-    ("name", "data", "where"),
+    ("name", "data", "where", "stored"),
     [
-        ("bad.json", b'{"id": "c", "messages": [{"id": "m1", "text": "caf\xe9"}]}', "line 1"),
+        ("bad.json", b'{"id": "c", "messages": [{"id": "m1", "text": "caf\xe9"}]}', "line 1", 0),
         (
             "later-line.jsonl",
             b'{"conversation": "c", "id": "m1", "text": "ok"}\n'
             b'{"conversation": "c", "id": "m2", "text": "fine"}\n'
             b'{"conversation": "c", "id": "m3", "text": "caf\xe9"}\n',
             "line 3",
+            2,
         ),
-        ("first-line.jsonl", b'{"conversation": "c", "id": "m1", "text": "caf\xe9"}\n', "line 1"),
+        (
+            "first-line.jsonl",
+            b'{"conversation": "c", "id": "m1", "text": "caf\xe9"}\n',
+            "line 1",
+            0,
+        ),
     ],
     ids=["json", "jsonl-line-3", "jsonl-line-1"],
 )
 def test_import_invalid_utf8(
-    home: Path, keepsake: str, amber_cli: Cli, tmp_path: Path, name: str, data: bytes, where: str
-) -> None:
+    home: Path, keepsake: str, amber_cli: Cli, tmp_path: Path, name: str, data: bytes,
+    where: str, stored: int,
+) -> None:  # fmt: skip
     path = write(tmp_path / name, data)
-    message = import_fails(amber_cli, home, path).replace(str(path), "<file>")
+    message = import_fails(amber_cli, home, path, stored=stored).replace(str(path), "<file>")
     assert "UTF-8" in message and where in message, message
     assert path.read_bytes() == data
     assert_keepsake(keepsake)

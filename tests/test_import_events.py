@@ -63,8 +63,8 @@ def test_error_midway_keeps_what_was_stored(service: MemoryService, tmp_path: Pa
         handle.write("{not json\n")
     with pytest.raises(ImportFormatError, match="line 511") as info:
         import_file(service.db, path, _generic(), "test")
-    assert f"the {BATCH_SIZE} messages before it are stored" in str(info.value)
-    assert service.db.one("SELECT count(*) FROM events")[0] == BATCH_SIZE
+    assert f"the {BATCH_SIZE + 10} messages before it are stored" in str(info.value)
+    assert service.db.one("SELECT count(*) FROM events")[0] == BATCH_SIZE + 10
 
 
 def test_choose_importer(tmp_path: Path) -> None:

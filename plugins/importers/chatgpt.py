@@ -105,8 +105,8 @@ def _branch(
 def _latest_leaf(mapping: dict[str, Any]) -> str:
     def created(node_id: str) -> float:
         message = mapping[node_id].get("message") if isinstance(mapping[node_id], dict) else None
-        stamp = message.get("create_time") if isinstance(message, dict) else None
-        return float(stamp) if isinstance(stamp, int | float) else 0.0
+        stamp = to_utc(message.get("create_time")) if isinstance(message, dict) else None
+        return stamp.timestamp() if stamp else 0.0
 
     leaves = [k for k, n in mapping.items() if isinstance(n, dict) and not n.get("children")]
     return max(leaves or list(mapping), key=created, default="")

@@ -76,14 +76,15 @@ def _conversation(
 def _branch(conv: dict[str, Any], messages: list[Any], report: ReadReport) -> list[Any]:
     """The messages on the path to the current leaf, when the export records the tree."""
     leaf = text_of(conv.get("current_leaf_message_uuid"))
-    by_id = {m.get("uuid"): m for m in messages if isinstance(m, dict)}
+    by_id = {text_of(m.get("uuid")): m for m in messages if isinstance(m, dict)}
+    by_id.pop("", None)  # ids that are missing or not text cannot be followed
     if leaf not in by_id or not any("parent_message_uuid" in m for m in by_id.values()):
         return messages
     chain: list[Any] = []
     node: Any = by_id.get(leaf)
     while isinstance(node, dict) and len(chain) <= len(messages):
         chain.append(node)
-        node = by_id.get(node.get("parent_message_uuid"))
+        node = by_id.get(text_of(node.get("parent_message_uuid")))
     report.ignored["messages on other branches"] += len(messages) - len(chain)
     return chain[::-1]
 
@@ -104,7 +105,7 @@ class _MessageReader:
         texts = self._blocks(blocks) if isinstance(blocks, list) and blocks else []
         if not any(t.strip() for t in texts):
             texts = [text_of(self.msg.get("text"))]  # the older, text-only shape
-        texts += _attachment_lines(self.msg)
+        texts += self._attachment_lines()
         for call in self.calls:  # uses whose result the export does not hold
             self._tool_event(call, None, False)
         text = "\n\n".join(t for t in texts if t.strip())
@@ -163,17 +164,25 @@ class _MessageReader:
         if draft is not None:
             self.tools.append(draft)
 
+    def _attachment_lines(self) -> list[str]:
+        lines = []
+        for item in self._list("attachments"):
+            if not isinstance(item, dict):
+                continue
+            name = " ".join(text_of(item.get("file_name")).split()) or "file"
+            extracted = cut(text_of(item.get("extracted_content"))).text
+            lines.append(f"[attachment: {name}]" + (f"\n{extracted}" if extracted.strip() else ""))
+        for item in self._list("files"):  # images and uploads; attachments are listed above
+            name = text_of(item.get("file_name")) if isinstance(item, dict) else ""
+            name = " ".join(name.split())
+            if name and f"[attachment: {name}]" not in "\n".join(lines):
+                lines.append(f"[file: {name}]")
+        return lines
 
-def _attachment_lines(msg: dict[str, Any]) -> list[str]:
-    lines = []
-    for item in msg.get("attachments") or []:
-        if not isinstance(item, dict):
-            continue
-        name = " ".join(text_of(item.get("file_name")).split()) or "file"
-        extracted = cut(text_of(item.get("extracted_content"))).text
-        lines.append(f"[attachment: {name}]" + (f"\n{extracted}" if extracted.strip() else ""))
-    for item in msg.get("files") or []:  # images and uploads; attachments are listed above
-        name = " ".join(text_of(item.get("file_name")).split()) if isinstance(item, dict) else ""
-        if name and f"[attachment: {name}]" not in "\n".join(lines):
-            lines.append(f"[file: {name}]")
-    return lines
+    def _list(self, key: str) -> list[Any]:
+        """The message's ``key`` list; anything else is noted and read as empty."""
+        value = self.msg.get(key)
+        if value is None or isinstance(value, list):
+            return value or []
+        self.report.skip(self.where, f'"{key}" is {kind_of(value)}, not a list; left out')
+        return []

@@ -25,6 +25,7 @@ from amber.plugins.importers.common import (
     ReadReport,
     Thread,
     first_line,
+    kind_of,
     make_draft,
     read_head,
     short_hash,
@@ -76,6 +77,9 @@ class ClaudeCodeParser:
         if record is None:
             return []
         kind = record.get("type")
+        if not isinstance(kind, str | None):
+            self.report.skip(where, f'the record "type" is {kind_of(kind)}, not a name')
+            return []
         if kind in ("user", "assistant"):
             return self._message(record, where)
         if kind in BOOKKEEPING:

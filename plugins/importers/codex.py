@@ -27,6 +27,8 @@ from amber.plugins.importers.common import (
     ReadReport,
     Thread,
     first_line,
+    kind_of,
+    loads,
     make_draft,
     read_head,
     short_hash,
@@ -48,7 +50,7 @@ OUTPUTS = frozenset({"function_call_output", "custom_tool_call_output"})
 ITEM_TYPES = CALLS | OUTPUTS | {"message", "reasoning", "web_search_call"}
 _PREAMBLES = ("<environment_context>", "<user_instructions>", "# AGENTS.md instructions")
 _PREAMBLES += ("<INSTRUCTIONS>",)
-_EXIT = re.compile(r"\AExit code: (-?\d+)")
+_EXIT = re.compile(r"\AExit code: (-?[0-9]{1,18})(?![0-9])")
 _NAME = re.compile(r"rollout-[0-9T:\-]+-([0-9a-fA-F\-]{36})$")
 
 
@@ -84,6 +86,9 @@ class CodexParser:
         if not isinstance(payload, dict):  # the older, unwrapped shape
             kind, payload = _legacy(record)
         when = record.get("timestamp")
+        if not isinstance(kind, str):
+            self.report.skip(where, f'the record "type" is {kind_of(kind)}, not a name')
+            return []
         if kind == "response_item":
             return self._item(payload, when, lineno, where)
         if kind == "compacted":
@@ -109,6 +114,9 @@ class CodexParser:
         self, item: dict[str, Any], when: object, lineno: int, where: str
     ) -> list[EventDraft]:
         kind = item.get("type")
+        if not isinstance(kind, str):
+            self.report.skip(where, f'the response item "type" is {kind_of(kind)}, not a name')
+            return []
         if kind == "message":
             return self._drafts(self._message(item, when, lineno, where))
         if kind in CALLS or kind == "web_search_call":
@@ -203,7 +211,8 @@ class CodexParser:
 
 def _legacy(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Map a line of the older unwrapped shape onto (record type, payload)."""
-    if record.get("type") in ITEM_TYPES:
+    kind = record.get("type")
+    if isinstance(kind, str) and kind in ITEM_TYPES:
         return "response_item", record
     if "record_type" in record:
         return "state", record
@@ -243,8 +252,8 @@ def _output(value: object) -> tuple[str, bool, int | None]:
         value = value.get("content", value.get("output", value))
     if isinstance(value, str) and value.lstrip().startswith("{"):
         try:
-            decoded = json.loads(value)
-        except ValueError:
+            decoded = loads(value)
+        except (ValueError, RecursionError):
             decoded = None
         if isinstance(decoded, dict) and "output" in decoded:
             meta = decoded.get("metadata") if isinstance(decoded.get("metadata"), dict) else {}

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +27,17 @@ MAX_FILE_BYTES = 2 * 1024**3
 HEAD_BYTES = 64 * 1024  # enough to sniff a format without reading a big file
 EPOCH_MS_THRESHOLD = 1e11  # 1e11 seconds is the year 5138, 1e11 milliseconds is 1973
 BAD_UTF8 = "invalid UTF-8 bytes, kept as U+FFFD"
-_SURROGATES = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a bad byte
+CUT_CHARACTER = "half of a character (a lone UTF-16 surrogate, e.g. a cut emoji), kept as U+FFFD"
+MAX_INT_DIGITS = 4000  # Python refuses to convert longer digit strings (4,300 by default)
+# What reading a record of a shape nobody foresaw may raise (a list where a name was expected,
+# a number too large, nesting too deep): that record is left out, not the whole file.
+UNEXPECTED = (
+    TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError, RecursionError,
+)  # fmt: skip
+# Bad bytes decoded with surrogateescape, and the halves of a UTF-16 pair that JSON's \ud83d
+# escapes can leave alone when an export cuts an emoji: neither can be stored as UTF-8.
+_BAD_BYTES = re.compile("[\udc80-\udcff]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -97,15 +108,56 @@ def check_file(path: Path, label: str, max_bytes: int = MAX_FILE_BYTES) -> None:
         raise fail(label, "the file is empty; there is nothing to import", "check the path")
 
 
-def clean(text: str) -> tuple[str, bool]:
-    """Bytes that were not UTF-8 (decoded with surrogateescape) become U+FFFD; NULs go.
-    The second value says whether any such byte was found."""
+def clean(text: str) -> tuple[str, str]:
+    """Bytes that were not UTF-8 (decoded with surrogateescape) and lone UTF-16 surrogates
+    become U+FFFD; NULs go. The second value is why the text changed ("" if it did not)."""
     if "\x00" in text:
         text = text.replace("\x00", "")
     if text.isascii():
-        return text, False
-    fixed, bad = _SURROGATES.subn("\ufffd", text)
-    return fixed, bad > 0
+        return text, ""
+    fixed, count = _SURROGATES.subn("\ufffd", text)
+    if not count:
+        return text, ""
+    return fixed, BAD_UTF8 if _BAD_BYTES.search(text) else CUT_CHARACTER
+
+
+def clean_draft(draft: EventDraft) -> tuple[EventDraft, str]:
+    """``draft`` with every text field cleaned (see ``clean``); why it changed, or ""."""
+    fields = ("text", "uri", "conversation", "message_id", "author", "title")
+    whole = "".join(getattr(draft, name) for name in fields)
+    if whole.isascii() and "\x00" not in whole:
+        return draft, ""
+    cleaned = {name: clean(getattr(draft, name)) for name in fields}
+    changed = {name: text for name, (text, _) in cleaned.items() if text != getattr(draft, name)}
+    if not changed:
+        return draft, ""
+    return replace(draft, **changed), next((why for _, why in cleaned.values() if why), "")
+
+
+def _int_or_float(digits: str) -> int | float:
+    return int(digits) if len(digits) <= MAX_INT_DIGITS else float(digits)
+
+
+def json_decoder() -> json.JSONDecoder:
+    """A JSON decoder that reads an integer too long for Python (``1`` and 5,000 zeros) as
+    a float, infinite if need be, instead of failing the whole document."""
+    return json.JSONDecoder(parse_int=_int_or_float)
+
+
+_DECODER = json_decoder()
+
+
+def loads(text: str) -> Any:
+    """``json.loads`` with the decoder of ``json_decoder``."""
+    return _DECODER.decode(text)
+
+
+def to_int(text: str, max_digits: int = 18) -> int | None:
+    """ASCII digits as an int; None for anything else (``²``, ``٣``, 5,000 digits)."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > max_digits:
+        return None
+    return int(text)
 
 
 def to_utc(value: object) -> datetime | None:
@@ -158,21 +210,26 @@ def make_draft(
         report.ignored["empty message"] += 1
         return None
     if bad:
-        report.skip(where, BAD_UTF8)
+        report.skip(where, bad)
     report.messages += 1
     report.conversation_ids.add(thread.conversation)
     return EventDraft(
         source=thread.source,
         text=body,
-        uri=thread.uri,
+        uri=clean(thread.uri)[0],
         conversation=clean(thread.conversation)[0],
         message_id=clean(message_id)[0],
         author=clean(author)[0],
         timestamp=timestamp,
         title=_safe_title(clean(thread.title)[0]),
         trust=trust,
-        meta=meta or {},
+        meta={k: clean(v)[0] if isinstance(v, str) else v for k, v in (meta or {}).items()},
     )
+
+
+def unexpected(exc: BaseException) -> str:
+    """A skip reason for one of ``UNEXPECTED``: short, one line, printable."""
+    return clean(" ".join(f"{type(exc).__name__}: {exc}".split()))[0][:160]
 
 
 def first_line(text: str, limit: int = 80) -> str:

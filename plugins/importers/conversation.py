@@ -27,22 +27,28 @@ Rules:
   is skipped and listed in the import report.
 * The file must be UTF-8 (a BOM is allowed) and at most 2 GiB. JSONL is read line by
   line. Anything malformed stops the import with an error naming the file and the line
-  (JSONL) or the JSON position, e.g. ``[1].messages[4]``.
+  (JSONL) or the JSON position, e.g. ``[1].messages[4]``; a list of conversations cut
+  short or broken halfway keeps the complete conversations before the break, and the
+  break is listed in the report. Half of a character (a lone UTF-16 surrogate such as
+  ``\ud83d``, left when an emoji is cut) becomes U+FFFD and is listed too.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from amber.errors import ImportFormatError
 from amber.events import EventDraft
+from amber.plugins.importers.common import ReadReport, clean_draft, loads
+from amber.plugins.importers.exports import read_conversations
 
 MAX_FILE_BYTES = 2 * 1024**3
 HEAD_BYTES = 64 * 1024  # enough to sniff the format without reading a big file
@@ -56,19 +62,9 @@ _MESSAGES_KEY = re.compile(rb'"messages"\s*:')
 
 
 @dataclass
-class ImportReport:
-    """What one read produced. Filled in while the drafts are consumed, so read it after."""
-
-    path: Path
-    format: str  # "json" or "jsonl"
-    messages: int = 0  # drafts yielded
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (location, reason)
-    conversation_ids: set[str] = field(default_factory=set)
-    finished: bool = False  # True once the whole file was read without error
-
-    @property
-    def conversations(self) -> int:
-        return len(self.conversation_ids)
+class ImportReport(ReadReport):
+    """What one read produced (``format`` is "json" or "jsonl"). Filled in while the drafts
+    are consumed, so read it after."""
 
 
 @dataclass(frozen=True)
@@ -167,8 +163,8 @@ def _first_line_is_generic_message(head: bytes) -> bool:
     # detection calling the file "not a conversation format".
     line = head.partition(b"\n")[0].decode("utf-8", errors="replace")
     try:
-        obj = json.loads(line)
-    except ValueError:
+        obj = loads(line)
+    except (ValueError, RecursionError):
         return False
     return isinstance(obj, dict) and ("conversation" in obj or {"speaker", "text"} <= obj.keys())
 
@@ -176,7 +172,7 @@ def _first_line_is_generic_message(head: bytes) -> bool:
 # --- JSON ---
 def _read_json(path: Path, report: ImportReport) -> Iterator[EventDraft]:
     uri, label = str(path.resolve()), str(path)
-    for index, obj, pos in _conversation_objects(_load_json(path), label):
+    for index, obj, pos in _conversation_objects(_load_json(path, report), label):
         where = f"{label}: {pos}" if pos else label
         conv = _Conversation(
             id=_id_field(obj, "id", where) or f"{path.stem}-{index}",
@@ -191,7 +187,7 @@ def _read_json(path: Path, report: ImportReport) -> Iterator[EventDraft]:
     report.finished = True
 
 
-def _load_json(path: Path) -> object:
+def _load_json(path: Path, report: ImportReport) -> object:
     data = path.read_bytes()  # the JSON format may be loaded whole; JSONL is streamed
     try:
         text = data.decode("utf-8-sig")
@@ -200,11 +196,26 @@ def _load_json(path: Path) -> object:
         problem = f"not valid UTF-8 at line {line} (byte 0x{data[err.start]:02x})"
         raise _fail(str(path), problem, UTF8_HINT) from None
     try:
-        return json.loads(text)
+        return loads(text)
     except json.JSONDecodeError as err:
+        if salvaged := _salvage(data, str(path), report):
+            return salvaged
         raise _fail(str(path), _json_problem(err)) from None
     except RecursionError:
         raise _fail(str(path), "JSON nested too deeply to be a conversation") from None
+
+
+def _salvage(data: bytes, label: str, report: ImportReport) -> list[object]:
+    """The complete conversations before the break in a list that is cut short or broken
+    halfway, the break noted in the report; [] when there are none to keep."""
+    if not data.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"["):
+        return []
+    noted = len(report.skipped)
+    try:
+        found = list(read_conversations(io.BytesIO(data), label, report))
+    except ImportFormatError:
+        return []
+    return found if len(report.skipped) > noted else []  # no break found: not a cut list
 
 
 def _json_problem(err: json.JSONDecodeError) -> str:
@@ -277,10 +288,12 @@ def _parse_line(raw: bytes, lineno: int, where: str) -> dict[str, Any] | None:
     if not line.strip():
         return None
     try:
-        obj = json.loads(line)
+        obj = loads(line)
     except json.JSONDecodeError as err:
         cut = "" if raw.endswith(b"\n") else " - the last line is cut off; is the file truncated?"
         raise _fail(where, f"not valid JSON at column {err.colno} ({err.msg}){cut}") from None
+    except RecursionError:
+        raise _fail(where, "JSON nested too deeply to be a message") from None
     if not isinstance(obj, dict):
         raise _fail(where, f"expected one message object per line, got {_kind(obj)}")
     if "messages" in obj:
@@ -298,8 +311,11 @@ def _accept(
     draft = _draft(msg, index, conv, where)
     if draft is None:
         report.skipped.append((where, SKIP_EMPTY))
-    else:
-        report.messages += 1
+        return None
+    draft, repaired = clean_draft(draft)
+    if repaired:
+        report.skip(where, repaired)
+    report.messages += 1
     return draft
 
 
@@ -360,8 +376,8 @@ def _from_iso(value: str, where: str) -> datetime:
 
 
 def _from_epoch(value: float, where: str) -> datetime:
-    seconds = value / 1000 if abs(value) >= EPOCH_MS_THRESHOLD else value
     try:
+        seconds = value / 1000 if abs(value) >= EPOCH_MS_THRESHOLD else value
         return datetime.fromtimestamp(seconds, tz=UTC)
     except (OverflowError, OSError, ValueError):
         raise _fail(where, f'"timestamp" {value!r} is out of range for a date') from None

@@ -23,9 +23,13 @@ from amber.events import EventDraft
 from amber.plugins.importers.common import (
     HEAD_BYTES,
     MAX_FILE_BYTES,
+    UNEXPECTED,
     ReadReport,
     check_file,
     fail,
+    json_decoder,
+    loads,
+    unexpected,
 )
 
 MEMBER = "conversations.json"
@@ -34,7 +38,7 @@ TAIL_MARGIN = 64  # characters at the end of the buffer where an error may be a 
 _WORDS = ("true", "false", "null", "NaN", "Infinity", "-Infinity")  # JSON's bare words
 _NUMBER_TAIL = re.compile(r"[-+.eE0-9]*")
 HINT = "export your data again, or import the conversations.json inside the export"
-_DECODER = json.JSONDecoder()
+_DECODER = json_decoder()
 
 
 @contextmanager
@@ -165,7 +169,7 @@ class _Reader:
         while not self.eof:
             self._more(CHUNK)
         try:
-            return json.loads(self.buf)
+            return loads(self.buf)
         except json.JSONDecodeError as err:
             raise self._error(err, 0) from None
         except RecursionError:
@@ -257,5 +261,16 @@ class ExportImporter:
         uri = str(path.resolve())
         with open_export(path) as (stream, label):
             for index, conv in enumerate(read_conversations(stream, label, report)):
-                yield from self.conversation(conv, index, uri, f"{label}: [{index}]", report)
+                where = f"{label}: [{index}]"
+                drafts = self.conversation(conv, index, uri, where, report)
+                yield from _guarded(drafts, where, report)
         report.finished = True
+
+
+def _guarded(drafts: Iterator[EventDraft], where: str, report: ReadReport) -> Iterator[EventDraft]:
+    """The drafts of one conversation; one of a shape nobody foresaw ends that conversation
+    (what it gave so far is kept), not the whole export."""
+    try:
+        yield from drafts
+    except UNEXPECTED as exc:
+        report.skip(where, f"cannot read the rest of this conversation ({unexpected(exc)})")

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from amber.events import EventDraft
-from amber.plugins.importers.common import ReadReport, check_file, kind_of
+from amber.plugins.importers.common import (
+    UNEXPECTED,
+    ReadReport,
+    check_file,
+    kind_of,
+    loads,
+    unexpected,
+)
 
 CUT_LINE = "the last line is cut off (still being written, or the file was truncated)"
 
@@ -59,9 +66,19 @@ class LineFileImporter:
         parser = type(self).parser(path, report, None)
         with path.open("rb") as handle:
             for lineno, raw in enumerate(handle, start=1):
-                yield from parser.feed(raw, lineno)
+                yield from feed_line(parser, raw, lineno, report)
         yield from parser.finish()
         report.finished = True
+
+
+def feed_line(parser: LineParser, line: bytes, lineno: int, report: ReadReport) -> list[EventDraft]:
+    """``parser.feed``, except that a line the parser cannot handle is skipped and listed."""
+    try:
+        return parser.feed(line, lineno)
+    except UNEXPECTED as exc:
+        where = f"{report.path}: line {lineno}"
+        report.skip(where, f"cannot read this record ({unexpected(exc)}); it was left out")
+        return []
 
 
 def json_line(raw: bytes, where: str, report: ReadReport) -> dict[str, Any] | None:
@@ -74,7 +91,10 @@ def json_line(raw: bytes, where: str, report: ReadReport) -> dict[str, Any] | No
     if not text.strip():
         return None
     try:
-        obj = json.loads(text)
+        obj = loads(text)
+    except RecursionError:
+        report.skip(where, "JSON nested too deeply to read")
+        return None
     except json.JSONDecodeError as err:
         if not raw.endswith(b"\n"):
             report.skip(where, CUT_LINE)

@@ -27,13 +27,14 @@ from amber.plugins.importers.common import (
     make_draft,
     read_head,
     short_hash,
+    to_int,
     to_utc,
 )
 from amber.plugins.importers.lines import LineFileImporter
 
 SOURCE = "shell"
-_BASH_TIME = re.compile(r"#(\d{9,11})\s*")
-_ZSH_EXTENDED = re.compile(r": *(\d+):(\d+);(.*)", re.S)
+_BASH_TIME = re.compile(r"#([0-9]{9,11})\s*")
+_ZSH_EXTENDED = re.compile(r": *(\d+):(\d+);(.*)", re.S)  # a time that is no number: no time
 _FISH_ESCAPE = re.compile(r"\\(.)")
 _META = 0x83
 
@@ -148,7 +149,7 @@ class ZshParser(_HistoryParser):
         extended = _ZSH_EXTENDED.fullmatch(text)
         when = duration = None
         if extended:
-            when, duration, text = int(extended.group(1)), int(extended.group(2)), extended.group(3)
+            when, duration, text = to_int(extended[1]), to_int(extended[2]), extended[3]
         continues = text.endswith("\\")
         done = self._hold(text, lineno, when, duration=duration, continues=continues)
         return done if continues else done + self._release()
@@ -164,8 +165,7 @@ class FishParser(_HistoryParser):
             return self._hold(command, lineno)
         when = text.strip()
         if when.startswith("when:") and self.held is not None:
-            value = when[5:].strip()
-            self.held["when"] = int(value) if value.isdigit() else None
+            self.held["when"] = to_int(when[5:])
             return self._release()  # the paths that may follow are not kept
         return []
 

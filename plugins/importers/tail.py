@@ -32,7 +32,7 @@ from typing import Any
 
 from amber.events import EventDraft
 from amber.plugins.importers.common import ReadReport
-from amber.plugins.importers.lines import ParserFactory
+from amber.plugins.importers.lines import ParserFactory, feed_line
 from amber.redact import redact
 
 STATE_VERSION = 1
@@ -158,13 +158,13 @@ class Tailer:
                 partial, at_end = line, True
                 break
             cursor.lineno += 1
-            out += parser.feed(line, cursor.lineno)
+            out += feed_line(parser, line, cursor.lineno, report)
             cursor.offset += len(line)
             budget[0] -= len(line)
         stat = path.stat()
         unchanged = (stat.st_size, stat.st_mtime_ns) == (cursor.size, cursor.mtime_ns)
         if at_end and unchanged and cursor.offset == start and self._quiet(cursor):
-            out += self._settle(parser, cursor, partial)
+            out += self._settle(parser, cursor, partial, report)
         cursor.size, cursor.mtime_ns = stat.st_size, stat.st_mtime_ns
         if cursor.offset != start:
             cursor.head = _head(handle, cursor.offset)
@@ -174,13 +174,15 @@ class Tailer:
     def _quiet(self, cursor: _Cursor) -> bool:
         return not cursor.settled and self.clock() - cursor.quiet_since >= self.settle_s
 
-    def _settle(self, parser: Any, cursor: _Cursor, partial: bytes) -> list[EventDraft]:
+    def _settle(
+        self, parser: Any, cursor: _Cursor, partial: bytes, report: ReadReport
+    ) -> list[EventDraft]:
         """Quiet for long enough: a last line without newline is read as it is, and what the
         parser holds (a call that never got its result, the last command) is released."""
         drafts: list[EventDraft] = []
         if partial:
             cursor.lineno += 1
-            drafts += parser.feed(partial, cursor.lineno)
+            drafts += feed_line(parser, partial, cursor.lineno, report)
             cursor.offset += len(partial)
         cursor.settled = True
         return drafts + parser.finish()

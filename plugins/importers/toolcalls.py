@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from amber.plugins.importers.common import to_utc
+from amber.plugins.importers.common import loads, to_utc
 
 PREVIEW_LIMIT = 4000  # text longer than this is cut
 PREVIEW_HEAD = 1500
@@ -166,8 +166,8 @@ def _maybe_json(text: str) -> object:
     if not stripped.startswith(("{", "[")):
         return text
     try:
-        return json.loads(stripped)
-    except ValueError:
+        return loads(stripped)
+    except (ValueError, RecursionError):
         return text
 
 
