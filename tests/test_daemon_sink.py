@@ -64,6 +64,28 @@ def test_full_queue_drops_are_counted(service: MemoryService) -> None:
     assert event_rows.event_count(service.db) == 4 and stats["test"].queued == 0
 
 
+def test_a_source_that_waits_loses_nothing_to_a_full_queue(service: MemoryService) -> None:
+    """3,000 files at once (a git clone into a watched folder) through a queue of 4."""
+    stats = Stats()
+    sink = CaptureSink(service.db, stats.__getitem__, capacity=4)
+    never = threading.Event()
+    sink.start()
+    results = [sink.offer(Capture("files", [draft(n)]), wait_unless=never) for n in range(3000)]
+    sink.stop()
+    assert all(results) and stats["files"].dropped == 0
+    assert event_rows.event_count(service.db) == 3000
+
+
+def test_a_waiting_source_gives_up_when_it_is_stopped(service: MemoryService) -> None:
+    stats = Stats()
+    sink = CaptureSink(service.db, stats.__getitem__, capacity=1)  # writer not started
+    stopping = threading.Event()
+    assert sink.offer(Capture("files", [draft(1)]), wait_unless=stopping)
+    threading.Timer(0.3, stopping.set).start()
+    assert not sink.offer(Capture("files", [draft(2)]), wait_unless=stopping)  # returns, not hangs
+    assert (stats["files"].queued, stats["files"].dropped) == (1, 0)  # read again after restart
+
+
 def test_secrets_are_redacted_before_storage(service: MemoryService) -> None:
     token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
     sink = CaptureSink(service.db, Stats().__getitem__)

@@ -41,8 +41,13 @@ class SourceContext:
         *,
         checkpoint: Callable[[Any], None] | None = None,
         ack: Callable[[], None] | None = None,
+        wait: bool = False,
     ) -> bool:
-        return self._sink.offer(Capture(self.name, list(drafts), checkpoint, ack))
+        """Queue drafts for the writer. `wait`: when the queue is full, wait for room (until
+        this source is stopped) instead of dropping them; for sources that would otherwise
+        see the same input again only much later."""
+        capture = Capture(self.name, list(drafts), checkpoint, ack)
+        return self._sink.offer(capture, self.stop if wait else None)
 
     def wait(self, seconds: float) -> bool:
         return self.stop.wait(max(0.0, seconds))

@@ -5,8 +5,9 @@ its events, and the source's own progress rows (`checkpoint`), committed. A `kil
 moment therefore loses nothing acknowledged; what was committed but not yet acknowledged
 comes again after a restart and is ignored by the events table's unique dedup key.
 
-Back-pressure: the queue is bounded; when a source outpaces the writer the new item is
-dropped and counted in that source's `dropped`, never silently.
+Back-pressure: the queue is bounded. A source that cannot read its input again (the screen)
+has a new item dropped and counted in its `dropped`, never silently; one that can but would
+only see it again at a rescan (the files source) waits for room instead.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ CAPACITY = 256  # captures (a capture is one file's new chunks, or one screen)
 BATCH = 64  # captures per transaction: one fsync for many small items
 RETRY_S = (1.0, 5.0, 30.0)  # back-off while the disk is full or the database locked
 DRAIN_ATTEMPTS = 3
+WAIT_S = 0.5  # how often a waiting source checks whether it is being stopped
 
 
 @dataclass
@@ -53,15 +55,20 @@ class CaptureSink:
         self._thread = threading.Thread(target=self._run, name="amber-capture-writer", daemon=True)
         self.problem = ""  # the writer's current trouble (disk full...), for the status
 
-    def offer(self, capture: Capture) -> bool:
+    def offer(self, capture: Capture, wait_unless: threading.Event | None = None) -> bool:
+        """Queue a capture; when the queue is full, drop it, or with `wait_unless` wait for
+        room until that event is set (a source stopping: its input is read again later)."""
         stats = self._stats(capture.source)
         stats.add(queued=1)
-        try:
-            self._queue.put_nowait(capture)
-        except queue.Full:
-            stats.add(queued=-1, dropped=len(capture.drafts))
-            return False
-        return True
+        while True:
+            try:
+                self._queue.put(capture, block=wait_unless is not None, timeout=WAIT_S)
+                return True
+            except queue.Full:
+                if wait_unless is None or wait_unless.is_set() or self._stopping.is_set():
+                    dropped = 0 if wait_unless is not None else len(capture.drafts)
+                    stats.add(queued=-1, dropped=dropped)
+                    return False
 
     @property
     def depth(self) -> int:

@@ -90,7 +90,7 @@ class FileCapturer:
             self.marks[key] = mark
             self.failed.pop(key, None)
 
-        self.ctx.emit(drafts, checkpoint=checkpoint, ack=ack)
+        self.ctx.emit(drafts, checkpoint=checkpoint, ack=ack, wait=True)  # else lost till rescan
 
     def forget(self, key: str) -> None:
         """A deleted file: its events stay (they are history), its progress row goes."""
@@ -101,7 +101,7 @@ class FileCapturer:
         def checkpoint(conn: object) -> None:
             progress_rows.forget_file_progress(conn, name, key)
 
-        self.ctx.emit([], checkpoint=checkpoint, ack=lambda: self.marks.pop(key, None))
+        self.ctx.emit([], checkpoint=checkpoint, ack=lambda: self.marks.pop(key, None), wait=True)
 
 
 def _draft(path: Path, folder: Path, chunk: Chunk, kind: str, stamp: datetime) -> EventDraft:
