@@ -51,8 +51,18 @@ def remember(
 
 def embed_new(service: MemoryService) -> None:
     """Vectors for what a command just wrote, when an embed model is active (a few docs)."""
-    if service.embedder is not None and service.pending_embeddings() <= EMBED_NOW_MAX:
+    if service.embedder is None or service.pending_embeddings() > EMBED_NOW_MAX:
+        return
+    try:
         service.embed_pending()
+    except Exception as exc:  # the memory is stored; its vectors can wait
+        # Failing here would make a user retry and store the memory twice.
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        err.print(
+            f"amber: warning: stored, but not embedded ({reason}); "
+            "`amber embed` adds the vectors once the embed model works",
+            highlight=False,
+        )
 
 
 def show(

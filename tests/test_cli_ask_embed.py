@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,26 @@ def test_embed_then_vector_and_hybrid_recall_then_ask(home: Path) -> None:
     evidence_ids = {e["id"] for e in data["evidence"]}
     assert code == 0 and set(data["citations"]) <= evidence_ids
     assert data["model"] == "smollm2-135m-instruct" and isinstance(data["found"], bool)
+
+
+@pytest.mark.integration
+def test_an_embed_model_whose_file_is_gone_leaves_lexical_recall_working(
+    home: Path, tmp_path: Path, amber_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    """Each command a new process, as for a user: the model is loaded from its file."""
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python is installed by scripts/setup.sh")
+    if not MINILM.exists():
+        pytest.skip(reason=f"the MiniLM test model is not at {MINILM}")
+    copy = tmp_path / "minilm.gguf"
+    copy.write_bytes(MINILM.read_bytes())
+    assert amber_cli("models", "add", str(copy), "--role", "embed").returncode == 0
+    assert amber_cli("remember", "Caroline moved to Berlin in May 2023").returncode == 0
+    copy.unlink()
+    stored = amber_cli("remember", "The dentist is on Tuesdays", "--json")
+    assert stored.returncode == 0 and "not embedded" in stored.stderr  # a retry would duplicate
+    assert json.loads(stored.stdout)["title"].startswith("The dentist")
+    found = amber_cli("recall", "dentist", "--json")
+    assert found.returncode == 0 and json.loads(found.stdout)[0]["title"].startswith("The dentist")
+    assert "vector recall left out" in found.stderr
+    vector = amber_cli("recall", "dentist", "--channels", "vector")
+    assert vector.returncode != 0 and "missing" in vector.stderr

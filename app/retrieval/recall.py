@@ -7,11 +7,12 @@ supersession and time phrases adjust them; one hop along [[links]] adds related 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from amber.errors import InvalidInputError
+from amber.errors import AmberError, InvalidInputError
 from amber.events import Event
 from amber.retrieval import fusion
 from amber.retrieval.documents import Documents
@@ -24,6 +25,7 @@ from amber.store import entries as entry_rows
 from amber.store import search
 from amber.store.db import Database
 
+log = logging.getLogger(__name__)
 MAX_K = 200
 MODES = ("lexical", "vector", "hybrid")
 POOL_MIN = 50
@@ -102,9 +104,23 @@ class Recaller:
         semantic = without_words(parsed.query or query, speakers)
         for name, channel in self.extra_channels.items():
             if options.mode in ("hybrid", name):
-                keys = channel(semantic, flt, pool)
+                keys = self._ask_channel(name, channel, semantic, flt, pool, options.mode)
                 fusion.add_ranked(fused, name, keys, _weight(name, options.mode))
         return _Candidates(fused, query_terms, parsed.range, speakers, flt)
+
+    @staticmethod
+    def _ask_channel(
+        name: str, channel: Channel, query: str, flt: search.SearchFilter, pool: int, mode: str
+    ) -> list[int]:
+        """A channel's keys; in hybrid mode a channel whose model fails (its file deleted,
+        say) is left out with a warning, so recall still answers from the other channels."""
+        try:
+            return channel(query, flt, pool)
+        except AmberError as exc:
+            if mode != "hybrid":
+                raise
+            log.warning("amber: %s recall left out: %s", name, exc)
+            return []
 
     def _exact(self, query: str, stripped: str, flt: search.SearchFilter) -> list[int]:
         if not query or "entry" not in flt.types:
