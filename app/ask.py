@@ -15,6 +15,7 @@ from amber.retrieval.hits import Hit
 
 EXCERPT_CHARS = 700
 MAX_ANSWER_CHARS = 1200
+NOTHING_FOUND = "Nothing in your memory matches this question."
 
 SYSTEM_PROMPT = (
     "You answer the user's question using only the memory excerpts provided. "
@@ -80,6 +81,11 @@ def ask(
     on_answer_text: Callable[[str], None] | None = None,
 ) -> AskResult:
     hits = [h for h, _ in evidence]
+    if not hits:  # nothing to answer from: a model asked anyway only makes something up
+        answer = NOTHING_FOUND
+        if on_answer_text:
+            on_answer_text(answer)
+        return AskResult(question, answer, False, [], [], model.name)
     ids = [h.id for h in hits]
     streamer = JsonStringStreamer("answer", on_answer_text) if on_answer_text else None
     data = model.generate_json(

@@ -200,6 +200,9 @@ class MemoryService:
         on_answer_text: Callable[[str], None] | None = None,
     ) -> AskResult:
         """Answer from memory with the active chat model; raises NoModelError without one."""
+        if not question.strip():
+            raise InvalidInputError("the question is empty; ask something, e.g. `amber ask "
+                                    "\"when did Ana move?\"`")  # fmt: skip
         model = chat_model_for(self.config)
         if model is None:
             raise NoModelError(NO_CHAT_MODEL)

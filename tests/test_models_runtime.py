@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from amber.ask import NOTHING_FOUND, ask
+from amber.errors import InvalidInputError
 from amber.models import runtime
 from amber.models.chat import JsonStringStreamer
 from amber.models.schema import SchemaViolation, validate
+from amber.service import MemoryService
 
 
 def test_missing_model_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -55,3 +58,18 @@ def test_answer_streamer_decodes_the_field_across_pieces() -> None:
     for i in range(0, len(text), 3):
         streamer.feed(text[i : i + 3])
     assert "".join(out) == 'Berlin, "Mitte"\nsince 2023 é'
+
+
+def test_ask_with_no_evidence_does_not_make_an_answer_up(service: MemoryService) -> None:
+    class MustNotRun:
+        name = "stub"
+
+        def generate_json(self, *args: object, **kwargs: object) -> dict[str, object]:
+            raise AssertionError("the model was asked without any evidence")
+
+    streamed: list[str] = []
+    result = ask("When did Caroline move?", [], MustNotRun(), streamed.append)  # type: ignore[arg-type]
+    assert (result.found, result.citations, result.answer) == (False, [], NOTHING_FOUND)
+    assert streamed == [NOTHING_FOUND]
+    with pytest.raises(InvalidInputError, match="question is empty"):
+        service.ask("  ")
