@@ -67,7 +67,7 @@ def _print_report(report: DistillReport, waiting: int) -> None:
 
 def log(
     op: Annotated[str | None, typer.Argument(help="An operation id: show it in full.")] = None,
-    limit: Annotated[int, typer.Option("-n", help="How many operations.")] = 30,
+    limit: Annotated[int, typer.Option("-n", min=1, max=100_000, help="How many operations.")] = 30,
     run: Annotated[str, typer.Option(help="Only the operations of this run.")] = "",
     as_json: JsonOpt = False,
 ) -> None:

@@ -185,11 +185,17 @@ def screenshot(
     console.print(f"wrote {out}", highlight=False, markup=False)
 
 
+MAX_PAUSE = timedelta(days=366)
+
+
 def parse_duration(text: str) -> timedelta:
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text.lower())
     if not match or float(match[1]) <= 0:
         raise InvalidInputError(f"'{text}' is not a duration; use e.g. 90s, 30m, 2h or 1d")
-    return timedelta(seconds=float(match[1]) * _UNITS[match[2] or "m"])
+    seconds = float(match[1]) * _UNITS[match[2] or "m"]
+    if seconds > MAX_PAUSE.total_seconds():
+        raise InvalidInputError(f"'{text}' is longer than a year; pause without --for instead")
+    return timedelta(seconds=seconds)
 
 
 def register(root: typer.Typer) -> None:

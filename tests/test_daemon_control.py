@@ -209,6 +209,11 @@ def test_sources_cli_switches_and_errors(home: Path, amber_cli) -> None:
     assert unknown.returncode == 2 and "no source 'radio'; known sources:" in unknown.stderr
     bad = amber_cli("sources", "pause", "files", "--for", "soon")
     assert bad.returncode == 2 and "not a duration" in bad.stderr
+    for endless in ("3000000d", "99999999999999d"):  # past datetime's range: was a traceback
+        too_long = amber_cli("sources", "pause", "files", "--for", endless)
+        assert too_long.returncode == 2 and "longer than a year" in too_long.stderr
+    huge = amber_cli("log", "-n", "99999999999999999999")  # past SQLite's integers
+    assert huge.returncode == 2 and "Traceback" not in huge.stderr
 
     changed = amber_cli("sources", "set", "files", "folders", '["~/notes"]')
     assert changed.returncode == 0, changed.stderr
