@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from amber.cli.context import memory, prompt_passphrase
-from amber.cli.output import console, print_json
+from amber.cli.output import console, err, print_json
 from amber.config import load_config
 from amber.errors import InvalidInputError, NotFoundError
 
@@ -139,16 +139,23 @@ def resume(name: OptionalName = None) -> None:
 @app.command("set")
 def set_value(
     name: NameArg,
-    key: Annotated[str, typer.Argument(help="A key of [capture.NAME], e.g. folders.")],
+    key: Annotated[str, typer.Argument(help="One of the source's settings, e.g. folders.")],
     value: Annotated[str, typer.Argument(help='A TOML value: 10, true, "x", ["~/notes"].')],
 ) -> None:
     """Change one setting of a source in config.toml (comments and the rest stay as they
     are); a running daemon reloads its sources."""
     from amber.daemon.instance import daemon_pid
-    from amber.daemon.settings import parse_value, set_capture_value
+    from amber.daemon.settings import check_same_kind, parse_value, set_capture_value
 
     config = load_config()
-    set_capture_value(config.home, _known(name), key, parse_value(value))
+    parsed = parse_value(value)
+    current = config.capture.get(_known(name), {})
+    if key in current:
+        check_same_kind(key, current[key], parsed)
+    else:
+        err.print(f"amber: warning: '{key}' is not among the settings of {name} in "
+                  "config.toml; stored anyway", highlight=False, markup=False)  # fmt: skip
+    set_capture_value(config.home, name, key, parsed)
     console.print(f"[capture.{name}] {key} = {value}", highlight=False, markup=False)
     pid = daemon_pid(_paths())
     if pid and pid > 0:

@@ -219,3 +219,13 @@ def test_sources_cli_switches_and_errors(home: Path, amber_cli) -> None:
     assert changed.returncode == 0, changed.stderr
     assert load_config(home).capture["files"]["folders"] == ["~/notes"]
     assert "# Folders to watch" in (home / "config.toml").read_text()  # comments kept
+    for args, why in (
+        (("files", "folders", '"notes"'), "must be a list"),
+        (("files", "folders", "[1, 2]"), "must be a list"),
+        (("screen", "interval_s", '"ten"'), "must be a number"),
+        (("screen", "keep_images", "1"), "must be true or false"),
+        (("--", "screen", "interval_s", "-5"), "cannot be negative"),
+    ):
+        refused = amber_cli("sources", "set", *args)
+        assert refused.returncode == 2 and why in refused.stderr, refused.stderr
+    assert load_config(home).capture["files"]["folders"] == ["~/notes"]  # nothing changed

@@ -31,6 +31,26 @@ def parse_value(text: str) -> Any:
                                 "[\"a\", \"b\"]") from None  # fmt: skip
 
 
+def check_same_kind(key: str, old: Any, new: Any) -> None:
+    """A setting keeps its kind: a list of text stays one, a number stays a number."""
+    kinds = ((bool, "true or false"), ((int, float), "a number"), (str, "text"),
+             (list, "a list, e.g. [\"~/notes\"]"))  # fmt: skip
+    for kind, words in kinds:
+        if isinstance(old, kind) and not (isinstance(new, kind) and _same_items(old, new)):
+            raise InvalidInputError(f"{key} must be {words}, got {new!r}")
+        if isinstance(old, kind):
+            break
+    if isinstance(new, int | float) and not isinstance(new, bool) and new < 0:
+        raise InvalidInputError(f"{key} cannot be negative, got {new!r}")
+
+
+def _same_items(old: Any, new: Any) -> bool:
+    """Lists of text stay lists of text (bool is an int to Python: kept apart)."""
+    if isinstance(old, bool) != isinstance(new, bool):
+        return False
+    return not isinstance(new, list) or all(isinstance(item, str) for item in new)
+
+
 def set_capture_value(home: Path, source: str | None, key: str, value: Any) -> None:
     """`[capture.<source>] key = value`; without a source, `[capture] key = value`."""
     names = [key] if source is None else [key, source]
