@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,11 +15,12 @@ import sqlcipher3
 from amber.ask import AskResult, ask
 from amber.config import Config, load_config
 from amber.embedding import EmbeddingIndexer, EmbedReport
-from amber.errors import InvalidInputError, NotFoundError
+from amber.errors import AmberError, InvalidInputError, NotFoundError
 from amber.events import Event
 from amber.home import open_index, tree_files
 from amber.indexer import Indexer, ReconcileReport
 from amber.models.active import chat_model_for, embedder_for
+from amber.models.embedder import Embedder
 from amber.models.runtime import NoModelError
 from amber.redact import redact
 from amber.retrieval.hits import Hit, SourceRef
@@ -40,6 +42,7 @@ from amber.tree.files import TreeFiles
 if TYPE_CHECKING:
     from amber.distill import Distiller
 
+log = logging.getLogger(__name__)
 TITLE_MAX = 80
 NO_CHAT_MODEL = (
     "no chat model: `amber models pull qwen2.5-1.5b-instruct` (or `amber models add FILE "
@@ -67,7 +70,7 @@ class MemoryService:
         self._requester: dict[str, object] = {}  # see acting_for
         self.indexer = Indexer(db, files, config.max_file_bytes)
         self.recaller = Recaller(db)
-        self.embedder = embedder_for(config)
+        self.embedder = _embedder_or_none(config)
         if self.embedder and vector_rows.settings(db).get("model") == self.embedder.name:
             self.recaller.extra_channels["vector"] = VectorChannel(db, self.embedder)
 
@@ -515,6 +518,16 @@ def _check_kind(kind: str) -> None:
 
 def _clean(values: list[str] | None) -> list[str]:
     return list(dict.fromkeys(v for v in map(_one_line, values or []) if v))
+
+
+def _embedder_or_none(config: Config) -> Embedder | None:
+    """The active embed model; a broken model registry costs vectors, not memory: recall
+    and remember go on lexically, with a warning naming the problem."""
+    try:
+        return embedder_for(config)
+    except AmberError as exc:
+        log.warning("amber: working without vectors: %s", exc)
+        return None
 
 
 def _checked_date(value: str | None) -> str | None:

@@ -86,3 +86,17 @@ def test_an_embed_model_whose_file_is_gone_leaves_lexical_recall_working(
     assert "vector recall left out" in found.stderr
     vector = amber_cli("recall", "dentist", "--channels", "vector")
     assert vector.returncode != 0 and "missing" in vector.stderr
+
+
+def test_a_corrupt_model_registry_costs_vectors_not_memory(
+    home: Path, amber_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    registry = home / "models" / "models.json"
+    registry.parent.mkdir(exist_ok=True)
+    registry.write_text("{bad", encoding="utf-8")
+    stored = amber_cli("remember", "The boiler is serviced in March")
+    assert stored.returncode == 0 and "working without vectors" in stored.stderr
+    found = amber_cli("recall", "boiler", "--json")
+    assert found.returncode == 0 and json.loads(found.stdout)[0]["title"].startswith("The boiler")
+    listed = amber_cli("models", "list")
+    assert listed.returncode != 0 and "Traceback" not in listed.stderr
