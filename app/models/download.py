@@ -2,6 +2,8 @@
 
 A download streams into `<file>.part` next to its destination. If the connection drops, the
 `.part` stays, and the next run asks the server for the rest with an HTTP Range request.
+`<file>.part.url` records where the `.part` came from (and its ETag), so a `.part` of the same
+name from another URL is never spliced into this one.
 Only a file whose size and sha256 check out is renamed into place, so the destination path
 never holds a partial or unverified file; a `.part` that failed verification is deleted.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import http.client
+import json
 import os
 import re
 import shutil
@@ -27,9 +30,9 @@ from filelock import FileLock, Timeout
 from amber import __version__
 from amber.config import Config
 from amber.errors import AmberError, InvalidInputError, NotFoundError
-from amber.models import manifest, registry
+from amber.models import gguf, manifest, registry
 from amber.models.manifest import ManifestModel
-from amber.models.registry import InstalledModel, models_dir
+from amber.models.registry import InstalledModel
 
 CHUNK = 1 << 20
 DISK_MARGIN = 64 << 20  # headroom left free: filling a disk to the last byte breaks other apps
@@ -47,6 +50,10 @@ class DownloadError(AmberError):
     """A model file could not be downloaded or failed verification."""
 
 
+class IncompleteDownload(DownloadError):
+    """The file ended early; its `.part` is kept so that a re-run resumes it."""
+
+
 @dataclass(frozen=True)
 class Downloaded:
     path: Path
@@ -57,6 +64,11 @@ class Downloaded:
 
 def part_path(dest: Path) -> Path:
     return dest.with_name(dest.name + ".part")
+
+
+def origin_path(part: Path) -> Path:
+    """Where the URL (and ETag) a `.part` was downloaded from is recorded."""
+    return part.with_name(part.name + ".url")
 
 
 def human_size(size: float) -> str:
@@ -108,6 +120,7 @@ class _Job:
         self.hasher = hashlib.sha256()
         self.done = self.resumed_from = 0
         self.total: int | None = None
+        self.etag = ""  # the validator of the file the `.part` holds the start of
 
     def run(self) -> None:
         self._load_part()
@@ -126,9 +139,13 @@ class _Job:
     def _load_part(self) -> None:
         """Re-hash what an earlier run left, so the final checksum covers the whole file."""
         if not self.part.exists():
+            origin_path(self.part).unlink(missing_ok=True)
             return
         if self.size is not None and self.part.stat().st_size > self.size:
-            self.part.unlink()
+            self._drop_part()
+            return
+        if not self._same_origin():
+            self._drop_part()  # the same file name from another URL: another file
             return
         with self.part.open("rb") as handle:
             while chunk := handle.read(CHUNK):
@@ -136,10 +153,41 @@ class _Job:
                 self.done += len(chunk)
         self.resumed_from = self.done
 
+    def _same_origin(self) -> bool:
+        """Whether the `.part` came from this URL; one from before origins were recorded
+        (no file) is resumed, as then: the server's Content-Range still checks the size."""
+        try:
+            origin = json.loads(origin_path(self.part).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return True
+        except (OSError, ValueError):
+            return False
+        if not isinstance(origin, dict) or origin.get("url") != self.url:
+            return False
+        etag = origin.get("etag", "")
+        self.etag = etag if isinstance(etag, str) else ""
+        return True
+
+    def _record_origin(self, response: http.client.HTTPResponse) -> None:
+        """Written before the first byte, so any `.part` on disk has its origin beside it."""
+        etag = response.headers.get("ETag", "") or ""
+        self.etag = etag if etag.startswith('"') else ""  # If-Range needs a strong ETag
+        origin = {"url": self.url, "etag": self.etag}
+        try:
+            origin_path(self.part).write_text(json.dumps(origin), encoding="utf-8")
+        except OSError as exc:
+            raise DownloadError(f"cannot write {origin_path(self.part)}: {exc}") from exc
+
+    def _drop_part(self) -> None:
+        self.part.unlink(missing_ok=True)
+        origin_path(self.part).unlink(missing_ok=True)
+
     def _open(self) -> http.client.HTTPResponse:
         headers = {"User-Agent": f"amber/{__version__}"}
         if self.done:
             headers["Range"] = f"bytes={self.done}-"
+            if self.etag:  # the server sends the whole file (200) if it changed since
+                headers["If-Range"] = self.etag
         try:
             request = urllib.request.Request(self.url, headers=headers)
             return urllib.request.urlopen(request, timeout=self.timeout)
@@ -159,8 +207,9 @@ class _Job:
             ) from exc
 
     def _restart(self) -> None:
-        self.part.unlink(missing_ok=True)
+        self._drop_part()
         self.hasher, self.done, self.resumed_from = hashlib.sha256(), 0, 0
+        self.etag = ""
 
     def _http_error(self, code: int, reason: str) -> DownloadError:
         if code == 404:
@@ -181,11 +230,12 @@ class _Job:
                 self._restart()
             self.total = int(length) if length and length.isdigit() else None
         self._check_total()
+        self._record_origin(response)
 
     def _accept_range(self, content_range: str, length: str | None) -> None:
         match = _RANGE_RE.fullmatch(content_range.strip())
         if not match or int(match.group(1)) != self.done:
-            self.part.unlink(missing_ok=True)
+            self._drop_part()
             raise DownloadError(
                 f"{self.host} answered with an unexpected range ({content_range!r}); "
                 "the partial download was deleted, re-run to download again"
@@ -199,7 +249,7 @@ class _Job:
         if self.total is None:
             return
         if self.size is not None and self.total != self.size:
-            self.part.unlink(missing_ok=True)
+            self._drop_part()
             raise DownloadError(
                 f"{self.url} is {self.total} bytes but {self.size} were expected; "
                 "the server (or mirror) serves a different file"
@@ -225,7 +275,7 @@ class _Job:
             out.write(chunk)
         except OSError as exc:
             out.close()
-            self.part.unlink(missing_ok=True)
+            self._drop_part()
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
                 need = human_size((self.total or self.done) + DISK_MARGIN)
                 raise DownloadError(
@@ -237,8 +287,8 @@ class _Job:
         self.done += len(chunk)
 
     def _interrupted(self, why: str) -> DownloadError:
-        got = f"{human_size(self.done)} of {human_size(self.total)}" if self.total else "part"
-        return DownloadError(
+        got = human_size(self.done) + (f" of {human_size(self.total)}" if self.total else "")
+        return IncompleteDownload(
             f"download from {self.host} interrupted ({why}) with {got} done; re-run to resume"
         )
 
@@ -254,24 +304,27 @@ class _Job:
         if check is not None:
             try:
                 check(self.part)
+            except IncompleteDownload:
+                raise  # the rest may still come: keep the `.part` for a re-run
             except AmberError:
-                self.part.unlink(missing_ok=True)
+                self._drop_part()
                 raise
         with self.part.open("rb+") as handle:
             os.fsync(handle.fileno())  # the data must be on disk before the rename is
         os.replace(self.part, self.dest)
+        origin_path(self.part).unlink(missing_ok=True)
         return Downloaded(self.dest, self.done, self.hasher.hexdigest(), self.resumed_from)
 
     def _verify(self) -> None:
         digest = self.hasher.hexdigest()
         if self.size is not None and self.done != self.size:
-            self.part.unlink(missing_ok=True)
+            self._drop_part()
             raise DownloadError(
                 f"{self.url} gave {self.done} bytes, not the expected {self.size}; "
                 "the download was deleted: re-run, or check the mirror"
             )
         if self.sha256 and digest != self.sha256:
-            self.part.unlink(missing_ok=True)
+            self._drop_part()
             raise DownloadError(
                 f"checksum mismatch for {self.dest.name}: expected sha256 {self.sha256}, got "
                 f"{digest}; the download was deleted. Re-run, or check --sha256 and the mirror"
@@ -347,7 +400,7 @@ def pull_model(
 ) -> PullResult:
     """Download a model into `models_dir(config)` and register it (first of its role: active)."""
     plan = plan_pull(config, spec, role, sha256)
-    dest = models_dir(config) / plan.file
+    dest = registry.model_path(config, plan.file)  # a second guard after file_from_url
     existing = _already_installed(config, plan, dest)
     if existing is not None:
         return PullResult(existing, registry.active_names(config).get(plan.role) == plan.name, None)
@@ -356,7 +409,8 @@ def pull_model(
     try:
         with lock:
             got = download(plan.url, dest, sha256=plan.sha256, size=plan.size,
-                           progress=progress, timeout=timeout, check=_check_gguf)  # fmt: skip
+                           progress=progress, timeout=timeout,
+                           check=lambda part: _check_gguf(part, plan))  # fmt: skip
     except Timeout:
         raise DownloadError(
             f"another `amber models pull` is downloading {plan.file}; wait for it to finish"
@@ -384,11 +438,22 @@ def _already_installed(config: Config, plan: PullPlan, dest: Path) -> InstalledM
     return model if model.file.is_file() and same_hash else None
 
 
-def _check_gguf(part: Path) -> None:
-    with part.open("rb") as handle:
-        magic = handle.read(len(registry.GGUF_MAGIC))
-    if magic != registry.GGUF_MAGIC:
+def _check_gguf(part: Path, plan: PullPlan) -> None:
+    """Accept only a complete GGUF of the kind the role needs; a short one may be resumed."""
+    try:
+        info = gguf.check_gguf(part)
+    except gguf.IncompleteModelError as exc:
+        raise IncompleteDownload(
+            f"the download of {plan.file} ended early: {part.name} is shorter than its GGUF "
+            "header says (the connection was probably cut); nothing was installed, "
+            "re-run to resume"
+        ) from exc
+    except InvalidInputError as exc:
         raise DownloadError(
             "the downloaded file is not a GGUF model (the server may have sent an error page); "
             "it was deleted: check the URL or the mirror"
-        )
+        ) from exc
+    try:
+        gguf.check_kind(info, plan.role, plan.file)
+    except InvalidInputError as exc:
+        raise DownloadError(f"{exc}; the download was deleted") from exc

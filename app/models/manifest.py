@@ -142,8 +142,23 @@ def apply_mirror(url: str, mirror: str) -> str:
 
 
 def file_from_url(url: str) -> str:
-    """The file name a URL downloads to: its last path segment."""
+    """The file name a URL downloads to: its last path segment, decoded.
+
+    The segment is split off before decoding, so `%2F` or `%5C` could smuggle a path into
+    it; a decoded name that is not a plain file name is refused rather than cleaned up.
+    """
     name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-    if not name.lower().endswith(".gguf") or name.startswith(".") or "\\" in name:
+    if not name.lower().endswith(".gguf"):
         raise InvalidInputError(f"{url} does not name a .gguf file; give a URL to a GGUF model")
+    if not is_plain_file_name(name):
+        raise InvalidInputError(
+            f"{url} names the file {name!r}, which is not a plain file name; "
+            "give a URL whose last part is a name like model.gguf"
+        )
     return name
+
+
+def is_plain_file_name(name: str) -> bool:
+    """No folder separators, no `..`, no NUL, not hidden: safe to join to a folder."""
+    unsafe = ("/", "\\", "\0")
+    return bool(name) and not name.startswith(".") and not any(c in name for c in unsafe)

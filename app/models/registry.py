@@ -22,10 +22,10 @@ from filelock import FileLock, Timeout
 
 from amber.config import Config
 from amber.errors import AmberError, InvalidInputError, NotFoundError
+from amber.models.gguf import check_gguf, check_kind
 from amber.models.manifest import ROLES, ManifestModel, manifest_model_for_file
 
 REGISTRY_NAME = "models.json"
-GGUF_MAGIC = b"GGUF"
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -120,13 +120,48 @@ def _read(config: Config) -> dict[str, Any]:
         return {"version": 1, "active": {}, "models": {}}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        data.setdefault("active", {})
-        data.setdefault("models", {})
+        _check_shape(data)
         return data
-    except (OSError, ValueError, AttributeError) as exc:
+    except (OSError, ValueError) as exc:
         raise RegistryError(
             f"{path} is unreadable ({exc}); fix or delete it (model files are not affected)"
         ) from exc
+
+
+def _check_shape(data: Any) -> None:
+    """Refuse a registry edited into another shape, so callers never meet a bad type."""
+    if not isinstance(data, dict):
+        raise ValueError("it is not a JSON object")
+    data.setdefault("active", {})
+    data.setdefault("models", {})
+    active, models = data["active"], data["models"]
+    if not isinstance(active, dict) or not all(isinstance(v, str) for v in active.values()):
+        raise ValueError('"active" must map roles to model names')
+    if not isinstance(models, dict):
+        raise ValueError('"models" must map names to model entries')
+    for name, raw in models.items():
+        _check_entry(name, raw)
+
+
+_ENTRY_TYPES: dict[str, type | tuple[type, ...]] = {
+    "name": str, "role": str, "path": str, "size_bytes": int, "sha256": str, "added_at": str,
+    "source": str, "dims": (int, type(None)), "context": (int, type(None)), "pooling": str,
+    "query_prefix": str, "document_prefix": str,
+}  # fmt: skip
+_REQUIRED = ("name", "role", "path", "size_bytes")
+
+
+def _check_entry(name: str, raw: Any) -> None:
+    if not isinstance(raw, dict):
+        raise ValueError(f"model {name!r} is not a JSON object")
+    missing = [key for key in _REQUIRED if key not in raw]
+    if missing:
+        raise ValueError(f"model {name!r} lacks {', '.join(missing)}")
+    for key, kind in _ENTRY_TYPES.items():
+        value = raw.get(key)
+        # bool is an int in Python, but `"size_bytes": true` is still a broken entry
+        if key in raw and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise ValueError(f"model {name!r} has a bad {key!r}: {value!r}")
 
 
 def _write(config: Config, data: dict[str, Any]) -> None:
@@ -258,18 +293,14 @@ def owns_file(config: Config, model: InstalledModel) -> bool:
 # --- adding a local file -------------------------------------------------------------------
 
 
-def check_gguf(path: Path) -> None:
-    """A GGUF file starts with the magic bytes "GGUF"; nothing else is read."""
-    try:
-        with path.open("rb") as handle:
-            magic = handle.read(len(GGUF_MAGIC))
-    except OSError as exc:
-        raise InvalidInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if magic != GGUF_MAGIC:
-        raise InvalidInputError(
-            f"{path} is not a GGUF model file (it does not start with 'GGUF'); "
-            "convert it with llama.cpp or download a .gguf file"
-        )
+def model_path(config: Config, file: str) -> Path:
+    """`file` in Amber's models folder, refusing any name that would land outside it."""
+    folder = models_dir(config)
+    target = folder / file
+    inside = target.resolve().parent == folder.resolve()
+    if not inside or target.name != file or file in ("", ".", ".."):
+        raise InvalidInputError(f"{file!r} is not a plain file name; refusing to write there")
+    return target
 
 
 def add_local(
@@ -279,9 +310,10 @@ def add_local(
     path = path.expanduser().resolve()
     if not path.is_file():
         raise NotFoundError(f"no file at {path}")
-    check_gguf(path)
+    info = check_gguf(path)
     entry = manifest_model_for_file(path.name)
     role = resolve_role(role, entry, path.name)
+    check_kind(info, role, path.name)
     name = check_name(name or name_from_file(path.name))
     if entry and entry.name != name:
         entry = None  # renamed: the manifest's hints may not describe this file
@@ -315,7 +347,7 @@ def _copy_in(config: Config, source: Path) -> Path:
     """Copy through a `.part` file and rename, so the models folder never holds half a copy."""
     target_dir = models_dir(config)
     target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / source.name
+    target = model_path(config, source.name)
     if target.exists():
         raise InvalidInputError(f"{target} exists already; rm that model first")
     part = target.with_name(target.name + ".part")
