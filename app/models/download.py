@@ -441,7 +441,7 @@ def _already_installed(config: Config, plan: PullPlan, dest: Path) -> InstalledM
 def _check_gguf(part: Path, plan: PullPlan) -> None:
     """Accept only a complete GGUF of the kind the role needs; a short one may be resumed."""
     try:
-        info = gguf.check_gguf(part)
+        info = gguf.read_gguf(part)
     except gguf.IncompleteModelError as exc:
         raise IncompleteDownload(
             f"the download of {plan.file} ended early: {part.name} is shorter than its GGUF "

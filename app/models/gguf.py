@@ -184,11 +184,6 @@ def _incomplete(path: Path, need: int | None) -> IncompleteModelError:
     )
 
 
-def check_gguf(path: Path) -> GGUFInfo | None:
-    """Refuse a file that is not GGUF or is truncated; see read_gguf."""
-    return read_gguf(path)
-
-
 def check_kind(info: GGUFInfo | None, role: str, file: str) -> None:
     """Refuse a chat model registered as `embed`, or an embedding model as `chat`."""
     if info is None or not info.architecture:

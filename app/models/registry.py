@@ -22,7 +22,7 @@ from filelock import FileLock, Timeout
 
 from amber.config import Config
 from amber.errors import AmberError, InvalidInputError, NotFoundError
-from amber.models.gguf import check_gguf, check_kind
+from amber.models.gguf import check_kind, read_gguf
 from amber.models.manifest import ROLES, ManifestModel, manifest_model_for_file
 
 REGISTRY_NAME = "models.json"
@@ -310,7 +310,7 @@ def add_local(
     path = path.expanduser().resolve()
     if not path.is_file():
         raise NotFoundError(f"no file at {path}")
-    info = check_gguf(path)
+    info = read_gguf(path)
     entry = manifest_model_for_file(path.name)
     role = resolve_role(role, entry, path.name)
     check_kind(info, role, path.name)
