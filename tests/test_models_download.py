@@ -10,21 +10,15 @@ import errno
 import hashlib
 import json
 import os
-import re
 import shutil
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
+from helpers.model_server import Behavior, Running, models_app, serving
 from typer.testing import CliRunner
 
-from amber.cli import models as models_cli
-from amber.cli.main import AmberGroup
 from amber.config import load_config
 from amber.errors import InvalidInputError
 from amber.models import download, manifest, registry
@@ -32,105 +26,12 @@ from amber.models.download import DownloadError
 
 PAYLOAD = b"GGUF" + os.urandom(300_000)
 SHA = hashlib.sha256(PAYLOAD).hexdigest()
-_RANGE = re.compile(r"bytes=(\d+)-$")
-
-
-@dataclass
-class Behavior:
-    """What the test server does next; `seen` records each request's path and Range."""
-
-    payload: bytes = PAYLOAD
-    cut_after: int | None = None  # close the connection after this many body bytes
-    status: int | None = None  # answer this status with no body (e.g. 404)
-    ignore_range: bool = False
-    stall_after: int | None = None  # send this many bytes, then wait until `release` is set
-    release: threading.Event = field(default_factory=threading.Event)
-    seen: list[dict[str, Any]] = field(default_factory=list)
-
-
-class Handler(BaseHTTPRequestHandler):
-    server: Server
-
-    def do_GET(self) -> None:
-        plan = self.server.behavior
-        wanted = self.headers.get("Range")
-        plan.seen.append({"path": self.path, "range": wanted, "sent": 0})
-        if plan.status:
-            self.send_error(plan.status)
-            return
-        start = self._start(wanted, plan)
-        if start is None:
-            return
-        self._send(plan, start)
-
-    def _start(self, wanted: str | None, plan: Behavior) -> int | None:
-        match = _RANGE.match(wanted or "")
-        if not match or plan.ignore_range:
-            return 0
-        start = int(match.group(1))
-        if start >= len(plan.payload):
-            self.send_response(416)
-            self.send_header("Content-Range", f"bytes */{len(plan.payload)}")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return None
-        return start
-
-    def _send(self, plan: Behavior, start: int) -> None:
-        body = plan.payload[start:]
-        self.send_response(206 if start else 200)
-        if start:
-            total = len(plan.payload)
-            self.send_header("Content-Range", f"bytes {start}-{total - 1}/{total}")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if plan.cut_after is not None:
-            body = body[: plan.cut_after]  # then the connection closes: HTTP/1.0
-        if plan.stall_after is not None:
-            self.wfile.write(body[: plan.stall_after])
-            self.wfile.flush()
-            plan.release.wait(timeout=30)
-            return
-        # Recorded before writing: the client may finish reading before this thread resumes.
-        plan.seen[-1]["sent"] = len(body)
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # keep the test output clean
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    behavior: Behavior
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a client that hangs up early is part of these tests
-
-
-@dataclass
-class Running:
-    server: Server
-    url: str
-    behavior: Behavior
-
-    def stop(self) -> None:
-        if self.server.socket.fileno() != -1:
-            self.server.shutdown()
-            self.server.server_close()
 
 
 @pytest.fixture
 def srv() -> Iterator[Running]:
-    server = Server(("127.0.0.1", 0), Handler)
-    server.behavior = Behavior()
-    # A short poll interval only makes shutdown() return sooner; nothing waits on a timer.
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    running = Running(server, f"http://{host}:{port}/repo/resolve/main/tiny.gguf", server.behavior)
-    yield running
-    running.stop()
-    thread.join(timeout=10)
+    with serving(Behavior(payload=PAYLOAD)) as running:
+        yield running
 
 
 def _no_final_file(dest: Path) -> bool:
@@ -348,19 +249,13 @@ def test_pull_needs_a_role_for_an_unknown_url(srv: Running, home: Path) -> None:
     assert srv.behavior.seen == []
 
 
-def _cli() -> typer.Typer:
-    app = typer.Typer(cls=AmberGroup)
-    app.add_typer(models_cli.app, name="models")
-    return app
-
-
 def test_cli_pull_end_to_end_without_a_terminal(srv: Running, home: Path) -> None:
     result = CliRunner().invoke(
-        _cli(), ["models", "pull", srv.url, "--role", "chat", "--sha256", SHA.upper()]
+        models_app(), ["models", "pull", srv.url, "--role", "chat", "--sha256", SHA.upper()]
     )
     assert result.exit_code == 0, result.output
     assert "Installed tiny" in result.stdout and SHA in result.stdout
-    listing = CliRunner().invoke(_cli(), ["models", "list", "--json"])
+    listing = CliRunner().invoke(models_app(), ["models", "list", "--json"])
     installed = json.loads(listing.stdout)["installed"]
     assert [(m["name"], m["role"], m["active"], m["sha256"]) for m in installed] == [
         ("tiny", "chat", True, SHA)
@@ -370,10 +265,12 @@ def test_cli_pull_end_to_end_without_a_terminal(srv: Running, home: Path) -> Non
 def test_cli_pull_errors_are_one_line(srv: Running, home: Path) -> None:
     srv.behavior.payload = b"GGUF" + b"\0" * 1000
     result = CliRunner().invoke(
-        _cli(), ["models", "pull", srv.url, "--role", "chat", "--sha256", SHA, "--json"]
+        models_app(), ["models", "pull", srv.url, "--role", "chat", "--sha256", SHA, "--json"]
     )
     assert result.exit_code == 1
     assert result.stderr.startswith("amber: checksum mismatch") and result.stderr.count("\n") == 1
     assert result.stdout == ""
-    bad = CliRunner().invoke(_cli(), ["models", "pull", srv.url, "--role", "chat", "--sha256", "x"])
+    bad = CliRunner().invoke(
+        models_app(), ["models", "pull", srv.url, "--role", "chat", "--sha256", "x"]
+    )
     assert bad.exit_code == 2 and bad.stderr.startswith("amber: --sha256 must be 64 hexadecimal")

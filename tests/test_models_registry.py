@@ -8,26 +8,14 @@ import re
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
+from helpers.model_server import models_cli_run
 
-from amber.cli import models as models_cli
-from amber.cli.main import AmberGroup
 from amber.config import Config, load_config
 from amber.errors import InvalidInputError, NotFoundError
 from amber.models import manifest, registry
 
 ROOT = Path(__file__).resolve().parents[1]
 HF_URL = "https://huggingface.co/{repo}/resolve/main/{file}"
-
-
-def _cli(*args: str) -> tuple[int, str, str]:
-    app = typer.Typer(cls=AmberGroup)
-    app.add_typer(models_cli.app, name="models")
-    result = CliRunner().invoke(app, ["models", *args])
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def _gguf(folder: Path, name: str = "local-model.gguf") -> Path:
@@ -156,26 +144,26 @@ def test_a_corrupt_registry_says_what_to_do(config: Config, tmp_path: Path) -> N
 def test_cli_add_rejects_a_file_that_is_not_gguf(home: Path, tmp_path: Path) -> None:
     text = tmp_path / "notes.gguf"
     text.write_text("just some text", encoding="utf-8")
-    code, out, err = _cli("add", str(text), "--role", "chat")
+    code, out, err = models_cli_run("add", str(text), "--role", "chat")
     assert code == 2 and out == ""
     assert err.startswith("amber: ") and "is not a GGUF model file" in err
 
 
 def test_cli_add_list_use_rm(home: Path, tmp_path: Path) -> None:
     first, second = _gguf(tmp_path, "a.gguf"), _gguf(tmp_path, "b.gguf")
-    code, out, _ = _cli("add", str(first), "--role", "chat", "--json")
+    code, out, _ = models_cli_run("add", str(first), "--role", "chat", "--json")
     assert code == 0 and json.loads(out)["active"] is True
-    code, out, _ = _cli("add", str(second), "--role", "chat", "--name", "bee", "--copy")
+    code, out, _ = models_cli_run("add", str(second), "--role", "chat", "--name", "bee", "--copy")
     assert code == 0 and "models use bee" in out
-    assert _cli("use", "bee")[0] == 0
-    listing = json.loads(_cli("list", "--json")[1])
+    assert models_cli_run("use", "bee")[0] == 0
+    listing = json.loads(models_cli_run("list", "--json")[1])
     assert listing["active"] == {"chat": "bee"}
     assert {m["name"]: m["active"] for m in listing["installed"]} == {"a": False, "bee": True}
     recommended = {m["name"]: m for m in listing["recommended"]}
     assert not recommended["smollm2-135m-instruct"]["installed"]
-    code, _, err = _cli("rm", "bee")
+    code, _, err = models_cli_run("rm", "bee")
     assert code == 2 and "pass --yes" in err
-    code, out, _ = _cli("rm", "bee", "--yes", "--json")
+    code, out, _ = models_cli_run("rm", "bee", "--yes", "--json")
     copied = registry.models_dir(load_config()) / "b.gguf"
     assert json.loads(out) == {
         "name": "bee",
@@ -184,21 +172,21 @@ def test_cli_add_list_use_rm(home: Path, tmp_path: Path) -> None:
         "was_active": True,
     }
     assert first.exists() and second.exists()
-    code, out, _ = _cli("list")
+    code, out, _ = models_cli_run("list")
     assert code == 0 and "installed models" in out and "nomic-embed-text-v1.5" in out
 
 
 def test_cli_list_without_models_and_errors(home: Path) -> None:
-    code, out, _ = _cli("list")
+    code, out, _ = models_cli_run("list")
     assert code == 0 and "zero-LLM mode" in out
-    code, _, err = _cli("use", "nothing")
+    code, _, err = models_cli_run("use", "nothing")
     assert code == 4 and "no installed model named 'nothing'" in err
-    code, _, err = _cli("pull", "no-such-model")
+    code, _, err = models_cli_run("pull", "no-such-model")
     assert code == 4 and "no model named 'no-such-model' in the manifest" in err
-    code, _, err = _cli("pull", "all-minilm-l6-v2")
+    code, _, err = models_cli_run("pull", "all-minilm-l6-v2")
     assert code == 2 and "amber models add PATH --role embed" in err
 
 
 def test_cli_needs_an_initialized_home() -> None:
-    code, _, err = _cli("list")
+    code, _, err = models_cli_run("list")
     assert code == 1 and "amber init" in err

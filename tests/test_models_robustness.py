@@ -10,19 +10,13 @@ import importlib.util
 import json
 import shutil
 import struct
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
-from typer.testing import CliRunner
+from helpers.model_server import Behavior, Running, models_cli_run, serving
 
-from amber.cli import models as models_cli
-from amber.cli.main import AmberGroup
 from amber.config import Config, load_config
 from amber.errors import InvalidInputError
 from amber.models import download, gguf, manifest, registry
@@ -54,78 +48,10 @@ CHAT = gguf_bytes("llama")
 EMBED = gguf_bytes("bert", pooling=True, floats=40_000)
 
 
-# --- a test server: one payload per path, with ways to lie about or cut the body -----------
-
-
-@dataclass
-class Behavior:
-    files: dict[str, bytes] = field(default_factory=dict)
-    cut_after: int | None = None  # send this many body bytes, then close cleanly
-    no_length: bool = False  # send no Content-Length (the body ends when the connection does)
-    length: int | None = None  # announce and send only this many bytes of the file
-    etag: str = ""
-    seen: list[dict[str, Any]] = field(default_factory=list)
-
-
-class Handler(BaseHTTPRequestHandler):
-    server: Server
-
-    def do_GET(self) -> None:
-        plan = self.server.behavior
-        wanted = self.headers.get("Range")
-        plan.seen.append({"path": self.path, "range": wanted, "if_range": self.headers["If-Range"]})
-        payload = plan.files.get(self.path)
-        if payload is None:
-            self.send_error(404)
-            return
-        start = int(wanted[len("bytes=") : -1]) if wanted else 0
-        if start >= len(payload):
-            self.send_error(416)
-            return
-        self._send(plan, payload, start)
-
-    def _send(self, plan: Behavior, payload: bytes, start: int) -> None:
-        body = payload[start:] if plan.length is None else payload[: plan.length]
-        self.send_response(206 if start else 200)
-        if start:
-            last = len(payload) - 1
-            self.send_header("Content-Range", f"bytes {start}-{last}/{len(payload)}")
-        if not plan.no_length:
-            self.send_header("Content-Length", str(len(body)))
-        if plan.etag:
-            self.send_header("ETag", plan.etag)
-        self.end_headers()
-        self.wfile.write(body if plan.cut_after is None else body[: plan.cut_after])
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    behavior: Behavior
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass
-
-
-@dataclass
-class Running:
-    base: str
-    behavior: Behavior
-
-
 @pytest.fixture
 def srv() -> Iterator[Running]:
-    server = Server(("127.0.0.1", 0), Handler)
-    server.behavior = Behavior()
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    yield Running(f"http://{host}:{port}", server.behavior)
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with serving(Behavior()) as running:
+        yield running
 
 
 @pytest.fixture
@@ -140,15 +66,6 @@ def _one_error_line(err: str) -> str:
     return last
 
 
-def _cli(*args: str) -> tuple[int, str, str]:
-    app = typer.Typer(cls=AmberGroup)
-    app.add_typer(models_cli.app, name="models")
-    result = CliRunner().invoke(app, ["models", *args])
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
-
-
 # --- 1. a URL must not choose where the file is written -------------------------------------
 
 
@@ -161,7 +78,7 @@ def test_a_url_cannot_smuggle_a_path(srv: Running, home: Path, tail: str) -> Non
     url = f"{srv.base}/ok/{tail}"
     with pytest.raises(InvalidInputError, match=r"not a plain file name|does not name"):
         manifest.file_from_url(url)
-    code, _out, err = _cli("pull", url, "--role", "embed")
+    code, _out, err = models_cli_run("pull", url, "--role", "embed")
     assert code == 2 and err.startswith("amber: ") and err.count("\n") == 1
     assert srv.behavior.seen == []  # refused before any request
 
@@ -207,7 +124,7 @@ def test_a_cut_without_content_length_is_not_installed(srv: Running, home: Path)
 def test_a_content_length_shorter_than_the_file_is_not_installed(srv: Running, home: Path) -> None:
     srv.behavior.files["/m/chat.gguf"] = CHAT
     srv.behavior.length = len(CHAT) - 1000
-    code, _out, err = _cli("pull", srv.base + "/m/chat.gguf", "--role", "chat")
+    code, _out, err = models_cli_run("pull", srv.base + "/m/chat.gguf", "--role", "chat")
     assert code == 1 and "ended early" in _one_error_line(err)
     assert registry.installed_models(load_config()) == []
 
@@ -220,7 +137,8 @@ def test_a_part_from_another_url_is_not_spliced_in(srv: Running, home: Path) -> 
     _pull_fails_and_keeps_the_part(config, srv.base + "/a/chat.gguf")
     srv.behavior.cut_after = None
     result = download.pull_model(config, srv.base + "/b/chat.gguf", role="chat")
-    assert srv.behavior.seen[-1] == {"path": "/b/chat.gguf", "range": None, "if_range": None}
+    assert srv.behavior.seen[-1] == {"path": "/b/chat.gguf", "range": None, "if_range": None,
+                                     "sent": len(other)}  # fmt: skip
     assert result.model.file.read_bytes() == other
     assert result.downloaded and result.downloaded.resumed_from == 0
 
@@ -272,7 +190,7 @@ def test_a_malformed_registry_says_what_to_do(config: Config, data: Any) -> None
             query(config)
     with pytest.raises(registry.RegistryError, match="fix or delete it"):
         registry.active_model(config, "embed")
-    code, _out, err = _cli("list")
+    code, _out, err = models_cli_run("list")
     assert code == 1 and err.startswith("amber: ") and err.count("\n") == 1
 
 
@@ -305,7 +223,7 @@ def test_an_unknown_architecture_is_allowed_for_both_roles(config: Config, tmp_p
 
 def test_pull_refuses_a_model_of_the_wrong_kind(srv: Running, home: Path) -> None:
     srv.behavior.files["/m/chat.gguf"] = CHAT
-    code, _out, err = _cli("pull", srv.base + "/m/chat.gguf", "--role", "embed")
+    code, _out, err = models_cli_run("pull", srv.base + "/m/chat.gguf", "--role", "embed")
     assert code == 1 and "not an embedding model" in _one_error_line(err)
     config = load_config()
     assert registry.installed_models(config) == []
@@ -316,7 +234,7 @@ def test_pull_refuses_a_model_of_the_wrong_kind(srv: Running, home: Path) -> Non
 def test_the_real_embedding_model_is_refused_as_chat(home: Path, tmp_path: Path) -> None:
     renamed = tmp_path / "mini.gguf"  # under its own name the manifest's role check answers
     shutil.copyfile(SHARED_MINILM, renamed)
-    code, _out, err = _cli("add", str(renamed), "--role", "chat")
+    code, _out, err = models_cli_run("add", str(renamed), "--role", "chat")
     assert code == 2 and "cannot chat" in err and err.count("\n") == 1
     info = gguf.read_gguf(SHARED_MINILM)
     assert info and info.architecture == "bert" and info.min_size == SHARED_MINILM.stat().st_size
