@@ -38,10 +38,13 @@ class AskResult:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "question": self.question, "answer": self.answer, "found": self.found,
-            "citations": self.citations, "model": self.model,
+            "question": self.question,
+            "answer": self.answer,
+            "found": self.found,
+            "citations": self.citations,
+            "model": self.model,
             "evidence": [h.to_json() for h in self.hits],
-        }  # fmt: skip
+        }
 
 
 def answer_schema(ids: list[str]) -> dict[str, Any]:
@@ -89,9 +92,10 @@ def ask(
     ids = [h.id for h in hits]
     streamer = JsonStringStreamer("answer", on_answer_text) if on_answer_text else None
     data = model.generate_json(
-        build_messages(question, evidence), answer_schema(ids),
+        build_messages(question, evidence),
+        answer_schema(ids),
         on_text=streamer.feed if streamer else None,
-    )  # fmt: skip
+    )
     citations = [c for c in dict.fromkeys(data["citations"]) if c in ids]
     found = bool(data["found"]) and bool(hits)
     answer = data["answer"].strip()[:MAX_ANSWER_CHARS] or "(no answer)"

@@ -137,7 +137,9 @@ class _Distinct:
 
     def _place(self, draft: EventDraft) -> EventDraft:
         digest = hashlib.blake2b(draft.text.encode("utf-8", "surrogatepass"), digest_size=8)
-        text, candidate, n = int.from_bytes(digest.digest()), draft, 1
+        text = int.from_bytes(digest.digest())
+        candidate = draft
+        n = 1
         while (held := self.texts.get(key := _key(candidate))) not in (None, text):
             n += 1  # the id holds another message of this file: try the next suffix
             candidate = replace(draft, message_id=f"{draft.message_id}#{n}")

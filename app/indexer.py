@@ -44,7 +44,8 @@ def decode_entry_bytes(rel_path: str, data: bytes) -> tuple[Entry | None, str | 
     if b"\x00" in data[:BINARY_SNIFF_BYTES]:
         return None, "binary file (contains NUL bytes); not indexed"
     try:
-        text, problem = data.decode("utf-8"), None
+        text = data.decode("utf-8")
+        problem = None
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8", errors="replace")
         problem = f"invalid UTF-8 at byte {exc.start}; indexed as plain text"
@@ -131,7 +132,8 @@ class Indexer:
         if row and self.files.exists(row[0]):
             note = f"duplicate id {entry.id} (also in {row[0]}); give this file a new id"
             entry.problem = f"{entry.problem}; {note}" if entry.problem else note
-            entry.id, entry.has_own_id = path_id(entry.path), False
+            entry.id = path_id(entry.path)
+            entry.has_own_id = False
 
     def _remove_in(self, conn: sqlcipher3.Connection, rel_path: str, who: str | None) -> str:
         entry_rows.clear_skip(conn, rel_path)

@@ -32,8 +32,12 @@ UPDATE_BUMP = 0.1
 HIT_TOP = 3  # only the best entry hits of a recall count as accesses
 FLUSH_S = 5.0  # recall hits are written at most this often (one small transaction)
 SLOWDOWN = {"draft": 1.0, "validated": 2.0, "core": 4.0}
-VALIDATED_AT, VALIDATED_ACCESSES, VALIDATED_KEEP = 0.65, 3, 0.4
-CORE_AT, CORE_ACCESSES, CORE_KEEP = 0.8, 10, 0.6
+VALIDATED_AT = 0.65
+VALIDATED_ACCESSES = 3
+VALIDATED_KEEP = 0.4
+CORE_AT = 0.8
+CORE_ACCESSES = 10
+CORE_KEEP = 0.6
 STALE_IDLE_DAYS = 180
 STALE_BELOW = 0.35
 SAVE_STEP = 0.005  # decay is written once it moved importance this much
@@ -100,14 +104,17 @@ class RefreshReport:
 def refresh(db: Database, now: datetime | None = None) -> RefreshReport:
     """Count new updates as bumps and apply decay to every entry (idempotent)."""
     now = now or datetime.now(UTC)
-    report, changed = RefreshReport(), []
+    report = RefreshReport()
+    changed = []
     for row in life_rows.rows(db):
         before = (row.importance, row.maturity, row.seen_hash)
         if row.seen_hash is None:  # first sighting: being created is not an update
-            row.seen_hash, row.last_update = row.content_hash, row.updated
+            row.seen_hash = row.content_hash
+            row.last_update = row.updated
         elif row.content_hash != row.seen_hash:  # any edit: Amber's, an editor's, a pull
             _activity(row, now, UPDATE_BUMP, 0)
-            row.seen_hash, row.last_update = row.content_hash, _iso(now)
+            row.seen_hash = row.content_hash
+            row.last_update = _iso(now)
             report.updates_counted += 1
         row.importance = decayed(row.base, idle_days(row, now), row.maturity)
         row.maturity = next_maturity(row.maturity, row.importance, row.access_count)
@@ -151,8 +158,11 @@ def stale(
         if row.path.startswith(ARCHIVE + "/") or row.kind == "context":
             continue
         if row.maturity == "draft" and importance <= below and idle >= min_idle_days:
-            found.append(StaleEntry(row.entry_id, row.path, row.title, round(importance, 3),
-                                    int(idle), row.maturity))  # fmt: skip
+            found.append(
+                StaleEntry(
+                    row.entry_id, row.path, row.title, round(importance, 3), int(idle), row.maturity
+                )
+            )
     return sorted(found, key=lambda s: (s.importance, -s.idle_days))
 
 

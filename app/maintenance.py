@@ -96,10 +96,13 @@ class TreeNode:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "name": self.name, "path": self.path, "description": self.description,
-            "count": self.count, "entries": self.entries,
+            "name": self.name,
+            "path": self.path,
+            "description": self.description,
+            "count": self.count,
+            "entries": self.entries,
             "children": [c.to_json() for c in self.children.values()],
-        }  # fmt: skip
+        }
 
 
 def tree(db: Database, folder: str = "", include_archive: bool = False) -> TreeNode:

@@ -57,43 +57,71 @@ _PRIVATE_KEY = (  # the whole block; without its END line, the base64 lines afte
 )
 _GITHUB_PREFIXES = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")
 _TOKEN_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("slack_webhook", ("hooks.slack.com",),
-     r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/\-]{16,}"),
+    (
+        "slack_webhook",
+        ("hooks.slack.com",),
+        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/\-]{16,}",
+    ),
     ("anthropic_key", ("sk-ant-",), _B + r"sk-ant-[A-Za-z0-9_\-]{20,}"),
-    ("openai_key", ("sk-",),
-     _B + r"sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,}|[A-Za-z0-9]{32,})" + _E),
-    ("github_token", _GITHUB_PREFIXES,
-     _B + r"(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{60,})" + _E),
-    ("slack_token", ("xox", "xapp-"),
-     _B + r"(?:(?:xoxe\.)?xox[abposre]-\d+-[A-Za-z0-9\-]{8,}|xapp-\d-[A-Za-z0-9\-]{20,})"),
-    ("stripe_key", ("_live_", "_test_", "whsec_"),
-     _B + r"(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})" + _E),
+    (
+        "openai_key",
+        ("sk-",),
+        _B + r"sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,}|[A-Za-z0-9]{32,})" + _E,
+    ),
+    (
+        "github_token",
+        _GITHUB_PREFIXES,
+        _B + r"(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{60,})" + _E,
+    ),
+    (
+        "slack_token",
+        ("xox", "xapp-"),
+        _B + r"(?:(?:xoxe\.)?xox[abposre]-\d+-[A-Za-z0-9\-]{8,}|xapp-\d-[A-Za-z0-9\-]{20,})",
+    ),
+    (
+        "stripe_key",
+        ("_live_", "_test_", "whsec_"),
+        _B + r"(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})" + _E,
+    ),
     ("google_api_key", ("AIza",), _B + r"AIza[0-9A-Za-z_\-]{35}" + _E),
-    ("aws_access_key", ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
-     _B + r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9+/])"),
+    (
+        "aws_access_key",
+        ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
+        _B + r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9+/])",
+    ),
     ("gitlab_token", ("glpat-",), _B + r"glpat-[A-Za-z0-9_\-]{20,}" + _E),
     ("npm_token", ("npm_",), _B + r"npm_[A-Za-z0-9]{36}" + _E),
-    ("huggingface_token", ("hf_",),
-     _B + r"hf_(?=[A-Za-z0-9]*[A-Z])(?=[A-Za-z0-9]*[a-z])[A-Za-z0-9]{30,}" + _E),
+    (
+        "huggingface_token",
+        ("hf_",),
+        _B + r"hf_(?=[A-Za-z0-9]*[A-Z])(?=[A-Za-z0-9]*[a-z])[A-Za-z0-9]{30,}" + _E,
+    ),
     ("pypi_token", ("pypi-AgE",), _B + r"pypi-AgE[A-Za-z0-9_\-]{50,}"),
-    ("jwt", ("eyJ",),
-     _B + r"eyJ[A-Za-z0-9_\-]{8,}\."
-     r"(?:eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*|[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,})"),
-)  # fmt: skip
+    (
+        "jwt",
+        ("eyJ",),
+        _B + r"eyJ[A-Za-z0-9_\-]{8,}\."
+        r"(?:eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*|[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,})",
+    ),
+)
 _URL_PASSWORD = re.compile(
     r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/?#@\[\]\"'<>]{0,128}:"
     r"(?P<pw>[^\s/?#\[\]\"'<>]{1,256})@(?=[A-Za-z0-9\[])"
 )
 _QV = r"(?P<pw>'[^'\n]*'|\"[^\"\n]*\"|[^\s'\"]+)"  # a shell word, maybe quoted
 _CLI_RULES: tuple[tuple[tuple[str, ...], str], ...] = (  # passwords given to known commands
-    (("mysql", "mariadb"),
-     r"\b(?:mysql|mysqldump|mysqladmin|mariadb(?:-dump)?)\b[^\n;|&]*?\s-p" + _QV),
+    (
+        ("mysql", "mariadb"),
+        r"\b(?:mysql|mysqldump|mysqladmin|mariadb(?:-dump)?)\b[^\n;|&]*?\s-p" + _QV,
+    ),
     (("sshpass",), r"\bsshpass\s+-p\s*" + _QV),
-    (("login",),
-     r"\b(?:docker|podman|buildah|skopeo|helm)\b[^\n;|&]*?\blogin\b[^\n;|&]*?\s-p\s+" + _QV),
+    (
+        ("login",),
+        r"\b(?:docker|podman|buildah|skopeo|helm)\b[^\n;|&]*?\blogin\b[^\n;|&]*?\s-p\s+" + _QV,
+    ),
     (("curl",), r"\bcurl\b[^\n;|&]*?\s(?:-u|--user)(?:\s+|=)['\"]?[^\s:'\"]+:(?P<pw>[^\s'\"]+)"),
     (("-pass",), r"\s-pass(?:in|out)?\s+['\"]?pass:(?P<pw>[^\s'\"]+)"),
-)  # fmt: skip
+)
 _SPACED = re.compile(  # `set -x NAME value` (fish), `setenv NAME value`, `aws configure set ...`
     r"\b(?:set(?:[ \t]+-[A-Za-z]+)*|setenv|setx)[ \t]+(?P<name>[A-Za-z_][\w.\-]{0,80})[ \t]+"
     + _QV
@@ -322,7 +350,8 @@ def _assignment_span(m: re.Match[str]) -> Span | None:
     if strength == 0 or (strength == 1 and m.string[m.start() - 1 : m.start()] in ("?", "&")):
         return None  # `?key=...` in a URL is a document or map key, unless its kind is known
     group = next(g for g in ("dq", "sq", "bq", "uq") if m.group(g) is not None)
-    value, start = m.group(group), m.start(group)
+    value = m.group(group)
+    start = m.start(group)
     # Weak syntax, or a name where the secret word is not last (`password_normalize`).
     loose = (bool(m.group("flag")) and "=" not in m.group("op")) or not _secret_last(words)
     if m.group("flag") and value.startswith("-"):

@@ -115,11 +115,17 @@ class MemoryService:
         folder = layout.normalize_folder(path) if path else layout.default_folder(kind)
         stamp = now_iso()
         entry = Entry(
-            id=new_id(), title=_one_line(title) or derive_title(body),
-            kind=kind, body=body + "\n", tags=_clean(tags), aliases=_clean(aliases),
-            sources=_clean(sources), created=stamp, updated=stamp,
+            id=new_id(),
+            title=_one_line(title) or derive_title(body),
+            kind=kind,
+            body=body + "\n",
+            tags=_clean(tags),
+            aliases=_clean(aliases),
+            sources=_clean(sources),
+            created=stamp,
+            updated=stamp,
             valid_from=_checked_date(valid_from),
-        )  # fmt: skip
+        )
         with self.files.lock:
             entry.path = self._free_path(folder, entry.title)
             self._write_entry(entry.path, render_new(entry))
@@ -144,9 +150,12 @@ class MemoryService:
         if title is not None and not (title := _one_line(title)):
             raise InvalidInputError("the new title is empty")
         changes: dict[str, object | None] = {
-            "title": title, "kind": kind, "tags": _cleaned(tags), "aliases": _cleaned(aliases),
+            "title": title,
+            "kind": kind,
+            "tags": _cleaned(tags),
+            "aliases": _cleaned(aliases),
             "valid_from": _checked_date(valid_from),
-        }  # fmt: skip
+        }
         changes = {k: v for k, v in changes.items() if v is not None}
         new_body = None if body is None else redact(entry_text.storable(body)).text
         if new_body is not None and not new_body.strip():
@@ -204,8 +213,9 @@ class MemoryService:
     ) -> AskResult:
         """Answer from memory with the active chat model; raises NoModelError without one."""
         if not question.strip():
-            raise InvalidInputError("the question is empty; ask something, e.g. `amber ask "
-                                    "\"when did Ana move?\"`")  # fmt: skip
+            raise InvalidInputError(
+                'the question is empty; ask something, e.g. `amber ask "when did Ana move?"`'
+            )
         model = chat_model_for(self.config)
         if model is None:
             raise NoModelError(NO_CHAT_MODEL)
@@ -298,7 +308,8 @@ class MemoryService:
 
     def _write_entry(self, rel_path: str, text: str) -> None:
         """Write an entry file, refusing one the index would skip as too large."""
-        size, limit = len(text.encode("utf-8")), self.config.max_file_bytes
+        size = len(text.encode("utf-8"))
+        limit = self.config.max_file_bytes
         if size > limit:
             raise InvalidInputError(
                 f"this entry would be {size / 1e6:.1f} MB, over the {limit / 1e6:.1f} MB that "
@@ -349,7 +360,8 @@ class MemoryService:
     def _free_path(self, folder: str, title: str) -> str:
         slug = layout.slugify(title)
         prefix = f"{folder}/" if folder else ""
-        candidate, n = f"{prefix}{slug}.md", 2
+        candidate = f"{prefix}{slug}.md"
+        n = 2
         while self.files.exists(candidate):
             candidate, n = f"{prefix}{slug}-{n}.md", n + 1
         return candidate

@@ -134,8 +134,11 @@ class TreeWatcher:
                     now = time.monotonic()
                     last = max(self._pending.values(), default=self._first)
                     if now - last >= QUIET_S or now - self._first >= CAP_S:
-                        batch, rescan = list(self._pending), self._rescan
-                        self._pending, self._rescan, self._first = {}, False, 0.0
+                        batch = list(self._pending)
+                        rescan = self._rescan
+                        self._pending = {}
+                        self._rescan = False
+                        self._first = 0.0
                         return batch, rescan
                     self._cond.wait(QUIET_S / 3)
                 else:

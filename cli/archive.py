@@ -35,13 +35,18 @@ def archive(
         print_json({"stale": found, "archived": bool(yes), "ops": ops})
         return
     for item in found:
-        console.print(f"{escape(item.path)}  importance {item.importance}, idle {item.idle_days} "
-                      f"days ({item.maturity})", highlight=False)  # fmt: skip
+        console.print(
+            f"{escape(item.path)}  importance {item.importance}, idle {item.idle_days} "
+            f"days ({item.maturity})",
+            highlight=False,
+        )
     if not found:
         console.print("Nothing is stale.")
     elif yes:
-        console.print(f"Archived {len(ops)} entries; `amber recall --all` still finds them, "
-                      "`amber undo OP` puts one back (`amber log` lists them).")  # fmt: skip
+        console.print(
+            f"Archived {len(ops)} entries; `amber recall --all` still finds them, "
+            "`amber undo OP` puts one back (`amber log` lists them)."
+        )
     else:
         console.print(f"{len(found)} stale entries; run again with --yes to archive them.")
 

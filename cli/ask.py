@@ -46,8 +46,17 @@ def _stream(text: str) -> None:
 
 def _evidence_only(hits: list, question: str, why: str, as_json: bool) -> None:
     if as_json:
-        print_json({"question": question, "answer": None, "found": None, "citations": [],
-                    "model": None, "note": why, "evidence": hits})  # fmt: skip
+        print_json(
+            {
+                "question": question,
+                "answer": None,
+                "found": None,
+                "citations": [],
+                "model": None,
+                "note": why,
+                "evidence": hits,
+            }
+        )
         return
     err.print(f"amber: {why}. The best evidence:", highlight=False)
     console.print(hits_table(question, hits))
@@ -67,8 +76,9 @@ def embed(
             )
         with Progress(console=err, disable=as_json) as bar:
             task = bar.add_task("embedding", total=None)
-            report = service.embed_pending(lambda done, total: bar.update(task, completed=done,
-                                                                          total=total))  # fmt: skip
+            report = service.embed_pending(
+                lambda done, total: bar.update(task, completed=done, total=total)
+            )
     if as_json:
         print_json(report)
     else:

@@ -95,8 +95,11 @@ def _print_status(state: DaemonStatus) -> None:
     console.print(_sources_table(data.get("sources", {})))
     for name, stats in data.get("sources", {}).items():
         if stats.get("last_error"):
-            err.print(f"{name}: last error {stats.get('last_error_at')}: {stats['last_error']}",
-                      highlight=False, markup=False)  # fmt: skip
+            err.print(
+                f"{name}: last error {stats.get('last_error_at')}: {stats['last_error']}",
+                highlight=False,
+                markup=False,
+            )
 
 
 def _sources_table(sources: dict[str, Any]) -> Table:
@@ -108,10 +111,15 @@ def _sources_table(sources: dict[str, Any]) -> Table:
     for name, s in sources.items():
         state = s.get("state", "?") + (f": {s['detail']}" if s.get("detail") else "")
         table.add_row(
-            name, escape(state), _when(s.get("last_capture")),
-            str(s.get("captured", 0)), str(s.get("skipped", 0)), str(s.get("dropped", 0)),
-            str(s.get("errors", 0)), str(s.get("queued", 0)),
-        )  # fmt: skip
+            name,
+            escape(state),
+            _when(s.get("last_capture")),
+            str(s.get("captured", 0)),
+            str(s.get("skipped", 0)),
+            str(s.get("dropped", 0)),
+            str(s.get("errors", 0)),
+            str(s.get("queued", 0)),
+        )
     return table
 
 
@@ -143,9 +151,12 @@ def install(
         sys.stdout.write(unit.text)
         return
     if config.key_storage == "passphrase":
-        err.print("passphrase mode: the service needs AMBER_PASSPHRASE in "
-                  "~/.config/amber/daemon.env (chmod 600), or re-create the home with a "
-                  "keyring", markup=False)  # fmt: skip
+        err.print(
+            "passphrase mode: the service needs AMBER_PASSPHRASE in "
+            "~/.config/amber/daemon.env (chmod 600), or re-create the home with a "
+            "keyring",
+            markup=False,
+        )
     for line in units.install(unit, start=not no_start):
         console.print(line, highlight=False, markup=False)
 

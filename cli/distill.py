@@ -43,9 +43,10 @@ def distill(
         with Progress(console=err, disable=as_json, transient=True) as bar:
             task = bar.add_task("distilling", total=None)
             report = distiller.run(
-                limit, lambda done, total: bar.update(task, completed=done, total=total),
+                limit,
+                lambda done, total: bar.update(task, completed=done, total=total),
                 again=again,
-            )  # fmt: skip
+            )
         waiting = len(ReviewQueue(service).items())
     if as_json:
         print_json(report)
@@ -107,8 +108,10 @@ def _op_json(op: object) -> dict[str, object]:
 def _show_op(op: object, events: list, as_json: bool) -> None:
     data = _op_json(op)
     data["files"] = [f.path for f in op.files]  # type: ignore[attr-defined]
-    data["events"] = [{"id": e.id, "ref": e.ref, "author": e.author, "timestamp": e.timestamp,
-                       "text": e.text} for e in events]  # fmt: skip
+    data["events"] = [
+        {"id": e.id, "ref": e.ref, "author": e.author, "timestamp": e.timestamp, "text": e.text}
+        for e in events
+    ]
     if as_json:
         print_json(data)
         return

@@ -125,8 +125,10 @@ def shell(
     else:
         found = {n: p for n, p in default_files().items() if p.is_file() and p.stat().st_size}
         if not found:
-            raise _no_input("no shell history found (looked for ~/.bash_history, "
-                            "~/.zsh_history, fish_history); name the file")  # fmt: skip
+            raise _no_input(
+                "no shell history found (looked for ~/.bash_history, "
+                "~/.zsh_history, fish_history); name the file"
+            )
         pairs = [(p, importers[n]) for n, p in found.items() if shell_name in (None, n)]
     _import_pairs(pairs, as_json)
 

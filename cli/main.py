@@ -59,7 +59,10 @@ def run() -> None:
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError:
-            typer.echo(f"amber: argument {ascii(arg)[:80]} is not valid UTF-8; check the "
-                       "terminal's encoding (locale)", err=True)  # fmt: skip
+            typer.echo(
+                f"amber: argument {ascii(arg)[:80]} is not valid UTF-8; check the "
+                "terminal's encoding (locale)",
+                err=True,
+            )
             raise SystemExit(2) from None
     app()

@@ -111,9 +111,14 @@ def install(
     from amber.mcp import install as installer
 
     request = installer.InstallRequest(
-        client=client, project=project, scope=scope, global_scope=global_,
-        read_only=read_only, name=name, config_path=config,
-    )  # fmt: skip
+        client=client,
+        project=project,
+        scope=scope,
+        global_scope=global_,
+        read_only=read_only,
+        name=name,
+        config_path=config,
+    )
     plan = installer.plan(request)
     if print_:
         sys.stdout.write(plan.snippet)

@@ -39,9 +39,15 @@ def remember(
     body = read_stdin() if text == ["-"] else " ".join(text)
     with memory() as service:
         entry = service.remember(
-            body, title=title, path=path, kind=kind, tags=tag, aliases=alias,
-            sources=source, valid_from=valid_from,
-        )  # fmt: skip
+            body,
+            title=title,
+            path=path,
+            kind=kind,
+            tags=tag,
+            aliases=alias,
+            sources=source,
+            valid_from=valid_from,
+        )
         embed_new(service)
     if as_json:
         print_json(_entry_json(entry))
@@ -137,10 +143,12 @@ def _view_json(view: EntryView) -> dict[str, object]:
         **_entry_json(view.entry),
         "sources": [vars(s) for s in view.sources],
         "lifecycle": {
-            "importance": view.importance, "access_count": view.access_count,
-            "last_access": view.last_access, "maturity": view.maturity,
+            "importance": view.importance,
+            "access_count": view.access_count,
+            "last_access": view.last_access,
+            "maturity": view.maturity,
         },
-    }  # fmt: skip
+    }
 
 
 def _print_view(view: EntryView) -> None:

@@ -59,8 +59,13 @@ def pull(
         )
     got = result.downloaded
     if as_json:
-        print_json({**_installed_json(config, result.model), "downloaded": got is not None,
-                    "resumed_from": got.resumed_from if got else 0})  # fmt: skip
+        print_json(
+            {
+                **_installed_json(config, result.model),
+                "downloaded": got is not None,
+                "resumed_from": got.resumed_from if got else 0,
+            }
+        )
         return
     model = result.model
     if got is None:
@@ -82,9 +87,12 @@ def _progress(label: str, enabled: bool) -> Iterator[download.ProgressFn | None]
         yield None
         return
     columns = (
-        TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-        TransferSpeedColumn(), TimeRemainingColumn(),
-    )  # fmt: skip
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    )
     bar = Progress(*columns, console=err)
     task = bar.add_task(label, total=None)
     started = False
@@ -135,20 +143,30 @@ def _listing(config: Config) -> dict[str, Any]:
     installed = [_installed_json(config, m, active) for m in registry.installed_models(config)]
     names = {m["name"] for m in installed}
     recommended = [
-        {**asdict(entry), "installed": entry.name in names,
-         "active": active.get(entry.role) == entry.name}
+        {
+            **asdict(entry),
+            "installed": entry.name in names,
+            "active": active.get(entry.role) == entry.name,
+        }
         for entry in load_manifest().values()
-    ]  # fmt: skip
-    return {"models_dir": str(registry.models_dir(config)), "active": active,
-            "installed": installed, "recommended": recommended}  # fmt: skip
+    ]
+    return {
+        "models_dir": str(registry.models_dir(config)),
+        "active": active,
+        "installed": installed,
+        "recommended": recommended,
+    }
 
 
 def _installed_json(
     config: Config, model: registry.InstalledModel, active: dict[str, str] | None = None
 ) -> dict[str, Any]:
     active = registry.active_names(config) if active is None else active
-    return {**model.to_json(), "active": active.get(model.role) == model.name,
-            "present": model.file.is_file()}  # fmt: skip
+    return {
+        **model.to_json(),
+        "active": active.get(model.role) == model.name,
+        "present": model.file.is_file(),
+    }
 
 
 def _installed_table(rows: list[dict[str, Any]]) -> Table:
@@ -212,8 +230,14 @@ def rm(
         _confirm_rm(config, model)
     removal = registry.remove(config, name)
     if as_json:
-        print_json({"name": name, "path": model.path, "deleted_file": removal.deleted_file,
-                    "was_active": removal.was_active})  # fmt: skip
+        print_json(
+            {
+                "name": name,
+                "path": model.path,
+                "deleted_file": removal.deleted_file,
+                "was_active": removal.was_active,
+            }
+        )
         return
     kept = "deleted" if removal.deleted_file else "kept (it is not in Amber's models folder)"
     console.print(f"Removed {name}; its file {model.path} was {kept}")

@@ -42,9 +42,12 @@ def init(
     result = init_home(tree_path=tree_path, use_passphrase=passphrase, prompt=prompt_passphrase)
     cfg = result.config
     info = {
-        "home": str(cfg.home), "tree": str(cfg.tree_dir), "index": str(cfg.index_path),
-        "key_storage": result.key_storage, "created": result.created,
-    }  # fmt: skip
+        "home": str(cfg.home),
+        "tree": str(cfg.tree_dir),
+        "index": str(cfg.index_path),
+        "key_storage": result.key_storage,
+        "created": result.created,
+    }
     info["daemon"] = _start_daemon(cfg) if daemon else "not started (--no-daemon)"
     if as_json:
         print_json(info)

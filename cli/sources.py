@@ -64,19 +64,23 @@ def list_sources(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
     from amber.daemon.run import available_sources
     from amber.daemon.statusfile import read_status
 
-    control, live = _control().load(), read_status(_paths())
+    control = _control().load()
+    live = read_status(_paths())
     rows = [
         {
-            "name": name, "description": src.description,
+            "name": name,
+            "description": src.description,
             "enabled": control.enabled(name, src.default_enabled),
-            "paused": control.paused(name), "paused_until": control.paused_until(name),
+            "paused": control.paused(name),
+            "paused_until": control.paused_until(name),
             "daemon": live.sources.get(name),
         }
         for name, src in sorted(available_sources().items())
-    ]  # fmt: skip
+    ]
     if as_json:
-        print_json({"paused": control.paused(None), "daemon_running": live.running,
-                    "sources": rows})  # fmt: skip
+        print_json(
+            {"paused": control.paused(None), "daemon_running": live.running, "sources": rows}
+        )
         return
     if control.paused(None):
         until = control.paused_until(None)
@@ -153,8 +157,12 @@ def set_value(
     if key in current:
         check_same_kind(key, current[key], parsed)
     else:
-        err.print(f"amber: warning: '{key}' is not among the settings of {name} in "
-                  "config.toml; stored anyway", highlight=False, markup=False)  # fmt: skip
+        err.print(
+            f"amber: warning: '{key}' is not among the settings of {name} in "
+            "config.toml; stored anyway",
+            highlight=False,
+            markup=False,
+        )
     set_capture_value(config.home, name, key, parsed)
     console.print(f"[capture.{name}] {key} = {value}", highlight=False, markup=False)
     pid = daemon_pid(_paths())

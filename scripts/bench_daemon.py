@@ -58,8 +58,14 @@ root.mainloop()
 
 
 def amber(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "amber.cli", *args], env=env, text=True,
-                          capture_output=True, timeout=120, check=True)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "amber.cli", *args],
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
@@ -71,12 +77,16 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
 
 
 def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    number = next(n for n in range(120, 400) if not Path(f"/tmp/.X{n}-lock").exists()
-                  and not Path(f"/tmp/.X11-unix/X{n}").exists())  # fmt: skip
+    number = next(
+        n
+        for n in range(120, 400)
+        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists()
+    )
     server = subprocess.Popen(
         ["Xvfb", f":{number}", "-screen", "0", "1920x1080x24", "-nolisten", "tcp", "-s", "0"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 20, "Xvfb")
     return server, f":{number}"
 
@@ -107,10 +117,11 @@ def measure(pid: int, seconds: float, tick: Callable[[float], None]) -> dict[str
     wall = time.monotonic() - began
     used = _cpu(proc) - cpu0
     return {
-        "seconds": round(wall, 1), "cpu_percent": round(100 * used / wall, 3),
+        "seconds": round(wall, 1),
+        "cpu_percent": round(100 * used / wall, 3),
         "rss_mb_mean": round(sum(rss) / len(rss) / 2**20, 1),
         "rss_mb_max": round(max(rss) / 2**20, 1),
-    }  # fmt: skip
+    }
 
 
 def _cpu(proc: psutil.Process) -> float:
@@ -125,10 +136,14 @@ def run(seconds: float, activity: str, distill: bool) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="amber-bench-daemon-"))
     server, display = start_xvfb()
     env = {
-        **os.environ, "AMBER_HOME": str(work / "home"), "AMBER_PASSPHRASE": PASSPHRASE,
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "DISPLAY": display,
-    }  # fmt: skip
-    window, started = None, False
+        **os.environ,
+        "AMBER_HOME": str(work / "home"),
+        "AMBER_PASSPHRASE": PASSPHRASE,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "DISPLAY": display,
+    }
+    window = None
+    started = False
     try:
         amber("init", env=env)
         notes = work / "notes"
@@ -139,13 +154,21 @@ def run(seconds: float, activity: str, distill: bool) -> dict[str, object]:
         if not distill:  # measure capture alone; the distiller is idle work, not overhead
             set_capture_value(work / "home", None, "distill_when_idle", False)
         change_every = 30 if activity == "light" else 100_000
-        window = subprocess.Popen([sys.executable, "-c", WINDOW, str(change_every)], env=env,
-                                  stdout=subprocess.PIPE, text=True)  # fmt: skip
-        assert window.stdout is not None and window.stdout.readline().strip() == "ready"
+        window = subprocess.Popen(
+            [sys.executable, "-c", WINDOW, str(change_every)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert window.stdout is not None
+        assert window.stdout.readline().strip() == "ready"
         amber("daemon", "start", env=env)
         started = True
-        wait_for(lambda: status(env)["sources"]["files"]["captured"] >= NOTES * 4, 600,
-                 "the notes to be captured")  # fmt: skip
+        wait_for(
+            lambda: status(env)["sources"]["files"]["captured"] >= NOTES * 4,
+            600,
+            "the notes to be captured",
+        )
         wait_for(lambda: status(env)["sources"]["screen"]["captured"] >= 1, 120, "a screen")
         # The distiller digests the captured notes while the machine is idle: measure the
         # steady state after it (if the machine stays busy it may not finish; reported).
@@ -173,19 +196,28 @@ def run(seconds: float, activity: str, distill: bool) -> dict[str, object]:
         server.terminate()
         server.wait(10)
         shutil.rmtree(work, ignore_errors=True)
-    new = {name: after["sources"][name]["captured"] - before["sources"][name]["captured"]
-           for name in ("files", "screen")}  # fmt: skip
-    skipped = {name: after["sources"][name]["skipped"] - before["sources"][name]["skipped"]
-               for name in ("files", "screen")}  # fmt: skip
+    new = {
+        name: after["sources"][name]["captured"] - before["sources"][name]["captured"]
+        for name in ("files", "screen")
+    }
+    skipped = {
+        name: after["sources"][name]["skipped"] - before["sources"][name]["skipped"]
+        for name in ("files", "screen")
+    }
     return {
-        "activity": activity, **result, "captured_during": new, "skipped_during": skipped,
+        "activity": activity,
+        **result,
+        "captured_during": new,
+        "skipped_during": skipped,
         "errors": {n: s["errors"] for n, s in after["sources"].items()},
-        "distiller": {"on": distill, "backlog": [before["distiller"]["backlog"],
-                                                 after["distiller"]["backlog"]]},
+        "distiller": {
+            "on": distill,
+            "backlog": [before["distiller"]["backlog"], after["distiller"]["backlog"]],
+        },
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-                   f"Python {platform.python_version()}",
+        f"Python {platform.python_version()}",
         "targets": {"cpu_percent": "< 1 (idle)", "rss_mb": "< 200"},
-    }  # fmt: skip
+    }
 
 
 def main() -> None:

@@ -40,8 +40,16 @@ FACTS = [
     "My dentist appointment is every six months with Dr. {name}.",
     "I prefer window seats on long flights.",
 ]
-CHAT = ["haha ok", "sounds good!", "sure, see you then", "what do you think?", "nice :)",
-        "let me check and get back to you", "thanks a lot", "did you see the game?"]  # fmt: skip
+CHAT = [
+    "haha ok",
+    "sounds good!",
+    "sure, see you then",
+    "what do you think?",
+    "nice :)",
+    "let me check and get back to you",
+    "thanks a lot",
+    "did you see the game?",
+]
 MONTHS = "January March May July September November".split()
 DAYS = "Monday Tuesday Friday".split()
 # Assumed answer lengths of a capable model (the tiny model's own lengths are meaningless:
@@ -58,8 +66,12 @@ SMOLLM2 = (1.35e8, 98_362_432)
 def message(rng: random.Random) -> str:
     if rng.random() < 0.45:
         return rng.choice(CHAT)
-    return rng.choice(FACTS).format(city=rng.choice(CITIES), month=rng.choice(MONTHS),
-                                    name=rng.choice(NAMES), day=rng.choice(DAYS))  # fmt: skip
+    return rng.choice(FACTS).format(
+        city=rng.choice(CITIES),
+        month=rng.choice(MONTHS),
+        name=rng.choice(NAMES),
+        day=rng.choice(DAYS),
+    )
 
 
 def drafts(conversations: int, per: int, screens: int, seed: int = 5) -> list:
@@ -72,13 +84,27 @@ def drafts(conversations: int, per: int, screens: int, seed: int = 5) -> list:
         pair = rng.sample(NAMES, 2)
         when = start + timedelta(days=c)
         for m in range(per):
-            out.append(EventDraft(source="conversation", text=message(rng), conversation=f"c{c}",
-                                  message_id=f"m{m}", author=pair[m % 2], title=f"Chat {c}",
-                                  timestamp=when + timedelta(minutes=m)))  # fmt: skip
+            out.append(
+                EventDraft(
+                    source="conversation",
+                    text=message(rng),
+                    conversation=f"c{c}",
+                    message_id=f"m{m}",
+                    author=pair[m % 2],
+                    title=f"Chat {c}",
+                    timestamp=when + timedelta(minutes=m),
+                )
+            )
     for s in range(screens):
         when = start + timedelta(days=s // 20, minutes=s)
-        out.append(EventDraft(source="screen", text=f"Editing quarterly report {s}: " +
-                              message(rng), uri="screen://main", timestamp=when))  # fmt: skip
+        out.append(
+            EventDraft(
+                source="screen",
+                text=f"Editing quarterly report {s}: " + message(rng),
+                uri="screen://main",
+                timestamp=when,
+            )
+        )
     return out
 
 
@@ -89,8 +115,11 @@ def fresh_service(events: list) -> object:
     from amber.store import events as event_rows
 
     home = Path(tempfile.mkdtemp(prefix="amber-bench-distill-"))
-    os.environ.update(AMBER_HOME=str(home), AMBER_PASSPHRASE="bench",
-                      PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")  # fmt: skip
+    os.environ.update(
+        AMBER_HOME=str(home),
+        AMBER_PASSPHRASE="bench",
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+    )
     keys.SCRYPT_PARAMS = {"n": 2**10, "r": 8, "p": 1}  # the KDF is not what is measured
     init_home(home)
     service = MemoryService.open(home, interface="test")
@@ -117,9 +146,14 @@ def bench_zero(events: list, count: object) -> dict[str, object]:
     tokens = sum(count(e.text) for e in events)  # type: ignore[operator]
     report = Distiller(service).run()  # type: ignore[arg-type]
     service.close()  # type: ignore[attr-defined]
-    return {"events": report.events, "digests": report.digested, "seconds": report.seconds,
-            "event_tokens": tokens, "events_per_min": per_minute(report.events, report.seconds),
-            "tokens_per_min": per_minute(tokens, report.seconds)}  # fmt: skip
+    return {
+        "events": report.events,
+        "digests": report.digested,
+        "seconds": report.seconds,
+        "event_tokens": tokens,
+        "events_per_min": per_minute(report.events, report.seconds),
+        "tokens_per_min": per_minute(tokens, report.seconds),
+    }
 
 
 def bench_model(events: list, model: object) -> dict[str, object]:
@@ -129,11 +163,13 @@ def bench_model(events: list, model: object) -> dict[str, object]:
     report = Distiller(service, model).run()  # type: ignore[arg-type]
     service.close()  # type: ignore[attr-defined]
     tokens = report.prompt_tokens + report.output_tokens
-    return {**{k: v for k, v in report.to_json().items() if k not in ("ops", "run_id")},
-            "model_failures": len(report.model_failures),
-            "events_per_min": per_minute(report.events, report.seconds),
-            "prompt_tokens_per_min": per_minute(report.prompt_tokens, report.seconds),
-            "tokens_per_min": per_minute(tokens, report.seconds)}  # fmt: skip
+    return {
+        **{k: v for k, v in report.to_json().items() if k not in ("ops", "run_id")},
+        "model_failures": len(report.model_failures),
+        "events_per_min": per_minute(report.events, report.seconds),
+        "prompt_tokens_per_min": per_minute(report.prompt_tokens, report.seconds),
+        "tokens_per_min": per_minute(tokens, report.seconds),
+    }
 
 
 def raw_speed(path: Path) -> dict[str, float]:
@@ -150,8 +186,9 @@ def raw_speed(path: Path) -> dict[str, float]:
     start = time.perf_counter()
     llama.eval(tokens)
     pp = len(tokens) / (time.perf_counter() - start)
-    grammar = LlamaGrammar.from_json_schema(json.dumps(extraction_schema(["e1", "e2"])),
-                                            verbose=False)  # fmt: skip
+    grammar = LlamaGrammar.from_json_schema(
+        json.dumps(extraction_schema(["e1", "e2"])), verbose=False
+    )
     result = {"prompt_tokens_per_s": round(pp, 1)}
     for label, extra in (("plain", {}), ("grammar", {"grammar": grammar})):
         start = time.perf_counter()
@@ -170,18 +207,32 @@ def estimate(raw: dict[str, float], prompt_tokens_per_event: float) -> dict[str,
         pp = raw["prompt_tokens_per_s"] * SMOLLM2[0] / params
         gen = raw["gen_tokens_per_s_plain"] * SMOLLM2[1] / size * grammar_cost
         seconds = prompt_tokens_per_event / pp + EXPECTED_OUTPUT_PER_EVENT / gen
-        found[name] = {"prompt_tokens_per_s": round(pp, 1), "gen_tokens_per_s": round(gen, 2),
-                       "events_per_min": round(60 / seconds, 1),
-                       "tokens_per_min": round(60 / seconds * (prompt_tokens_per_event +
-                                               EXPECTED_OUTPUT_PER_EVENT))}  # fmt: skip
+        found[name] = {
+            "prompt_tokens_per_s": round(pp, 1),
+            "gen_tokens_per_s": round(gen, 2),
+            "events_per_min": round(60 / seconds, 1),
+            "tokens_per_min": round(
+                60 / seconds * (prompt_tokens_per_event + EXPECTED_OUTPUT_PER_EVENT)
+            ),
+        }
     return found
 
 
 def machine() -> dict[str, object]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
-                .splitlines() if line.startswith("model name")), platform.processor())  # fmt: skip
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "load_average": os.getloadavg()}  # fmt: skip
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average": os.getloadavg(),
+    }
 
 
 def main() -> None:

@@ -70,14 +70,20 @@ def parse_session_date(text: str) -> datetime | None:
 
 def to_generic(sample: dict) -> dict:
     """The conversation in Amber's documented generic import format."""
-    messages, last, offset = [], "", 0
+    messages = []
+    last = ""
+    offset = 0
     for date_text, turn in session_turns(sample["conversation"]):
         offset = offset + 1 if date_text == last else 0
         last = date_text
         start = parse_session_date(date_text)
         stamp = (start + timedelta(seconds=offset)).isoformat() if start else None
-        message = {"id": turn["dia_id"], "speaker": turn["speaker"], "text": turn["text"],
-                   "timestamp": stamp}  # fmt: skip
+        message = {
+            "id": turn["dia_id"],
+            "speaker": turn["speaker"],
+            "text": turn["text"],
+            "timestamp": stamp,
+        }
         if turn.get("blip_caption"):
             message["attachments"] = [{"caption": turn["blip_caption"]}]
         messages.append(message)
@@ -88,7 +94,8 @@ def to_generic(sample: dict) -> dict:
 
 def normalize_evidence(raw: list[str], known: set[str]) -> tuple[set[str], int]:
     """Evidence ids as D<session>:<turn>; returns them and how many could not be used."""
-    found, dropped = set(), 0
+    found = set()
+    dropped = 0
     for item in raw:
         matches = _DIA.findall(str(item))
         ids = {f"D{s}:{t}" for s, t in matches}
@@ -180,9 +187,13 @@ def print_table(result: dict) -> None:
         rows = [("overall 1-4", data["overall_1_4"]), *data["categories"].items()]
         for i, (name, s) in enumerate(rows):
             lat = data["latency_ms"] if i == 0 else {"p50": None, "p95": None}
-            table.add_row(mode if i == 0 else "", name, str(s["n"]),
-                          *(f"{s[m]:.3f}" for m in ("R@1", "R@5", "R@10", "R@20", "MRR")),
-                          *(f"{v:.1f}" if v is not None else "" for v in lat.values()))  # fmt: skip
+            table.add_row(
+                mode if i == 0 else "",
+                name,
+                str(s["n"]),
+                *(f"{s[m]:.3f}" for m in ("R@1", "R@5", "R@10", "R@20", "MRR")),
+                *(f"{v:.1f}" if v is not None else "" for v in lat.values()),
+            )
     Console(width=120).print(table)
     print(
         f"evidence ids dropped (malformed or pointing at no turn): {result['dropped_evidence_ids']}"

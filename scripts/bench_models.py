@@ -48,8 +48,16 @@ def bench_embedding(model: Path, count: int, rounds: int = 4) -> dict[str, float
 
     embedder = Embedder(EmbedModel("bench", model))
     threads = runtime._default_threads(embedding=True)
-    raw = Llama(str(model), embedding=True, n_ctx=512, n_batch=512, n_ubatch=512,
-                n_threads=threads, n_threads_batch=threads, verbose=False)  # fmt: skip
+    raw = Llama(
+        str(model),
+        embedding=True,
+        n_ctx=512,
+        n_batch=512,
+        n_ubatch=512,
+        n_threads=threads,
+        n_threads_batch=threads,
+        verbose=False,
+    )
     rng = random.Random(1)
     texts = [sentence(rng) for _ in range(count)]
     embedder.embed_documents(texts[:16])  # load and warm up
@@ -65,9 +73,14 @@ def bench_embedding(model: Path, count: int, rounds: int = 4) -> dict[str, float
             raw.embed([text], normalize=True)
         raw_s += time.perf_counter() - start
     tokens = statistics.mean(len(raw.tokenize(t.encode())) for t in texts[:200])
-    return {"texts": count, "threads": threads or 0, "seconds": amber_s,
-            "texts_per_s": count / amber_s, "llama_cpp_texts_per_s": count / raw_s,
-            "mean_tokens": tokens}  # fmt: skip
+    return {
+        "texts": count,
+        "threads": threads or 0,
+        "seconds": amber_s,
+        "texts_per_s": count / amber_s,
+        "llama_cpp_texts_per_s": count / raw_s,
+        "mean_tokens": tokens,
+    }
 
 
 def build_home(entries: int, dims: int, rng: random.Random) -> object:
@@ -77,8 +90,11 @@ def build_home(entries: int, dims: int, rng: random.Random) -> object:
     from amber.tree.entry import Entry, new_id, render_new
 
     home = Path(tempfile.mkdtemp(prefix="amber-bench-models-"))
-    os.environ.update(AMBER_HOME=str(home), AMBER_PASSPHRASE="bench",
-                      PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")  # fmt: skip
+    os.environ.update(
+        AMBER_HOME=str(home),
+        AMBER_PASSPHRASE="bench",
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+    )
     init_home(home)
     tree = home / "tree" / "notes"
     tree.mkdir(parents=True)
@@ -125,14 +141,25 @@ def bench_hybrid(model: Path, entries: int, queries: int) -> dict[str, float]:
         service.recall(text, RecallOptions(k=10))  # type: ignore[attr-defined]
         timings.append((time.perf_counter() - start) * 1000)
     timings.sort()
-    return {"entries": entries, "queries": queries, "build_s": build_s,
-            "p50_ms": timings[len(timings) // 2], "p95_ms": timings[int(len(timings) * 0.95)],
-            "max_ms": timings[-1]}  # fmt: skip
+    return {
+        "entries": entries,
+        "queries": queries,
+        "build_s": build_s,
+        "p50_ms": timings[len(timings) // 2],
+        "p95_ms": timings[int(len(timings) * 0.95)],
+        "max_ms": timings[-1],
+    }
 
 
 def machine() -> dict[str, object]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
-                .splitlines() if line.startswith("model name")), platform.processor())  # fmt: skip
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version()}
 
 
@@ -150,14 +177,18 @@ def main() -> None:
     result: dict[str, object] = {"machine": machine()}
     emb = result["embedding"] = bench_embedding(args.model, args.texts)
     verdict = "PASS" if emb["texts_per_s"] >= 75 else "FAIL"
-    print(f"embedding: {emb['texts_per_s']:.1f} texts/s of {emb['mean_tokens']:.0f} tokens with "
-          f"{emb['threads']} threads (target >= 75): {verdict}; llama.cpp called directly, "
-          f"side by side: {emb['llama_cpp_texts_per_s']:.1f} texts/s")  # fmt: skip
+    print(
+        f"embedding: {emb['texts_per_s']:.1f} texts/s of {emb['mean_tokens']:.0f} tokens with "
+        f"{emb['threads']} threads (target >= 75): {verdict}; llama.cpp called directly, "
+        f"side by side: {emb['llama_cpp_texts_per_s']:.1f} texts/s"
+    )
     if not args.embed_only:
         hyb = result["hybrid_recall"] = bench_hybrid(args.model, args.entries, args.queries)
         verdict = "PASS" if hyb["p95_ms"] <= 50 else "FAIL"
-        print(f"hybrid recall at {hyb['entries']} entries: p50 {hyb['p50_ms']:.1f} ms, "
-              f"p95 {hyb['p95_ms']:.1f} ms (target <= 50): {verdict}")  # fmt: skip
+        print(
+            f"hybrid recall at {hyb['entries']} entries: p50 {hyb['p50_ms']:.1f} ms, "
+            f"p95 {hyb['p95_ms']:.1f} ms (target <= 50): {verdict}"
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2))
 

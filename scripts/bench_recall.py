@@ -133,7 +133,9 @@ class Corpus:
         return self.now - timedelta(seconds=self.rng.uniform(0, DAYS * 86400))
 
     def text(self, lo: int, hi: int) -> str:
-        rng, n, out = self.rng, self.rng.randint(lo, hi), []
+        rng = self.rng
+        n = self.rng.randint(lo, hi)
+        out = []
         words = rng.choices(self.words, cum_weights=self.cum, k=n)
         for i in range(n):
             r = rng.random()
@@ -208,7 +210,8 @@ def write_conversations(c: Corpus, path: Path, n: int) -> int:
     with path.open("w", encoding="utf-8") as out:
         while done < n:
             people = ["me", *(p.split()[0] for p in c.rng.sample(c.persons, c.rng.randint(1, 3)))]
-            moment, title = c.when(), c.title()
+            moment = c.when()
+            title = c.title()
             for m in range(min(c.rng.randint(10, 60), n - done)):
                 moment += timedelta(minutes=c.rng.randint(1, 180))
                 msg = {"conversation": f"conv-{conv}", "id": f"m{m}", "timestamp": iso(moment)}
@@ -243,7 +246,8 @@ def _phrase(rng: random.Random, toks: list[str]) -> str:
 
 
 def make_query(c: Corpus, specs: list[Spec], cls: str) -> Query:
-    rng, s = c.rng, c.rng.choice(specs)
+    rng = c.rng
+    s = c.rng.choice(specs)
     toks = [t.strip(".,[]") for t in s.body.split()]
     content = [t for t in toks if t.lower() not in STOPWORDS] or toks
     phrase = _phrase(rng, toks)
@@ -280,7 +284,8 @@ def recall_phase(svc: MemoryService, warmup: list[Query], queries: list[Query]) 
     hits: dict[str, list[int]] = {}
     cpu: list[float] = []  # CPU time of this thread: less disturbed by other processes
     for cls, text, flt in queries:
-        start, cpu_start = time.perf_counter(), time.thread_time()
+        start = time.perf_counter()
+        cpu_start = time.thread_time()
         found = svc.recall(text, RecallOptions(k=10, **flt))
         per_class.setdefault(cls, []).append((time.perf_counter() - start) * 1000)
         cpu.append((time.thread_time() - cpu_start) * 1000)
@@ -319,7 +324,8 @@ def run_size(seed: int, size: int, events: int, n_queries: int, base: Path) -> d
     os.environ["AMBER_HOME"] = str(home)
     init_home(home, use_passphrase=True)
     load_start = os.getloadavg()[0]
-    c, start = Corpus(seed), time.perf_counter()
+    c = Corpus(seed)
+    start = time.perf_counter()
     specs = [c.spec(i) for i in range(size)]
     out: dict = {"size": size, "events": events}
     out["generate_s"] = round(time.perf_counter() - start, 2)
@@ -327,7 +333,8 @@ def run_size(seed: int, size: int, events: int, n_queries: int, base: Path) -> d
         out["remember"] = remember_phase(svc, specs[:REMEMBER_N])
         out["bulk"] = bulk_phase(svc, specs[REMEMBER_N:])
         out["import"] = import_phase(svc, c, home, events)
-        warm, queries = make_queries(c, specs, WARMUP), make_queries(c, specs, n_queries)
+        warm = make_queries(c, specs, WARMUP)
+        queries = make_queries(c, specs, n_queries)
         out["recall"] = recall_phase(svc, warm, queries)
         start = time.perf_counter()
         svc.reconcile()
@@ -342,7 +349,8 @@ def run_size(seed: int, size: int, events: int, n_queries: int, base: Path) -> d
 
 def targets(run: dict) -> dict[str, dict]:
     p95_max = 10.0 if run["size"] <= 10_000 else 30.0
-    p95, per_s = run["recall"]["overall"]["p95"], run["import"]["per_s"]
+    p95 = run["recall"]["overall"]["p95"]
+    per_s = run["import"]["per_s"]
     return {
         "import_msgs_per_s": {"target": TARGET_IMPORT, "value": per_s, "pass": per_s >= 2000},
         "recall_p95_ms": {"target": p95_max, "value": p95, "pass": p95 <= p95_max},
@@ -372,7 +380,8 @@ def verdict(check: dict) -> str:
 
 
 def summary_rows(r: dict) -> list[list[str]]:
-    o, imp, p95 = r["recall"]["overall"], *r["targets"].values()
+    o = r["recall"]["overall"]
+    imp, p95 = r["targets"].values()
     cli = r["cli"]
     return [
         ["remember (1 file + 1 txn each)", f"{r['remember']['per_s']:,} entries/s"],
@@ -420,7 +429,9 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["AMBER_PASSPHRASE"] = PASSPHRASE
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    base, runs, start = Path(tempfile.mkdtemp(prefix="amber-bench-")), [], time.perf_counter()
+    base = Path(tempfile.mkdtemp(prefix="amber-bench-"))
+    runs = []
+    start = time.perf_counter()
     try:
         for size in (int(s) for s in args.sizes.split(",")):
             events = size if args.events is None else args.events

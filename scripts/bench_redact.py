@@ -57,7 +57,9 @@ def recall(lines: list[str], kinds: list[str]) -> dict[str, object]:
 
 
 def false_positives(lines: Iterator[tuple[str, str]], distinct: bool = False) -> dict[str, object]:
-    count, flagged, seen = 0, [], set()
+    count = 0
+    flagged = []
+    seen = set()
     started = time.perf_counter()
     for where, line in lines:
         if distinct:

@@ -69,8 +69,9 @@ def build_home(root: Path, entries: int, seed: int) -> tuple[Path, list[str]]:
         text = " ".join(zipf_pick(rng, vocab, weights, rng.randint(20, 80)))
         title = " ".join(zipf_pick(rng, vocab, weights, rng.randint(2, 6))).capitalize()
         stamp = f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00Z"
-        entry = Entry(id=new_id(), title=title, kind="note", body=text + "\n", created=stamp,
-                      updated=stamp)  # fmt: skip
+        entry = Entry(
+            id=new_id(), title=title, kind="note", body=text + "\n", created=stamp, updated=stamp
+        )
         path = tree / folder / f"e{i:05d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render_new(entry))
@@ -86,8 +87,13 @@ def pct(values: list[float], q: float) -> float:
 
 def summary(values: list[float]) -> dict[str, float]:
     ms = [v * 1000 for v in values]
-    return {"n": len(ms), "p50_ms": round(pct(ms, 0.5), 1), "p95_ms": round(pct(ms, 0.95), 1),
-            "max_ms": round(max(ms), 1), "mean_ms": round(statistics.fmean(ms), 1)}  # fmt: skip
+    return {
+        "n": len(ms),
+        "p50_ms": round(pct(ms, 0.5), 1),
+        "p95_ms": round(pct(ms, 0.95), 1),
+        "max_ms": round(max(ms), 1),
+        "mean_ms": round(statistics.fmean(ms), 1),
+    }
 
 
 async def wait_for(pilot: object, condition: object, timeout: float = 30) -> None:
@@ -109,7 +115,8 @@ async def type_query(pilot: object, screen: object, query: str, gap: float) -> l
 
     screen.query_one(SearchBar).value = ""  # type: ignore[attr-defined]
     await pilot.pause(0.1)  # type: ignore[attr-defined]
-    latencies, typed = [], ""
+    latencies = []
+    typed = ""
     for char in query:
         typed += char
         start = time.perf_counter()
@@ -120,8 +127,13 @@ async def type_query(pilot: object, screen: object, query: str, gap: float) -> l
         last = screen.last_search  # type: ignore[attr-defined]
         latencies.append(last.shown_at - start)
         if gap:
-            PARTS.append((last.searched_at - start, last.found_at - last.searched_at,
-                          last.shown_at - last.found_at))  # fmt: skip
+            PARTS.append(
+                (
+                    last.searched_at - start,
+                    last.found_at - last.searched_at,
+                    last.shown_at - last.found_at,
+                )
+            )
             await asyncio.sleep(max(0.0, gap - (time.perf_counter() - start)))
     return latencies
 
@@ -165,11 +177,13 @@ async def drive(root: Path, queries: list[str]) -> dict[str, object]:
                 parts["recall"].append(recall)
                 parts["drawing"].append(draw)
             burst = [t for q in queries for t in await type_query(pilot, screen, q, 0)]
-    return {"first_tree_s": round(first_tree, 3),
-            "expand_ms": {k: round(v * 1000, 1) for k, v in expand.items()},
-            "typing_per_key": summary(per_key),
-            "typing_per_key_parts": {k: summary(v) for k, v in parts.items()},
-            "typing_burst_last_key": summary(burst)}  # fmt: skip
+    return {
+        "first_tree_s": round(first_tree, 3),
+        "expand_ms": {k: round(v * 1000, 1) for k, v in expand.items()},
+        "typing_per_key": summary(per_key),
+        "typing_per_key_parts": {k: summary(v) for k, v in parts.items()},
+        "typing_burst_last_key": summary(burst),
+    }
 
 
 def main() -> None:
@@ -185,7 +199,8 @@ def main() -> None:
         built = time.perf_counter()
         if (home / "config.toml").exists():
             os.environ.update(AMBER_HOME=str(home), AMBER_PASSPHRASE=PASSPHRASE)
-            root, searchable = home, words(random.Random(args.seed))[50:1000]
+            root = home
+            searchable = words(random.Random(args.seed))[50:1000]
         else:
             root, searchable = build_home(home, args.entries, args.seed)
         build_s = time.perf_counter() - built
@@ -194,9 +209,14 @@ def main() -> None:
             " ".join(rng.sample(searchable, rng.choice((1, 1, 2)))) for _ in range(args.queries)
         ]
         result = asyncio.run(drive(root, queries))
-    report = {"entries": args.entries, "queries": args.queries, "build_s": round(build_s, 1),
-              "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
-              "python": sys.version.split()[0], **result}  # fmt: skip
+    report = {
+        "entries": args.entries,
+        "queries": args.queries,
+        "build_s": round(build_s, 1),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
+        "python": sys.version.split()[0],
+        **result,
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))

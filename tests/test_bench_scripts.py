@@ -17,18 +17,24 @@ SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 def run_script(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
         [sys.executable, str(SCRIPTS / name), *args],
-        cwd=cwd, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     return done
 
 
 def test_bench_recall_runs_every_query_class(tmp_path: Path) -> None:
     out = tmp_path / "recall.json"
-    run_script("bench_recall.py", "--sizes", "200", "--queries", "35", "--out", str(out),
-               cwd=tmp_path)  # fmt: skip
+    run_script(
+        "bench_recall.py", "--sizes", "200", "--queries", "35", "--out", str(out), cwd=tmp_path
+    )
     run = json.loads(out.read_text())["runs"][0]
-    assert run["size"] == 200 and run["import"]["n"] > 0
+    assert run["size"] == 200
+    assert run["import"]["n"] > 0
     classes = run["recall"]["classes"]
     assert {"exact_title", "filtered", "no_match"} <= set(classes)
 
@@ -48,22 +54,44 @@ def tiny_locomo() -> list[dict]:
             {"speaker": s, "dia_id": d, "text": t} for s, d, t in turns if d.startswith(f"D{n}:")
         ]
     qa = [
-        {"question": "What is the name of Ana's dog?", "answer": "Biscuit",
-         "evidence": ["D1:1"], "category": 4},
-        {"question": "Where are Ben's pottery classes?", "answer": "Elm street",
-         "evidence": ["D1:2", "D2:2"], "category": 1},
-        {"question": "When did Biscuit chew the shoes?", "answer": "20 May 2023",
-         "evidence": ["D2 1"], "category": 2},
-    ]  # fmt: skip
+        {
+            "question": "What is the name of Ana's dog?",
+            "answer": "Biscuit",
+            "evidence": ["D1:1"],
+            "category": 4,
+        },
+        {
+            "question": "Where are Ben's pottery classes?",
+            "answer": "Elm street",
+            "evidence": ["D1:2", "D2:2"],
+            "category": 1,
+        },
+        {
+            "question": "When did Biscuit chew the shoes?",
+            "answer": "20 May 2023",
+            "evidence": ["D2 1"],
+            "category": 2,
+        },
+    ]
     return [{"sample_id": "tiny-1", "conversation": conversation, "qa": qa}]
 
 
 def test_bench_locomo_scores_a_tiny_conversation(tmp_path: Path) -> None:
-    data, out = tmp_path / "tiny.json", tmp_path / "locomo.json"
+    data = tmp_path / "tiny.json"
+    out = tmp_path / "locomo.json"
     data.write_text(json.dumps(tiny_locomo()))
-    run_script("bench_locomo.py", "--data", str(data), "--modes", "lexical", "--out", str(out),
-               cwd=tmp_path)  # fmt: skip
+    run_script(
+        "bench_locomo.py",
+        "--data",
+        str(data),
+        "--modes",
+        "lexical",
+        "--out",
+        str(out),
+        cwd=tmp_path,
+    )
     result = json.loads(out.read_text())
     overall = result["modes"]["lexical"]["overall_1_4"]
-    assert overall["n"] == 3 and overall["R@20"] == 1.0
+    assert overall["n"] == 3
+    assert overall["R@20"] == 1.0
     assert result["dropped_evidence_ids"] == 0  # "D2 1" is normalized, not dropped

@@ -34,13 +34,17 @@ def _smollm2() -> Path:
 def test_without_models_recall_is_lexical_and_ask_shows_evidence(home: Path) -> None:
     amber("remember", "The car needs new tyres before winter")
     code, _, err = amber("recall", "car", "--channels", "vector")
-    assert code == 2 and "needs an embedding model" in err
+    assert code == 2
+    assert "needs an embedding model" in err
     code, out, _ = amber("ask", "what does the car need", "--json")
     data = json.loads(out)
-    assert code == 0 and data["answer"] is None and "no chat model" in data["note"]
+    assert code == 0
+    assert data["answer"] is None
+    assert "no chat model" in data["note"]
     assert data["evidence"][0]["title"].startswith("The car")
     code, _, err = amber("embed")
-    assert code != 0 and "no embed model" in err
+    assert code != 0
+    assert "no embed model" in err
 
 
 @pytest.mark.integration
@@ -52,17 +56,21 @@ def test_embed_then_vector_and_hybrid_recall_then_ask(home: Path) -> None:
     amber("remember", "Caroline moved to Berlin in May 2023")
     assert amber("models", "add", str(MINILM), "--role", "embed")[0] == 0
     code, out, _ = amber("embed", "--json")
-    assert code == 0 and json.loads(out)["embedded"] == 2
+    assert code == 0
+    assert json.loads(out)["embedded"] == 2
     code, out, _ = amber("recall", "automobile maintenance", "--channels", "vector", "--json")
     assert json.loads(out)[0]["id"] == car["id"]
     hybrid = json.loads(amber("recall", "car tyres", "--json")[1])[0]
-    assert hybrid["id"] == car["id"] and set(hybrid["channels"]) == {"lexical", "vector"}
+    assert hybrid["id"] == car["id"]
+    assert set(hybrid["channels"]) == {"lexical", "vector"}
     assert amber("models", "add", str(_smollm2()), "--role", "chat")[0] == 0
     code, out, _ = amber("ask", "Where did Caroline move?", "--json")
     data = json.loads(out)
     evidence_ids = {e["id"] for e in data["evidence"]}
-    assert code == 0 and set(data["citations"]) <= evidence_ids
-    assert data["model"] == "smollm2-135m-instruct" and isinstance(data["found"], bool)
+    assert code == 0
+    assert set(data["citations"]) <= evidence_ids
+    assert data["model"] == "smollm2-135m-instruct"
+    assert isinstance(data["found"], bool)
 
 
 @pytest.mark.integration
@@ -79,13 +87,16 @@ def test_an_embed_model_whose_file_is_gone_leaves_lexical_recall_working(
     assert amber_cli("remember", "Caroline moved to Berlin in May 2023").returncode == 0
     copy.unlink()
     stored = amber_cli("remember", "The dentist is on Tuesdays", "--json")
-    assert stored.returncode == 0 and "not embedded" in stored.stderr  # a retry would duplicate
+    assert stored.returncode == 0  # a retry would duplicate
+    assert "not embedded" in stored.stderr
     assert json.loads(stored.stdout)["title"].startswith("The dentist")
     found = amber_cli("recall", "dentist", "--json")
-    assert found.returncode == 0 and json.loads(found.stdout)[0]["title"].startswith("The dentist")
+    assert found.returncode == 0
+    assert json.loads(found.stdout)[0]["title"].startswith("The dentist")
     assert "vector recall left out" in found.stderr
     vector = amber_cli("recall", "dentist", "--channels", "vector")
-    assert vector.returncode != 0 and "missing" in vector.stderr
+    assert vector.returncode != 0
+    assert "missing" in vector.stderr
 
 
 def test_a_corrupt_model_registry_costs_vectors_not_memory(
@@ -95,8 +106,11 @@ def test_a_corrupt_model_registry_costs_vectors_not_memory(
     registry.parent.mkdir(exist_ok=True)
     registry.write_text("{bad", encoding="utf-8")
     stored = amber_cli("remember", "The boiler is serviced in March")
-    assert stored.returncode == 0 and "working without vectors" in stored.stderr
+    assert stored.returncode == 0
+    assert "working without vectors" in stored.stderr
     found = amber_cli("recall", "boiler", "--json")
-    assert found.returncode == 0 and json.loads(found.stdout)[0]["title"].startswith("The boiler")
+    assert found.returncode == 0
+    assert json.loads(found.stdout)[0]["title"].startswith("The boiler")
     listed = amber_cli("models", "list")
-    assert listed.returncode != 0 and "Traceback" not in listed.stderr
+    assert listed.returncode != 0
+    assert "Traceback" not in listed.stderr

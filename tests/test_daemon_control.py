@@ -108,7 +108,8 @@ def test_disabled_stays_disabled_across_restarts(home: Path) -> None:
     control(home).enable("a", False)
     with daemon_with(home, Ticker("a"), Ticker("b")) as daemon:
         wait_for(lambda: captured(daemon, "b") > 5)
-        assert daemon.stats["a"].state == "disabled" and captured(daemon, "a") == 0
+        assert daemon.stats["a"].state == "disabled"
+        assert captured(daemon, "a") == 0
         control(home).enable("a", True)
         wait_for(lambda: captured(daemon, "a") > 0)
 
@@ -117,11 +118,13 @@ def test_a_crashing_source_is_counted_and_the_others_go_on(home: Path) -> None:
     with daemon_with(home, Crasher(), Ticker("a")) as daemon:
         wait_for(lambda: daemon.stats["crasher"].errors >= 1)
         crash = daemon.stats["crasher"]
-        assert crash.state == "error" and "restarting in" in crash.detail
+        assert crash.state == "error"
+        assert "restarting in" in crash.detail
         assert crash.last_error == "OSError: the device went away"
         wait_for(lambda: captured(daemon, "a") > 10)
     saved = json.loads((home / "daemon" / "status.json").read_text())
-    assert saved["state"] == "stopped" and saved["sources"]["crasher"]["errors"] >= 1
+    assert saved["state"] == "stopped"
+    assert saved["sources"]["crasher"]["errors"] >= 1
 
 
 def test_reload_restarts_sources_with_new_settings(home: Path) -> None:
@@ -192,28 +195,37 @@ def test_the_distiller_runs_when_idle(home: Path) -> None:
 def test_sources_cli_switches_and_errors(home: Path, amber_cli) -> None:
     listed = json.loads(amber_cli("sources", "list", "--json").stdout)
     names = {s["name"]: s for s in listed["sources"]}
-    assert {"files", "screen"} <= set(names) and not listed["daemon_running"]
-    assert names["files"]["enabled"] and names["files"]["daemon"] is None
+    assert {"files", "screen"} <= set(names)
+    assert not listed["daemon_running"]
+    assert names["files"]["enabled"]
+    assert names["files"]["daemon"] is None
 
     assert amber_cli("sources", "disable", "screen").returncode == 0
     paused = amber_cli("sources", "pause", "--for", "2h")
-    assert paused.returncode == 0 and "all capture: paused until" in paused.stdout
+    assert paused.returncode == 0
+    assert "all capture: paused until" in paused.stdout
     listed = json.loads(amber_cli("sources", "list", "--json").stdout)
-    assert listed["paused"] and not {s["name"]: s for s in listed["sources"]}["screen"]["enabled"]
+    assert listed["paused"]
+    assert not {s["name"]: s for s in listed["sources"]}["screen"]["enabled"]
     human = amber_cli("sources", "list").stdout
-    assert "all capture paused until" in human and "daemon not running" in human
+    assert "all capture paused until" in human
+    assert "daemon not running" in human
     assert amber_cli("sources", "resume").returncode == 0
     assert not json.loads(amber_cli("sources", "list", "--json").stdout)["paused"]
 
     unknown = amber_cli("sources", "pause", "radio")
-    assert unknown.returncode == 2 and "no source 'radio'; known sources:" in unknown.stderr
+    assert unknown.returncode == 2
+    assert "no source 'radio'; known sources:" in unknown.stderr
     bad = amber_cli("sources", "pause", "files", "--for", "soon")
-    assert bad.returncode == 2 and "not a duration" in bad.stderr
+    assert bad.returncode == 2
+    assert "not a duration" in bad.stderr
     for endless in ("3000000d", "99999999999999d"):  # past datetime's range: was a traceback
         too_long = amber_cli("sources", "pause", "files", "--for", endless)
-        assert too_long.returncode == 2 and "longer than a year" in too_long.stderr
+        assert too_long.returncode == 2
+        assert "longer than a year" in too_long.stderr
     huge = amber_cli("log", "-n", "99999999999999999999")  # past SQLite's integers
-    assert huge.returncode == 2 and "Traceback" not in huge.stderr
+    assert huge.returncode == 2
+    assert "Traceback" not in huge.stderr
 
     changed = amber_cli("sources", "set", "files", "folders", '["~/notes"]')
     assert changed.returncode == 0, changed.stderr
@@ -227,5 +239,6 @@ def test_sources_cli_switches_and_errors(home: Path, amber_cli) -> None:
         (("--", "screen", "interval_s", "-5"), "cannot be negative"),
     ):
         refused = amber_cli("sources", "set", *args)
-        assert refused.returncode == 2 and why in refused.stderr, refused.stderr
+        assert refused.returncode == 2, refused.stderr
+        assert why in refused.stderr, refused.stderr
     assert load_config(home).capture["files"]["folders"] == ["~/notes"]  # nothing changed

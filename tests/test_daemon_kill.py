@@ -87,7 +87,8 @@ def wait_for_acks(proc: subprocess.Popen[bytes], acks: Path, more_than: int) -> 
 
 
 def test_kill_9_loop_loses_nothing_acknowledged(home: Path, tmp_path: Path) -> None:
-    script, acks = tmp_path / "counter_daemon.py", tmp_path / "acks.txt"
+    script = tmp_path / "counter_daemon.py"
+    acks = tmp_path / "acks.txt"
     script.write_text(SCRIPT)
     rng = random.Random(6)
     for _ in range(KILLS):

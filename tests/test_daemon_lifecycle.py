@@ -39,24 +39,32 @@ def test_start_status_single_instance_stop(home: Path, amber_cli) -> None:
     assert started.returncode == 0, started.stderr
     try:
         now = status(amber_cli)
-        assert now["running"] and now["state"] == "running" and now["pid"] > 0
+        assert now["running"]
+        assert now["state"] == "running"
+        assert now["pid"] > 0
         assert {"files", "screen"} <= set(now["sources"])
-        assert now["distiller"]["backlog"] == 0 and now["queue"]["depth"] == 0
+        assert now["distiller"]["backlog"] == 0
+        assert now["queue"]["depth"] == 0
         # no display here: the screen source says so and counts it, the others go on
         wait_for(lambda: status(amber_cli)["sources"]["screen"]["errors"] == 1)
         screen = status(amber_cli)["sources"]["screen"]
-        assert screen["state"] == "waiting" and "no display" in screen["detail"]
+        assert screen["state"] == "waiting"
+        assert "no display" in screen["detail"]
         assert status(amber_cli)["sources"]["files"]["state"] == "waiting"  # no folders yet
 
         shown = amber_cli("daemon", "status")
-        assert "daemon running" in shown.stdout and "distiller backlog 0 events" in shown.stdout
-        assert "screen" in shown.stdout and "screen: last error" in shown.stderr
+        assert "daemon running" in shown.stdout
+        assert "distiller backlog 0 events" in shown.stdout
+        assert "screen" in shown.stdout
+        assert "screen: last error" in shown.stderr
         assert "no display" in shown.stderr
 
         again = amber_cli("daemon", "start")
-        assert again.returncode == 75 and "already runs" in again.stderr
+        assert again.returncode == 75
+        assert "already runs" in again.stderr
         foreground = amber_cli("daemon", "run", timeout=60)
-        assert foreground.returncode == 75 and "already runs" in foreground.stderr
+        assert foreground.returncode == 75
+        assert "already runs" in foreground.stderr
         assert status(amber_cli)["pid"] == now["pid"]
     finally:
         began = time.monotonic()
@@ -64,9 +72,11 @@ def test_start_status_single_instance_stop(home: Path, amber_cli) -> None:
     assert stopped.returncode == 0, stopped.stderr
     assert time.monotonic() - began < 15  # every wait in the daemon is interruptible
     after = status(amber_cli)
-    assert not after["running"] and after["last_state"] == "stopped"
+    assert not after["running"]
+    assert after["last_state"] == "stopped"
     log = (home / "logs" / "daemon.log").read_text()
-    assert "started" in log and "stopped" in log
+    assert "started" in log
+    assert "stopped" in log
     human = amber_cli("daemon", "status")
     assert "not running" in human.stdout
 
@@ -84,14 +94,16 @@ def test_kill_9_leaves_no_stale_lock(home: Path, amber_cli) -> None:
 
 def test_wrong_passphrase_starts_nothing(home: Path, amber_cli) -> None:
     result = amber_cli("daemon", "start", env_extra={"AMBER_PASSPHRASE": "not it"})
-    assert result.returncode == 3 and "wrong key or passphrase" in result.stderr
+    assert result.returncode == 3
+    assert "wrong key or passphrase" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not status(amber_cli)["running"]
 
 
 def test_stop_when_not_running(home: Path, amber_cli) -> None:
     result = amber_cli("daemon", "stop")
-    assert result.returncode == 4 and result.stderr.strip() == "amber: the daemon is not running"
+    assert result.returncode == 4
+    assert result.stderr.strip() == "amber: the daemon is not running"
 
 
 def test_status_needs_no_key(home: Path, amber_cli) -> None:
@@ -99,7 +111,8 @@ def test_status_needs_no_key(home: Path, amber_cli) -> None:
     assert amber_cli("daemon", "start").returncode == 0
     try:
         result = amber_cli("daemon", "status", "--json", env_extra={"AMBER_PASSPHRASE": ""})
-        assert result.returncode == 0 and json.loads(result.stdout)["running"]
+        assert result.returncode == 0
+        assert json.loads(result.stdout)["running"]
     finally:
         assert amber_cli("daemon", "stop").returncode == 0
 

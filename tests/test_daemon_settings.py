@@ -24,7 +24,8 @@ def test_a_new_key_and_a_new_table(home: Path) -> None:
     set_capture_value(home, "files", "quiet_s", 0.5)
     set_capture_value(home, "radio", "station", 'FM "4"')
     data = tomllib.loads((home / "config.toml").read_text())["capture"]
-    assert data["files"]["quiet_s"] == 0.5 and data["radio"] == {"station": 'FM "4"'}
+    assert data["files"]["quiet_s"] == 0.5
+    assert data["radio"] == {"station": 'FM "4"'}
     text = (home / "config.toml").read_text()
     assert "quiet_s = 0.5\n\n[capture.screen]" in text  # added at the end of its own table
 
@@ -38,7 +39,8 @@ def test_multi_line_values_are_left_to_the_user(home: Path) -> None:
 
 def test_values_from_the_command_line() -> None:
     assert parse_value('["~/notes", "/srv/docs"]') == ["~/notes", "/srv/docs"]
-    assert parse_value("true") is True and parse_value("2.5") == 2.5
+    assert parse_value("true") is True
+    assert parse_value("2.5") == 2.5
     assert parse_value("~/notes") == "~/notes"  # a bare path is a string
     with pytest.raises(InvalidInputError):
         parse_value("[unclosed")

@@ -35,7 +35,8 @@ def test_packaging_templates_are_the_ones_installed() -> None:
 def test_install_print_writes_nothing(home: Path, amber_cli, private_config_home: Path) -> None:
     result = amber_cli("daemon", "install", "--print")
     assert result.returncode == 0, result.stderr
-    assert "ExecStart=" in result.stdout and "daemon run --quiet" in result.stdout
+    assert "ExecStart=" in result.stdout
+    assert "daemon run --quiet" in result.stdout
     assert f"AMBER_HOME={home}" in result.stdout
     assert not private_config_home.exists()
 
@@ -49,9 +50,11 @@ def test_install_and_uninstall_the_file(home: Path, amber_cli, private_config_ho
     assert unit.read_text().startswith("# Amber capture daemon")
     assert "passphrase mode" in result.stderr
     removed = amber_cli("daemon", "uninstall", "--keep-running")
-    assert removed.returncode == 0 and not unit.exists()
+    assert removed.returncode == 0
+    assert not unit.exists()
     again = amber_cli("daemon", "uninstall", "--keep-running")
-    assert again.returncode == 1 and "nothing to uninstall" in again.stderr
+    assert again.returncode == 1
+    assert "nothing to uninstall" in again.stderr
 
 
 def test_install_runs_the_service_manager_in_order(home: Path) -> None:
@@ -63,8 +66,10 @@ def test_install_runs_the_service_manager_in_order(home: Path) -> None:
 
     unit = units.service_file(load_config(home), "linux")
     units.install(unit, start=True, run=run)
-    assert calls == [["systemctl", "--user", "daemon-reload"],
-                     ["systemctl", "--user", "enable", "--now", units.SYSTEMD_NAME]]  # fmt: skip
+    assert calls == [
+        ["systemctl", "--user", "daemon-reload"],
+        ["systemctl", "--user", "enable", "--now", units.SYSTEMD_NAME],
+    ]
     calls.clear()
     units.uninstall(unit, stop=True, run=run)
     assert calls == [["systemctl", "--user", "disable", "--now", units.SYSTEMD_NAME]]
@@ -94,7 +99,8 @@ def test_launchd_agent_is_a_valid_plist(home: Path) -> None:
     assert plist["Label"] == units.LAUNCHD_LABEL
     assert plist["ProgramArguments"][-3:] == ["daemon", "run", "--quiet"]
     assert plist["EnvironmentVariables"]["AMBER_HOME"] == str(home)
-    assert agent.path.name == "org.amber.daemon.plist" and agent.activate[0][0] == "launchctl"
+    assert agent.path.name == "org.amber.daemon.plist"
+    assert agent.activate[0][0] == "launchctl"
 
 
 def test_unsupported_platform(home: Path) -> None:

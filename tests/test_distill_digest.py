@@ -51,12 +51,16 @@ def test_a_conversation_becomes_one_digest_linking_its_events(
     assert (report.events, report.digested, report.model) == (4, 1, None)
     [hit] = service.recall("greyhound", _entries())
     entry = service.get(hit.id).entry
-    assert entry.title == "Dog news" and entry.path == "conversations/2026_05/dog-news.md"
+    assert entry.title == "Dog news"
+    assert entry.path == "conversations/2026_05/dog-news.md"
     assert entry.sources == [f"conversation:dogs#m{i}" for i in range(1, 5)]
-    assert "greyhound" in entry.tags and "biscuit" in entry.tags
-    assert "Names: Biscuit, Lisbon" in entry.body and "between Ana, Ben: 4 messages" in entry.body
+    assert "greyhound" in entry.tags
+    assert "biscuit" in entry.tags
+    assert "Names: Biscuit, Lisbon" in entry.body
+    assert "between Ana, Ben: 4 messages" in entry.body
     assert "- 2026-05-08 Ana: We adopted a greyhound" in entry.body
-    assert "(conversation:dogs#m1)" in entry.body and "ok (conversation" not in entry.body
+    assert "(conversation:dogs#m1)" in entry.body
+    assert "ok (conversation" not in entry.body
     assert entry.valid_from == "2026-05-08"
     assert [s.message_id for s in service.get(hit.id).sources] == ["m1", "m2", "m3", "m4"]
 
@@ -75,8 +79,10 @@ def test_new_messages_extend_the_digest_in_place(service: MemoryService, tmp_pat
     report = Distiller(service).run()
     assert (report.events, report.digested) == (2, 1)
     updated = service.get("Dog news").entry
-    assert updated.id == first.id and updated.path == first.path
-    assert len(updated.sources) == 4 and service.entry_count() == 1
+    assert updated.id == first.id
+    assert updated.path == first.path
+    assert len(updated.sources) == 4
+    assert service.entry_count() == 1
 
 
 def test_a_digest_a_person_edited_is_continued_not_changed(
@@ -100,9 +106,11 @@ def test_sources_without_conversations_get_a_digest_per_day(service: MemoryServi
         when = datetime(2026, 6, day, hour, tzinfo=UTC)
         return EventDraft(source="screen", text=text, uri="screen://main", timestamp=when)
 
-    drafts = [screen("Quarterly budget spreadsheet open in the editor", 1, 9),
-              screen("Budget review meeting notes for the quarterly plan", 1, 15),
-              screen("Flight booking to Oslo confirmation page", 2, 11)]  # fmt: skip
+    drafts = [
+        screen("Quarterly budget spreadsheet open in the editor", 1, 9),
+        screen("Budget review meeting notes for the quarterly plan", 1, 15),
+        screen("Flight booking to Oslo confirmation page", 2, 11),
+    ]
     with service.db.write() as conn:
         event_rows.insert_events(conn, drafts)
     report = Distiller(service).run()
@@ -130,15 +138,20 @@ def test_distill_log_and_undo_commands(home: Path, tmp_path: Path) -> None:
         import_messages(service, conversation_file(tmp_path, MESSAGES))
     code, out = run_cli("distill", "--json")
     report = json.loads(out)
-    assert code == 0 and report["digested"] == 1 and report["model"] is None
+    assert code == 0
+    assert report["digested"] == 1
+    assert report["model"] is None
     code, out = run_cli("log", "--json")
     [op] = json.loads(out)
-    assert op["action"] == "digest" and op["detail"]["events"] == 4 and "restore" not in out
+    assert op["action"] == "digest"
+    assert op["detail"]["events"] == 4
+    assert "restore" not in out
     code, out = run_cli("log", op["id"], "--json")
     assert json.loads(out)["events"][0]["ref"] == "conversation:dogs#m1"
     assert run_cli("recall", "greyhound", "--type", "entry", "--json")[1].count('"id"') == 1
     code, out = run_cli("undo", op["id"][:12])
-    assert code == 0 and "Undid digest" in out
+    assert code == 0
+    assert "Undid digest" in out
     assert json.loads(run_cli("recall", "greyhound", "--type", "entry", "--json")[1]) == []
     assert json.loads(run_cli("log", "--json")[1])[0]["undone_at"]
     assert run_cli("undo", op["id"])[0] == 2  # already undone: a one-line error
@@ -148,17 +161,21 @@ def test_distill_summary_and_undo_run(home: Path, tmp_path: Path) -> None:
     with MemoryService.open(home) as service:
         import_messages(service, conversation_file(tmp_path, MESSAGES))
     code, out = run_cli("distill")
-    assert code == 0 and "4 events without a model (digests): 1 digest" in out
+    assert code == 0
+    assert "4 events without a model (digests): 1 digest" in out
     run_id = out.split("amber undo --run ")[1].split()[0]
     code, out = run_cli("undo", "--run", run_id)
-    assert code == 0 and out.startswith("Undid digest")
-    assert run_cli("undo")[0] == 2 and run_cli("distill", "--limit", "0")[0] == 2
+    assert code == 0
+    assert out.startswith("Undid digest")
+    assert run_cli("undo")[0] == 2
+    assert run_cli("distill", "--limit", "0")[0] == 2
 
 
 def test_keywords_weigh_rare_words_and_names_skip_sentence_starts() -> None:
     texts = ["Booked the flat in Lisbon near the river", "The flat has a river view, Ana says"]
     rare = {"lisbon": 1, "flat": 50, "river": 2, "view": 40}
     found = keywords(texts, lambda w: rare.get(w, 10), 100, top=3)
-    assert found[0] == "river" and "flat" not in found[:1]
+    assert found[0] == "river"
+    assert "flat" not in found[:1]
     assert names(texts, {"Ana"}) == ["Lisbon", "Ana"]
     assert names(["Caroline moved to Berlin.", "I met Caroline there."]) == ["Caroline", "Berlin"]

@@ -49,10 +49,18 @@ def chat() -> ChatModel:
 
 
 def add_messages(service: MemoryService) -> None:
-    drafts = [EventDraft(source="conversation", text=text, conversation="c1", message_id=f"m{i}",
-                         author=who, title="Catch-up", timestamp=datetime(2024, 5, 1, 10, i,
-                                                                         tzinfo=UTC))
-              for i, (who, text) in enumerate(MESSAGES)]  # fmt: skip
+    drafts = [
+        EventDraft(
+            source="conversation",
+            text=text,
+            conversation="c1",
+            message_id=f"m{i}",
+            author=who,
+            title="Catch-up",
+            timestamp=datetime(2024, 5, 1, 10, i, tzinfo=UTC),
+        )
+        for i, (who, text) in enumerate(MESSAGES)
+    ]
     with service.db.write() as conn:
         event_rows.insert_events(conn, drafts)
 
@@ -96,13 +104,16 @@ def test_distilling_with_smollm2_writes_only_traceable_statements(
 ) -> None:
     add_messages(service)
     report = Distiller(service, chat).run()
-    assert report.events == 2 and report.batches == 1 and report.prompt_tokens > 100
+    assert report.events == 2
+    assert report.batches == 1
+    assert report.prompt_tokens > 100
     assert Distiller(service).pending() == 0
     json.dumps(report.to_json())
     for path in sorted(service.config.tree_dir.rglob("*.md")):
         entry = service.get(path.relative_to(service.config.tree_dir).as_posix())
         events = {s.event for s in entry.sources}
-        assert entry.sources and None not in events  # every source is a stored event
+        assert entry.sources  # every source is a stored event
+        assert None not in events
         texts = [service.get_event(e).text for e in events if e]  # type: ignore[arg-type]
         _assert_traceable(entry.entry.body, texts)
 

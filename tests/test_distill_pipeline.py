@@ -26,35 +26,63 @@ BERLIN = "I moved to Berlin in May, loving it so far"
 PARIS = "Big news: I moved to Paris last week!"
 
 
-def add_events(service: MemoryService, messages: list[tuple[str, str, str, str]],
-               conversation: str = "chat-1") -> None:  # fmt: skip
+def add_events(
+    service: MemoryService, messages: list[tuple[str, str, str, str]], conversation: str = "chat-1"
+) -> None:
     """(message id, speaker, ISO time, text) as conversation events."""
     drafts = [
-        EventDraft(source="conversation", text=text, uri="/tmp/chat.json",
-                   conversation=conversation, message_id=mid, author=who,
-                   timestamp=datetime.fromisoformat(ts), title="Catch-up")
+        EventDraft(
+            source="conversation",
+            text=text,
+            uri="/tmp/chat.json",
+            conversation=conversation,
+            message_id=mid,
+            author=who,
+            timestamp=datetime.fromisoformat(ts),
+            title="Catch-up",
+        )
         for mid, who, ts, text in messages
-    ]  # fmt: skip
+    ]
     with service.db.write() as conn:
         event_rows.insert_events(conn, drafts)
 
 
-BERLIN_FACT = Fact(BERLIN, "Caroline lives in Berlin", "Caroline moved to Berlin.",
-                   "I moved to Berlin in May", "people/caroline", "2023-05")  # fmt: skip
-PARIS_FACT = Fact(PARIS, "Caroline lives in Paris", "Caroline moved to Paris.",
-                  "I moved to Paris last week", "people/caroline", "2024-03")  # fmt: skip
+BERLIN_FACT = Fact(
+    BERLIN,
+    "Caroline lives in Berlin",
+    "Caroline moved to Berlin.",
+    "I moved to Berlin in May",
+    "people/caroline",
+    "2023-05",
+)
+PARIS_FACT = Fact(
+    PARIS,
+    "Caroline lives in Paris",
+    "Caroline moved to Paris.",
+    "I moved to Paris last week",
+    "people/caroline",
+    "2024-03",
+)
 
 
 def caroline_moves(service: MemoryService) -> ScriptedModel:
-    add_events(service, [("m1", "Caroline", "2023-05-10T09:00:00+00:00", BERLIN),
-                         ("m2", "Caroline", "2024-03-02T18:00:00+00:00", PARIS)])  # fmt: skip
+    add_events(
+        service,
+        [
+            ("m1", "Caroline", "2023-05-10T09:00:00+00:00", BERLIN),
+            ("m2", "Caroline", "2024-03-02T18:00:00+00:00", PARIS),
+        ],
+    )
     return ScriptedModel([BERLIN_FACT, PARIS_FACT], {"Paris": ("SUPERSEDE", "Berlin")})
 
 
 def snapshot(service: MemoryService) -> dict[str, object]:
     """Every tree file's bytes and every index row that derives from them."""
-    files = {p.relative_to(service.config.tree_dir).as_posix(): p.read_bytes()
-             for p in sorted(service.config.tree_dir.rglob("*")) if p.is_file()}  # fmt: skip
+    files = {
+        p.relative_to(service.config.tree_dir).as_posix(): p.read_bytes()
+        for p in sorted(service.config.tree_dir.rglob("*"))
+        if p.is_file()
+    }
     rows = service.db.query(
         "SELECT rowid, id, path, title, kind, sources, supersedes, superseded_by, valid_from, "
         "body, content_hash FROM entries ORDER BY id"
@@ -74,16 +102,20 @@ def test_contradiction_supersedes_and_as_of_answers_the_past(service: MemoryServ
     assert entry_titles(service, "Caroline moved")[0] == "Caroline lives in Paris"
     assert "Caroline lives in Berlin" not in entry_titles(service, "Caroline moved")
     assert entry_titles(service, "Caroline moved", include_archived=True)[:2] == [
-        "Caroline lives in Paris", "Caroline lives in Berlin"]  # fmt: skip
+        "Caroline lives in Paris",
+        "Caroline lives in Berlin",
+    ]
     past = datetime(2023, 12, 31, tzinfo=UTC)
     assert entry_titles(service, "Caroline moved", as_of=past) == ["Caroline lives in Berlin"]
     later = datetime(2024, 6, 1, tzinfo=UTC)
     assert entry_titles(service, "Caroline moved", as_of=later) == ["Caroline lives in Paris"]
     paris = service.get("Caroline lives in Paris").entry
     berlin = service.get("Caroline lives in Berlin").entry
-    assert paris.supersedes == [berlin.id] and berlin.superseded_by == [paris.id]
+    assert paris.supersedes == [berlin.id]
+    assert berlin.superseded_by == [paris.id]
     assert berlin.path.startswith("_archive/people/caroline/")
-    assert paris.sources == ["conversation:chat-1#m2"] and paris.valid_from == "2024-03"
+    assert paris.sources == ["conversation:chat-1#m2"]
+    assert paris.valid_from == "2024-03"
     assert '- conversation:chat-1#m2: "I moved to Paris last week"' in paris.body
 
 
@@ -93,15 +125,21 @@ def test_as_of_on_the_command_line(service: MemoryService) -> None:
     from amber.cli.main import app
 
     Distiller(service, caroline_moves(service)).run()
-    result = CliRunner().invoke(app, ["recall", "Caroline moved", "--type", "entry",
-                                      "--as-of", "2023-12-31", "--json"])  # fmt: skip
+    result = CliRunner().invoke(
+        app, ["recall", "Caroline moved", "--type", "entry", "--as-of", "2023-12-31", "--json"]
+    )
     assert result.exit_code == 0, result.output
     assert [h["title"] for h in json.loads(result.stdout)] == ["Caroline lives in Berlin"]
 
 
 def test_the_same_fact_twice_gives_one_entry(service: MemoryService) -> None:
-    dog = Fact("greyhound called Biscuit", "Ana's dog Biscuit", "Ana adopted a greyhound.",
-               "adopted a greyhound called Biscuit", "people/ana")  # fmt: skip
+    dog = Fact(
+        "greyhound called Biscuit",
+        "Ana's dog Biscuit",
+        "Ana adopted a greyhound.",
+        "adopted a greyhound called Biscuit",
+        "people/ana",
+    )
     said = "We adopted a greyhound called Biscuit!"
     again = "Remember we adopted a greyhound called Biscuit"
     add_events(service, [("m1", "Ana", "2024-01-05T10:00:00+00:00", said)], "chat-a")
@@ -118,7 +156,8 @@ def test_invented_quotes_and_names_are_rejected(service: MemoryService) -> None:
         Fact(BERLIN, "Caroline in Tokyo", "Caroline moved to Tokyo.", "I moved to Berlin"),
     ]
     report = Distiller(service, ScriptedModel(invented)).run()
-    assert report.added == 0 and service.entry_count() == 0
+    assert report.added == 0
+    assert service.entry_count() == 0
     assert report.rejected == {QUOTE_NOT_FOUND: 1, NAMES_UNSUPPORTED: 1}
     from amber.store.distill_log import recent_ops
 
@@ -135,35 +174,46 @@ def test_hand_edited_entry_goes_to_review_and_accept_applies(service: MemoryServ
     before = path.read_bytes()
     report = Distiller(service, model).run()
     assert (report.review, report.superseded, report.added) == (1, 0, 0)
-    assert path.read_bytes() == before and service.entry_count() == 1
+    assert path.read_bytes() == before
+    assert service.entry_count() == 1
     from amber.distill.review import ReviewQueue
 
     reviews = ReviewQueue(service)
     [item] = reviews.items()
-    assert item.action == "supersede" and item.target_id == berlin.id
+    assert item.action == "supersede"
+    assert item.target_id == berlin.id
     assert "by a person" in item.reason
     assert "Caroline moved to Paris." in reviews.preview(item.id)
     reviews.accept(item.id[:10])
-    assert not path.exists() and entry_titles(service, "Caroline moved")[0].endswith("Paris")
+    assert not path.exists()
+    assert entry_titles(service, "Caroline moved")[0].endswith("Paris")
     archived = service.get(berlin.id).entry
-    assert "She likes the Tiergarten." in archived.body and archived.superseded_by
-    assert reviews.items() == [] and reviews.items("accepted")[0].op_id
+    assert "She likes the Tiergarten." in archived.body
+    assert archived.superseded_by
+    assert reviews.items() == []
+    assert reviews.items("accepted")[0].op_id
 
 
 def test_remembered_entry_is_never_updated_by_the_distiller(service: MemoryService) -> None:
-    mine = service.remember("Caroline moved to Berlin in 2023", title="Caroline lives in Berlin",
-                            path="people/caroline")  # fmt: skip
+    mine = service.remember(
+        "Caroline moved to Berlin in 2023", title="Caroline lives in Berlin", path="people/caroline"
+    )
     before = (service.config.tree_dir / mine.path).read_bytes()
     add_events(service, [("m2", "Caroline", "2024-03-02T18:00:00+00:00", PARIS)])
     report = Distiller(service, ScriptedModel([PARIS_FACT], {"Paris": ("UPDATE", "Berlin")})).run()
-    assert report.review == 1 and report.updated == 0
+    assert report.review == 1
+    assert report.updated == 0
     assert (service.config.tree_dir / mine.path).read_bytes() == before
     from amber.distill.review import ReviewQueue
 
     reviews = ReviewQueue(service)
     reviews.reject(reviews.items()[0].id)
-    assert Distiller(service, ScriptedModel([PARIS_FACT], {"Paris": ("UPDATE", "Berlin")})).run(
-        again=True).review == 0  # fmt: skip
+    assert (
+        Distiller(service, ScriptedModel([PARIS_FACT], {"Paris": ("UPDATE", "Berlin")}))
+        .run(again=True)
+        .review
+        == 0
+    )
 
 
 def test_undo_restores_files_and_index_exactly(service: MemoryService) -> None:
@@ -174,7 +224,8 @@ def test_undo_restores_files_and_index_exactly(service: MemoryService) -> None:
     [op_id] = [op for op in report.ops]
     assert snapshot(service) != before
     result = undo(service, op_id)
-    assert result.action == "supersede" and snapshot(service) == before
+    assert result.action == "supersede"
+    assert snapshot(service) == before
     assert service.get("Caroline lives in Berlin").entry.superseded_by == []
     with pytest.raises(Exception, match="already undone"):
         undo(service, op_id)
@@ -200,18 +251,33 @@ def test_distilling_the_same_events_twice_changes_nothing(service: MemoryService
 
 
 def test_update_merges_new_facts_into_the_distillers_entry(service: MemoryService) -> None:
-    job = Fact("nurse at the Charité", "Caroline's work", "Caroline works as a nurse.",
-               "I work as a nurse at the Charité")  # fmt: skip
-    add_events(service, [("m1", "Caroline", "2023-05-10T09:00:00+00:00", BERLIN),
-                         ("m2", "Caroline", "2023-05-10T09:05:00+00:00",
-                          "Oh and I work as a nurse at the Charité now")])  # fmt: skip
+    job = Fact(
+        "nurse at the Charité",
+        "Caroline's work",
+        "Caroline works as a nurse.",
+        "I work as a nurse at the Charité",
+    )
+    add_events(
+        service,
+        [
+            ("m1", "Caroline", "2023-05-10T09:00:00+00:00", BERLIN),
+            (
+                "m2",
+                "Caroline",
+                "2023-05-10T09:05:00+00:00",
+                "Oh and I work as a nurse at the Charité now",
+            ),
+        ],
+    )
     model = ScriptedModel([BERLIN_FACT, job], {"work": ("UPDATE", "Berlin")})
     report = Distiller(service, model).run()
     assert (report.added, report.updated) == (1, 1)
     body = service.get("Caroline lives in Berlin").entry.body
     assert "- Caroline moved to Berlin.\n- Caroline works as a nurse.\n" in body
     assert service.get("Caroline lives in Berlin").entry.sources == [
-        "conversation:chat-1#m1", "conversation:chat-1#m2"]  # fmt: skip
+        "conversation:chat-1#m1",
+        "conversation:chat-1#m2",
+    ]
 
 
 class FailingModel(ScriptedModel):
@@ -222,15 +288,32 @@ class FailingModel(ScriptedModel):
 def test_a_failing_model_falls_back_to_a_digest(service: MemoryService) -> None:
     add_events(service, [("m1", "Caroline", "2023-05-10T09:00:00+00:00", BERLIN)])
     report = Distiller(service, FailingModel([])).run()
-    assert report.digested == 1 and report.model_failures == ["scripted failure"]
+    assert report.digested == 1
+    assert report.model_failures == ["scripted failure"]
     assert Distiller(service, FailingModel([])).pending() == 0
 
 
 def test_prompts_hold_no_example_facts(service: MemoryService) -> None:
     from amber.distill import curation, extraction
 
-    allowed = {"ADD", "UPDATE", "SUPERSEDE", "NOOP", "YYYY", "MM", "DD", "You", "Read", "For",
-               "Skip", "Give", "Return", "The", "Choose", "I"}  # fmt: skip
+    allowed = {
+        "ADD",
+        "UPDATE",
+        "SUPERSEDE",
+        "NOOP",
+        "YYYY",
+        "MM",
+        "DD",
+        "You",
+        "Read",
+        "For",
+        "Skip",
+        "Give",
+        "Return",
+        "The",
+        "Choose",
+        "I",
+    }
     for prompt in (extraction.SYSTEM_PROMPT, curation.SYSTEM_PROMPT):
         capitalized = set(re.findall(r"\b[A-Z][A-Za-z]*\b", prompt)) - allowed
         assert not capitalized, capitalized
@@ -242,15 +325,15 @@ def test_written_hash_tells_the_distillers_files_from_a_persons(service: MemoryS
     Distiller(service, ScriptedModel([BERLIN_FACT])).run()
     entry = service.get("Caroline lives in Berlin").entry
     data = (service.config.tree_dir / entry.path).read_bytes()
-    row = service.db.one("SELECT content_hash FROM distill_written WHERE entry_id = ?",
-                         (entry.id,))  # fmt: skip
+    row = service.db.one("SELECT content_hash FROM distill_written WHERE entry_id = ?", (entry.id,))
     assert row == (hashlib.sha256(data).hexdigest(),)
 
 
 def test_events_stay_pending_when_a_run_is_stopped(service: MemoryService) -> None:
     caroline_moves(service)
     report = Distiller(service, ScriptedModel([BERLIN_FACT])).run(should_stop=lambda: True)
-    assert report.stopped and Distiller(service).pending() == 2
+    assert report.stopped
+    assert Distiller(service).pending() == 2
 
 
 def test_progress_reports_every_batch(service: MemoryService, tmp_path: Path) -> None:

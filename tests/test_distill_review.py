@@ -19,8 +19,14 @@ from amber.service import MemoryService
 from amber.store import events as event_rows
 
 PARIS = "Big news: I moved to Paris last week!"
-PARIS_FACT = Fact(PARIS, "Caroline lives in Paris", "Caroline moved to Paris.",
-                  "I moved to Paris last week", "people/caroline", "2024-03")  # fmt: skip
+PARIS_FACT = Fact(
+    PARIS,
+    "Caroline lives in Paris",
+    "Caroline moved to Paris.",
+    "I moved to Paris last week",
+    "people/caroline",
+    "2024-03",
+)
 
 
 def cli(*args: str) -> tuple[int, str]:
@@ -33,10 +39,17 @@ def cli(*args: str) -> tuple[int, str]:
 def queue_a_proposal(home: Path, action: str = "SUPERSEDE") -> tuple[str, Path]:
     """A hand-written entry, and a distilled fact that contradicts it: one review item."""
     with MemoryService.open(home) as service:
-        title, when = "Caroline lives in Berlin", datetime.fromisoformat("2024-03-02T18:00:00Z")
+        title = "Caroline lives in Berlin"
+        when = datetime.fromisoformat("2024-03-02T18:00:00Z")
         mine = service.remember(f"{title} since 2023", title=title, path="people/caroline")
-        draft = EventDraft(source="conversation", text=PARIS, conversation="chat-1",
-                           message_id="m2", author="Caroline", timestamp=when)  # fmt: skip
+        draft = EventDraft(
+            source="conversation",
+            text=PARIS,
+            conversation="chat-1",
+            message_id="m2",
+            author="Caroline",
+            timestamp=when,
+        )
         with service.db.write() as conn:
             event_rows.insert_events(conn, [draft])
         model = ScriptedModel([PARIS_FACT], {"Paris": (action, "Berlin")})
@@ -48,18 +61,23 @@ def test_list_show_and_accept(home: Path) -> None:
     mine, path = queue_a_proposal(home)
     code, out = cli("review", "--json")
     [item] = json.loads(out)
-    assert code == 0 and item["action"] == "supersede" and item["target_id"] == mine
+    assert code == 0
+    assert item["action"] == "supersede"
+    assert item["target_id"] == mine
     code, out = cli("review", "show", item["id"][:10], "--json")
     assert "- Caroline moved to Paris." in json.loads(out)["preview"]
     code, out = cli("review")
-    assert "supersede Caroline lives in Berlin" in out and "+ Caroline moved to Paris." in out
+    assert "supersede Caroline lives in Berlin" in out
+    assert "+ Caroline moved to Paris." in out
     code, out = cli("review", "accept", item["id"])
-    assert code == 0 and not path.exists()
+    assert code == 0
+    assert not path.exists()
     hits = json.loads(cli("recall", "Caroline", "--type", "entry", "--json")[1])
     assert hits[0]["title"] == "Caroline lives in Paris"
     assert cli("review", "accept", item["id"])[0] == 2  # already accepted
     op = out.split("operation ")[1].split()[0]
-    assert cli("undo", op)[0] == 0 and path.exists()
+    assert cli("undo", op)[0] == 0
+    assert path.exists()
     assert json.loads(cli("review", "--json")[1])[0]["id"] == item["id"]  # waits again
 
 
@@ -68,13 +86,15 @@ def test_reject_writes_nothing(home: Path) -> None:
     before = path.read_bytes()
     [item] = json.loads(cli("review", "--json")[1])
     assert cli("review", "reject", item["id"])[0] == 0
-    assert path.read_bytes() == before and json.loads(cli("review", "--json")[1]) == []
+    assert path.read_bytes() == before
+    assert json.loads(cli("review", "--json")[1]) == []
     assert json.loads(cli("review", "--status", "rejected", "--json")[1])[0]["id"] == item["id"]
     assert cli("review", "reject", "NOSUCHITEM")[0] == 4
 
 
-def test_edit_accepts_the_persons_text(home: Path, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_edit_accepts_the_persons_text(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _, path = queue_a_proposal(home, "UPDATE")
     editor = tmp_path / "editor.py"
     editor.write_text("import sys\nopen(sys.argv[1], 'a').write('- Moved in March.\\n')\n")
@@ -82,6 +102,7 @@ def test_edit_accepts_the_persons_text(home: Path, tmp_path: Path,
     [item] = json.loads(cli("review", "--json")[1])
     assert cli("review", "edit", item["id"])[0] == 0
     text = path.read_text()
-    assert "Caroline lives in Berlin since 2023" in text and "- Moved in March.\n" in text
+    assert "Caroline lives in Berlin since 2023" in text
+    assert "- Moved in March.\n" in text
     assert "conversation:chat-1#m2" in text  # the evidence joins the sources
     assert not list(home.glob("review-*.md"))  # the temporary copy is gone

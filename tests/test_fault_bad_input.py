@@ -133,13 +133,15 @@ def import_fails(amber_cli: Cli, home: Path, path: Path, *args: str, stored: int
 def test_import_malformed_json(home: Path, keepsake: str, amber_cli: Cli, tmp_path: Path) -> None:
     bad = write(tmp_path / "chat.json", '{"id": "c1", "messages": [{"id": "m1", "text": "hi"},')
     message = import_fails(amber_cli, home, bad)
-    assert "not valid JSON" in message and str(bad) in message
+    assert "not valid JSON" in message
+    assert str(bad) in message
     bad_line = write(
         tmp_path / "chat.jsonl",
         '{"conversation": "c1", "id": "m1", "text": "fine"}\n{"conversation": "c1", "id": \n',
     )
     message = import_fails(amber_cli, home, bad_line, stored=1)
-    assert "line 2" in message and "not valid JSON" in message
+    assert "line 2" in message
+    assert "not valid JSON" in message
     assert_keepsake(keepsake)
 
 
@@ -187,12 +189,19 @@ def test_chatgpt_export_forced_into_the_generic_format_is_refused(
     ids=["json", "jsonl-line-3", "jsonl-line-1"],
 )
 def test_import_invalid_utf8(
-    home: Path, keepsake: str, amber_cli: Cli, tmp_path: Path, name: str, data: bytes,
-    where: str, stored: int,
-) -> None:  # fmt: skip
+    home: Path,
+    keepsake: str,
+    amber_cli: Cli,
+    tmp_path: Path,
+    name: str,
+    data: bytes,
+    where: str,
+    stored: int,
+) -> None:
     path = write(tmp_path / name, data)
     message = import_fails(amber_cli, home, path, stored=stored).replace(str(path), "<file>")
-    assert "UTF-8" in message and where in message, message
+    assert "UTF-8" in message, message
+    assert where in message, message
     assert path.read_bytes() == data
     assert_keepsake(keepsake)
 
@@ -259,12 +268,14 @@ def test_broken_frontmatter_is_reported_kept_and_searchable(
     hits = recall_json(amber_cli, token)
     assert [h["path"] for h in hits] == ["notes/broken.md"], hits
     doctor = amber_cli("doctor", "--json")
-    assert doctor.returncode == 1 and "Traceback" not in doctor.stderr, doctor.stderr
+    assert doctor.returncode == 1, doctor.stderr
+    assert "Traceback" not in doctor.stderr, doctor.stderr
     report = json.loads(doctor.stdout)
     assert reason in report["problems"]["notes/broken.md"], report["problems"]
     for args, code in ((("reindex",), 0), (("doctor", "--fix", "--json"), 1), (("tree",), 0)):
         result = amber_cli(*args)
-        assert result.returncode == code and "Traceback" not in result.stderr, result.stderr
+        assert result.returncode == code, result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
     assert [h["path"] for h in recall_json(amber_cli, token)] == ["notes/broken.md"]
     assert broken.read_bytes() == before, "Amber changed a file it could not parse"
     assert_keepsake(keepsake)
@@ -277,7 +288,8 @@ def test_a_date_that_does_not_exist_is_kept_as_text(
     assert [h["path"] for h in recall_json(amber_cli, "baddatetok1q")] == ["hand/typo.md"]
     for args in (("tree",), ("stats",), ("reindex",), ("doctor",)):
         result = amber_cli(*args)
-        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
     assert_keepsake(keepsake)
 
 
@@ -287,10 +299,12 @@ def test_binary_md_file_is_skipped_with_a_reason(keepsake: str, amber_cli: Cli, 
 
     assert not [h for h in recall_json(amber_cli, "binarytok1q") if h["path"] == "notes/x.md"]
     reindex = amber_cli("reindex", "--json")
-    assert reindex.returncode == 0 and "Traceback" not in reindex.stderr, reindex.stderr
+    assert reindex.returncode == 0, reindex.stderr
+    assert "Traceback" not in reindex.stderr, reindex.stderr
     assert "binary" in json.loads(reindex.stdout)["skipped"]["notes/x.md"]
     doctor = amber_cli("doctor", "--json")
-    assert doctor.returncode == 1 and "Traceback" not in doctor.stderr
+    assert doctor.returncode == 1
+    assert "Traceback" not in doctor.stderr
     assert "binary" in json.loads(doctor.stdout)["skipped"]["notes/x.md"]
     assert binary.read_bytes() == data
     assert_keepsake(keepsake)
@@ -306,10 +320,12 @@ def test_huge_md_file_is_skipped_as_too_large(
     digest = hashlib.sha256(data).hexdigest()
 
     reindex = amber_cli("reindex", "--json")
-    assert reindex.returncode == 0 and "Traceback" not in reindex.stderr, reindex.stderr
+    assert reindex.returncode == 0, reindex.stderr
+    assert "Traceback" not in reindex.stderr, reindex.stderr
     assert "too large" in json.loads(reindex.stdout)["skipped"]["notes/huge.md"]
     doctor = amber_cli("doctor", "--json")
-    assert doctor.returncode == 1 and "Traceback" not in doctor.stderr
+    assert doctor.returncode == 1
+    assert "Traceback" not in doctor.stderr
     assert "too large" in json.loads(doctor.stdout)["skipped"]["notes/huge.md"]
     assert not [h for h in recall_json(amber_cli, "hugetok1q") if h["path"] == "notes/huge.md"]
     assert "notes/huge.md" not in entry_paths(home)
@@ -333,7 +349,8 @@ def test_doctor_text_output_shows_skip_reasons_verbatim(
     reason = json.loads(as_json.stdout)["skipped"]["notes/long.md"]
     assert "[tree] max_file_bytes" in reason
     text = amber_cli("doctor")
-    assert text.returncode == 1 and "Traceback" not in text.stderr
+    assert text.returncode == 1
+    assert "Traceback" not in text.stderr
     assert f"notes/long.md: {reason}" in text.stdout, text.stdout
     assert_keepsake(keepsake)
 
@@ -349,7 +366,8 @@ def test_md_with_invalid_utf8_is_indexed_as_plain_text(
     hits = recall_json(amber_cli, "latintok1q")
     assert [h["path"] for h in hits] == ["notes/latin.md"], hits
     doctor = amber_cli("doctor", "--json")
-    assert doctor.returncode == 1 and "Traceback" not in doctor.stderr
+    assert doctor.returncode == 1
+    assert "Traceback" not in doctor.stderr
     assert "invalid UTF-8" in json.loads(doctor.stdout)["problems"]["notes/latin.md"]
     assert amber_cli("reindex").returncode == 0
     assert latin.read_bytes() == data, "Amber changed a file it could not decode"
@@ -392,9 +410,8 @@ def test_wrong_passphrase_changes_nothing(
         result = amber_cli(*args, input_text="")
         assert result.returncode == 3, f"{args}: exit {result.returncode}\n{result.stderr}"
         assert "Traceback" not in result.stderr, result.stderr
-        assert "amber: cannot decrypt" in result.stderr and "wrong key or passphrase" in (
-            result.stderr
-        ), result.stderr
+        assert "amber: cannot decrypt" in result.stderr, result.stderr
+        assert "wrong key or passphrase" in (result.stderr), result.stderr
         assert snapshot(home) == before, f"`amber {' '.join(args)}` changed files in the home"
     monkeypatch.setenv("AMBER_PASSPHRASE", right)
     assert_keepsake(keepsake)
@@ -453,7 +470,8 @@ def test_remember_empty_text(
     files = md_files(tree)
     result = amber_cli("remember", *args, input_text=stdin)
     assert_one_line_failure(result, "empty")
-    assert md_files(tree) == files and len(entry_paths(home)) == 1
+    assert md_files(tree) == files
+    assert len(entry_paths(home)) == 1
     assert_keepsake(keepsake)
 
 
@@ -540,10 +558,12 @@ def test_remember_on_a_full_disk(amber_env: Path, tiny_fs: Path, amber_cli: Cli,
 
     assert snapshot(tiny_fs) == files, "a half-written file was left behind"
     assert not [p for p in tree.rglob("*") if p.name.startswith(".")]
-    assert entry_paths(amber_env) == md_files(tree) and len(md_files(tree)) == 1
+    assert entry_paths(amber_env) == md_files(tree)
+    assert len(md_files(tree)) == 1
     assert recall_json(amber_cli, "fulltok1q") == []
     doctor = amber_cli("doctor", "--json")
-    assert doctor.returncode == 0 and json.loads(doctor.stdout)["clean"], doctor.stdout
+    assert doctor.returncode == 0, doctor.stdout
+    assert json.loads(doctor.stdout)["clean"], doctor.stdout
     assert_keepsake(keepsake)
 
 
@@ -556,9 +576,12 @@ def test_arguments_that_are_not_utf8_are_one_line_errors(keepsake: str, amber_cl
         assert_one_line_failure(amber_cli(*args), "not valid UTF-8")
     for args in (("remember", "-"), ("recall", "--queries", "-")):
         result = subprocess.run(
-            [sys.executable, "-m", "amber.cli", *args], input=b"caf\xe9\n",
-            capture_output=True, timeout=60, check=False,
-        )  # fmt: skip
+            [sys.executable, "-m", "amber.cli", *args],
+            input=b"caf\xe9\n",
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
         decoded = subprocess.CompletedProcess(
             result.args, result.returncode, result.stdout.decode(), result.stderr.decode()
         )

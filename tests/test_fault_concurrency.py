@@ -183,10 +183,12 @@ def index_lags(db: Database, tree: Path) -> str | None:
     indexed = entry_rows.indexed_files(db)
     on_disk = tree_snapshot(tree)
     if set(indexed) != set(on_disk):
-        extra, missing = set(indexed) - set(on_disk), set(on_disk) - set(indexed)
+        extra = set(indexed) - set(on_disk)
+        missing = set(on_disk) - set(indexed)
         return f"{len(missing)} files not indexed, {len(extra)} stale rows"
     for rel, data in on_disk.items():
-        row, st = indexed[rel], (tree / rel).stat()
+        row = indexed[rel]
+        st = (tree / rel).stat()
         if row.content_hash != sha256(data) or (row.mtime_ns, row.size) != (
             st.st_mtime_ns,
             st.st_size,
@@ -282,7 +284,9 @@ def test_concurrent_writers_editor_and_watcher(
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
     report = json.loads(doctor.stdout)
     assert report["clean"] is True
-    assert not any(report["drift"].values()) and not report["problems"] and not report["skipped"]
+    assert not any(report["drift"].values())
+    assert not report["problems"]
+    assert not report["skipped"]
     assert db.one("PRAGMA integrity_check") == ("ok",)
 
 
@@ -298,12 +302,17 @@ def assert_remembered_entries(service: MemoryService, files: dict[str, bytes]) -
         assert len(found) == 1, f"{rel} holds {found}"
         token_paths.setdefault(found[0], []).append(rel)
         entry = parse_entry(rel, text)
-        assert entry.problem is None and entry.has_own_id, f"{rel}: {entry.problem}"
-        assert entry.kind == "note" and entry.created and entry.tags[0] == "load"
+        assert entry.problem is None, f"{rel}: {entry.problem}"
+        assert entry.has_own_id, f"{rel}: {entry.problem}"
+        assert entry.kind == "note"
+        assert entry.created
+        assert entry.tags[0] == "load"
         assert entry.body.strip().endswith(found[0])
         ids.add(entry.id)
         row = entry_rows.entry_row_by_path(service.db, rel)
-        assert row is not None and row[0] == entry.id and found[0] in row[13], rel
+        assert row is not None, rel
+        assert row[0] == entry.id, rel
+        assert found[0] in row[13], rel
 
     expected = {f"memtok{tag}{i:04d}q" for tag in WRITERS for i in range(PER_WRITER)}
     assert set(token_paths) == expected, f"missing: {sorted(expected - set(token_paths))[:10]}"
@@ -331,7 +340,8 @@ def assert_edits_indexed(
         text = path.read_text("utf-8")
         assert text.startswith(original_fm[path]), f"{path.name}: frontmatter changed"
         entry = parse_entry(service.files.rel(path), text)
-        assert entry.problem is None and entry.id == entry_id
+        assert entry.problem is None
+        assert entry.id == entry_id
         row = entry_rows.entry_row(db, entry_id)
         assert row is not None, f"{path.name} lost from the index"
         assert row[13] == entry.body, f"{path.name}: the index holds another body"

@@ -177,7 +177,8 @@ def assert_completes(home: Path, path: Path, before: int, total: int) -> None:
         last = service.recall(f"msgtok{total - 1}z", RecallOptions(k=3, types=("event",)))
     # Exactly one message holds the token; neighbours may follow as context hits.
     found = [h.sources[0].message_id for h in last if "lexical" in h.channels]
-    assert found == [f"m{total - 1}"] and last[0].sources[0].message_id == found[0]
+    assert found == [f"m{total - 1}"]
+    assert last[0].sources[0].message_id == found[0]
 
 
 MakeHome = Callable[[int], tuple[Path, Path]]
@@ -218,7 +219,8 @@ def test_kill_9_three_times_at_random_points(fresh_home: MakeHome) -> None:
     print(f"kill points from seed {seed} (set AMBER_FAULT_SEED to repeat)")
     for size in SIZES:
         home, path = fresh_home(size)
-        stored, completed_early = 0, False
+        stored = 0
+        completed_early = False
         for _ in range(3):
             batches_left = (size * 3 // 4 - stored) // BATCH_SIZE
             kill_after = stored + BATCH_SIZE * rng.randint(1, max(1, min(30, batches_left)))

@@ -42,12 +42,14 @@ def test_parse_reads_owned_fields_and_links() -> None:
 
 def test_rewrite_touches_only_changed_owned_lines() -> None:
     out = rewrite(USER_FILE, {"updated": "2026-11-21T08:00:00Z", "tags": ["moved"]})
-    before, after = USER_FILE.splitlines(), out.splitlines()
+    before = USER_FILE.splitlines()
+    after = out.splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=False) if a != b]
     assert "my_plugin:   {nested: [1, 2], keep: 'exactly'}" in after
     assert "# a comment the user wrote" in after
     assert 'title: "Caroline moved to Berlin"' in after
-    assert "tags: [moved]" in after and "  - relocation" not in after
+    assert "tags: [moved]" in after
+    assert "  - relocation" not in after
     assert "updated: 2026-11-21T08:00:00Z" in after
     assert changed, "something must have changed"
     assert out.endswith("- knows [[Melanie]] and [[Jon Snow|Jon]]\n")
@@ -66,15 +68,31 @@ def test_rewrite_adds_missing_and_removes_none() -> None:
 def test_crlf_files_stay_crlf() -> None:
     text = USER_FILE.replace("\n", "\r\n")
     out = rewrite(text, {"title": "New title"})
-    assert "\r\n" in out and "\n" not in out.replace("\r\n", "")
+    assert "\r\n" in out
+    assert "\n" not in out.replace("\r\n", "")
     assert parse_entry("a.md", out).title == "New title"
 
 
 @pytest.mark.parametrize(
     "value",
-    ["plain words", "colon: inside", "# hash", "yes", "null", "123", "[brackets]", "quote \" s",
-     "ünïcödé", "a, b", "- dash", "2023-05", "2024-13-01", "2023-02-30", ""],
-)  # fmt: skip
+    [
+        "plain words",
+        "colon: inside",
+        "# hash",
+        "yes",
+        "null",
+        "123",
+        "[brackets]",
+        'quote " s',
+        "ünïcödé",
+        "a, b",
+        "- dash",
+        "2023-05",
+        "2024-13-01",
+        "2023-02-30",
+        "",
+    ],
+)
 def test_rendered_values_read_back(value: str) -> None:
     entry = Entry(id="01ABC", title=value or "x", tags=[value] if value else [], aliases=["a,b"])
     back = parse_entry("n/x.md", render_new(entry))
@@ -116,7 +134,8 @@ def test_broken_frontmatter_becomes_plain_text(text: str, problem: str) -> None:
 def test_file_without_frontmatter_gets_title_from_heading() -> None:
     entry = parse_entry("notes/ideas.md", "# Garden plans\n\nPlant tomatoes.\n")
     assert entry.title == "Garden plans"
-    assert entry.problem is None and not entry.has_own_id
+    assert entry.problem is None
+    assert not entry.has_own_id
     assert parse_entry("notes/my_ideas.md", "Just text").title == "my ideas"
 
 
@@ -126,7 +145,10 @@ def test_set_fields_handles_block_lists() -> None:
 
 
 def test_a_date_that_does_not_exist_stays_text() -> None:
-    entry = parse_entry("n/typo.md", "---\ntitle: Typo\nupdated: 2024-13-45\n"
-                        "created: 2024-02-30\nvalid_from: 2024-05-01\n---\nbody\n")  # fmt: skip
+    entry = parse_entry(
+        "n/typo.md",
+        "---\ntitle: Typo\nupdated: 2024-13-45\n"
+        "created: 2024-02-30\nvalid_from: 2024-05-01\n---\nbody\n",
+    )
     assert (entry.problem, entry.updated, entry.created) == (None, "2024-13-45", "2024-02-30")
     assert entry.valid_from == "2024-05-01"

@@ -30,42 +30,47 @@ def test_follows_the_current_branch_and_keeps_ids_roles_times_models() -> None:
     assert [d.author for d in berlin] == ["user", "assistant", "user", "assistant"]
     assert berlin[1].message_id == "b1c2d3e4-0000-4000-8000-000000000002"  # the regenerated answer
     assert "Prenzlauer Berg" not in " ".join(d.text for d in drafts)  # the abandoned branch
-    assert berlin[0].timestamp is not None and berlin[0].timestamp.isoformat().startswith(
-        "2024-05-06T07:20:00.123"
-    )
-    assert berlin[1].meta["model"] == "gpt-4o" and berlin[3].meta["model"] == "o3"
+    assert berlin[0].timestamp is not None
+    assert berlin[0].timestamp.isoformat().startswith("2024-05-06T07:20:00.123")
+    assert berlin[1].meta["model"] == "gpt-4o"
+    assert berlin[3].meta["model"] == "o3"
     assert {d.title for d in berlin} == {"Berlin flat for a night-shift nurse"}
     assert {d.source for d in drafts} == {"chatgpt"}
-    assert report.finished and report.conversations == 4  # three chats + custom instructions
+    assert report.finished  # three chats + custom instructions
+    assert report.conversations == 4
 
 
 def test_hidden_system_and_internal_messages_are_left_out_and_counted() -> None:
     drafts, report = _read("conversations.json")
     texts = " ".join(d.text for d in drafts)
-    assert "Thought for 6 seconds" not in texts and "Assessing floor plan" not in texts
+    assert "Thought for 6 seconds" not in texts
+    assert "Assessing floor plan" not in texts
     assert report.ignored == {"hidden message": 1, "internal content": 3}
     assert report.skipped == [
-        (f"{DATA / 'conversations.json'}: [2] e2", "unknown content type 'hologram_card'; "
-         "that message was left out"),
-    ]  # fmt: skip
+        (
+            f"{DATA / 'conversations.json'}: [2] e2",
+            "unknown content type 'hologram_card'; that message was left out",
+        ),
+    ]
 
 
 def test_custom_instructions_are_kept_once() -> None:
     drafts, _ = _read("conversations.json")
     custom = [d for d in drafts if d.conversation == "custom-instructions"]
-    assert len(custom) == 1 and "nurse at Charité" in custom[0].text
+    assert len(custom) == 1
+    assert "nurse at Charité" in custom[0].text
 
 
 def test_images_attachments_and_code_interpreter() -> None:
     drafts, _ = _read("conversations.json")
     plan = next(d for d in drafts if "floor plan" in d.text)
-    assert plan.text.startswith("[image]\n") and plan.text.endswith(
-        "[attachment: floorplan-wedding.png]"
-    )
+    assert plan.text.startswith("[image]\n")
+    assert plan.text.endswith("[attachment: floorplan-wedding.png]")
     tool = next(d for d in drafts if d.author == "tool")
     assert (tool.text, tool.trust, tool.meta["tool"]) == ("1204", "untrusted", "python")
     code = next(d for d in drafts if d.meta.get("content_type") == "code")
-    assert "dropna" in code.text and code.author == "assistant"
+    assert "dropna" in code.text
+    assert code.author == "assistant"
 
 
 def test_without_current_node_the_latest_leaf_is_read() -> None:
@@ -108,14 +113,16 @@ def test_truncated_export_stores_the_complete_conversations(service: MemoryServi
     [(_, why)] = result.skipped
     assert why.startswith("the file ends early (truncated?) after 2 complete conversations")
     again = import_file(service.db, DATA / "conversations.json", ChatGPTImporter(), "test")
-    assert again.added == 2 and again.duplicates == 9  # the rest, once the export is whole
+    assert again.added == 2  # the rest, once the export is whole
+    assert again.duplicates == 9
 
 
 def test_malformed_middle_keeps_what_came_before() -> None:
     drafts, report = _read("malformed.json")
     assert {d.conversation for d in drafts} == {BERLIN, "custom-instructions"}
     [(_, why)] = report.skipped
-    assert "not valid JSON at line 1 column" in why and "after 1 complete conversation" in why
+    assert "not valid JSON at line 1 column" in why
+    assert "after 1 complete conversation" in why
 
 
 def test_invalid_utf8_costs_one_character_and_is_reported() -> None:
@@ -173,12 +180,14 @@ def test_import_redacts_and_reimport_adds_nothing(service: MemoryService) -> Non
     first = import_file(service.db, DATA / "chatgpt-export.zip", ChatGPTImporter(), "test")
     assert (first.added, first.redacted) == (11, 1)
     stored = service.db.one("SELECT text FROM events WHERE text LIKE 'My script fails%'")[0]
-    assert "sk-proj-" not in stored and "[REDACTED:openai_key]" in stored
+    assert "sk-proj-" not in stored
+    assert "[REDACTED:openai_key]" in stored
     assert (
         import_file(service.db, DATA / "conversations.json", ChatGPTImporter(), "test").added == 0
     )
     hit = service.recall("night-shift nurse Charité districts")[0]
-    assert hit.sources[0].source == "chatgpt" and hit.sources[0].conversation == BERLIN
+    assert hit.sources[0].source == "chatgpt"
+    assert hit.sources[0].conversation == BERLIN
 
 
 def test_big_export_streams_conversation_by_conversation(tmp_path: Path) -> None:
@@ -192,4 +201,5 @@ def test_big_export_streams_conversation_by_conversation(tmp_path: Path) -> None
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("conversations.json", json.dumps(many))
     drafts, report = ChatGPTImporter().read_with_report(path)
-    assert sum(1 for _ in drafts) == 3000 * 4 and report.conversations == 3000
+    assert sum(1 for _ in drafts) == 3000 * 4
+    assert report.conversations == 3000

@@ -26,9 +26,8 @@ def test_content_blocks_become_messages_and_a_paired_tool_event() -> None:
     chat = [d for d in drafts if d.conversation == SOURDOUGH]
     assert [d.author for d in chat] == ["human", "assistant", "human", "assistant", "tool"]
     assert chat[0].message_id == "7a1b2c3d-0001-4e5f-8a9b-0c1d2e3f4a5b"
-    assert chat[0].timestamp is not None and chat[0].timestamp.isoformat() == (
-        "2025-03-02T18:40:52.101010+00:00"
-    )
+    assert chat[0].timestamp is not None
+    assert chat[0].timestamp.isoformat() == ("2025-03-02T18:40:52.101010+00:00")
     assert chat[3].text == (
         "Let me check current advice.\n\n"
         "Most bakers keep a starter at 100% hydration, equal weights of flour and water."
@@ -38,7 +37,8 @@ def test_content_blocks_become_messages_and_a_paired_tool_event() -> None:
     assert "--- result ---\nMost bakers keep their starter at 100% hydration" in tool.text
     assert (tool.trust, tool.meta["tool"]) == ("untrusted", "web_search")
     assert "Acetone smell means" not in " ".join(d.text for d in drafts)  # thinking left out
-    assert report.ignored["thinking"] == 1 and report.skipped == []
+    assert report.ignored["thinking"] == 1
+    assert report.skipped == []
 
 
 def test_attachments_bring_their_extracted_text_once() -> None:
@@ -86,7 +86,8 @@ def test_zip_and_detection() -> None:
 
 def test_truncated_export_keeps_the_complete_conversations(service: MemoryService) -> None:
     result = import_file(service.db, DATA / "truncated.json", ClaudeAIImporter(), "test")
-    assert result.added == 5 and len(result.skipped) == 1
+    assert result.added == 5
+    assert len(result.skipped) == 1
     assert "after 1 complete conversation;" in result.skipped[0][1]
     full = import_file(service.db, DATA / "conversations.json", ClaudeAIImporter(), "test")
     assert (full.added, full.duplicates) == (5, 5)
@@ -101,4 +102,5 @@ def test_a_chatgpt_export_read_as_claude_says_so() -> None:
 def test_recall_finds_imported_messages(service: MemoryService) -> None:
     import_file(service.db, DATA / "conversations.json", ClaudeAIImporter(), "test")
     hit = service.recall("acetone smell starter")[0]
-    assert hit.sources[0].source == "claude" and hit.sources[0].conversation == SOURDOUGH
+    assert hit.sources[0].source == "claude"
+    assert hit.sources[0].conversation == SOURDOUGH

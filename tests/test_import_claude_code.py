@@ -32,21 +32,31 @@ def test_messages_keep_uuid_session_role_time_and_model() -> None:
     drafts, report = _read(TRANSCRIPT)
     authors = [d.author for d in drafts]
     assert authors == [
-        "user", "assistant", "tool", "tool", "assistant", "tool",
-        "user", "summary", "user", "tool", "assistant",
-    ]  # fmt: skip
+        "user",
+        "assistant",
+        "tool",
+        "tool",
+        "assistant",
+        "tool",
+        "user",
+        "summary",
+        "user",
+        "tool",
+        "assistant",
+    ]
     first = drafts[0]
     assert (first.source, first.conversation) == ("claude-code", SESSION)
     assert first.message_id == "e1a2b3c4-0001-4d5e-8f9a-0b1c2d3e4f5a"
-    assert first.timestamp is not None and first.timestamp.isoformat() == (
-        "2025-10-14T08:01:02.345000+00:00"
-    )
+    assert first.timestamp is not None
+    assert first.timestamp.isoformat() == ("2025-10-14T08:01:02.345000+00:00")
     assert first.title == "The oven timer test fails on CI about once a day. Find out why."
     assert drafts[1].meta == {
-        "model": "claude-sonnet-4-5-20250929", "cwd": "/home/ana/src/bakery",
+        "model": "claude-sonnet-4-5-20250929",
+        "cwd": "/home/ana/src/bakery",
         "git_branch": "fix/oven-timer",
-    }  # fmt: skip
-    assert report.skipped == [] and report.finished
+    }
+    assert report.skipped == []
+    assert report.finished
 
 
 def test_a_tool_call_and_its_result_are_one_event() -> None:
@@ -57,11 +67,11 @@ def test_a_tool_call_and_its_result_are_one_event() -> None:
         "description: Run the timer test 50 times\n--- result (error) ---\n..........F"
     )
     assert "oven timer fired 2 times" in bash.text
-    assert bash.meta["is_error"] is True and bash.meta["tool"] == "Bash"
+    assert bash.meta["is_error"] is True
+    assert bash.meta["tool"] == "Bash"
     assert bash.meta["result_record"] == "e1a2b3c4-0005-4d5e-8f9a-0b1c2d3e4f5a"
-    assert bash.timestamp is not None and bash.timestamp.isoformat().startswith(
-        "2025-10-14T08:01:08"
-    )
+    assert bash.timestamp is not None
+    assert bash.timestamp.isoformat().startswith("2025-10-14T08:01:08")
     assert (bash.author, bash.trust) == ("tool", "untrusted")
 
 
@@ -76,8 +86,10 @@ def test_large_tool_output_is_a_preview_with_the_hash_of_the_whole() -> None:
     drafts, _ = _read(TRANSCRIPT)
     read = next(d for d in drafts if d.message_id == "toolu_01Lk2Jh4Gf6Ds8Aq0Wz3Xc5V")
     digest = hashlib.sha256(full.encode("utf-8")).hexdigest()
-    assert read.meta["output_sha256"] == digest and read.meta["output_chars"] == len(full)
-    assert full[:PREVIEW_HEAD] in read.text and read.text.endswith(full[-PREVIEW_TAIL:])
+    assert read.meta["output_sha256"] == digest
+    assert read.meta["output_chars"] == len(full)
+    assert full[:PREVIEW_HEAD] in read.text
+    assert read.text.endswith(full[-PREVIEW_TAIL:])
     assert f"sha256 {digest}" in read.text
     assert len(read.text) < PREVIEW_HEAD + PREVIEW_TAIL + 300 < len(full)
 
@@ -96,10 +108,13 @@ def test_noise_is_left_out_and_commands_read_as_typed() -> None:
     ):
         assert (noise in joined) is (noise == "NTP step back makes"), noise
     assert report.ignored == {
-        "summary record": 1, "file-history-snapshot record": 1, "thinking": 1,
-        "meta or synthetic message": 2, "command output or interrupt notice": 2,
+        "summary record": 1,
+        "file-history-snapshot record": 1,
+        "thinking": 1,
+        "meta or synthetic message": 2,
+        "command output or interrupt notice": 2,
         "system record": 1,
-    }  # fmt: skip
+    }
 
 
 def test_compact_summary_is_kept_as_a_summary() -> None:
@@ -152,12 +167,14 @@ def test_cli_imports_a_folder_and_recall_finds_it(home: Path, amber_cli: object)
     result = amber_cli("import", "claude-code", str(DATA), "--json")  # type: ignore[operator]
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["added"] == 15 and report["failed"] == []  # the empty transcript is passed over
+    assert report["added"] == 15  # the empty transcript is passed over
+    assert report["failed"] == []
     again = amber_cli("import", "claude-code", str(DATA), "--json")  # type: ignore[operator]
     assert json.loads(again.stdout)["added"] == 0
     found = amber_cli("recall", "oven timer monotonic", "--json")  # type: ignore[operator]
     hits = json.loads(found.stdout)
-    assert hits and hits[0]["sources"][0]["source"] == "claude-code"
+    assert hits
+    assert hits[0]["sources"][0]["source"] == "claude-code"
 
 
 def test_cli_on_a_missing_folder_is_one_line(home: Path, amber_cli: object, tmp_path: Path) -> None:

@@ -23,17 +23,26 @@ def _read(path: Path) -> tuple[list, object]:
 def test_session_messages_and_calls() -> None:
     drafts, report = _read(ROLLOUT)
     assert [(d.author, d.message_id[:5]) for d in drafts] == [
-        ("user", "m-372"), ("tool", "call_"), ("tool", "call_"), ("tool", "call_"),
-        ("tool", "searc"), ("assistant", "m-4e9"), ("summary", "summa"), ("tool", "call_"),
-    ]  # fmt: skip
+        ("user", "m-372"),
+        ("tool", "call_"),
+        ("tool", "call_"),
+        ("tool", "call_"),
+        ("tool", "searc"),
+        ("assistant", "m-4e9"),
+        ("summary", "summa"),
+        ("tool", "call_"),
+    ]
     assert {d.conversation for d in drafts} == {SESSION}
     assert drafts[0].title == "Why does `make bake-report` print an empty table on Mondays?"
     assert drafts[5].meta == {"model": "gpt-5-codex", "cwd": "/home/ana/src/bakery"}
     assert report.skipped == []
     assert report.ignored == {
-        "session_meta record": 1, "instructions and environment": 3, "event_msg record": 5,
-        "turn_context record": 1, "reasoning": 1,
-    }  # fmt: skip
+        "session_meta record": 1,
+        "instructions and environment": 3,
+        "event_msg record": 5,
+        "turn_context record": 1,
+        "reasoning": 1,
+    }
 
 
 def test_calls_are_paired_with_output_and_exit_codes() -> None:
@@ -44,13 +53,14 @@ def test_calls_are_paired_with_output_and_exit_codes() -> None:
         'shell: rg -n "weekday" bakery/report.py\nworkdir: /home/ana/src/bakery'
     )
     assert "--- result ---\n42:    start = today - timedelta" in rg.text
-    assert rg.meta["exit_code"] == 0 and "is_error" not in rg.meta
+    assert rg.meta["exit_code"] == 0
+    assert "is_error" not in rg.meta
     make = calls["call_Zx4Cv7Bn1Ml0Kj3Hg5Fd8Sa2"]
-    assert "--- result (error) ---\nExit code: 2" in make.text and make.meta["exit_code"] == 2
+    assert "--- result (error) ---\nExit code: 2" in make.text
+    assert make.meta["exit_code"] == 2
     patch = calls["call_Pb7Nq2Lx9Rt4Kw8Zp3Jd6Hs1"]
-    assert (
-        patch.text.startswith("apply_patch: *** Begin Patch") and "Success. Updated" in patch.text
-    )
+    assert patch.text.startswith("apply_patch: *** Begin Patch")
+    assert "Success. Updated" in patch.text
     assert calls["call_NoOutput0000000000000001"].meta["result"] == "missing"
     search = next(d for k, d in calls.items() if k.startswith("search-"))
     assert search.text == "web_search: python timedelta weekday monday start of week"

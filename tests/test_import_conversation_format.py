@@ -70,7 +70,8 @@ def test_json_conversation_becomes_one_draft_per_message() -> None:
     )
     assert first.ref == "conversation:trip-2023#m1"
     assert all(d.uri == str(path.resolve()) and d.title == "Trip planning" for d in drafts)
-    assert report.format == "json" and report.finished
+    assert report.format == "json"
+    assert report.finished
     assert (report.messages, report.conversations) == (5, 1)
 
 
@@ -98,7 +99,8 @@ def test_list_of_conversations_and_derived_conversation_id() -> None:
         ("work-1", "b"),
         ("many-1", "idx-0"),
     ]
-    assert drafts[2].title == "" and drafts[2].author == "me"
+    assert drafts[2].title == ""
+    assert drafts[2].author == "me"
     assert report.conversations == 2
 
 

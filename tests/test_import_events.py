@@ -14,10 +14,17 @@ from amber.service import MemoryService
 
 def _jsonl(path: Path, count: int, start: int = 0) -> Path:
     lines = [
-        json.dumps({"conversation": "c1", "id": f"m{i}", "speaker": "Ana",
-                    "timestamp": 1_700_000_000 + i, "text": f"message number {i} about kayaks"})
+        json.dumps(
+            {
+                "conversation": "c1",
+                "id": f"m{i}",
+                "speaker": "Ana",
+                "timestamp": 1_700_000_000 + i,
+                "text": f"message number {i} about kayaks",
+            }
+        )
         for i in range(start, start + count)
-    ]  # fmt: skip
+    ]
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -54,7 +61,8 @@ def test_secrets_in_messages_are_redacted(service: MemoryService, tmp_path: Path
     result = import_file(service.db, path, _generic(), "test")
     assert result.redacted == 1
     text = service.db.one("SELECT text FROM events")[0]
-    assert token not in text and "[REDACTED:github_token]" in text
+    assert token not in text
+    assert "[REDACTED:github_token]" in text
 
 
 def test_error_midway_keeps_what_was_stored(service: MemoryService, tmp_path: Path) -> None:
@@ -95,6 +103,7 @@ def test_full_text_context_is_the_same_imported_or_rebuilt(
     service.indexer.rebuild()
     assert service.db.query(query) == imported
     contexts = [context for _, context in imported]
-    assert contexts[0] == "" and len(contexts) == 5
+    assert contexts[0] == ""
+    assert len(contexts) == 5
     assert contexts[2].split("\n")[1] == " ".join(long_text.split()[:60])
     assert contexts[4].count("\n") == 1  # two messages: the second import read the first's

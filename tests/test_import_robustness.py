@@ -112,7 +112,8 @@ def test_claude_code_folder_keeps_the_good_files(
     result = amber_cli("import", "claude-code", str(folder), "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["added"] == 11 and report["failed"] == []
+    assert report["added"] == 11
+    assert report["failed"] == []
 
 
 def test_codex_item_type_that_is_an_object_is_skipped(tmp_path: Path) -> None:
@@ -136,7 +137,8 @@ def test_codex_exit_code_of_5000_digits_is_no_exit_code(tmp_path: Path) -> None:
     output = {"type": "function_call_output", "call_id": "c1", "output": "Exit code: " + "9" * 5000}
     records = [json.dumps({"type": "response_item", "payload": p}) + "\n" for p in (call, output)]
     drafts = list(CodexImporter().read(_lines(tmp_path / "rollout-y.jsonl", *records)))
-    assert len(drafts) == 1 and "exit_code" not in drafts[0].meta
+    assert len(drafts) == 1
+    assert "exit_code" not in drafts[0].meta
 
 
 def test_claude_message_uuid_that_is_a_list_keeps_the_message(tmp_path: Path) -> None:
@@ -169,7 +171,8 @@ def test_chatgpt_time_too_large_for_a_float(service: MemoryService, tmp_path: Pa
         ),
     )
     result = import_file(service.db, path, ChatGPTImporter(), "test")
-    assert result.added == 1 and _texts(service) == {"a": "hello"}
+    assert result.added == 1
+    assert _texts(service) == {"a": "hello"}
 
 
 def test_json_numbers_too_long_for_python_cost_nothing(tmp_path: Path) -> None:
@@ -200,9 +203,11 @@ def test_an_unforeseen_failure_costs_one_line(tmp_path: Path) -> None:
     report = ReadReport(path=tmp_path / "x.jsonl", format="test")
     assert feed_line(Fragile(), b"{}\n", 3, report) == []  # type: ignore[arg-type]
     assert report.skipped == [
-        (f"{tmp_path / 'x.jsonl'}: line 3",
-         "cannot read this record (TypeError: unhashable type: 'list'); it was left out"),
-    ]  # fmt: skip
+        (
+            f"{tmp_path / 'x.jsonl'}: line 3",
+            "cannot read this record (TypeError: unhashable type: 'list'); it was left out",
+        ),
+    ]
 
 
 def test_an_unforeseen_failure_costs_one_conversation(
@@ -222,9 +227,11 @@ def test_an_unforeseen_failure_costs_one_conversation(
     drafts, report = ChatGPTImporter().read_with_report(path)
     assert [d.text for d in list(drafts)] == ["fine"]
     assert report.skipped == [
-        (f"{path}: [0]",
-         "cannot read the rest of this conversation (TypeError: unhashable type: 'list')"),
-    ]  # fmt: skip
+        (
+            f"{path}: [0]",
+            "cannot read the rest of this conversation (TypeError: unhashable type: 'list')",
+        ),
+    ]
 
 
 def test_generic_timestamp_too_large_is_a_one_line_error() -> None:
@@ -266,7 +273,8 @@ def test_a_reused_id_keeps_both_messages_and_reimport_adds_nothing(
     acks: list[int] = []
     first = import_file(service.db, path, GenericConversationImporter(), "test", acks.append)
     assert (first.read, first.added, first.known, first.repeated) == (3, 2, 0, 1)
-    assert first.renamed == [(f"{path}: c1#m1", "m1#2")] and acks == [3]
+    assert first.renamed == [(f"{path}: c1#m1", "m1#2")]
+    assert acks == [3]
     assert _texts(service) == {"m1": "one", "m1#2": "two"}
     again = import_file(service.db, path, GenericConversationImporter(), "test")
     assert (again.added, again.known, again.repeated) == (0, 2, 1)
@@ -275,8 +283,10 @@ def test_a_reused_id_keeps_both_messages_and_reimport_adds_nothing(
 def test_cli_counts_are_truthful(home: Path, amber_cli: Cli, tmp_path: Path) -> None:
     result = amber_cli("import", "conversation", str(_same_ids(tmp_path)))
     assert result.returncode == 0, result.stderr
-    out, err = " ".join(result.stdout.split()), " ".join(result.stderr.split())  # unwrapped
-    assert "stored 3 messages" in err and "Imported 2 new messages" in out
+    out = " ".join(result.stdout.split())  # unwrapped
+    err = " ".join(result.stderr.split())
+    assert "stored 3 messages" in err
+    assert "Imported 2 new messages" in out
     assert "(0 already known, 1 repeated in the file, 0 skipped" in out
     assert "as m1#2 (another message in the file has the id m1)" in err
 
@@ -336,7 +346,8 @@ def test_generic_list_cut_short_keeps_complete_conversations(
     result = import_file(service.db, path, available_importers(False)["generic"], "test")
     assert (result.added, _texts(service)) == (1, {"m1": "first"})
     [(where, reason)] = result.skipped
-    assert where == str(path) and reason.startswith(why)
+    assert where == str(path)
+    assert reason.startswith(why)
     assert reason.endswith("after 1 complete conversation; the rest of the file could not be read")
 
 

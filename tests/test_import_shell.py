@@ -33,7 +33,8 @@ def test_bash_with_timestamps_and_a_multi_line_command() -> None:
     rows = _texts(BashHistoryImporter(), ".bash_history")
     assert rows[0][1:] == ("2024-10-29T08:20:00+00:00", "cd ~/src/bakery")
     assert rows[3][2] == 'for f in *.csv; do\n  wc -l "$f"\ndone'
-    assert rows[-1][2] == "make report DATE=2025-10-27" and len(rows) == 7
+    assert rows[-1][2] == "make report DATE=2025-10-27"
+    assert len(rows) == 7
     assert rows[0][0].startswith("1730190000-")
 
 
@@ -52,9 +53,8 @@ def test_zsh_extended_history_multi_line_and_metafied_bytes() -> None:
         "echo 'Grüße aus Köln'",
     ]
     assert drafts[1].meta == {"shell": "zsh", "duration_s": 12}
-    assert drafts[0].timestamp is not None and drafts[0].timestamp.isoformat() == (
-        "2024-10-29T11:06:40+00:00"
-    )
+    assert drafts[0].timestamp is not None
+    assert drafts[0].timestamp.isoformat() == ("2024-10-29T11:06:40+00:00")
 
 
 def test_unmetafy_restores_bytes() -> None:
@@ -65,7 +65,8 @@ def test_unmetafy_restores_bytes() -> None:
 def test_fish_history_escapes_and_paths() -> None:
     rows = _texts(FishHistoryImporter(), "fish_history")
     assert [r[2] for r in rows][3:5] == ["echo first line\nsecond line", "cat recipe\\notes.txt"]
-    assert rows[-1][2] == "vim bakery/report.py" and len(rows) == 6
+    assert rows[-1][2] == "vim bakery/report.py"
+    assert len(rows) == 6
 
 
 def test_invalid_utf8_costs_one_character() -> None:
@@ -124,7 +125,8 @@ def test_reimport_adds_nothing(service: MemoryService) -> None:
         assert import_file(service.db, DATA / name, importer, "test").added > 0
         assert import_file(service.db, DATA / name, importer, "test").added == 0
     hit = service.recall("docker compose db")[0]
-    assert hit.sources[0].source == "shell" and hit.sources[0].conversation == "zsh-history"
+    assert hit.sources[0].source == "shell"
+    assert hit.sources[0].conversation == "zsh-history"
 
 
 def test_cli_reads_your_histories_only_when_asked(
@@ -138,8 +140,10 @@ def test_cli_reads_your_histories_only_when_asked(
     result = amber_cli("import", "shell", "--json", env_extra=env)  # type: ignore[operator]
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["added"] == 13 and {f["format"] for f in report["files"]} == {"bash", "fish"}
+    assert report["added"] == 13
+    assert {f["format"] for f in report["files"]} == {"bash", "fish"}
     empty = tmp_path / "nobody"
     empty.mkdir()
     none = amber_cli("import", "shell", env_extra={"HOME": str(empty), "XDG_DATA_HOME": ""})  # type: ignore[operator]
-    assert none.returncode == 2 and "no shell history found" in none.stderr
+    assert none.returncode == 2
+    assert "no shell history found" in none.stderr

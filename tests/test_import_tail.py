@@ -34,8 +34,14 @@ class Clock:
 
 def _line(uuid: str, text: str, kind: str = "user", content: object = None) -> str:
     message = {"role": kind, "content": content if content is not None else text}
-    record = {"type": kind, "sessionId": SESSION, "uuid": uuid, "message": message,
-              "timestamp": "2025-10-20T10:00:00.000Z", "cwd": "/w"}  # fmt: skip
+    record = {
+        "type": kind,
+        "sessionId": SESSION,
+        "uuid": uuid,
+        "message": message,
+        "timestamp": "2025-10-20T10:00:00.000Z",
+        "cwd": "/w",
+    }
     return json.dumps(record) + "\n"
 
 
@@ -69,13 +75,16 @@ def test_new_lines_are_read_once_and_the_state_is_json(tmp_path: Path) -> None:
     path.write_text(_line("u1", "first prompt"))
     tailer = claude_code_tailer(tmp_path)
     drafts, state = tailer.poll(None)
-    assert _ids(drafts) == ["u1"] and drafts[0].title == "first prompt"
+    assert _ids(drafts) == ["u1"]
+    assert drafts[0].title == "first prompt"
     _append(path, _line("u2", "second prompt"))
     drafts, state = tailer.poll(_roundtrip(state))
-    assert _ids(drafts) == ["u2"] and drafts[0].title == "first prompt"
+    assert _ids(drafts) == ["u2"]
+    assert drafts[0].title == "first prompt"
     assert tailer.poll(_roundtrip(state))[0] == []
     cursor = state["files"][str(path)]
-    assert cursor["offset"] == path.stat().st_size and cursor["inode"] == path.stat().st_ino
+    assert cursor["offset"] == path.stat().st_size
+    assert cursor["inode"] == path.stat().st_ino
 
 
 def test_a_half_written_line_waits_for_its_end(tmp_path: Path) -> None:
@@ -84,7 +93,9 @@ def test_a_half_written_line_waits_for_its_end(tmp_path: Path) -> None:
     path.write_text(whole[:25])
     tailer = claude_code_tailer(tmp_path)
     drafts, state = tailer.poll(None)
-    assert drafts == [] and state["files"][str(path)]["offset"] == 0 and tailer.skipped == []
+    assert drafts == []
+    assert state["files"][str(path)]["offset"] == 0
+    assert tailer.skipped == []
     _append(path, whole[25:])
     assert _ids(tailer.poll(state)[0]) == ["u1"]
 
@@ -94,7 +105,8 @@ def test_a_call_and_its_result_in_different_polls_become_one_event(tmp_path: Pat
     path.write_text(_call("a1", "toolu_1", "make test"))
     tailer = claude_code_tailer(tmp_path)
     drafts, state = tailer.poll(None)
-    assert drafts == [] and len(state["files"][str(path)]["parser"]["pending"]) == 1
+    assert drafts == []
+    assert len(state["files"][str(path)]["parser"]["pending"]) == 1
     _append(path, _result("r1", "toolu_1", "12 passed"))
     drafts, state = tailer.poll(_roundtrip(state))
     assert [d.text for d in drafts] == ["Bash: make test\n--- result ---\n12 passed"]
@@ -145,7 +157,8 @@ def test_after_a_quiet_period_held_items_are_released(tmp_path: Path) -> None:
     assert tailer.poll(state)[0] == []
     clock.now += 2
     drafts, state = tailer.poll(state)
-    assert _ids(drafts) == ["u2", "toolu_5"] and drafts[1].meta["result"] == "missing"
+    assert _ids(drafts) == ["u2", "toolu_5"]
+    assert drafts[1].meta["result"] == "missing"
     assert tailer.poll(state)[0] == []  # released once
     _append(path, "\n" + _result("r1", "toolu_5", "done"))  # the session comes back later
     drafts, _ = tailer.poll(state)
@@ -193,14 +206,17 @@ def test_a_poll_reads_at_most_its_budget(tmp_path: Path) -> None:
     path = tmp_path / "s.jsonl"
     path.write_text("".join(_line(f"u{i}", f"prompt number {i}") for i in range(50)))
     tailer = claude_code_tailer(tmp_path, max_bytes=1000)
-    state, polls, got = None, 0, []
+    state = None
+    polls = 0
+    got = []
     while polls < 100:
         drafts, state = tailer.poll(state)
         polls += 1
         got += drafts
         if not drafts:
             break
-    assert len(got) == 50 and polls > 5
+    assert len(got) == 50
+    assert polls > 5
 
 
 def test_drafts_come_back_redacted(tmp_path: Path) -> None:

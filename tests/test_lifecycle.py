@@ -49,7 +49,8 @@ def test_recall_hits_count_as_accesses(service: MemoryService) -> None:
     assert life(service, entry.id).access_count == 1  # batched: written every few seconds
     service.flush_lifecycle()
     row = life(service, entry.id)
-    assert row.access_count == 3 and row.maturity == "validated"
+    assert row.access_count == 3
+    assert row.maturity == "validated"
     assert row.importance == pytest.approx(0.5 + 3 * lifecycle.HIT_BUMP)
     assert service.get(entry.id).access_count == 3
 
@@ -73,7 +74,8 @@ def test_idle_entries_decay_and_become_stale(service: MemoryService) -> None:
     lifecycle.refresh(service.db, now=later + timedelta(days=1))
     assert life(service, idle.id).importance < 0.22 < life(service, used.id).importance
     stale = lifecycle.stale(service.db, now=later + timedelta(days=1))
-    assert [s.entry_id for s in stale] == [idle.id] and stale[0].idle_days >= 400
+    assert [s.entry_id for s in stale] == [idle.id]
+    assert stale[0].idle_days >= 400
 
 
 def test_importance_moves_recall_ranking(service: MemoryService) -> None:
@@ -91,8 +93,10 @@ def old_note(service: MemoryService, name: str, text: str) -> Path:
     """A note a person wrote years ago (its frontmatter says so)."""
     path = service.config.tree_dir / "notes" / f"{name}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\ntitle: {text}\ncreated: 2019-03-01T10:00:00Z\n"
-                    f"updated: 2019-03-01T10:00:00Z\n---\n{text}\n")  # fmt: skip
+    path.write_text(
+        f"---\ntitle: {text}\ncreated: 2019-03-01T10:00:00Z\n"
+        f"updated: 2019-03-01T10:00:00Z\n---\n{text}\n"
+    )
     service.reconcile()
     return path
 
@@ -104,13 +108,16 @@ def test_archive_stale_proposes_and_acts_only_with_yes(home: Path) -> None:
         service.remember("Fresh note about the printer")
     result = runner.invoke(app, ["archive", "--stale", "--json"])
     data = json.loads(result.stdout)
-    assert [s["path"] for s in data["stale"]] == ["notes/fax.md"] and not data["archived"]
+    assert [s["path"] for s in data["stale"]] == ["notes/fax.md"]
+    assert not data["archived"]
     assert path.exists()
     result = runner.invoke(app, ["archive", "--stale", "--yes", "--json"])
     [op] = json.loads(result.stdout)["ops"]
-    assert not path.exists() and (path.parents[1] / "_archive" / "notes" / "fax.md").exists()
+    assert not path.exists()
+    assert (path.parents[1] / "_archive" / "notes" / "fax.md").exists()
     found = json.loads(runner.invoke(app, ["recall", "toner", "--all", "--json"]).stdout)
     assert found[0]["path"] == "_archive/notes/fax.md"
     assert json.loads(runner.invoke(app, ["recall", "toner", "--json"]).stdout) == []
-    assert runner.invoke(app, ["undo", op]).exit_code == 0 and path.exists()
+    assert runner.invoke(app, ["undo", op]).exit_code == 0
+    assert path.exists()
     assert runner.invoke(app, ["archive"]).exit_code == 2

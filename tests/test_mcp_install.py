@@ -55,16 +55,19 @@ def test_claude_code_merge_keeps_everything_else_and_backs_up(user_home: Path) -
     config.write_text(json.dumps(original, indent=2))
     outcome = apply(plan(request("claude-code")))
     merged = json.loads(config.read_text())
-    assert merged["numStartups"] == 41 and merged["projects"] == original["projects"]
+    assert merged["numStartups"] == 41
+    assert merged["projects"] == original["projects"]
     assert merged["mcpServers"]["playwright"] == original["mcpServers"]["playwright"]
     assert merged["mcpServers"]["amber"] == {
         "type": "stdio",
         "command": "/opt/amber/bin/amber",
         "args": ["mcp"],
     }
-    assert outcome.backup is not None and json.loads(outcome.backup.read_text()) == original
+    assert outcome.backup is not None
+    assert json.loads(outcome.backup.read_text()) == original
     again = apply(plan(request("claude-code")))
-    assert not again.changed and again.backup is None
+    assert not again.changed
+    assert again.backup is None
     assert len(list(user_home.glob(".claude.json.bak-*"))) == 1
 
 
@@ -103,7 +106,9 @@ def test_codex_toml_edit_keeps_comments_and_other_servers(user_home: Path) -> No
     )
     apply(plan(request("codex", env={"AMBER_HOME": "/data/amber"})))
     text = config.read_text()
-    assert text.startswith("# my settings\n") and "# keep me" in text and 'X = "1"' not in text
+    assert text.startswith("# my settings\n")
+    assert "# keep me" in text
+    assert 'X = "1"' not in text
     data = tomllib.loads(text)
     assert data["mcp_servers"]["docs"] == {"command": "docs-mcp"}
     assert data["profiles"]["fast"] == {"model": "mini"}
@@ -139,8 +144,10 @@ def test_cli_print_writes_nothing_and_install_writes(user_home: Path, home: Path
     assert "AMBER_PASSPHRASE" in printed.stderr  # the test home is passphrase-protected
     assert not (user_home / ".config").exists()
     done = runner.invoke(app, ["mcp", "install", "--client", "cursor", "--scope", "projects/x"])
-    assert done.exit_code == 0 and "installed 'amber' for cursor" in done.stdout
+    assert done.exit_code == 0
+    assert "installed 'amber' for cursor" in done.stdout
     saved = json.loads((user_home / ".cursor" / "mcp.json").read_text())
     assert saved["mcpServers"]["amber"]["args"][-3:] == ["mcp", "--scope", "projects/x"]
     bad = runner.invoke(app, ["mcp", "install", "--client", "vim"])
-    assert bad.exit_code == 2 and "unknown client 'vim'" in bad.stderr
+    assert bad.exit_code == 2
+    assert "unknown client 'vim'" in bad.stderr

@@ -13,10 +13,13 @@ from amber.mcp.scope import Scope, ScopeError, detect_project, resolve_scope
 def test_project_scope_reads_project_and_preferences_writes_project() -> None:
     scope = Scope("projects/demo")
     assert scope.readable == ("projects/demo", "preferences")
-    assert scope.can_read("projects/demo/db/wal.md") and scope.can_read("preferences/x.md")
+    assert scope.can_read("projects/demo/db/wal.md")
+    assert scope.can_read("preferences/x.md")
     assert scope.can_read("_archive/projects/demo/old.md")
-    assert not scope.can_read("projects/demo2/x.md") and not scope.can_read("people/ana.md")
-    assert scope.can_write("projects/demo/a.md") and not scope.can_write("preferences/x.md")
+    assert not scope.can_read("projects/demo2/x.md")
+    assert not scope.can_read("people/ana.md")
+    assert scope.can_write("projects/demo/a.md")
+    assert not scope.can_write("preferences/x.md")
     assert scope.write_folder(None) == "projects/demo"
     assert scope.write_folder("Projects/Demo/Design Notes") == "projects/demo/design_notes"
     with pytest.raises(ScopeError, match="write under projects/demo"):
@@ -28,8 +31,10 @@ def test_project_scope_reads_project_and_preferences_writes_project() -> None:
 
 def test_global_scope_allows_everything() -> None:
     scope = Scope()
-    assert scope.is_global and scope.readable == ("",)
-    assert scope.can_read("people/ana.md") and scope.can_write("health/x.md")
+    assert scope.is_global
+    assert scope.readable == ("",)
+    assert scope.can_read("people/ana.md")
+    assert scope.can_write("health/x.md")
     assert scope.write_folder(None) is None  # Amber picks the folder by kind
     assert scope.read_folder("people") == "people"
 

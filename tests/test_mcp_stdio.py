@@ -35,15 +35,18 @@ def amber_env() -> dict[str, str]:
 async def test_session_over_stdio(home: Path, tmp_path: Path) -> None:
     """initialize, list tools, remember, search finds it, forget removes it."""
     params = StdioServerParameters(
-        command=SERVER[0], args=[*SERVER[1:], "--scope", "projects/demo", "--log-level", "info"],
-        env=amber_env(), cwd=tmp_path,
-    )  # fmt: skip
+        command=SERVER[0],
+        args=[*SERVER[1:], "--scope", "projects/demo", "--log-level", "info"],
+        env=amber_env(),
+        cwd=tmp_path,
+    )
     log = tmp_path / "server.log"
     with log.open("w") as errlog:
         transport = stdio_client(params, errlog=errlog)
         agent = Implementation(name="stdio-agent", version="0.1")
         async with Client(transport, client_info=agent, mode="legacy") as client:
-            assert client.server_info is not None and client.server_info.name == "amber"
+            assert client.server_info is not None
+            assert client.server_info.name == "amber"
             assert client.protocol_version == "2025-11-25"  # the initialize handshake
             assert "projects/demo/" in (client.instructions or "")
             names = {t.name for t in (await client.list_tools()).tools}
@@ -72,19 +75,30 @@ def _rpc(msg_id: int | None, method: str, params: dict[str, Any]) -> str:
 def test_stdout_carries_only_protocol_messages(home: Path, tmp_path: Path) -> None:
     """Requests one at a time, as a client sends them; every stdout line must be JSON-RPC."""
     requests = [
-        _rpc(1, "initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
-                               "clientInfo": {"name": "raw", "version": "1"}}),
+        _rpc(
+            1,
+            "initialize",
+            {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "raw", "version": "1"},
+            },
+        ),
         _rpc(2, "tools/list", {}),
         _rpc(3, "tools/call", {"name": "remember", "arguments": {"text": "Raw pipe note"}}),
         _rpc(4, "tools/call", {"name": "search_memory", "arguments": {"query": "a", "k": 999}}),
         _rpc(5, "tools/call", {"name": "get_memory", "arguments": {"id": "NOPE123456"}}),
         _rpc(6, "tools/call", {"name": "search_memory", "arguments": {"query": "raw pipe"}}),
-    ]  # fmt: skip
+    ]
     server = subprocess.Popen(
-        [*SERVER, "--scope", "projects/demo", "--log-level", "debug"], stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, **amber_env()}, cwd=tmp_path,
-    )  # fmt: skip
+        [*SERVER, "--scope", "projects/demo", "--log-level", "debug"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **amber_env()},
+        cwd=tmp_path,
+    )
     lines: queue.Queue[str] = queue.Queue()
     reader = threading.Thread(target=lambda: [lines.put(x) for x in server.stdout], daemon=True)
     reader.start()
@@ -105,9 +119,11 @@ def test_stdout_carries_only_protocol_messages(home: Path, tmp_path: Path) -> No
     reader.join(timeout=10)
     while not lines.empty():  # whatever came after the last response must be protocol too
         assert json.loads(lines.get())["jsonrpc"] == "2.0"
-    assert responses[4]["result"]["isError"] and responses[5]["result"]["isError"]
+    assert responses[4]["result"]["isError"]
+    assert responses[5]["result"]["isError"]
     found = json.loads(responses[6]["result"]["content"][0]["text"])["results"]
-    assert found and found[0]["title"] == "Raw pipe note"
+    assert found
+    assert found[0]["title"] == "Raw pipe note"
     assert "amber mcp" in stderr  # the log lines went to stderr
 
 
@@ -128,9 +144,11 @@ def _response(lines: queue.Queue[str], msg_id: int) -> dict[str, Any]:
 
 def test_missing_key_fails_in_one_line_without_touching_stdout(home: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "AMBER_PASSPHRASE"}
-    done = subprocess.run([*SERVER, "--global"], input="", capture_output=True, text=True,
-                          timeout=60, env=env)  # fmt: skip
-    assert done.returncode == 3 and done.stdout == ""
+    done = subprocess.run(
+        [*SERVER, "--global"], input="", capture_output=True, text=True, timeout=60, env=env
+    )
+    assert done.returncode == 3
+    assert done.stdout == ""
     assert done.stderr.strip().splitlines() == [
         "amber: a passphrase is needed: set AMBER_PASSPHRASE or run in a terminal to be asked"
     ]

@@ -51,9 +51,12 @@ def test_full_download_verifies_and_places_atomically(srv: Running, tmp_path: Pa
 
     got = download.download(srv.url, dest, sha256=SHA, size=len(PAYLOAD), progress=progress)
     assert dest.read_bytes() == PAYLOAD
-    assert got.sha256 == SHA and got.size_bytes == len(PAYLOAD) and got.resumed_from == 0
+    assert got.sha256 == SHA
+    assert got.size_bytes == len(PAYLOAD)
+    assert got.resumed_from == 0
     assert not download.part_path(dest).exists()
-    assert calls[0] == (0, len(PAYLOAD)) and calls[-1] == (len(PAYLOAD), len(PAYLOAD))
+    assert calls[0] == (0, len(PAYLOAD))
+    assert calls[-1] == (len(PAYLOAD), len(PAYLOAD))
     assert srv.behavior.seen[0]["range"] is None
 
 
@@ -66,7 +69,8 @@ def test_resume_after_a_cut_fetches_only_the_rest(srv: Running, tmp_path: Path) 
     assert download.part_path(dest).stat().st_size == 100_000
     srv.behavior.cut_after = None
     got = download.download(srv.url, dest, sha256=SHA)
-    assert dest.read_bytes() == PAYLOAD and got.resumed_from == 100_000
+    assert dest.read_bytes() == PAYLOAD
+    assert got.resumed_from == 100_000
     assert srv.behavior.seen[-1]["range"] == "bytes=100000-"
     assert srv.behavior.seen[-1]["sent"] == len(PAYLOAD) - 100_000
     assert not download.part_path(dest).exists()
@@ -78,7 +82,8 @@ def test_a_server_that_ignores_range_restarts_cleanly(srv: Running, tmp_path: Pa
     srv.behavior.ignore_range = True
     got = download.download(srv.url, dest, sha256=SHA)
     assert srv.behavior.seen[0]["range"] is not None
-    assert dest.read_bytes() == PAYLOAD and got.resumed_from == 0
+    assert dest.read_bytes() == PAYLOAD
+    assert got.resumed_from == 0
 
 
 def test_a_part_longer_than_the_file_starts_over(srv: Running, tmp_path: Path) -> None:
@@ -94,15 +99,18 @@ def test_checksum_mismatch_is_rejected_and_nothing_is_kept(srv: Running, tmp_pat
     srv.behavior.payload = PAYLOAD[:-1] + bytes([PAYLOAD[-1] ^ 0xFF])  # one wrong byte
     with pytest.raises(DownloadError, match="checksum mismatch") as err:
         download.download(srv.url, dest, sha256=SHA)
-    assert SHA in str(err.value) and "deleted" in str(err.value)
-    assert _no_final_file(dest) and not download.part_path(dest).exists()
+    assert SHA in str(err.value)
+    assert "deleted" in str(err.value)
+    assert _no_final_file(dest)
+    assert not download.part_path(dest).exists()
 
 
 def test_size_mismatch_is_rejected(srv: Running, tmp_path: Path) -> None:
     dest = tmp_path / "tiny.gguf"
     with pytest.raises(DownloadError, match="were expected"):
         download.download(srv.url, dest, size=len(PAYLOAD) + 1)
-    assert _no_final_file(dest) and not download.part_path(dest).exists()
+    assert _no_final_file(dest)
+    assert not download.part_path(dest).exists()
 
 
 def test_404_gives_a_clear_error(srv: Running, tmp_path: Path) -> None:
@@ -110,7 +118,8 @@ def test_404_gives_a_clear_error(srv: Running, tmp_path: Path) -> None:
     dest = tmp_path / "tiny.gguf"
     with pytest.raises(DownloadError, match=r"HTTP 404.*check the model name or URL"):
         download.download(srv.url, dest)
-    assert _no_final_file(dest) and not download.part_path(dest).exists()
+    assert _no_final_file(dest)
+    assert not download.part_path(dest).exists()
 
 
 def test_server_gone_gives_a_clear_error(srv: Running, tmp_path: Path) -> None:
@@ -118,7 +127,8 @@ def test_server_gone_gives_a_clear_error(srv: Running, tmp_path: Path) -> None:
     dest = tmp_path / "tiny.gguf"
     with pytest.raises(DownloadError, match=r"cannot reach 127\.0\.0\.1.*set a mirror"):
         download.download(srv.url, dest, timeout=5)
-    assert _no_final_file(dest) and not download.part_path(dest).exists()
+    assert _no_final_file(dest)
+    assert not download.part_path(dest).exists()
 
 
 def test_server_gone_after_a_cut_keeps_the_part_for_resuming(srv: Running, tmp_path: Path) -> None:
@@ -129,7 +139,8 @@ def test_server_gone_after_a_cut_keeps_the_part_for_resuming(srv: Running, tmp_p
     srv.stop()
     with pytest.raises(DownloadError, match="re-run to resume"):
         download.download(srv.url, dest, timeout=5)
-    assert _no_final_file(dest) and download.part_path(dest).stat().st_size == 50_000
+    assert _no_final_file(dest)
+    assert download.part_path(dest).stat().st_size == 50_000
 
 
 def test_a_stalled_server_times_out_and_the_part_is_kept(srv: Running, tmp_path: Path) -> None:
@@ -140,7 +151,8 @@ def test_a_stalled_server_times_out_and_the_part_is_kept(srv: Running, tmp_path:
             download.download(srv.url, dest, timeout=0.3)
     finally:
         srv.behavior.release.set()
-    assert _no_final_file(dest) and download.part_path(dest).stat().st_size == 10_000
+    assert _no_final_file(dest)
+    assert download.part_path(dest).stat().st_size == 10_000
 
 
 def _little_space(monkeypatch: pytest.MonkeyPatch, free: int) -> None:
@@ -158,7 +170,8 @@ def test_too_little_disk_space_is_refused_before_downloading(
     assert srv.behavior.seen == []  # the size was known: no request at all
     with pytest.raises(DownloadError, match="not enough free disk space"):
         download.download(srv.url, dest)  # size from Content-Length, before any byte is written
-    assert _no_final_file(dest) and not download.part_path(dest).exists()
+    assert _no_final_file(dest)
+    assert not download.part_path(dest).exists()
 
 
 def test_disk_full_while_writing_deletes_the_part(
@@ -176,7 +189,8 @@ def test_disk_full_while_writing_deletes_the_part(
     dest = tmp_path / "tiny.gguf"
     with pytest.raises(DownloadError, match=r"disk full.*free up about"):
         download.download(srv.url, dest)
-    assert _no_final_file(dest) and not download.part_path(dest).exists()
+    assert _no_final_file(dest)
+    assert not download.part_path(dest).exists()
 
 
 def _raise_enospc(_data: bytes) -> int:
@@ -227,11 +241,14 @@ def test_pull_by_name_goes_through_the_mirror_and_registers(
     config = load_config()
     result = download.pull_model(config, "tiny")
     assert srv.behavior.seen[0]["path"] == "/repo/resolve/main/tiny.gguf"
-    assert result.active and result.model.dims == 8 and result.model.query_prefix == "q: "
+    assert result.active
+    assert result.model.dims == 8
+    assert result.model.query_prefix == "q: "
     assert registry.active_model(config, "embed") == result.model
     assert Path(result.model.path) == registry.models_dir(config) / "tiny.gguf"
     again = download.pull_model(config, "tiny")
-    assert again.downloaded is None and len(srv.behavior.seen) == 1
+    assert again.downloaded is None
+    assert len(srv.behavior.seen) == 1
 
 
 def test_pull_rejects_a_file_that_is_not_gguf(srv: Running, home: Path) -> None:
@@ -254,7 +271,8 @@ def test_cli_pull_end_to_end_without_a_terminal(srv: Running, home: Path) -> Non
         models_app(), ["models", "pull", srv.url, "--role", "chat", "--sha256", SHA.upper()]
     )
     assert result.exit_code == 0, result.output
-    assert "Installed tiny" in result.stdout and SHA in result.stdout
+    assert "Installed tiny" in result.stdout
+    assert SHA in result.stdout
     listing = CliRunner().invoke(models_app(), ["models", "list", "--json"])
     installed = json.loads(listing.stdout)["installed"]
     assert [(m["name"], m["role"], m["active"], m["sha256"]) for m in installed] == [
@@ -268,9 +286,11 @@ def test_cli_pull_errors_are_one_line(srv: Running, home: Path) -> None:
         models_app(), ["models", "pull", srv.url, "--role", "chat", "--sha256", SHA, "--json"]
     )
     assert result.exit_code == 1
-    assert result.stderr.startswith("amber: checksum mismatch") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("amber: checksum mismatch")
+    assert result.stderr.count("\n") == 1
     assert result.stdout == ""
     bad = CliRunner().invoke(
         models_app(), ["models", "pull", srv.url, "--role", "chat", "--sha256", "x"]
     )
-    assert bad.exit_code == 2 and bad.stderr.startswith("amber: --sha256 must be 64 hexadecimal")
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("amber: --sha256 must be 64 hexadecimal")

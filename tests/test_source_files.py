@@ -88,7 +88,8 @@ def test_file_to_event_to_recall_and_only_changed_chunks(
         wait_for(lambda: captured(daemon) == 3)
         found = amber_cli("recall", "azulejo museum", "--source", "file", "--json")
         hit = json.loads(found.stdout)[0]
-        assert "azulejo" in hit["snippet"] and hit["trust"] == "untrusted"
+        assert "azulejo" in hit["snippet"]
+        assert hit["trust"] == "untrusted"
         assert hit["sources"][0]["uri"] == str(notes / "trip.md")
 
         text = (notes / "trip.md").read_text().replace("420 euros", "515 euros")
@@ -99,7 +100,8 @@ def test_file_to_event_to_recall_and_only_changed_chunks(
         assert daemon.stats["files"].errors == 0
     events = file_events(home)
     assert [e[1] for e in events[3:]] == ["trip.md › Trip to Lisbon › Budget", "todo.txt"]
-    assert "515 euros" in events[3][2] and "Marta" not in events[3][2]
+    assert "515 euros" in events[3][2]
+    assert "Marta" not in events[3][2]
     assert not any("ocelot" in e[2] or "hunter2" in e[2] for e in events)
 
 
@@ -118,12 +120,14 @@ def test_restart_reads_only_what_changed_while_stopped(home: Path, tmp_path: Pat
         wait_for(lambda: daemon.stats["files"].detail.endswith("watched"))
         assert daemon.stats["files"].skipped == 0  # a.md was not even read again
     titles = [e[1] for e in file_events(home)]
-    assert titles.count("a.md › Trip to Lisbon") == 1 and "c.md › Car" in titles
+    assert titles.count("a.md › Trip to Lisbon") == 1
+    assert "c.md › Car" in titles
     assert len(titles) == 6
 
 
 def test_vanished_folder_is_reported_and_others_go_on(home: Path, tmp_path: Path) -> None:
-    first, second = tmp_path / "first", tmp_path / "second"
+    first = tmp_path / "first"
+    second = tmp_path / "second"
     first.mkdir()
     second.mkdir()
     (second / "keep.md").write_text("# Keep\n\nThe spare key is with the neighbour.\n")
@@ -133,7 +137,8 @@ def test_vanished_folder_is_reported_and_others_go_on(home: Path, tmp_path: Path
         shutil.rmtree(second)
         wait_for(lambda: daemon.stats["files"].errors == 1)
         stats = daemon.stats["files"]
-        assert "watched folder missing" in stats.last_error and "missing:" in stats.detail
+        assert "watched folder missing" in stats.last_error
+        assert "missing:" in stats.detail
         (first / "new.md").write_text("# New\n\nThe bike lock code changed.\n")
         wait_for(lambda: captured(daemon) == 2)
         second.mkdir()
@@ -193,7 +198,8 @@ def test_pause_and_resume_from_the_cli(home: Path, tmp_path: Path, amber_cli) ->
         wait_for(lambda: read_status(shown).sources["files"]["state"] == "paused")
         listed = json.loads(amber_cli("sources", "list", "--json").stdout)
         files = next(s for s in listed["sources"] if s["name"] == "files")
-        assert files["paused"] and files["daemon"]["state"] == "paused"
+        assert files["paused"]
+        assert files["daemon"]["state"] == "paused"
         assert captured(daemon) == 0
         assert amber_cli("sources", "resume", "files").returncode == 0
         wait_for(lambda: captured(daemon) == 1)  # the start-up scan finds what was missed
@@ -208,25 +214,36 @@ def test_an_edit_changes_only_nearby_chunks() -> None:
     paragraphs[40] = "Paragraph 40 was rewritten completely by the user today."
     after = chunk_text("\n\n".join(paragraphs), max_chars=600)
     changed = {c.hash for c in after} - {c.hash for c in before}
-    assert len(before) > 6 and 1 <= len(changed) <= 2
+    assert len(before) > 6
+    assert 1 <= len(changed) <= 2
 
 
 def test_markdown_chunks_follow_headings_outside_code() -> None:
     text = "# A\n\nintro\n\n```sh\n# not a heading\n```\n\n## B\n\nbee\n\n# C\n"
     chunks = chunk_markdown(text, max_chars=2000)
     assert [c.heading for c in chunks] == ["A", "A › B"]  # a bare heading is no chunk
-    assert "# not a heading" in chunks[0].text and (chunks[1].first_line, chunks[1].last_line) == (
-        9, 11,
-    )  # fmt: skip
+    assert "# not a heading" in chunks[0].text
+    assert (chunks[1].first_line, chunks[1].last_line) == (
+        9,
+        11,
+    )
 
 
 def test_default_excludes_and_globs(tmp_path: Path) -> None:
     rules = FileRules(include=["*.md", "*.txt"], exclude=["drafts/*"], never=[tmp_path / "home"])
     wanted = {
-        "notes.md": True, "a/b/c.txt": True, "script.py": False, ".env": False,
-        ".env.production": False, "keys/id_rsa": False, "x.pem": False, "pw.kdbx": False,
-        "node_modules/pkg/readme.md": False, ".git/HEAD": False, "drafts/wip.md": False,
-    }  # fmt: skip
+        "notes.md": True,
+        "a/b/c.txt": True,
+        "script.py": False,
+        ".env": False,
+        ".env.production": False,
+        "keys/id_rsa": False,
+        "x.pem": False,
+        "pw.kdbx": False,
+        "node_modules/pkg/readme.md": False,
+        ".git/HEAD": False,
+        "drafts/wip.md": False,
+    }
     for rel, expected in wanted.items():
         assert rules.file_wanted(rel, tmp_path / rel) is expected, rel
     assert not rules.dir_wanted("x", tmp_path / "home")
@@ -254,7 +271,8 @@ def make_pdf(pages: list[str]) -> bytes:
         )
         objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
     objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
         out += f"{number} 0 obj\n{body}\nendobj\n".encode()

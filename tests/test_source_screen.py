@@ -68,12 +68,16 @@ needs_x = pytest.mark.skipif(
 @pytest.fixture
 def xvfb() -> Iterator[str]:
     """A private X server on a free display number, screen saver off."""
-    number = next(n for n in range(90, 400) if not Path(f"/tmp/.X{n}-lock").exists()
-                  and not Path(f"/tmp/.X11-unix/X{n}").exists())  # fmt: skip
+    number = next(
+        n
+        for n in range(90, 400)
+        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists()
+    )
     server = subprocess.Popen(
         ["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-s", "0"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), timeout=20)
     try:
         yield f":{number}"
@@ -89,9 +93,14 @@ class Windows:
 
     def show(self, text: str, title: str, geometry: str = "1000x600+0+0") -> subprocess.Popen:
         env = {**os.environ, "DISPLAY": self.display}
-        proc = subprocess.Popen([sys.executable, "-c", WINDOW, text, title, geometry],
-                                stdout=subprocess.PIPE, text=True, env=env)  # fmt: skip
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WINDOW, text, title, geometry],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
         self.open.append(proc)
         return proc
 
@@ -144,14 +153,19 @@ def test_window_text_comes_out_of_ocr_and_into_recall(
     with screen_daemon(home) as daemon:
         wait_for(lambda: stats(daemon).captured == 1)
         wait_for(lambda: stats(daemon).skipped >= 3)  # the same frame again and again
-        assert stats(daemon).captured == 1 and stats(daemon).errors == 0
+        assert stats(daemon).captured == 1
+        assert stats(daemon).errors == 0
     found = amber_cli("recall", "purple giraffe", "--source", "screen", "--json")
     hit = json.loads(found.stdout)[0]
-    assert "giraffe" in hit["snippet"].lower() and "4711" in hit["snippet"]
-    assert hit["trust"] == "untrusted" and hit["sources"][0]["source"] == "screen"
+    assert "giraffe" in hit["snippet"].lower()
+    assert "4711" in hit["snippet"]
+    assert hit["trust"] == "untrusted"
+    assert hit["sources"][0]["source"] == "screen"
     title, _, meta = screen_events(home)[0]
-    assert title == "Field notes" and json.loads(meta)["app"] == "tk"
-    assert "image" not in json.loads(meta) and not (home / "screens").exists()
+    assert title == "Field notes"
+    assert json.loads(meta)["app"] == "tk"
+    assert "image" not in json.loads(meta)
+    assert not (home / "screens").exists()
 
 
 @needs_x
@@ -171,7 +185,8 @@ def test_same_text_in_a_moved_window_is_skipped_new_text_is_not(
         windows.show("Lunch with Priya moved to Thursday at noon", "Calendar", "900x500+50+50")
         wait_for(lambda: stats(daemon).captured == 2)
     texts = [e[1] for e in screen_events(home)]
-    assert "harbour" in texts[0] and "Priya" in texts[1]
+    assert "harbour" in texts[0]
+    assert "Priya" in texts[1]
 
 
 @needs_x
@@ -214,7 +229,8 @@ def test_kept_screenshots_are_encrypted(
     stored = list((home / "screens").rglob("*.png.enc"))
     assert len(stored) == 1
     data = stored[0].read_bytes()
-    assert b"\x89PNG" not in data and b"IHDR" not in data
+    assert b"\x89PNG" not in data
+    assert b"IHDR" not in data
     name = json.loads(screen_events(home)[0][2])["image"]
     vault = ImageVault(home / "screens", key, 3)
     image = Image.open(io.BytesIO(vault.load(name)))
@@ -231,7 +247,8 @@ def test_kept_screenshots_are_encrypted(
     assert vault.expire(datetime.now(UTC) + timedelta(days=5)) == 1
     assert not list((home / "screens").rglob("*.png.enc"))
     gone = amber_cli("sources", "screenshot", event_id, "-o", str(tmp_path / "again.png"))
-    assert gone.returncode == 4 and "expired" in gone.stderr
+    assert gone.returncode == 4
+    assert "expired" in gone.stderr
 
 
 @needs_x
@@ -295,8 +312,10 @@ def test_text_similarity_per_window() -> None:
 def test_settings_exclusions_and_checks() -> None:
     settings = ScreenSettings.from_table({"exclude_titles": ["Bank"], "exclude_apps": ["zoom"]})
     assert settings.excluded("Private Browsing - Firefox", "firefox")
-    assert settings.excluded("anything", "keepassxc") and settings.excluded("My Bank", "x")
-    assert settings.excluded("Call", "zoom") and not settings.excluded("Call", "zoomer")
+    assert settings.excluded("anything", "keepassxc")
+    assert settings.excluded("My Bank", "x")
+    assert settings.excluded("Call", "zoom")
+    assert not settings.excluded("Call", "zoomer")
     assert not settings.excluded("README.md - Editor", "code")
     with pytest.raises(ConfigError, match="unknown keys: intervl"):
         ScreenSettings.from_table({"intervl": 5})

@@ -26,9 +26,14 @@ def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
 
 
 def turn(uuid: str, text: str, role: str = "user") -> str:
-    record = {"type": role, "sessionId": SESSION, "uuid": uuid, "cwd": "/src/bakery",
-              "timestamp": "2026-11-20T10:00:00.000Z",
-              "message": {"role": role, "content": text}}  # fmt: skip
+    record = {
+        "type": role,
+        "sessionId": SESSION,
+        "uuid": uuid,
+        "cwd": "/src/bakery",
+        "timestamp": "2026-11-20T10:00:00.000Z",
+        "message": {"role": role, "content": text},
+    }
     return json.dumps(record) + "\n"
 
 
@@ -72,7 +77,8 @@ def test_transcripts_are_tailed_and_resumed_without_duplicates(home: Path, tmp_p
 
 
 def test_shell_history_is_opt_in() -> None:
-    assert AGENT_SESSIONS.default_enabled and not SHELL_HISTORY.default_enabled
+    assert AGENT_SESSIONS.default_enabled
+    assert not SHELL_HISTORY.default_enabled
 
 
 class SettingsOnly:

@@ -30,7 +30,8 @@ def test_text_is_not_in_plaintext_in_db_or_wal(home: Path) -> None:
     service.remember(f"The vault code word is {SECRET_WORD}", title=f"{SECRET_WORD} note")
     # Checked while the connection is open, so the WAL still holds the fresh pages.
     wal = home / "index.db-wal"
-    assert wal.exists() and wal.stat().st_size > 0
+    assert wal.exists()
+    assert wal.stat().st_size > 0
     for path in (home / "index.db", wal):
         assert SECRET_WORD.encode() not in path.read_bytes(), path
     service.close()
@@ -88,7 +89,8 @@ def _check_keyring_round_trip(amber_env: Path) -> None:
     assert result.key_storage == "keyring"
     config = load_config(amber_env)
     key = keys.load_keyring_key(config)
-    assert len(key) == 32 and not config.keyfile_path.exists()
+    assert len(key) == 32
+    assert not config.keyfile_path.exists()
     with MemoryService.open(amber_env) as service:
         service.remember("stored with a keyring key")
     keys.delete_keyring_key(config)
@@ -122,8 +124,10 @@ def test_the_context_migration_rebuilds_the_full_text_index(home: Path, tmp_path
     import_file(service.db, talk, available_importers(False)["generic"], "test")
     with service.db.write() as conn:
         conn.execute("DROP TABLE search")
-        conn.execute("CREATE VIRTUAL TABLE search USING fts5(title, body, scope, path UNINDEXED,"
-                     " kind UNINDEXED, source UNINDEXED, ts UNINDEXED)")  # fmt: skip
+        conn.execute(
+            "CREATE VIRTUAL TABLE search USING fts5(title, body, scope, path UNINDEXED,"
+            " kind UNINDEXED, source UNINDEXED, ts UNINDEXED)"
+        )
         conn.execute("DELETE FROM schema_migrations WHERE name = 'm0008_search_context'")
     assert migrate(service.db) == ["m0008_search_context"]
     rows = service.db.one("SELECT count(*) FROM search")[0]

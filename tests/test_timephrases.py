@@ -303,7 +303,8 @@ def test_calendar_follows_the_time_zone_of_now() -> None:
     now = datetime(2026, 11, 22, 23, 0, tzinfo=timezone(timedelta(hours=-5)))  # 04:00Z
     start, end = span("today", now)
     assert (start, end) == (d(2026, 11, 22, 5), d(2026, 11, 23, 5))
-    assert start.tzinfo is UTC and end.tzinfo is UTC
+    assert start.tzinfo is UTC
+    assert end.tzinfo is UTC
 
 
 def test_naive_now_is_utc() -> None:
@@ -354,4 +355,6 @@ def test_date_bound_rejects(text: str) -> None:
 def test_every_range_is_utc_and_not_empty() -> None:
     for text in ["today", "last week", "past 3 days", "a year ago", "in May", "on sat", "2023-05"]:
         start, end = span(text)
-        assert start.tzinfo is UTC and end.tzinfo is UTC and start < end, text
+        assert start.tzinfo is UTC, text
+        assert end.tzinfo is UTC, text
+        assert start < end, text

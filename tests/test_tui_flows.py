@@ -103,7 +103,8 @@ async def test_search_open_edit_save_then_recall_finds_it(service: MemoryService
         await wait_until(pilot, lambda: "theremin" in shown_body(screen), "the view to refresh")
 
     hits = service.recall("theremin quartet")
-    assert hits and hits[0].id == ids["caroline"]
+    assert hits
+    assert hits[0].id == ids["caroline"]
     assert "theremin" in service.files.abspath(hits[0].path or "").read_text()
 
 
@@ -144,7 +145,8 @@ async def test_external_file_change_shows_up_without_restart(service: MemoryServ
         new_file.write_text("# Garden plan\n\nPlant tomatoes in April.\n")
         tree = screen.query_one(MemoryTree)
         await wait_until(pilot, lambda: tree.folder_node("projects") is not None, "a new folder")
-        assert tree.outline is not None and tree.outline.count == 4
+        assert tree.outline is not None
+        assert tree.outline.count == 4
 
 
 @pytest.mark.anyio
@@ -265,7 +267,8 @@ async def test_a_large_folder_opens_a_page_at_a_time(service: MemoryService) -> 
         node = tree.folder_node("notes")
         tree.expand_folder(node)  # type: ignore[arg-type]
         kinds = [c.data.kind for c in node.children]  # type: ignore[union-attr]
-        assert kinds.count("entry") == PAGE and kinds[-1] == "more"
+        assert kinds.count("entry") == PAGE
+        assert kinds[-1] == "more"
         assert tree.entry_node(last.id) is None
         tree.select_item(node.children[-1].data)  # type: ignore[union-attr, arg-type]
         await pilot.press("enter")
@@ -323,12 +326,14 @@ async def test_save_after_an_outside_edit_asks_before_overwriting(service: Memor
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         await pilot.press("n")
         await wait_until(pilot, lambda: app.screen is edit, "back in the editor")
-        assert "another editor" in path.read_text() and "Mine." not in path.read_text()
+        assert "another editor" in path.read_text()
+        assert "Mine." not in path.read_text()
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
         await pilot.press("y")
         await wait_until(pilot, lambda: edit.saved, "the overwrite")  # type: ignore[attr-defined]
-        assert "Mine." in path.read_text() and "another editor" not in path.read_text()
+        assert "Mine." in path.read_text()
+        assert "another editor" not in path.read_text()
         editor.insert("Unsaved. ")
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "discard?")

@@ -55,11 +55,17 @@ def text_of(widget: Static) -> str:
 
 def add_events(service: MemoryService, source: str, texts: list[str]) -> None:
     drafts = [
-        EventDraft(source=source, text=text, uri=f"/tmp/{source}.json", conversation="c1",
-                   message_id=f"{source}-{zlib.crc32(text.encode())}", author="Ana",
-                   timestamp=datetime(2024, 3, 1 + i, 9, 0, tzinfo=UTC))
+        EventDraft(
+            source=source,
+            text=text,
+            uri=f"/tmp/{source}.json",
+            conversation="c1",
+            message_id=f"{source}-{zlib.crc32(text.encode())}",
+            author="Ana",
+            timestamp=datetime(2024, 3, 1 + i, 9, 0, tzinfo=UTC),
+        )
         for i, text in enumerate(texts)
-    ]  # fmt: skip
+    ]
     with service.db.write() as conn:
         event_rows.insert_events(conn, drafts)
 
@@ -69,14 +75,28 @@ def queue_proposal(service: MemoryService, target: Entry, statement: str) -> str
     add_events(service, "conversation", [f"Big news: {statement}"])
     event = next(e for e in service.recent_events() if statement in e.text)
     candidate = {
-        "title": target.title, "kind": "fact", "folder": target.path.rsplit("/", 1)[0],
-        "valid_from": None, "confidence": 0.9,
+        "title": target.title,
+        "kind": "fact",
+        "folder": target.path.rsplit("/", 1)[0],
+        "valid_from": None,
+        "confidence": 0.9,
         "statements": [{"text": statement, "evidence": [{"event": event.id, "quote": statement}]}],
-    }  # fmt: skip
-    proposal = {"key": new_id(), "candidate": candidate, "target_path": target.path,
-                "target_title": target.title}  # fmt: skip
-    item = ReviewRow(new_id(), now_iso(), "pending", "update", target.id,
-                     "the entry was written by a person", proposal)  # fmt: skip
+    }
+    proposal = {
+        "key": new_id(),
+        "candidate": candidate,
+        "target_path": target.path,
+        "target_title": target.title,
+    }
+    item = ReviewRow(
+        new_id(),
+        now_iso(),
+        "pending",
+        "update",
+        target.id,
+        "the entry was written by a person",
+        proposal,
+    )
     with service.db.write() as conn:
         review_rows.add_item(conn, item)
     return item.id
@@ -108,8 +128,11 @@ async def test_timeline_lists_events_by_source_and_opens_one(service: MemoryServ
         await wait_until(pilot, lambda: "Ferry leaves at nine" in text_of(body), "its text")
         await pilot.press("escape")
         add_events(service, "screen", ["A new screen capture arrives"])  # another process
-        await wait_until(pilot, lambda: "screen 2" in str(screen.query_one("#src-1").label),
-                         "the new event's count")  # fmt: skip
+        await wait_until(
+            pilot,
+            lambda: "screen 2" in str(screen.query_one("#src-1").label),
+            "the new event's count",
+        )
 
 
 @pytest.mark.anyio
@@ -148,8 +171,10 @@ async def test_review_accept_edit_and_reject_with_the_distillers_queue(
         await wait_until(pilot, lambda: screen.items == [], "the reject")
     assert "bike" not in service.get(mine.id).entry.body
     assert [r.status for r in review_rows.items(service.db, "all")] == [
-        "accepted", "accepted", "rejected",
-    ]  # fmt: skip
+        "accepted",
+        "accepted",
+        "rejected",
+    ]
 
 
 @pytest.mark.anyio
@@ -185,27 +210,49 @@ async def test_daemon_panel_shows_a_running_daemons_sources(service: MemoryServi
     lock = InstanceLock(paths)  # what a running daemon holds for its whole life
     lock.acquire()
     try:
-        write_status(paths, {
-            "pid": 4242, "state": "running", "started": "2026-11-20T08:00:00Z",
-            "updated": "2026-11-20T09:00:00Z", "paused": False, "paused_until": None,
-            "queue": {"depth": 3, "capacity": 1000, "problem": None},
-            "sources": {
-                "files": {"name": "files", "state": "running", "detail": "", "captured": 12,
-                          "last_capture": "2026-11-20T08:59:00Z", "dropped": 0, "errors": 0,
-                          "last_error": ""},
-                "screen": {"name": "screen", "state": "error", "detail": "no display",
-                           "captured": 0, "last_capture": None, "dropped": 2, "errors": 1,
-                           "last_error": "cannot open display :0"},
+        write_status(
+            paths,
+            {
+                "pid": 4242,
+                "state": "running",
+                "started": "2026-11-20T08:00:00Z",
+                "updated": "2026-11-20T09:00:00Z",
+                "paused": False,
+                "paused_until": None,
+                "queue": {"depth": 3, "capacity": 1000, "problem": None},
+                "sources": {
+                    "files": {
+                        "name": "files",
+                        "state": "running",
+                        "detail": "",
+                        "captured": 12,
+                        "last_capture": "2026-11-20T08:59:00Z",
+                        "dropped": 0,
+                        "errors": 0,
+                        "last_error": "",
+                    },
+                    "screen": {
+                        "name": "screen",
+                        "state": "error",
+                        "detail": "no display",
+                        "captured": 0,
+                        "last_capture": None,
+                        "dropped": 2,
+                        "errors": 1,
+                        "last_error": "cannot open display :0",
+                    },
+                },
+                "distiller": {"backlog": 7, "state": "idle"},
             },
-            "distiller": {"backlog": 7, "state": "idle"},
-        })  # fmt: skip
+        )
         app = app_with(service, daemon=FileDaemonControl(service.config))
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("s")
             screen = app.screen
             summary = screen.query_one("#daemon-summary", Static)
             await wait_until(pilot, lambda: "Daemon running" in text_of(summary), "running")
-            assert "queue 3/1000" in text_of(summary) and "dropped 2" in text_of(summary)
+            assert "queue 3/1000" in text_of(summary)
+            assert "dropped 2" in text_of(summary)
             assert "backlog 7" in text_of(summary)
             table = screen.query_one(DataTable)
             assert table.row_count == 2

@@ -74,13 +74,23 @@ def seeded(service: MemoryService) -> MemoryService:
         path.write_text(text)
     service.reconcile()
     drafts = [
-        EventDraft(source="conversation", text=text, uri="/exports/trip.json",
-                   conversation="trip-2023", message_id=f"m{i}", author=who,
-                   timestamp=datetime(2023, 5, 8, 13, 50 + i, tzinfo=UTC))
-        for i, (who, text) in enumerate([("Ana", "Booked the flat in Lisbon"),
-                                        ("Ben", "Ferry leaves at nine"),
-                                        ("Ana", "Caroline moved to Berlin last week")])
-    ]  # fmt: skip
+        EventDraft(
+            source="conversation",
+            text=text,
+            uri="/exports/trip.json",
+            conversation="trip-2023",
+            message_id=f"m{i}",
+            author=who,
+            timestamp=datetime(2023, 5, 8, 13, 50 + i, tzinfo=UTC),
+        )
+        for i, (who, text) in enumerate(
+            [
+                ("Ana", "Booked the flat in Lisbon"),
+                ("Ben", "Ferry leaves at nine"),
+                ("Ana", "Caroline moved to Berlin last week"),
+            ]
+        )
+    ]
     with service.db.write() as conn:
         event_rows.insert_events(conn, drafts)
     return service

@@ -33,7 +33,8 @@ def test_search_words_and_filters_are_split() -> None:
 def test_search_type_filter_and_plain_words() -> None:
     assert parse_search("ferry type:event", NOW).options.types == ("event",)
     plain = parse_search("what about kind of tea", NOW)
-    assert plain.text == "what about kind of tea" and not plain.filters
+    assert plain.text == "what about kind of tea"
+    assert not plain.filters
     assert describe(plain) == FILTER_HELP
     assert parse_search("kind:", NOW).filters == {}  # still being typed: not a filter yet
     assert parse_search("kind:fact", NOW).empty
@@ -41,9 +42,13 @@ def test_search_type_filter_and_plain_words() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [("x kind:fac", "not a kind"), ("x type:file", "type:entry"), ("x since:soon", "date"),
-     ("x path:../up", "leaves the tree")],
-)  # fmt: skip
+    [
+        ("x kind:fac", "not a kind"),
+        ("x type:file", "type:entry"),
+        ("x since:soon", "date"),
+        ("x path:../up", "leaves the tree"),
+    ],
+)
 def test_unusable_filters_say_what_to_do(raw: str, message: str) -> None:
     with pytest.raises(InvalidInputError, match=message):
         parse_search(raw, NOW)
@@ -54,28 +59,48 @@ def row(path: str, title: str = "", kind: str = "note", description: str = "") -
 
 
 def test_outline_counts_folders_and_reads_context_descriptions() -> None:
-    root = build_outline([
-        row("people/context.md", kind="context", description="# Friends and family\nmore"),
-        row("people/ana.md"), row("people/work/ben.md"), row("people/work/cy.md"),
-        row("_archive/people/old.md"), row("health/teeth.md"),
-    ])  # fmt: skip
+    root = build_outline(
+        [
+            row("people/context.md", kind="context", description="# Friends and family\nmore"),
+            row("people/ana.md"),
+            row("people/work/ben.md"),
+            row("people/work/cy.md"),
+            row("_archive/people/old.md"),
+            row("health/teeth.md"),
+        ]
+    )
     assert root.count == 5
     people = find_folder(root, "people")
-    assert people is not None and people.count == 3 and people.description == "Friends and family"
+    assert people is not None
+    assert people.count == 3
+    assert people.description == "Friends and family"
     assert [f.name for f in root.sorted_folders()] == ["health", "people", "_archive"]
     work = find_folder(root, "people/work")
-    assert work is not None and [e.title for e in work.sorted_entries()] == ["ben.md", "cy.md"]
+    assert work is not None
+    assert [e.title for e in work.sorted_entries()] == ["ben.md", "cy.md"]
     assert find_folder(root, "nowhere") is None
 
 
 def test_markdown_highlights_cover_what_entries_hold() -> None:
-    lines = ["---", "id: X", "---", "# Title", "Some **bold** `code` [[Ana]] [a](http://x)",
-             "- item", "```", "# not a heading", "```", "é *it*"]  # fmt: skip
+    lines = [
+        "---",
+        "id: X",
+        "---",
+        "# Title",
+        "Some **bold** `code` [[Ana]] [a](http://x)",
+        "- item",
+        "```",
+        "# not a heading",
+        "```",
+        "é *it*",
+    ]
     spans = markdown_highlights(lines)
     names = {row: {name for _, _, name in found} for row, found in spans.items()}
-    assert names[1] == {"yaml.field"} and names[3] == {"heading.marker", "heading"}
+    assert names[1] == {"yaml.field"}
+    assert names[3] == {"heading.marker", "heading"}
     assert {"bold", "inline_code", "link.label", "link.uri"} <= names[4]
-    assert names[5] == {"list.marker"} and names[7] == {"inline_code"}
+    assert names[5] == {"list.marker"}
+    assert names[7] == {"inline_code"}
     assert spans[9] == [(3, 7, "italic")]  # byte offsets: é is two bytes
 
 
@@ -90,7 +115,8 @@ def test_save_entry_text_writes_reindexes_and_audits(service: MemoryService) -> 
     _, text = service.entry_text(entry.id)
     before = service.memory_version()
     saved = service.save_entry_text(entry.id, text.replace("Berlin", "Lisbon"), expected=text)
-    assert "Lisbon" in saved.body and service.recall("lisbon")[0].id == entry.id
+    assert "Lisbon" in saved.body
+    assert service.recall("lisbon")[0].id == entry.id
     assert service.memory_version() != before
     assert service.audit_log(1)[0]["action"] == "edit"
 
@@ -112,7 +138,8 @@ def test_save_entry_text_redacts_the_body_and_refuses_empty(service: MemoryServi
     _, text = service.entry_text(entry.id)
     service.save_entry_text(entry.id, text + "\nkey: sk-ant-api03-" + "a" * 40 + "\n")
     stored = service.files.abspath(entry.path).read_text()
-    assert "sk-ant-api03" not in stored and "[REDACTED" in stored
+    assert "sk-ant-api03" not in stored
+    assert "[REDACTED" in stored
 
     def frontmatter(whole: str) -> list[str]:  # `updated` is stamped anew on save
         head = whole.split("\n---\n")[0].splitlines()
@@ -125,14 +152,22 @@ def test_save_entry_text_redacts_the_body_and_refuses_empty(service: MemoryServi
 
 def test_recent_events_newest_first_by_source(service: MemoryService) -> None:
     drafts = [
-        EventDraft(source=src, text=f"{src} {day}", uri="u", message_id=f"{src}{day}",
-                   timestamp=datetime(2024, 1, day, tzinfo=UTC))
+        EventDraft(
+            source=src,
+            text=f"{src} {day}",
+            uri="u",
+            message_id=f"{src}{day}",
+            timestamp=datetime(2024, 1, day, tzinfo=UTC),
+        )
         for src, day in [("conversation", 1), ("screen", 3), ("conversation", 2)]
-    ]  # fmt: skip
+    ]
     with service.db.write() as conn:
         event_rows.insert_events(conn, drafts)
-    assert [e.text for e in service.recent_events()] == ["screen 3", "conversation 2",
-                                                         "conversation 1"]  # fmt: skip
+    assert [e.text for e in service.recent_events()] == [
+        "screen 3",
+        "conversation 2",
+        "conversation 1",
+    ]
     assert [e.text for e in service.recent_events("conversation", limit=1)] == ["conversation 2"]
     assert service.event_source_counts() == {"conversation": 2, "screen": 1}
 
@@ -161,7 +196,8 @@ def test_save_entry_text_stamps_updated_only_on_a_change(service: MemoryService)
     stale = text.replace(f"updated: {entry.updated}", "updated: 2020-01-01T00:00:00Z")
     service.files.abspath(entry.path).write_text(stale)
     saved = service.save_entry_text(entry.id, stale.replace("Berlin", "Lisbon"))
-    assert saved.updated and saved.updated > "2020-01-01T00:00:00Z"
+    assert saved.updated
+    assert saved.updated > "2020-01-01T00:00:00Z"
     plain = service.remember("plain", path="notes")
     service.files.abspath(plain.path).write_text("# A plain note\n")
     service.reconcile()

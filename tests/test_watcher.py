@@ -86,6 +86,7 @@ def test_changes_while_nothing_ran_are_caught_at_start(home: Path) -> None:
     with MemoryService.open(home) as service:
         assert not service.recall("tangerine")  # the index has not seen it yet
         report = service.reconcile()
-        assert report.updated == [entry.path] and report.added == ["offline.md"]
+        assert report.updated == [entry.path]
+        assert report.added == ["offline.md"]
         assert service.recall("September passport")[0].id == entry.id
         assert service.recall("tangerine")

@@ -69,10 +69,12 @@ class Daemon:
         self.stats = {name: SourceStats(name) for name in sources}
         self.sink = CaptureSink(service.db, self._stats_for, self.options.queue_capacity)
         self.control = Control(self.paths)
-        self.supervisor = Supervisor({
-            name: SourceRunner(source, self.stats[name], partial(self._context, name))
-            for name, source in sources.items()
-        })  # fmt: skip
+        self.supervisor = Supervisor(
+            {
+                name: SourceRunner(source, self.stats[name], partial(self._context, name))
+                for name, source in sources.items()
+            }
+        )
         self.idle = self._idle_runner()
         self.started = now_iso()
         self._backlog = (0, 0.0, 0)  # (count, when counted, captures then)
@@ -92,7 +94,9 @@ class Daemon:
         self.stop_event.set()
 
     def _loop(self) -> None:
-        version, applied_at, status_at = None, 0.0, 0.0
+        version = None
+        applied_at = 0.0
+        status_at = 0.0
         pause_ends: datetime | None = None
         while True:
             now = time.monotonic()
@@ -101,7 +105,8 @@ class Daemon:
                 or now - applied_at >= CONTROL_EVERY_S
                 or (pause_ends is not None and datetime.now(UTC) >= pause_ends)
             ):
-                version, applied_at = self.control.version(), now
+                version = self.control.version()
+                applied_at = now
                 state = self.control.load()
                 self.supervisor.apply(state)
                 pause_ends = state.next_change()
@@ -145,9 +150,14 @@ class Daemon:
     def _context(self, name: str) -> SourceContext:
         settings = self.service.config.capture.get(name, {})
         return SourceContext(
-            name, dict(settings) if isinstance(settings, dict) else {}, self.service.config.home,
-            self.sink, self.stats[name], self.service.db, self.derive_key,
-        )  # fmt: skip
+            name,
+            dict(settings) if isinstance(settings, dict) else {},
+            self.service.config.home,
+            self.sink,
+            self.stats[name],
+            self.service.db,
+            self.derive_key,
+        )
 
     def _stats_for(self, name: str) -> SourceStats:
         return self.stats.setdefault(name, SourceStats(name))
@@ -157,9 +167,12 @@ class Daemon:
             return None
         opts = self.options
         return IdleRunner(
-            opts.idle_work, self.stop_event, check_s=opts.idle_check_s,
-            busy_percent=opts.idle_busy_percent, has_work=lambda: self.backlog(fresh=True) > 0,
-        )  # fmt: skip
+            opts.idle_work,
+            self.stop_event,
+            check_s=opts.idle_check_s,
+            busy_percent=opts.idle_busy_percent,
+            has_work=lambda: self.backlog(fresh=True) > 0,
+        )
 
     def _start_watcher(self) -> None:
         if not self.options.watch_tree:
@@ -186,17 +199,29 @@ class Daemon:
         control = self.control.load()
         distiller: dict[str, Any] = {"backlog": self.backlog()}
         distiller.update(self.idle.to_json() if self.idle else {"state": "not wired"})
-        write_status(self.paths, {
-            "pid": os.getpid(), "state": state, "started": self.started, "updated": now_iso(),
-            "home": str(self.paths.home), "paused": control.paused(None),
-            "paused_until": control.paused_until(None), "log": str(self.paths.log),
-            "queue": {"depth": self.sink.depth, "capacity": self.options.queue_capacity,
-                      "problem": self.sink.problem},
-            "sources": {name: stats.to_json() for name, stats in sorted(self.stats.items())},
-            "distiller": distiller, "tree_watcher": self._watcher is not None,
-            "config_problem": self.config_problem,
-            **self.options.extra_status,
-        })  # fmt: skip
+        write_status(
+            self.paths,
+            {
+                "pid": os.getpid(),
+                "state": state,
+                "started": self.started,
+                "updated": now_iso(),
+                "home": str(self.paths.home),
+                "paused": control.paused(None),
+                "paused_until": control.paused_until(None),
+                "log": str(self.paths.log),
+                "queue": {
+                    "depth": self.sink.depth,
+                    "capacity": self.options.queue_capacity,
+                    "problem": self.sink.problem,
+                },
+                "sources": {name: stats.to_json() for name, stats in sorted(self.stats.items())},
+                "distiller": distiller,
+                "tree_watcher": self._watcher is not None,
+                "config_problem": self.config_problem,
+                **self.options.extra_status,
+            },
+        )
 
 
 def install_signal_handlers(daemon: Daemon) -> Callable[[], None]:

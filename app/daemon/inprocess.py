@@ -53,8 +53,13 @@ class DaemonThread:
 
     def _run(self) -> None:
         try:
-            run_daemon(self.home, foreground=False, sources=self.sources, options=self.options,
-                       on_ready=self._started)  # fmt: skip
+            run_daemon(
+                self.home,
+                foreground=False,
+                sources=self.sources,
+                options=self.options,
+                on_ready=self._started,
+            )
         except BaseException as exc:  # reported by __enter__ / stop
             self.failure = exc
         finally:

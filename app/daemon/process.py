@@ -62,9 +62,15 @@ def start_detached(
     env.pop("AMBER_PASSPHRASE", None)  # given through the pipe instead, when needed
     with open(_stderr_path(paths), "ab") as errors:
         child = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors,
-            start_new_session=True, close_fds=True, cwd=str(paths.home), env=env,
-        )  # fmt: skip
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            start_new_session=True,
+            close_fds=True,
+            cwd=str(paths.home),
+            env=env,
+        )
     assert child.stdin is not None
     with child.stdin:
         if passphrase:

@@ -27,14 +27,19 @@ def parse_value(text: str) -> Any:
     except tomllib.TOMLDecodeError:
         if re.fullmatch(r"[\w./~:@+-]+", text):
             return text
-        raise InvalidInputError(f"'{text}' is not a value; use e.g. 10, true, \"text\", "
-                                "[\"a\", \"b\"]") from None  # fmt: skip
+        raise InvalidInputError(
+            f'\'{text}\' is not a value; use e.g. 10, true, "text", ["a", "b"]'
+        ) from None
 
 
 def check_same_kind(key: str, old: Any, new: Any) -> None:
     """A setting keeps its kind: a list of text stays one, a number stays a number."""
-    kinds = ((bool, "true or false"), ((int, float), "a number"), (str, "text"),
-             (list, "a list, e.g. [\"~/notes\"]"))  # fmt: skip
+    kinds = (
+        (bool, "true or false"),
+        ((int, float), "a number"),
+        (str, "text"),
+        (list, 'a list, e.g. ["~/notes"]'),
+    )
     for kind, words in kinds:
         if isinstance(old, kind) and not (isinstance(new, kind) and _same_items(old, new)):
             raise InvalidInputError(f"{key} must be {words}, got {new!r}")

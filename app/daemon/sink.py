@@ -173,8 +173,10 @@ def _redacted(draft: EventDraft) -> EventDraft:
     """Secrets never reach the index: the text and the title are redacted on every event.
     Untrusted text that reads like orders to an AI is flagged in `meta`, so that recall and
     the MCP server can show it as quoted data."""
-    text, title = redact(draft.text).text, redact(draft.title).text if draft.title else ""
-    meta, both = draft.meta, f"{title}\n{text}"
+    text = redact(draft.text).text
+    title = redact(draft.title).text if draft.title else ""
+    meta = draft.meta
+    both = f"{title}\n{text}"
     if draft.trust != "trusted" and looks_like_instructions(both):
         meta = {**meta, "flagged_as_instructions": True, "instruction_signals": _signals(both)}
     if text == draft.text and title == draft.title and meta is draft.meta:

@@ -7,9 +7,13 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 
 # States a source can be in; sources may add a detail line to any of them.
-STARTING, RUNNING, WAITING, PAUSED, DISABLED, ERROR, STOPPED = (
-    "starting", "running", "waiting", "paused", "disabled", "error", "stopped",
-)  # fmt: skip
+STARTING = "starting"
+RUNNING = "running"
+WAITING = "waiting"
+PAUSED = "paused"
+DISABLED = "disabled"
+ERROR = "error"
+STOPPED = "stopped"
 
 
 def now_iso() -> str:
@@ -33,7 +37,8 @@ class SourceStats:
 
     def set_state(self, state: str, detail: str = "") -> None:
         with self._lock:
-            self.state, self.detail = state, detail
+            self.state = state
+            self.detail = detail
 
     def add(self, **counts: int) -> None:
         with self._lock:

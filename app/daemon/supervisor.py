@@ -38,9 +38,11 @@ class SourceRunner:
         self._ctx = self._make_context()
         self.stats.set_state(STARTING)
         self._thread = threading.Thread(
-            target=self._loop, args=(self._ctx,), name=f"amber-source-{self.source.name}",
+            target=self._loop,
+            args=(self._ctx,),
+            name=f"amber-source-{self.source.name}",
             daemon=True,
-        )  # fmt: skip
+        )
         self._thread.start()
 
     def signal_stop(self) -> None:

@@ -115,10 +115,12 @@ def _systemd(config: Config) -> ServiceFile:
     )
     ctl = ("systemctl", "--user")
     return ServiceFile(
-        "systemd", base / "systemd" / "user" / SYSTEMD_NAME, text,
+        "systemd",
+        base / "systemd" / "user" / SYSTEMD_NAME,
+        text,
         activate=((*ctl, "daemon-reload"), (*ctl, "enable", "--now", SYSTEMD_NAME)),
         deactivate=((*ctl, "disable", "--now", SYSTEMD_NAME),),
-    )  # fmt: skip
+    )
 
 
 def _systemd_quote(value: str) -> str:
@@ -131,15 +133,19 @@ def _systemd_quote(value: str) -> str:
 def _launchd(config: Config) -> ServiceFile:
     path = Path.home() / "Library" / "LaunchAgents" / f"{LAUNCHD_LABEL}.plist"
     text = LAUNCHD_TEMPLATE.format(
-        label=LAUNCHD_LABEL, python=escape(sys.executable), home=escape(str(config.home)),
+        label=LAUNCHD_LABEL,
+        python=escape(sys.executable),
+        home=escape(str(config.home)),
         stderr=escape(str(config.logs_dir / "daemon.stderr.log")),
-    )  # fmt: skip
+    )
     domain = f"gui/{os.getuid()}"
     return ServiceFile(
-        "launchd", path, text,
+        "launchd",
+        path,
+        text,
         activate=(("launchctl", "bootstrap", domain, str(path)),),
         deactivate=(("launchctl", "bootout", domain, str(path)),),
-    )  # fmt: skip
+    )
 
 
 def install(unit: ServiceFile, start: bool, run: Runner | None = None) -> list[str]:
@@ -170,8 +176,10 @@ def _run_all(commands: tuple[tuple[str, ...], ...], run: Runner) -> list[str]:
         try:
             result = run(list(command))
         except FileNotFoundError:
-            raise DaemonError(f"`{command[0]}` is not available; start the daemon with "
-                              "`amber daemon start` instead") from None  # fmt: skip
+            raise DaemonError(
+                f"`{command[0]}` is not available; start the daemon with "
+                "`amber daemon start` instead"
+            ) from None
         if result.returncode != 0:
             why = (result.stderr or result.stdout or "").strip().splitlines()
             raise DaemonError(f"`{shlex.join(command)}` failed: {why[-1] if why else '?'}")

@@ -73,5 +73,6 @@ def _must_split(batch: Batch, event: Event, tokens: int, budget: int, max_events
         return True
     if batch.tokens + tokens > budget:
         return True
-    last, this = parse_ts(batch.events[-1].timestamp), parse_ts(event.timestamp)
+    last = parse_ts(batch.events[-1].timestamp)
+    this = parse_ts(event.timestamp)
     return bool(last and this and this - last > TIME_GAP)

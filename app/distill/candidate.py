@@ -58,22 +58,39 @@ class Candidate:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "title": self.title, "kind": self.kind, "folder": self.folder,
-            "valid_from": self.valid_from, "confidence": self.confidence,
+            "title": self.title,
+            "kind": self.kind,
+            "folder": self.folder,
+            "valid_from": self.valid_from,
+            "confidence": self.confidence,
             "statements": [
-                {"text": s.text,
-                 "evidence": [{"event": e.event.id, "quote": e.quote} for e in s.evidence]}
+                {
+                    "text": s.text,
+                    "evidence": [{"event": e.event.id, "quote": e.quote} for e in s.evidence],
+                }
                 for s in self.statements
             ],
-        }  # fmt: skip
+        }
 
     @classmethod
     def from_json(cls, data: dict, events: dict[str, Event]) -> Candidate:
         """Rebuild a stored proposal; evidence whose event is gone is left out."""
         statements = [
-            Statement(str(s["text"]), [Evidence(events[e["event"]], str(e["quote"]))
-                                       for e in s["evidence"] if e["event"] in events])
+            Statement(
+                str(s["text"]),
+                [
+                    Evidence(events[e["event"]], str(e["quote"]))
+                    for e in s["evidence"]
+                    if e["event"] in events
+                ],
+            )
             for s in data["statements"]
-        ]  # fmt: skip
-        return cls(str(data["title"]), str(data["kind"]), str(data["folder"]), statements,
-                   data.get("valid_from"), float(data.get("confidence", 1.0)))  # fmt: skip
+        ]
+        return cls(
+            str(data["title"]),
+            str(data["kind"]),
+            str(data["folder"]),
+            statements,
+            data.get("valid_from"),
+            float(data.get("confidence", 1.0)),
+        )

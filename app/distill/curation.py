@@ -91,14 +91,17 @@ def _since(entry: Entry) -> str:
 
 
 def is_older(cand: Candidate, entry: Entry) -> bool:
-    mine, theirs = cand.since or "", _since(entry)
+    mine = cand.since or ""
+    theirs = _since(entry)
     size = min(len(mine), len(theirs))
     return bool(size) and mine[:size] < theirs[:size]
 
 
 class Curator:
     def __init__(self, writer: TreeWriter, recaller: Recaller, model: DistillModel | None):
-        self.writer, self.recaller, self.model = writer, recaller, model
+        self.writer = writer
+        self.recaller = recaller
+        self.model = model
         self.model_failures = 0
 
     def decide(self, cand: Candidate) -> Decision:
@@ -119,7 +122,8 @@ class Curator:
 
     def propose(self, cand: Candidate, local: dict[str, Entry]) -> dict[str, Any] | None:
         assert self.model is not None
-        schema, guard = curation_schema(list(local)), StreamGuard(REASON_CHARS)
+        schema = curation_schema(list(local))
+        guard = StreamGuard(REASON_CHARS)
         messages = build_messages(cand, local)
         try:
             return self.model.generate_json(
@@ -131,8 +135,9 @@ class Curator:
 
     def neighbours(self, cand: Candidate) -> list[Entry]:
         query = " ".join([cand.title, *(s.text for s in cand.statements)])
-        options = RecallOptions(k=NEIGHBOURS * 2, types=("entry",), mode="hybrid",
-                                include_archived=True)  # fmt: skip
+        options = RecallOptions(
+            k=NEIGHBOURS * 2, types=("entry",), mode="hybrid", include_archived=True
+        )
         found = []
         for hit in self.recaller.recall(query, options):
             entry = self.writer.read(hit.path or "")

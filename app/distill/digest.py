@@ -57,7 +57,8 @@ def build_digest(db: Database, key: str, events: list[Event], continued: bool = 
     terms = keywords(texts, lambda w: queue.event_frequency(db, w, FREQUENCY_CAP), total)
     speakers = list(dict.fromkeys(e.author for e in events if e.author))
     mentioned = [n for n in names(texts, set(speakers)) if n not in speakers]
-    first, last = event_day(events[0]), event_day(events[-1])
+    first = event_day(events[0])
+    last = event_day(events[-1])
     title = _title(key, events, speakers, terms, first) + (" (continued)" if continued else "")
     body = _summary(key, events, speakers, first, last)
     if terms:
@@ -65,13 +66,19 @@ def build_digest(db: Database, key: str, events: list[Event], continued: bool = 
     if mentioned:
         body += f"Names: {', '.join(mentioned)}\n"
     body += "\n## Highlights\n" + "\n".join(_highlights(events, set(terms), mentioned)) + "\n"
-    return Digest(key, title, _folder(events[0], first), body, first or None,
-                  [layout.slugify(t) for t in terms[:TAGS]],
-                  list(dict.fromkeys(event_ref(e) for e in events)), events)  # fmt: skip
+    return Digest(
+        key,
+        title,
+        _folder(events[0], first),
+        body,
+        first or None,
+        [layout.slugify(t) for t in terms[:TAGS]],
+        list(dict.fromkeys(event_ref(e) for e in events)),
+        events,
+    )
 
 
-def _title(key: str, events: list[Event], speakers: list[str], terms: list[str],
-           day: str) -> str:  # fmt: skip
+def _title(key: str, events: list[Event], speakers: list[str], terms: list[str], day: str) -> str:
     topics = ", ".join(terms[:3])
     own = next((e.title for e in events if e.title), "")
     if key.startswith("thread:"):

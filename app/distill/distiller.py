@@ -78,8 +78,13 @@ class Distiller:
 class _Run:
     """The state of one run: its writer, folders, report and callbacks."""
 
-    def __init__(self, distiller: Distiller, report: DistillReport, progress: Progress | None,
-                 should_stop: ShouldStop | None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        distiller: Distiller,
+        report: DistillReport,
+        progress: Progress | None,
+        should_stop: ShouldStop | None,
+    ) -> None:
         service = distiller.service
         self.db = service.db
         self.report = report
@@ -103,8 +108,9 @@ class _Run:
             self._batch(batch, model, count, folders)
             self._finished(batch.events)
 
-    def _batch(self, batch: Batch, model: DistillModel, count: Callable[[str], int],
-               folders: FolderIndex) -> None:  # fmt: skip
+    def _batch(
+        self, batch: Batch, model: DistillModel, count: Callable[[str], int], folders: FolderIndex
+    ) -> None:
         self.report.batches += 1
         try:
             extraction = extract(model, batch, count)
@@ -126,19 +132,25 @@ class _Run:
 
     def _log_rejected(self, raw: dict, reasons: list[str], batch: Batch) -> None:
         local = batch.local_ids()
-        cited = [local[str(e.get("event"))].id for s in raw.get("statements", [])
-                 for e in s.get("evidence", []) if str(e.get("event")) in local]  # fmt: skip
+        cited = [
+            local[str(e.get("event"))].id
+            for s in raw.get("statements", [])
+            for e in s.get("evidence", [])
+            if str(e.get("event")) in local
+        ]
         title = redact(" ".join(str(raw.get("title", "")).split())[:80]).text
-        op = Operation("reject", "", title, "", cited or [e.id for e in batch.events],
-                       {"reasons": reasons})  # fmt: skip
+        op = Operation(
+            "reject", "", title, "", cited or [e.id for e in batch.events], {"reasons": reasons}
+        )
         self.report.ops.append(self.writer.log_only(op))
 
     def _curate(self, cand: Candidate, partly_rejected: list[str]) -> None:
         decision = self.curator.decide(cand)  # outside the lock: it may ask the model
         with self.writer.locked():
             if decision.target and self.writer.read(decision.target.path) != decision.target:
-                decision = Decision("review", decision.target, "changed while distilling",
-                                    decision.action)  # fmt: skip
+                decision = Decision(
+                    "review", decision.target, "changed while distilling", decision.action
+                )
             op = self._operation(decision, cand)
             op.detail.update(reason=decision.reason, confidence=cand.confidence)
             if partly_rejected:
@@ -152,7 +164,8 @@ class _Run:
         self.report.count(_OUTCOME[decision.action])
 
     def _operation(self, decision: Decision, cand: Candidate) -> Operation:
-        target, events = decision.target, [e.id for e in cand.events]
+        target = decision.target
+        events = [e.id for e in cand.events]
         if decision.action == "update" and target:
             return self.writer.plan_update(target, cand)
         if decision.action == "supersede" and target:
@@ -207,19 +220,31 @@ class _Run:
         if existing is None:
             stamp = now_iso()
             entry = Entry(
-                id=new_id(), title=digest.title, kind="note", body=digest.body, tags=digest.tags,
-                sources=digest.sources, valid_from=digest.valid_from, created=stamp, updated=stamp,
-            )  # fmt: skip
+                id=new_id(),
+                title=digest.title,
+                kind="note",
+                body=digest.body,
+                tags=digest.tags,
+                sources=digest.sources,
+                valid_from=digest.valid_from,
+                created=stamp,
+                updated=stamp,
+            )
             op = self.writer.plan_entry(entry, digest.folder, events)
         else:
-            fields = {"title": digest.title, "tags": digest.tags, "sources": digest.sources,
-                      "valid_from": digest.valid_from}  # fmt: skip
+            fields = {
+                "title": digest.title,
+                "tags": digest.tags,
+                "sources": digest.sources,
+                "valid_from": digest.valid_from,
+            }
             if all(getattr(existing, k) == v for k, v in fields.items()) and (
                 existing.body == digest.body
             ):
                 return None
             op = self.writer.plan_rewrite(existing, fields, digest.body, events)
-        op.action, op.detail = "digest", {"digest": digest.key}
+        op.action = "digest"
+        op.detail = {"digest": digest.key}
         op.digests[digest.key] = op.entry_id
         return op
 
@@ -229,5 +254,10 @@ class _Run:
         self.progress(self.done, self.report.events)
 
 
-_OUTCOME = {"add": "added", "update": "updated", "supersede": "superseded",
-            "noop": "unchanged", "review": "review"}  # fmt: skip
+_OUTCOME = {
+    "add": "added",
+    "update": "updated",
+    "supersede": "superseded",
+    "noop": "unchanged",
+    "review": "review",
+}

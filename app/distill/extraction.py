@@ -118,7 +118,8 @@ class ExtractionFailed(ModelError):
 
     def __init__(self, message: str, prompt_tokens: int, output_tokens: int) -> None:
         super().__init__(message)
-        self.prompt_tokens, self.output_tokens = prompt_tokens, output_tokens
+        self.prompt_tokens = prompt_tokens
+        self.output_tokens = output_tokens
 
 
 def extract(model: DistillModel, batch: Batch, count: TokenCounter) -> Extraction:
@@ -128,8 +129,9 @@ def extract(model: DistillModel, batch: Batch, count: TokenCounter) -> Extractio
     prompt = sum(count(m["content"]) for m in messages) + PROMPT_SLACK_TOKENS
     guard = StreamGuard()
     try:
-        data = model.generate_json(messages, schema, max_tokens=answer_tokens(batch),
-                                   on_text=guard.feed)  # fmt: skip
+        data = model.generate_json(
+            messages, schema, max_tokens=answer_tokens(batch), on_text=guard.feed
+        )
     except ModelError as exc:
         salvaged = salvage_list(guard.text, "memories", schema)
         if salvaged is None:

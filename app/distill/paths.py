@@ -13,12 +13,24 @@ MAX_DEPTH = 2  # domain/topic; deeper suggestions are cut
 MATCH_CUTOFF = 0.8
 # A few broad domains small models name in many ways: their spellings map to one folder.
 SYNONYMS = {
-    "person": "people", "persons": "people", "contacts": "people", "friends": "people",
-    "family": "people", "preference": "preferences", "likes": "preferences",
-    "project": "projects", "work_projects": "projects", "event": "events",
-    "decision": "decisions", "procedure": "procedures", "howto": "procedures",
-    "note": "notes", "misc": "notes", "general": "notes", "other": "notes",
-}  # fmt: skip
+    "person": "people",
+    "persons": "people",
+    "contacts": "people",
+    "friends": "people",
+    "family": "people",
+    "preference": "preferences",
+    "likes": "preferences",
+    "project": "projects",
+    "work_projects": "projects",
+    "event": "events",
+    "decision": "decisions",
+    "procedure": "procedures",
+    "howto": "procedures",
+    "note": "notes",
+    "misc": "notes",
+    "general": "notes",
+    "other": "notes",
+}
 
 
 def _parts(suggestion: str) -> list[str]:

@@ -41,7 +41,8 @@ def new_body(statements: list[Statement]) -> str:
 
 def section_bullets(body: str, heading: str) -> list[str]:
     """The bullet texts under a `## heading`, up to the next heading."""
-    bullets, inside = [], False
+    bullets = []
+    inside = False
     for line in body.splitlines():
         if line.startswith("#"):
             inside = line.strip().casefold() == heading.casefold()

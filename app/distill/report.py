@@ -43,11 +43,18 @@ class DistillReport:
 
     def summary(self) -> str:
         """One line, for the daemon's status and the end of `amber distill`."""
-        parts = [f"{getattr(self, name)} {label}" for name, label in (
-            ("added", "added"), ("updated", "updated"), ("superseded", "superseded"),
-            ("unchanged", "unchanged"), ("review", "to review"),
-            ("digested", "digest" if self.digested == 1 else "digests"),
-        ) if getattr(self, name)]  # fmt: skip
+        parts = [
+            f"{getattr(self, name)} {label}"
+            for name, label in (
+                ("added", "added"),
+                ("updated", "updated"),
+                ("superseded", "superseded"),
+                ("unchanged", "unchanged"),
+                ("review", "to review"),
+                ("digested", "digest" if self.digested == 1 else "digests"),
+            )
+            if getattr(self, name)
+        ]
         if self.rejected_total:
             parts.append(f"{self.rejected_total} statements rejected")
         how = f"with {self.model}" if self.model else "without a model (digests)"

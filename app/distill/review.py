@@ -50,10 +50,15 @@ class ReviewQueue:
         key = proposal_key(decision.proposed, target.id, cand)
         if review_rows.proposed_before(self.db, target.id, key):
             return None
-        proposal = {"key": key, "candidate": cand.to_json(), "target_path": target.path,
-                    "target_title": target.title}  # fmt: skip
-        item = ReviewRow(new_id(), now_iso(), "pending", decision.proposed, target.id,
-                         decision.reason, proposal)  # fmt: skip
+        proposal = {
+            "key": key,
+            "candidate": cand.to_json(),
+            "target_path": target.path,
+            "target_title": target.title,
+        }
+        item = ReviewRow(
+            new_id(), now_iso(), "pending", decision.proposed, target.id, decision.reason, proposal
+        )
 
         def store(conn: sqlcipher3.Connection, op_id: str) -> None:
             item.proposal["op"] = op_id
@@ -99,7 +104,8 @@ class ReviewQueue:
     def preview(self, handle: str) -> str:
         """The body accepting would write: the merged entry (update) or the new one."""
         item = self.get(handle)
-        cand, target = self.candidate(item), self.target(item)
+        cand = self.candidate(item)
+        target = self.target(item)
         if item.action == "update" and target is not None:
             return merged_body(target.body, cand.statements)
         return new_body(cand.statements)
@@ -112,8 +118,12 @@ class ReviewQueue:
         with writer.locked():
             op = self._operation(writer, item, cand, body)
             op.detail.update(review=item.id, reason="accepted in review")
-            return writer.commit(op, lambda conn, op_id: review_rows.resolve(
-                conn, item.id, "accepted", now_iso(), op_id))  # fmt: skip
+            return writer.commit(
+                op,
+                lambda conn, op_id: review_rows.resolve(
+                    conn, item.id, "accepted", now_iso(), op_id
+                ),
+            )
 
     def reject(self, handle: str) -> ReviewRow:
         item = self._pending(handle)
@@ -121,8 +131,9 @@ class ReviewQueue:
             review_rows.resolve(conn, item.id, "rejected", now_iso(), None)
         return item
 
-    def _operation(self, writer: TreeWriter, item: ReviewRow, cand: Candidate,
-                   body: str | None) -> Operation:  # fmt: skip
+    def _operation(
+        self, writer: TreeWriter, item: ReviewRow, cand: Candidate, body: str | None
+    ) -> Operation:
         if body is not None and not body.strip():
             raise InvalidInputError("the edited text is empty; reject the item instead")
         target = self.target(item)

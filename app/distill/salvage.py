@@ -45,9 +45,11 @@ class StreamGuard:
 
     def _step(self, char: str) -> None:
         if not self._in_string:
-            self._in_string, self._run = char == '"', 0
+            self._in_string = char == '"'
+            self._run = 0
         elif self._escaped:
-            self._escaped, self._run = False, self._run + 1
+            self._escaped = False
+            self._run += 1
         elif char == "\\":
             self._escaped = True
         elif char == '"':

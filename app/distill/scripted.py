@@ -41,9 +41,14 @@ class ScriptedModel:
         self.decisions = decisions or {}  # candidate title word -> (ACTION, target title word)
         self.calls: list[list[dict[str, str]]] = []
 
-    def generate_json(self, messages: list[dict[str, str]], schema: dict[str, Any], *,
-                      max_tokens: int = 512, on_text: Callable[[str], None] | None = None,
-                      ) -> dict[str, Any]:  # fmt: skip
+    def generate_json(
+        self,
+        messages: list[dict[str, str]],
+        schema: dict[str, Any],
+        *,
+        max_tokens: int = 512,
+        on_text: Callable[[str], None] | None = None,
+    ) -> dict[str, Any]:
         self.calls.append(messages)
         prompt = messages[-1]["content"]
         data = self._extract(prompt) if "memories" in schema["properties"] else self._curate(prompt)
@@ -55,12 +60,21 @@ class ScriptedModel:
         for local, text in re.findall(r"^\[(e\d+)\] \S+ \S+ [^:]+: (.*)$", prompt, re.MULTILINE):
             for fact in self.facts:
                 if fact.trigger in text:
-                    memories.append({
-                        "title": fact.title, "kind": fact.kind, "path": fact.path,
-                        "valid_from": fact.valid_from, "confidence": 0.9,
-                        "statements": [{"text": fact.statement,
-                                        "evidence": [{"event": local, "quote": fact.quote}]}],
-                    })  # fmt: skip
+                    memories.append(
+                        {
+                            "title": fact.title,
+                            "kind": fact.kind,
+                            "path": fact.path,
+                            "valid_from": fact.valid_from,
+                            "confidence": 0.9,
+                            "statements": [
+                                {
+                                    "text": fact.statement,
+                                    "evidence": [{"event": local, "quote": fact.quote}],
+                                }
+                            ],
+                        }
+                    )
         return {"memories": memories}
 
     def _curate(self, prompt: str) -> dict[str, Any]:

@@ -59,7 +59,10 @@ class Operation:
 
 class TreeWriter:
     def __init__(self, db: Database, files: TreeFiles, indexer: Indexer, run_id: str) -> None:
-        self.db, self.files, self.indexer, self.run_id = db, files, indexer, run_id
+        self.db = db
+        self.files = files
+        self.indexer = indexer
+        self.run_id = run_id
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -92,7 +95,8 @@ class TreeWriter:
     def free_path(self, folder: str, title: str) -> str:
         prefix = f"{folder}/" if folder else ""
         slug = layout.slugify(title)
-        candidate, n = f"{prefix}{slug}.md", 2
+        candidate = f"{prefix}{slug}.md"
+        n = 2
         while self.files.exists(candidate):
             candidate, n = f"{prefix}{slug}-{n}.md", n + 1
         return candidate
@@ -106,18 +110,35 @@ class TreeWriter:
         op.files.append(Planned(entry.path, render_new(entry), entry.id))
         return op
 
-    def plan_add(self, cand: Candidate, folder: str, supersedes: list[str] | None = None,
-                 body: str | None = None) -> tuple[Operation, Entry]:  # fmt: skip
+    def plan_add(
+        self,
+        cand: Candidate,
+        folder: str,
+        supersedes: list[str] | None = None,
+        body: str | None = None,
+    ) -> tuple[Operation, Entry]:
         stamp = now_iso()
         entry = Entry(
-            id=new_id(), title=cand.title, kind=cand.kind, body=body or new_body(cand.statements),
-            sources=cand.sources, supersedes=supersedes or [], created=stamp, updated=stamp,
+            id=new_id(),
+            title=cand.title,
+            kind=cand.kind,
+            body=body or new_body(cand.statements),
+            sources=cand.sources,
+            supersedes=supersedes or [],
+            created=stamp,
+            updated=stamp,
             valid_from=cand.since,
-        )  # fmt: skip
+        )
         return self.plan_entry(entry, folder, [e.id for e in cand.events]), entry
 
-    def plan_rewrite(self, target: Entry, updates: dict[str, object | None], body: str | None,
-                     events: list[str], claim: bool = True) -> Operation:  # fmt: skip
+    def plan_rewrite(
+        self,
+        target: Entry,
+        updates: dict[str, object | None],
+        body: str | None,
+        events: list[str],
+        claim: bool = True,
+    ) -> Operation:
         """New values for owned fields (and the body) of an existing entry; `updated` set."""
         text = self.text_of(target.path)
         new_text = rewrite(text, {**updates, "updated": now_iso()}, body)
@@ -125,37 +146,50 @@ class TreeWriter:
         op.files.append(Planned(target.path, new_text, target.id, claim))
         return op
 
-    def plan_update(self, target: Entry, cand: Candidate, claim: bool = True,
-                    body: str | None = None) -> Operation:  # fmt: skip
+    def plan_update(
+        self, target: Entry, cand: Candidate, claim: bool = True, body: str | None = None
+    ) -> Operation:
         sources = list(dict.fromkeys([*target.sources, *cand.sources]))
         merged = body if body is not None else merged_body(target.body, cand.statements)
         events = [e.id for e in cand.events]
         return self.plan_rewrite(target, {"sources": sources}, merged, events, claim)
 
-    def plan_supersede(self, target: Entry, cand: Candidate, body: str | None = None,
-                       claim_old: bool = True) -> Operation:  # fmt: skip
+    def plan_supersede(
+        self, target: Entry, cand: Candidate, body: str | None = None, claim_old: bool = True
+    ) -> Operation:
         folder = target.path.rsplit("/", 1)[0] if "/" in target.path else ""
         op, entry = self.plan_add(cand, folder, [target.id], body)
         old_text = self.text_of(target.path)
         archived = rewrite(old_text, {"superseded_by": [*target.superseded_by, entry.id]})
         archive_path = self._free_archive_path(target.path)
-        op.action, op.detail = "supersede", {"replaces": target.id, "archived_to": archive_path}
-        op.files += [Planned(target.path, None, target.id),
-                     Planned(archive_path, archived, target.id, claim_old)]  # fmt: skip
+        op.action = "supersede"
+        op.detail = {"replaces": target.id, "archived_to": archive_path}
+        op.files += [
+            Planned(target.path, None, target.id),
+            Planned(archive_path, archived, target.id, claim_old),
+        ]
         return op
 
     def plan_archive(self, target: Entry, reason: str) -> Operation:
         text = self.text_of(target.path)
         archive_path = self._free_archive_path(target.path)
-        op = Operation("archive", target.id, target.title, target.path,
-                       detail={"reason": reason, "archived_to": archive_path})  # fmt: skip
-        op.files += [Planned(target.path, None, target.id, claim=False),
-                     Planned(archive_path, text, target.id, claim=False)]  # fmt: skip
+        op = Operation(
+            "archive",
+            target.id,
+            target.title,
+            target.path,
+            detail={"reason": reason, "archived_to": archive_path},
+        )
+        op.files += [
+            Planned(target.path, None, target.id, claim=False),
+            Planned(archive_path, text, target.id, claim=False),
+        ]
         return op
 
     def _free_archive_path(self, rel_path: str) -> str:
         path = layout.archive_path(rel_path)
-        stem, n = path.removesuffix(".md"), 2
+        stem = path.removesuffix(".md")
+        n = 2
         while self.files.exists(path):
             path, n = f"{stem}-{n}.md", n + 1
         return path
@@ -166,9 +200,14 @@ class TreeWriter:
         """Apply an operation (the caller holds the tree lock); returns its id. `on_commit`
         runs inside the same transaction (e.g. to resolve the review item it came from)."""
         op_id = new_id()
-        changes = [log_rows.FileChange(p.path, self._bytes_or_none(p.path),
-                                       None if p.text is None else sha256(p.text.encode()))
-                   for p in op.files]  # fmt: skip
+        changes = [
+            log_rows.FileChange(
+                p.path,
+                self._bytes_or_none(p.path),
+                None if p.text is None else sha256(p.text.encode()),
+            )
+            for p in op.files
+        ]
         restore = self._restore_point(op)
         self._write_files(op.files)
         try:
@@ -178,8 +217,9 @@ class TreeWriter:
                 for key, entry_id in op.digests.items():
                     log_rows.set_digest(conn, key, entry_id)
                 detail = {**op.detail, "restore": restore}
-                record = log_rows.OpRecord(op_id, self.run_id, now_iso(), op.action, op.entry_id,
-                                           op.title, op.path, detail)  # fmt: skip
+                record = log_rows.OpRecord(
+                    op_id, self.run_id, now_iso(), op.action, op.entry_id, op.title, op.path, detail
+                )
                 log_rows.record_op(conn, record, changes, op.events)
                 audit.record(conn, INTERFACE, op.action, op.entry_id, {"op": op_id})
                 if on_commit:

@@ -63,14 +63,21 @@ class Outcome:
 def plan(request: InstallRequest) -> Plan:
     """What would be written where, without touching anything."""
     if request.client not in CLIENTS:
-        raise InvalidInputError(f"unknown client '{request.client}'; use one of: "
-                                f"{', '.join(CLIENTS)}")  # fmt: skip
+        raise InvalidInputError(
+            f"unknown client '{request.client}'; use one of: {', '.join(CLIENTS)}"
+        )
     if not request.name.strip():
         raise InvalidInputError("--name must not be empty")
     server = server_entry(request)
     path = request.config_path or config_path(request.client, request.project)
-    return Plan(request.client, path, request.name, server,
-                render_snippet(request.client, request.name, server), _notes(request))  # fmt: skip
+    return Plan(
+        request.client,
+        path,
+        request.name,
+        server,
+        render_snippet(request.client, request.name, server),
+        _notes(request),
+    )
 
 
 def server_entry(request: InstallRequest) -> dict[str, Any]:
@@ -138,8 +145,11 @@ def config_path(client: str, project: Path | None) -> Path:
         return _desktop_config_dir() / "Claude" / "claude_desktop_config.json"
     if project is not None:
         root = project.expanduser().resolve()
-        relative = {"claude-code": ".mcp.json", "cursor": ".cursor/mcp.json",
-                    "codex": ".codex/config.toml"}[client]  # fmt: skip
+        relative = {
+            "claude-code": ".mcp.json",
+            "cursor": ".cursor/mcp.json",
+            "codex": ".codex/config.toml",
+        }[client]
         return root / relative
     if client == "claude-code":
         return home / ".claude.json"
@@ -274,9 +284,11 @@ def _read(path: Path) -> str:
 
 def _backup(path: Path) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target, n = path.with_name(f"{path.name}.bak-{stamp}"), 2
+    target = path.with_name(f"{path.name}.bak-{stamp}")
+    n = 2
     while target.exists():
-        target, n = path.with_name(f"{path.name}.bak-{stamp}-{n}"), n + 1
+        target = path.with_name(f"{path.name}.bak-{stamp}-{n}")
+        n += 1
     shutil.copy2(path, target)
     return target
 

@@ -39,10 +39,13 @@ def entry_uri(entry_id: str) -> str:
 
 def source_dict(ref: SourceRef) -> dict[str, Any]:
     data = {
-        "source": ref.source, "uri": defang(ref.uri or ""), "event": ref.event,
-        "conversation": ref.conversation, "message_id": ref.message_id,
+        "source": ref.source,
+        "uri": defang(ref.uri or ""),
+        "event": ref.event,
+        "conversation": ref.conversation,
+        "message_id": ref.message_id,
         "timestamp": ref.timestamp,
-    }  # fmt: skip
+    }
     return {k: v for k, v in data.items() if v}
 
 
@@ -85,11 +88,20 @@ def hit_result(service: MemoryService, hit: Hit) -> dict[str, Any]:
     trust = sources_trust(service, hit.sources) if hit.type == "entry" else hit.trust
     title, snippet, flagged = shown_text(hit.title, hit.snippet, trust, hit.sources)
     data: dict[str, Any] = {
-        "id": hit.id, "type": hit.type, "title": title, "path": hit.path, "kind": hit.kind,
-        "timestamp": hit.timestamp, "score": round(hit.score, 4), "found_by": hit.channels,
-        "superseded": hit.superseded, "trust": trust, "flagged_as_instructions": flagged,
-        "snippet": snippet, "sources": [source_dict(s) for s in hit.sources],
-    }  # fmt: skip
+        "id": hit.id,
+        "type": hit.type,
+        "title": title,
+        "path": hit.path,
+        "kind": hit.kind,
+        "timestamp": hit.timestamp,
+        "score": round(hit.score, 4),
+        "found_by": hit.channels,
+        "superseded": hit.superseded,
+        "trust": trust,
+        "flagged_as_instructions": flagged,
+        "snippet": snippet,
+        "sources": [source_dict(s) for s in hit.sources],
+    }
     if hit.type == "entry":
         data["uri"] = entry_uri(hit.id)
     return data
@@ -99,31 +111,53 @@ def entry_result(service: MemoryService, view: EntryView) -> dict[str, Any]:
     entry = view.entry
     trust = sources_trust(service, view.sources)
     labels = [*entry.tags, *entry.aliases]
-    title, text, flagged = shown_text(entry.title, entry.body.strip(), trust, view.sources,
-                                      labels)  # fmt: skip
+    title, text, flagged = shown_text(entry.title, entry.body.strip(), trust, view.sources, labels)
     data: dict[str, Any] = {
-        "id": entry.id, "type": "entry", "uri": entry_uri(entry.id), "title": title,
-        "kind": entry.kind, "path": entry.path, "tags": [defang(t) for t in entry.tags],
+        "id": entry.id,
+        "type": "entry",
+        "uri": entry_uri(entry.id),
+        "title": title,
+        "kind": entry.kind,
+        "path": entry.path,
+        "tags": [defang(t) for t in entry.tags],
         "aliases": [defang(a) for a in entry.aliases],
-        "created": entry.created, "updated": entry.updated, "valid_from": entry.valid_from,
-        "supersedes": entry.supersedes, "superseded_by": entry.superseded_by,
-        "links": entry.links, "trust": trust, "flagged_as_instructions": flagged,
-        "text": text, "sources": [source_dict(s) for s in view.sources],
-    }  # fmt: skip
+        "created": entry.created,
+        "updated": entry.updated,
+        "valid_from": entry.valid_from,
+        "supersedes": entry.supersedes,
+        "superseded_by": entry.superseded_by,
+        "links": entry.links,
+        "trust": trust,
+        "flagged_as_instructions": flagged,
+        "text": text,
+        "sources": [source_dict(s) for s in view.sources],
+    }
     if entry.problem:
         data["problem"] = entry.problem
     return {k: v for k, v in data.items() if v not in (None, [], "")}
 
 
 def event_result(event: Event) -> dict[str, Any]:
-    ref = SourceRef(event.id, event.source, event.uri, event.conversation or None,
-                    event.message_id or None, event.timestamp)  # fmt: skip
+    ref = SourceRef(
+        event.id,
+        event.source,
+        event.uri,
+        event.conversation or None,
+        event.message_id or None,
+        event.timestamp,
+    )
     title, text, flagged = shown_text(event.title, event.text, event.trust, [ref])
     data: dict[str, Any] = {
-        "id": event.id, "type": "event", "title": title, "author": event.author,
-        "timestamp": event.timestamp, "trust": event.trust, "flagged_as_instructions": flagged,
-        "text": text, "sources": [source_dict(ref)],
-    }  # fmt: skip
+        "id": event.id,
+        "type": "event",
+        "title": title,
+        "author": event.author,
+        "timestamp": event.timestamp,
+        "trust": event.trust,
+        "flagged_as_instructions": flagged,
+        "text": text,
+        "sources": [source_dict(ref)],
+    }
     return {k: v for k, v in data.items() if v not in (None, [], "")}
 
 

@@ -111,7 +111,8 @@ def resolve_scope(
 
 def detect_project(start: Path) -> str | None:
     """The snake_case name of the git repository holding `start` (its top-level folder)."""
-    here, home = start.resolve(), Path.home().resolve()
+    here = start.resolve()
+    home = Path.home().resolve()
     for folder in (here, *here.parents):
         if (folder / ".git").exists():  # a directory, or a file in worktrees and submodules
             # A dotfiles repository at the home folder is not a project.

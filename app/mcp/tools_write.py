@@ -79,14 +79,21 @@ def remember(
         client, version = client_of(ctx)
         with state.service.acting_for(_detail(client, version)):
             entry = state.service.remember(
-                text, title=title, path=folder, kind=kind, tags=tags,
+                text,
+                title=title,
+                path=folder,
+                kind=kind,
+                tags=tags,
                 sources=[provenance_ref(client)],
-            )  # fmt: skip
+            )
     log.info("remember %s -> %s (for %s)", entry.id, entry.path, client)
     result: dict[str, Any] = {
-        "id": entry.id, "title": entry.title, "path": entry.path, "kind": entry.kind,
+        "id": entry.id,
+        "title": entry.title,
+        "path": entry.path,
+        "kind": entry.kind,
         "uri": entry_uri(entry.id),
-    }  # fmt: skip
+    }
     if looks_like_instructions(f"{entry.title}\n{entry.body}"):
         result["warning"] = INSTRUCTION_WARNING
     return result
@@ -122,17 +129,31 @@ def update_memory(
         body = _body(text)
         client, version = client_of(ctx)
         with state.service.acting_for(_detail(client, version)):
-            entry = _change(state.service, current, body, title, kind, tags, destination,
-                            provenance_ref(client))  # fmt: skip
+            entry = _change(
+                state.service, current, body, title, kind, tags, destination, provenance_ref(client)
+            )
     log.info("update %s (for %s)", entry.id, client)
-    return {"id": entry.id, "title": entry.title, "path": entry.path, "kind": entry.kind,
-            "tags": entry.tags, "updated": entry.updated, "uri": entry_uri(entry.id)}  # fmt: skip
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "path": entry.path,
+        "kind": entry.kind,
+        "tags": entry.tags,
+        "updated": entry.updated,
+        "uri": entry_uri(entry.id),
+    }
 
 
 def _change(
-    service: MemoryService, current: Entry, body: str | None, title: str | None,
-    kind: str | None, tags: list[str] | None, destination: str | None, agent: str,
-) -> Entry:  # fmt: skip
+    service: MemoryService,
+    current: Entry,
+    body: str | None,
+    title: str | None,
+    kind: str | None,
+    tags: list[str] | None,
+    destination: str | None,
+    agent: str,
+) -> Entry:
     entry = current
     moving = destination is not None and destination != current.path.rpartition("/")[0]
     if moving:
@@ -140,8 +161,9 @@ def _change(
     if title is None and body is not None and current.title == _derived(current.body):
         title = _derived(body)  # a title made from the old text follows the new one
     if any(v is not None for v in (body, title, kind, tags)):
-        entry = service.update(current.id, title=title, body=body, kind=kind, tags=tags,
-                               add_sources=[agent])  # fmt: skip
+        entry = service.update(
+            current.id, title=title, body=body, kind=kind, tags=tags, add_sources=[agent]
+        )
     if moving:
         entry = service.move(current.id, destination or "")
     return entry
@@ -187,7 +209,10 @@ def _detail(client: str, version: str) -> dict[str, object]:
 
 def register(server: MCPServer[AmberState], scope: Scope) -> None:
     where = f"\n\nWrites land in: {scope.home + '/' if scope.home else 'any folder'}."
-    for tool, hints in ((remember, ADDITIVE), (update_memory, OVERWRITES),
-                        (forget_memory, DELETES)):  # fmt: skip
+    for tool, hints in (
+        (remember, ADDITIVE),
+        (update_memory, OVERWRITES),
+        (forget_memory, DELETES),
+    ):
         doc = inspect.cleandoc(tool.__doc__ or "")
         server.add_tool(tool, description=doc + where, annotations=hints)

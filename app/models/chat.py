@@ -69,9 +69,13 @@ class ChatModel:
 
         grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
         chunks = llama.create_chat_completion(
-            messages=messages, grammar=grammar, stream=True, temperature=0.1,
-            max_tokens=max_tokens, seed=7,
-        )  # fmt: skip
+            messages=messages,
+            grammar=grammar,
+            stream=True,
+            temperature=0.1,
+            max_tokens=max_tokens,
+            seed=7,
+        )
         for chunk in chunks:
             piece = chunk["choices"][0]["delta"].get("content") or ""
             if piece and on_text:

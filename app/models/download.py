@@ -110,11 +110,20 @@ class _Job:
     """One attempt: resume state, request, streaming, verification."""
 
     def __init__(
-        self, url: str, dest: Path, sha256: str, size: int | None, progress: ProgressFn,
+        self,
+        url: str,
+        dest: Path,
+        sha256: str,
+        size: int | None,
+        progress: ProgressFn,
         timeout: float,
-    ) -> None:  # fmt: skip
-        self.url, self.dest, self.sha256, self.size = url, dest, sha256, size
-        self.progress, self.timeout = progress, timeout
+    ) -> None:
+        self.url = url
+        self.dest = dest
+        self.sha256 = sha256
+        self.size = size
+        self.progress = progress
+        self.timeout = timeout
         self.part = part_path(dest)
         self.host = urlsplit(url).hostname or url
         self.hasher = hashlib.sha256()
@@ -208,7 +217,9 @@ class _Job:
 
     def _restart(self) -> None:
         self._drop_part()
-        self.hasher, self.done, self.resumed_from = hashlib.sha256(), 0, 0
+        self.hasher = hashlib.sha256()
+        self.done = 0
+        self.resumed_from = 0
         self.etag = ""
 
     def _http_error(self, code: int, reason: str) -> DownloadError:
@@ -368,7 +379,8 @@ def plan_pull(
 ) -> PullPlan:
     """What `amber models pull SPEC` would fetch; SPEC is a manifest name or an http(s) URL."""
     if spec.startswith(("http://", "https://")):
-        url, file = spec, manifest.file_from_url(spec)
+        url = spec
+        file = manifest.file_from_url(spec)
         entry = manifest.manifest_model_for_file(file)
     else:
         entry = manifest.find_manifest_model(spec)
@@ -377,7 +389,8 @@ def plan_pull(
                 f"{spec} has no public download URL; register a local copy with "
                 f"`amber models add PATH --role {entry.role}`"
             )
-        url, file = entry.url, entry.file
+        url = entry.url
+        file = entry.file
     return PullPlan(
         name=entry.name if entry else registry.name_from_file(file),
         role=registry.resolve_role(role, entry, file),
@@ -408,18 +421,29 @@ def pull_model(
     lock = FileLock(str(config.locks_dir / f"pull-{plan.file}.lock"), timeout=0)
     try:
         with lock:
-            got = download(plan.url, dest, sha256=plan.sha256, size=plan.size,
-                           progress=progress, timeout=timeout,
-                           check=lambda part: _check_gguf(part, plan))  # fmt: skip
+            got = download(
+                plan.url,
+                dest,
+                sha256=plan.sha256,
+                size=plan.size,
+                progress=progress,
+                timeout=timeout,
+                check=lambda part: _check_gguf(part, plan),
+            )
     except Timeout:
         raise DownloadError(
             f"another `amber models pull` is downloading {plan.file}; wait for it to finish"
         ) from None
     model = InstalledModel(
-        name=plan.name, role=plan.role, path=str(dest), size_bytes=got.size_bytes,
-        sha256=got.sha256, added_at=registry.now_iso(), source=plan.url,
+        name=plan.name,
+        role=plan.role,
+        path=str(dest),
+        size_bytes=got.size_bytes,
+        sha256=got.sha256,
+        added_at=registry.now_iso(),
+        source=plan.url,
         **registry.from_manifest(plan.entry),
-    )  # fmt: skip
+    )
     return PullResult(model, registry.register(config, model, replace_existing=True), got)
 
 

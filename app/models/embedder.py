@@ -43,8 +43,10 @@ class Embedder:
         # One text per call: llama.cpp packs several into a micro-batch and then attends
         # across all of them (masked), which measured 25% slower than one at a time.
         llama = self._llama()
-        return [_unit(llama.embed([self.model.document_prefix + t], normalize=True)[0])  # type: ignore[attr-defined]
-                for t in texts]  # fmt: skip
+        return [
+            _unit(llama.embed([self.model.document_prefix + t], normalize=True)[0])  # type: ignore[attr-defined]
+            for t in texts
+        ]
 
     def embed_query(self, text: str) -> list[float]:
         vector = self._llama().embed([self.model.query_prefix + text], normalize=True)  # type: ignore[attr-defined]

@@ -37,31 +37,109 @@ class GGUFInfo:
 # Encoder architectures make embeddings, not text; decoders make text. The lists only catch
 # obvious mistakes: an architecture in neither list is allowed for both roles.
 ENCODER_ARCHS = frozenset(
-    {"bert", "nomic-bert", "nomic-bert-moe", "jina-bert-v2", "jina-bert-v3", "xlm-roberta",
-     "modern-bert", "neo-bert", "t5encoder"}
-)  # fmt: skip
+    {
+        "bert",
+        "nomic-bert",
+        "nomic-bert-moe",
+        "jina-bert-v2",
+        "jina-bert-v3",
+        "xlm-roberta",
+        "modern-bert",
+        "neo-bert",
+        "t5encoder",
+    }
+)
 DECODER_ARCHS = frozenset(
-    {"llama", "llama4", "qwen2", "qwen2moe", "qwen3", "qwen3moe", "gemma", "gemma2", "gemma3",
-     "phi2", "phi3", "phimoe", "gpt2", "gptneox", "falcon", "starcoder", "starcoder2",
-     "stablelm", "olmo", "olmo2", "deepseek", "deepseek2", "command-r", "cohere2", "granite",
-     "granitemoe", "smollm3", "mamba", "mistral3", "exaone", "internlm2", "chatglm", "mpt"}
-)  # fmt: skip
+    {
+        "llama",
+        "llama4",
+        "qwen2",
+        "qwen2moe",
+        "qwen3",
+        "qwen3moe",
+        "gemma",
+        "gemma2",
+        "gemma3",
+        "phi2",
+        "phi3",
+        "phimoe",
+        "gpt2",
+        "gptneox",
+        "falcon",
+        "starcoder",
+        "starcoder2",
+        "stablelm",
+        "olmo",
+        "olmo2",
+        "deepseek",
+        "deepseek2",
+        "command-r",
+        "cohere2",
+        "granite",
+        "granitemoe",
+        "smollm3",
+        "mamba",
+        "mistral3",
+        "exaone",
+        "internlm2",
+        "chatglm",
+        "mpt",
+    }
+)
 _GGUF_VERSIONS = (2, 3)  # v1 used 32-bit counts and is long obsolete; later ones are unknown
 _DEFAULT_ALIGNMENT = 32
 _MAX_DIMS = 8
 # ggml tensor type -> (elements per block, bytes per block), from ggml's type traits
 _GGML_TYPES: dict[int, tuple[int, int]] = {
-    0: (1, 4), 1: (1, 2), 2: (32, 18), 3: (32, 20), 6: (32, 22), 7: (32, 24), 8: (32, 34),
-    9: (32, 36), 10: (256, 84), 11: (256, 110), 12: (256, 144), 13: (256, 176),
-    14: (256, 210), 15: (256, 292), 16: (256, 66), 17: (256, 74), 18: (256, 98),
-    19: (256, 50), 20: (32, 18), 21: (256, 110), 22: (256, 82), 23: (256, 136), 24: (1, 1),
-    25: (1, 2), 26: (1, 4), 27: (1, 8), 28: (1, 8), 29: (256, 56), 30: (1, 2),
-    34: (256, 54), 35: (256, 66), 39: (32, 17),
-}  # fmt: skip
+    0: (1, 4),
+    1: (1, 2),
+    2: (32, 18),
+    3: (32, 20),
+    6: (32, 22),
+    7: (32, 24),
+    8: (32, 34),
+    9: (32, 36),
+    10: (256, 84),
+    11: (256, 110),
+    12: (256, 144),
+    13: (256, 176),
+    14: (256, 210),
+    15: (256, 292),
+    16: (256, 66),
+    17: (256, 74),
+    18: (256, 98),
+    19: (256, 50),
+    20: (32, 18),
+    21: (256, 110),
+    22: (256, 82),
+    23: (256, 136),
+    24: (1, 1),
+    25: (1, 2),
+    26: (1, 4),
+    27: (1, 8),
+    28: (1, 8),
+    29: (256, 56),
+    30: (1, 2),
+    34: (256, 54),
+    35: (256, 66),
+    39: (32, 17),
+}
 # GGUF metadata value type -> struct format of a scalar; 8 (string) and 9 (array) are special
-_SCALARS = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q",
-            12: "d"}  # fmt: skip
-_STRING, _ARRAY = 8, 9
+_SCALARS = {
+    0: "B",
+    1: "b",
+    2: "H",
+    3: "h",
+    4: "I",
+    5: "i",
+    6: "f",
+    7: "?",
+    10: "Q",
+    11: "q",
+    12: "d",
+}
+_STRING = 8
+_ARRAY = 9
 
 
 class _ShortFile(Exception):
@@ -72,7 +150,9 @@ class _Header:
     """A little-endian cursor over a GGUF header that never reads past the file's end."""
 
     def __init__(self, handle: BinaryIO, size: int) -> None:
-        self.handle, self.size, self.pos = handle, size, 0
+        self.handle = handle
+        self.size = size
+        self.pos = 0
 
     def take(self, count: int) -> bytes:
         if self.pos + count > self.size:
@@ -103,7 +183,8 @@ class _Header:
             return self.string().decode("utf-8", "replace")
         if kind != _ARRAY:
             raise ValueError(f"unknown metadata type {kind}")
-        item, count = self.scalar("I"), self.scalar("Q")
+        item = self.scalar("I")
+        count = self.scalar("Q")
         if item in _SCALARS:
             self.skip(count * struct.calcsize(_SCALARS[item]))
         else:
@@ -137,7 +218,8 @@ def read_gguf(path: Path) -> GGUFInfo | None:
 
 
 def _parse(reader: _Header, version: int) -> GGUFInfo:
-    tensors, kvs = reader.scalar("Q"), reader.scalar("Q")
+    tensors = reader.scalar("Q")
+    kvs = reader.scalar("Q")
     meta: dict[str, Any] = {}
     for _ in range(kvs):
         key = reader.string().decode("utf-8", "replace")
@@ -150,8 +232,7 @@ def _parse(reader: _Header, version: int) -> GGUFInfo:
     data_start = -(-reader.pos // align) * align
     arch = meta.get("general.architecture")
     arch = arch if isinstance(arch, str) else ""
-    return GGUFInfo(version, tensors, kvs, arch, f"{arch}.pooling_type" in meta,
-                    data_start + end)  # fmt: skip
+    return GGUFInfo(version, tensors, kvs, arch, f"{arch}.pooling_type" in meta, data_start + end)
 
 
 def _tensor_end(reader: _Header) -> int:
@@ -163,7 +244,8 @@ def _tensor_end(reader: _Header) -> int:
     count = 1
     for _ in range(dims):
         count *= reader.scalar("Q")
-    kind, offset = reader.scalar("I"), reader.scalar("Q")
+    kind = reader.scalar("I")
+    offset = reader.scalar("Q")
     block, size = _GGML_TYPES.get(kind, (1, 0))  # unknown type: only its offset is known
     return offset + -(-count // block) * size
 

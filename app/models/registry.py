@@ -134,7 +134,8 @@ def _check_shape(data: Any) -> None:
         raise ValueError("it is not a JSON object")
     data.setdefault("active", {})
     data.setdefault("models", {})
-    active, models = data["active"], data["models"]
+    active = data["active"]
+    models = data["models"]
     if not isinstance(active, dict) or not all(isinstance(v, str) for v in active.values()):
         raise ValueError('"active" must map roles to model names')
     if not isinstance(models, dict):
@@ -144,10 +145,19 @@ def _check_shape(data: Any) -> None:
 
 
 _ENTRY_TYPES: dict[str, type | tuple[type, ...]] = {
-    "name": str, "role": str, "path": str, "size_bytes": int, "sha256": str, "added_at": str,
-    "source": str, "dims": (int, type(None)), "context": (int, type(None)), "pooling": str,
-    "query_prefix": str, "document_prefix": str,
-}  # fmt: skip
+    "name": str,
+    "role": str,
+    "path": str,
+    "size_bytes": int,
+    "sha256": str,
+    "added_at": str,
+    "source": str,
+    "dims": (int, type(None)),
+    "context": (int, type(None)),
+    "pooling": str,
+    "query_prefix": str,
+    "document_prefix": str,
+}
 _REQUIRED = ("name", "role", "path", "size_bytes")
 
 
@@ -321,9 +331,14 @@ def add_local(
         raise _name_taken(name)  # checked before copying: a copy would be left behind
     target = _copy_in(config, path) if copy else path
     model = InstalledModel(
-        name=name, role=role, path=str(target), size_bytes=target.stat().st_size,
-        added_at=now_iso(), source="local", **from_manifest(entry),
-    )  # fmt: skip
+        name=name,
+        role=role,
+        path=str(target),
+        size_bytes=target.stat().st_size,
+        added_at=now_iso(),
+        source="local",
+        **from_manifest(entry),
+    )
     try:
         return model, register(config, model)
     except AmberError:

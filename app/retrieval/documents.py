@@ -16,8 +16,17 @@ from amber.store import events as event_rows
 from amber.store.db import Database
 
 # Indexes into entry rows (see amber.store.entries.ENTRY_COLUMNS).
-_ID, _PATH, _TITLE, _KIND, _LINKS, _SOURCES, _SUPERSEDED_BY = 0, 1, 2, 3, 6, 7, 9
-_CREATED, _UPDATED, _VALID_FROM, _BODY = 10, 11, 12, 13
+_ID = 0
+_PATH = 1
+_TITLE = 2
+_KIND = 3
+_LINKS = 6
+_SOURCES = 7
+_SUPERSEDED_BY = 9
+_CREATED = 10
+_UPDATED = 11
+_VALID_FROM = 12
+_BODY = 13
 
 
 class Documents:
@@ -69,8 +78,9 @@ class Documents:
         row = self.entries.get(key)
         return json.loads(row[_LINKS]) if row else []
 
-    def factor(self, key: int, now: datetime, time_range: TimeRange | None,
-               speakers: set[str]) -> float:  # fmt: skip
+    def factor(
+        self, key: int, now: datetime, time_range: TimeRange | None, speakers: set[str]
+    ) -> float:
         ts = self.timestamp(key)
         value = fusion.recency_factor(ts, now)
         if key in self.entries:
@@ -104,20 +114,34 @@ class Documents:
             return self._entry_hit(fused, snippet)
         event = self.events[fused.key]
         return Hit(
-            id=event.id, type="event", title=_event_title(event), path=None,
-            snippet=snippet, score=fused.score, channels=fused.channels,
-            sources=[event_source(event)], kind="event",
-            timestamp=event.timestamp, trust=event.trust,
-        )  # fmt: skip
+            id=event.id,
+            type="event",
+            title=_event_title(event),
+            path=None,
+            snippet=snippet,
+            score=fused.score,
+            channels=fused.channels,
+            sources=[event_source(event)],
+            kind="event",
+            timestamp=event.timestamp,
+            trust=event.trust,
+        )
 
     def _entry_hit(self, fused: fusion.Fused, snippet: str) -> Hit:
         row = self.entries[fused.key]
         return Hit(
-            id=row[_ID], type="entry", title=row[_TITLE], path=row[_PATH], snippet=snippet,
-            score=fused.score, channels=fused.channels,
-            sources=entry_sources(self.db, json.loads(row[_SOURCES])), kind=row[_KIND],
-            timestamp=self.timestamp(fused.key), superseded=self._superseded(row),
-        )  # fmt: skip
+            id=row[_ID],
+            type="entry",
+            title=row[_TITLE],
+            path=row[_PATH],
+            snippet=snippet,
+            score=fused.score,
+            channels=fused.channels,
+            sources=entry_sources(self.db, json.loads(row[_SOURCES])),
+            kind=row[_KIND],
+            timestamp=self.timestamp(fused.key),
+            superseded=self._superseded(row),
+        )
 
 
 def _event_title(event: Event) -> str:

@@ -38,8 +38,9 @@ class Fused:
     channels: list[str] = field(default_factory=list)
 
 
-def add_scored(fused: dict[int, Fused], channel: str, scored: list[tuple[int, float]],
-               weight: float) -> None:  # fmt: skip
+def add_scored(
+    fused: dict[int, Fused], channel: str, scored: list[tuple[int, float]], weight: float
+) -> None:
     """Add a channel whose scores are comparable (higher is better), scaled by the best."""
     top = max((s for _, s in scored), default=0.0)
     for key, score in scored:

@@ -55,15 +55,21 @@ class LexicalChannel:
         allowed = search.keys_matching(self.db, keys, flt)
         saw_everything = len(keys) < pool * FILTER_WIDEN
         if saw_everything or len(allowed) >= pool // 2:
-            return LexicalResult([s for s in wide.scored if s[0] in allowed],
-                                 [k for k in wide.newest if k in allowed])  # fmt: skip
+            return LexicalResult(
+                [s for s in wide.scored if s[0] in allowed],
+                [k for k in wide.newest if k in allowed],
+            )
         return self._search(query_terms, flt, pool)
 
     def _search(self, query_terms: list[str], flt: search.SearchFilter, pool: int) -> LexicalResult:
         common_at = self._common_threshold()
         frequency = {t: self._document_frequency(t, common_at) for t in query_terms}
-        rare = _within_budget(sorted((t for t in query_terms if frequency[t] <= common_at),
-                                     key=frequency.__getitem__), frequency)  # fmt: skip
+        rare = _within_budget(
+            sorted(
+                (t for t in query_terms if frequency[t] <= common_at), key=frequency.__getitem__
+            ),
+            frequency,
+        )
         if rare:
             return LexicalResult(search.lexical(self.db, match_expression(rare), flt, pool))
         together = " AND ".join(f'"{t}"' for t in query_terms)

@@ -86,7 +86,8 @@ class Recaller:
 
     def _gather(self, query: str, options: RecallOptions) -> _Candidates:
         parsed = parse_time_phrases(query, options.now or datetime.now(UTC))
-        flt, pool = _filter(options), max(POOL_MIN, options.k * 4)
+        flt = _filter(options)
+        pool = max(POOL_MIN, options.k * 4)
         query_terms = terms(parsed.query)
         speakers = self._speakers.named_in(self.db, query_terms)
         fused: dict[int, fusion.Fused] = {}
@@ -151,8 +152,11 @@ class Recaller:
         givers = {giver for _, giver in offers.values()}
         docs.load([*givers, *offers])  # loaded anyway if they rank; their threads are needed
         outside = [k for k in offers if k not in fused and k in docs.events]
-        allowed = (set(outside) if flt.admits_every_event()
-                   else search.keys_matching(self.db, outside, flt))  # fmt: skip
+        allowed = (
+            set(outside)
+            if flt.admits_every_event()
+            else search.keys_matching(self.db, outside, flt)
+        )
         for near, (share, giver) in offers.items():
             if (near in fused or near in allowed) and _same_thread(docs.events, near, giver):
                 item = fused.setdefault(near, fusion.Fused(near, 0.0))
@@ -189,7 +193,8 @@ class Recaller:
 
 
 def _same_thread(events: dict[int, Event], a: int, b: int) -> bool:
-    first, second = events.get(a), events.get(b)
+    first = events.get(a)
+    second = events.get(b)
     if first is None or second is None or not first.conversation:
         return False
     return (first.source, first.conversation) == (second.source, second.conversation)
@@ -205,7 +210,8 @@ def _weight(channel: str, mode: str) -> float:
 
 
 def _filter(options: RecallOptions) -> search.SearchFilter:
-    as_of, until = _iso(options.as_of), _iso(options.until)
+    as_of = _iso(options.as_of)
+    until = _iso(options.until)
     return search.SearchFilter(
         paths=() if "" in options.paths else options.paths,  # the root holds everything
         kind=options.kind,

@@ -44,9 +44,21 @@ _FLOOR = datetime(1970, 1, 1, tzinfo=UTC)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _NUMBER_WORDS = {
-    "an": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-}  # fmt: skip
+    "an": 1,
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
 
 _MONTH = (
     r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
@@ -317,7 +329,8 @@ def _in_year(match: re.Match[str], now: datetime) -> Span | None:
 
 
 def _month_day(match: re.Match[str], now: datetime) -> Span | None:
-    month, day = _month_number(match["month"]), int(match["day"])
+    month = _month_number(match["month"])
+    day = int(match["day"])
     if match["year"]:
         return _valid_day(int(match["year"]), month, day, now)
     latest = now.year if (month, day) <= (now.month, now.day) else now.year - 1
@@ -346,7 +359,8 @@ def _weekday(match: re.Match[str], now: datetime) -> Span | None:
 
 
 def _iso(match: re.Match[str], now: datetime) -> Span | None:
-    year, month = int(match["iy"]), int(match["im"])
+    year = int(match["iy"])
+    month = int(match["im"])
     if not (1 <= month <= 12 and _valid_year(year)):
         return None
     if match["id"] is None:

@@ -76,10 +76,14 @@ class VectorChannel:
             codes = np.frombuffer(b"".join(r[1] for r in rows), dtype=word)
             codes = codes.reshape(len(rows), -1) if len(rows) else None
             if since and self._codes is not None and codes is not None:
-                ids, codes = np.concatenate([self._ids, ids]), np.vstack([self._codes, codes])
+                ids = np.concatenate([self._ids, ids])
+                codes = np.vstack([self._codes, codes])
             elif since:
-                ids, codes = self._ids, self._codes
-            self._ids, self._codes, self._state = ids, codes, (top, generation)
+                ids = self._ids
+                codes = self._codes
+            self._ids = ids
+            self._codes = codes
+            self._state = (top, generation)
 
 
 def _admitted(db: Database, ranked: list[int], flt: search.SearchFilter, pool: int) -> list[int]:

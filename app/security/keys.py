@@ -117,7 +117,9 @@ def load_passphrase_key(config: Config, passphrase: str) -> bytes:
 
 
 def _stretch(passphrase: str, keyfile: dict) -> bytes:
-    n, r, p = int(keyfile["n"]), int(keyfile["r"]), int(keyfile["p"])
+    n = int(keyfile["n"])
+    r = int(keyfile["r"])
+    p = int(keyfile["p"])
     return hashlib.scrypt(
         passphrase.encode("utf-8"),
         salt=bytes.fromhex(keyfile["salt"]),

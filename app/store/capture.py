@@ -41,9 +41,14 @@ def save_file_progress(conn: sqlcipher3.Connection, source: str, progress: FileP
         "INSERT INTO capture_files (source, path, mtime_ns, size, chunks) VALUES (?,?,?,?,?) "
         "ON CONFLICT (source, path) DO UPDATE SET mtime_ns = excluded.mtime_ns, "
         "size = excluded.size, chunks = excluded.chunks",
-        (source, progress.path, progress.mtime_ns, progress.size,
-         json.dumps(sorted(progress.chunks))),
-    )  # fmt: skip
+        (
+            source,
+            progress.path,
+            progress.mtime_ns,
+            progress.size,
+            json.dumps(sorted(progress.chunks)),
+        ),
+    )
 
 
 def forget_file_progress(conn: sqlcipher3.Connection, source: str, path: str) -> None:

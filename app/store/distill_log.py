@@ -46,9 +46,8 @@ def record_op(
 ) -> None:
     conn.execute(
         f"INSERT INTO distill_ops ({OP_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,NULL,0)",
-        (op.id, op.run_id, op.ts, op.action, op.entry_id, op.title, op.path,
-         json.dumps(op.detail)),
-    )  # fmt: skip
+        (op.id, op.run_id, op.ts, op.action, op.entry_id, op.title, op.path, json.dumps(op.detail)),
+    )
     conn.executemany(
         "INSERT INTO distill_op_files (op_id, seq, path, before, after_hash) VALUES (?,?,?,?,?)",
         [(op.id, i, f.path, f.before, f.after_hash) for i, f in enumerate(files)],

@@ -48,12 +48,25 @@ def upsert_entry(
     """
     rowid = _claim_rowid(conn, entry)
     values = (
-        entry.id, entry.path, entry.title, entry.kind, json.dumps(entry.tags),
-        json.dumps(entry.aliases), json.dumps(entry.links), json.dumps(entry.sources),
-        json.dumps(entry.supersedes), json.dumps(entry.superseded_by), entry.created,
-        entry.updated, entry.valid_from, entry.body, content_hash, mtime_ns, size,
+        entry.id,
+        entry.path,
+        entry.title,
+        entry.kind,
+        json.dumps(entry.tags),
+        json.dumps(entry.aliases),
+        json.dumps(entry.links),
+        json.dumps(entry.sources),
+        json.dumps(entry.supersedes),
+        json.dumps(entry.superseded_by),
+        entry.created,
+        entry.updated,
+        entry.valid_from,
+        entry.body,
+        content_hash,
+        mtime_ns,
+        size,
         entry.problem,
-    )  # fmt: skip
+    )
     columns = ENTRY_COLUMNS.removesuffix(", rowid")
     if rowid is None:
         marks = ",".join("?" * len(values))
@@ -88,20 +101,42 @@ def _index_names_and_text(
     conn.executemany(
         "INSERT OR IGNORE INTO entry_names VALUES (?, ?)", [(n, entry.id) for n in names]
     )
-    _insert_text(conn, key, _search_title(entry), entry.body, entry.path, entry.kind,
-                 source_kinds, entry.valid_from or entry.updated or entry.created)  # fmt: skip
+    _insert_text(
+        conn,
+        key,
+        _search_title(entry),
+        entry.body,
+        entry.path,
+        entry.kind,
+        source_kinds,
+        entry.valid_from or entry.updated or entry.created,
+    )
 
 
 def _insert_text(
-    conn: sqlcipher3.Connection, key: int, title: str, body: str, path: str, kind: str,
-    source_kinds: str, ts: str | None,
-) -> None:  # fmt: skip
+    conn: sqlcipher3.Connection,
+    key: int,
+    title: str,
+    body: str,
+    path: str,
+    kind: str,
+    source_kinds: str,
+    ts: str | None,
+) -> None:
     conn.execute(
         "INSERT INTO search (rowid, title, body, context, scope, path, kind, source, ts) "
         "VALUES (?,?,?,'',?,?,?,?,?)",
-        (key, title, body, scope.entry_scope(path, kind, source_kinds), path, kind,
-         source_kinds, ts),
-    )  # fmt: skip
+        (
+            key,
+            title,
+            body,
+            scope.entry_scope(path, kind, source_kinds),
+            path,
+            kind,
+            source_kinds,
+            ts,
+        ),
+    )
 
 
 def reindex_entry_text(conn: sqlcipher3.Connection) -> None:

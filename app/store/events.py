@@ -51,17 +51,38 @@ def insert_events(conn: sqlcipher3.Connection, drafts: Iterable[EventDraft]) -> 
             "message_id, author, ts, title, text, content_hash, trust, meta, captured_at) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                str(ULID()), draft.ref, draft.dedup_key, draft.source, draft.uri,
-                draft.conversation, draft.message_id, draft.author, ts, draft.title, draft.text,
-                hashlib.sha256(draft.text.encode("utf-8")).hexdigest(), draft.trust,
-                json.dumps(draft.meta), captured_at,
+                str(ULID()),
+                draft.ref,
+                draft.dedup_key,
+                draft.source,
+                draft.uri,
+                draft.conversation,
+                draft.message_id,
+                draft.author,
+                ts,
+                draft.title,
+                draft.text,
+                hashlib.sha256(draft.text.encode("utf-8")).hexdigest(),
+                draft.trust,
+                json.dumps(draft.meta),
+                captured_at,
             ),
-        )  # fmt: skip
+        )
         if cur.rowcount == 1:
             added += 1
             context = recent.before(cur.lastrowid, draft.source, draft.conversation, draft.text)
-            conn.execute(_SEARCH_INSERT, (cur.lastrowid, draft.author, draft.text, context,
-                                          event_scope(draft.source), draft.source, ts))  # fmt: skip
+            conn.execute(
+                _SEARCH_INSERT,
+                (
+                    cur.lastrowid,
+                    draft.author,
+                    draft.text,
+                    context,
+                    event_scope(draft.source),
+                    draft.source,
+                    ts,
+                ),
+            )
     return added
 
 
@@ -106,9 +127,12 @@ def reindex_events(conn: sqlcipher3.Connection) -> int:
     thread: tuple[str, str] | None = None
     for rowid, author, text, source, ts, conversation in rows:
         if (source, conversation) != thread or not conversation:
-            recent, thread = [], (source, conversation)
-        conn.execute(_SEARCH_INSERT, (rowid, author, text, "\n".join(recent),
-                                      event_scope(source), source, ts))  # fmt: skip
+            recent = []
+            thread = (source, conversation)
+        conn.execute(
+            _SEARCH_INSERT,
+            (rowid, author, text, "\n".join(recent), event_scope(source), source, ts),
+        )
         recent = [*recent, _clipped(text)][-CONTEXT_MESSAGES:]
     return len(rows)
 

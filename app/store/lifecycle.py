@@ -57,9 +57,20 @@ def save(conn: sqlcipher3.Connection, changed: list[LifeRow]) -> None:
     conn.executemany(
         "UPDATE lifecycle SET base_importance = ?, importance = ?, access_count = ?, "
         "last_access = ?, maturity = ?, seen_hash = ?, last_update = ? WHERE entry_id = ?",
-        [(r.base, r.importance, r.access_count, r.last_access, r.maturity, r.seen_hash,
-          r.last_update, r.entry_id) for r in changed],
-    )  # fmt: skip
+        [
+            (
+                r.base,
+                r.importance,
+                r.access_count,
+                r.last_access,
+                r.maturity,
+                r.seen_hash,
+                r.last_update,
+                r.entry_id,
+            )
+            for r in changed
+        ],
+    )
 
 
 def maturity_of(db: Database, entry_ids: list[str]) -> dict[str, str]:

@@ -33,9 +33,16 @@ def _row(row: tuple) -> ReviewRow:
 def add_item(conn: sqlcipher3.Connection, item: ReviewRow) -> None:
     conn.execute(
         f"INSERT INTO review_items ({COLUMNS}) VALUES (?,?,?,?,?,?,?,NULL,NULL)",
-        (item.id, item.created, item.status, item.action, item.target_id, item.reason,
-         json.dumps(item.proposal, ensure_ascii=False)),
-    )  # fmt: skip
+        (
+            item.id,
+            item.created,
+            item.status,
+            item.action,
+            item.target_id,
+            item.reason,
+            json.dumps(item.proposal, ensure_ascii=False),
+        ),
+    )
 
 
 def items(db: Database, status: str = "pending", limit: int = 100) -> list[ReviewRow]:

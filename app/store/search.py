@@ -118,7 +118,8 @@ def recent(db: Database, flt: SearchFilter, limit: int) -> list[int]:
     Read through the events' and entries' time indexes (the search table's ts column has
     none), newest first, then checked against the rest of the filter.
     """
-    since, until = flt.since or "0000", flt.until or "9999"
+    since = flt.since or "0000"
+    until = flt.until or "9999"
     events = db.query(
         "SELECT rowid, ts FROM events WHERE ts >= ? AND ts < ? ORDER BY ts DESC LIMIT ?",
         (since, until, limit * 2),

@@ -63,7 +63,8 @@ class TreeFiles:
         return FileStat(rel_path, st.st_mtime_ns, st.st_size)
 
     def move(self, src: str, dst: str) -> None:
-        source, target = self.abspath(src), self.abspath(dst)
+        source = self.abspath(src)
+        target = self.abspath(dst)
         if target.exists():
             raise TreeWriteError(f"'{dst}' already exists; choose another name")
         target.parent.mkdir(parents=True, exist_ok=True)

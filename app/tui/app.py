@@ -22,7 +22,8 @@ from amber.tui.screens.review import ReviewScreen
 from amber.tui.screens.timeline import TimelineScreen
 from amber.tui.services import TuiServices
 
-LIGHT, DARK = "textual-light", "textual-dark"
+LIGHT = "textual-light"
+DARK = "textual-dark"
 SECTIONS = {
     "browse": "Browse and search the Context Tree",
     "timeline": "Timeline of recent events by source",

@@ -28,7 +28,8 @@ class FileDaemonControl:
 
         live = read_status(self.paths)
         switches = self.control.load()
-        paused, until = switches.paused(None), switches.paused_until(None)
+        paused = switches.paused(None)
+        until = switches.paused_until(None)
         if not live.running:
             seen = live.data.get("updated")
             note = f"last seen {seen}; {START_HINT}" if seen else START_HINT
@@ -49,20 +50,30 @@ def _running_status(
     captures = [s.last_capture for s in sources if s.last_capture]
     queue = data.get("queue", {})
     return DaemonStatus(
-        running=True, paused=paused, pid=pid, started_at=data.get("started"),
-        paused_until=until, last_capture=max(captures) if captures else None,
-        queue_depth=int(queue.get("depth", 0) or 0), queue_capacity=queue.get("capacity"),
-        sources=sources, notes=_notes(data),
-    )  # fmt: skip
+        running=True,
+        paused=paused,
+        pid=pid,
+        started_at=data.get("started"),
+        paused_until=until,
+        last_capture=max(captures) if captures else None,
+        queue_depth=int(queue.get("depth", 0) or 0),
+        queue_capacity=queue.get("capacity"),
+        sources=sources,
+        notes=_notes(data),
+    )
 
 
 def _source(name: str, s: dict[str, Any]) -> SourceHealth:
     return SourceHealth(
-        name=name, state=str(s.get("state", "?")), detail=str(s.get("detail") or ""),
-        last_capture=s.get("last_capture"), captured=int(s.get("captured", 0) or 0),
-        dropped=int(s.get("dropped", 0) or 0), errors=int(s.get("errors", 0) or 0),
+        name=name,
+        state=str(s.get("state", "?")),
+        detail=str(s.get("detail") or ""),
+        last_capture=s.get("last_capture"),
+        captured=int(s.get("captured", 0) or 0),
+        dropped=int(s.get("dropped", 0) or 0),
+        errors=int(s.get("errors", 0) or 0),
         last_error=str(s.get("last_error") or ""),
-    )  # fmt: skip
+    )
 
 
 def _notes(data: dict[str, Any]) -> tuple[str, ...]:

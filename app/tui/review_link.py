@@ -41,15 +41,18 @@ class DistillerReview:
         statements = cand.get("statements") or []
         quotes = [str(e["quote"]) for s in statements for e in s["evidence"]]
         return ReviewItem(
-            id=row.id, action=row.action.upper(),
+            id=row.id,
+            action=row.action.upper(),
             title=str(cand.get("title") or proposal.get("target_title") or "(untitled)"),
             text=self._preview(row),
             path=str(proposal.get("target_path") or cand.get("folder") or ""),
-            kind=str(cand.get("kind") or "note"), target=row.target_id or None,
+            kind=str(cand.get("kind") or "note"),
+            target=row.target_id or None,
             sources=tuple(dict.fromkeys(e["event"] for s in statements for e in s["evidence"])),
-            reason=row.reason, created=row.created,
+            reason=row.reason,
+            created=row.created,
             evidence=tuple(quotes[:QUOTES_MAX]),
-        )  # fmt: skip
+        )
 
     def _preview(self, row: ReviewRow) -> str:
         try:

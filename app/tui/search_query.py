@@ -53,7 +53,8 @@ def _options(filters: dict[str, str], now: datetime, k: int) -> RecallOptions:
     type_ = filters.get("type", "all")
     if type_ not in TYPES:
         raise InvalidInputError(f"type:{type_} is not a type; use type:entry or type:event")
-    since, until = filters.get("since"), filters.get("until")
+    since = filters.get("since")
+    until = filters.get("until")
     return RecallOptions(
         k=k,
         paths=(normalize_folder(filters["path"]),) if "path" in filters else (),

@@ -132,10 +132,16 @@ def _message(
         return None
     lines = [text, *_attachments(metadata)]
     return make_draft(
-        thread, text_of(msg.get("id")) or node_id, "\n".join(x for x in lines if x), report, where,
-        author=role, timestamp=to_utc(msg.get("create_time")),
-        trust="untrusted" if role == "tool" else "trusted", meta=_meta(author, metadata, kind),
-    )  # fmt: skip
+        thread,
+        text_of(msg.get("id")) or node_id,
+        "\n".join(x for x in lines if x),
+        report,
+        where,
+        author=role,
+        timestamp=to_utc(msg.get("create_time")),
+        trust="untrusted" if role == "tool" else "trusted",
+        meta=_meta(author, metadata, kind),
+    )
 
 
 def _left_out(role: str, kind: str, metadata: dict[str, Any]) -> str:
@@ -201,7 +207,8 @@ def _custom_instructions(
     content: dict[str, Any], thread: Thread, where: str, report: ReadReport
 ) -> EventDraft | None:
     """The same instructions ride along in every conversation; store each text once."""
-    profile, rules = text_of(content.get("user_profile")), text_of(content.get("user_instructions"))
+    profile = text_of(content.get("user_profile"))
+    rules = text_of(content.get("user_instructions"))
     text = "\n\n".join(x for x in (profile, rules) if x.strip())
     own = Thread(thread.source, thread.uri, "custom-instructions", "ChatGPT custom instructions")
     return make_draft(own, short_hash(text), text, report, where, author="user")

@@ -93,7 +93,10 @@ class _MessageReader:
     """The events of one chat message: its text, then one per tool use."""
 
     def __init__(self, msg: dict[str, Any], n: int, thread: Thread, where: str, report: ReadReport):
-        self.msg, self.thread, self.where, self.report = msg, thread, where, report
+        self.msg = msg
+        self.thread = thread
+        self.where = where
+        self.report = report
         self.uuid = text_of(msg.get("uuid")) or f"idx-{n}"
         self.sender = text_of(msg.get("sender"))
         self.when = to_utc(msg.get("created_at"))
@@ -110,9 +113,14 @@ class _MessageReader:
             self._tool_event(call, None, False)
         text = "\n\n".join(t for t in texts if t.strip())
         main = make_draft(
-            self.thread, self.uuid, text, self.report, self.where,
-            author=self.sender, timestamp=self.when,
-        )  # fmt: skip
+            self.thread,
+            self.uuid,
+            text,
+            self.report,
+            self.where,
+            author=self.sender,
+            timestamp=self.when,
+        )
         return [main, *self.tools] if main else self.tools
 
     def _blocks(self, blocks: list[Any]) -> list[str]:
@@ -139,11 +147,13 @@ class _MessageReader:
         )
 
     def _result(self, block: dict[str, Any], i: int) -> None:
-        wanted, name = text_of(block.get("tool_use_id")), text_of(block.get("name"))
+        wanted = text_of(block.get("tool_use_id"))
+        name = text_of(block.get("name"))
         match = [c for c in self.calls if c.id == wanted] or [
             c for c in self.calls if c.name == name
         ]
-        output, is_error = render_output(block.get("content")), block.get("is_error") is True
+        output = render_output(block.get("content"))
+        is_error = block.get("is_error") is True
         if match or self.calls:
             call = (match or self.calls)[0]
             self.calls.remove(call)
@@ -158,9 +168,16 @@ class _MessageReader:
 
     def _add(self, message_id: str, text: str, meta: dict[str, Any]) -> None:
         draft = make_draft(
-            self.thread, message_id, text, self.report, self.where,
-            author="tool", timestamp=self.when, trust="untrusted", meta=meta,
-        )  # fmt: skip
+            self.thread,
+            message_id,
+            text,
+            self.report,
+            self.where,
+            author="tool",
+            timestamp=self.when,
+            trust="untrusted",
+            meta=meta,
+        )
         if draft is not None:
             self.tools.append(draft)
 

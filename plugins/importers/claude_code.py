@@ -63,7 +63,9 @@ class ClaudeCodeParser:
 
     def __init__(self, path: Path, report: ReadReport, state: dict[str, Any] | None) -> None:
         saved = state or {}
-        self.path, self.report, self.uri = path, report, str(path.resolve())
+        self.path = path
+        self.report = report
+        self.uri = str(path.resolve())
         self.session = text_of(saved.get("session")) or path.stem
         self.title = text_of(saved.get("title"))
         self.pending = PendingCalls(saved.get("pending"))
@@ -153,11 +155,15 @@ class ClaudeCodeParser:
         uuid = text_of(record.get("uuid")) or "h-" + short_hash(record.get("timestamp"), text)
         author = "summary" if record.get("isCompactSummary") else text_of(message.get("role"))
         return make_draft(
-            self._thread(), uuid, text, self.report, where,
+            self._thread(),
+            uuid,
+            text,
+            self.report,
+            where,
             author=author or text_of(record.get("type")),
             timestamp=to_utc(record.get("timestamp")),
             meta=_meta(record, message),
-        )  # fmt: skip
+        )
 
     # --- tool calls ---
     def _call(self, block: dict[str, Any], record: dict[str, Any], where: str) -> list[EventDraft]:
@@ -176,27 +182,44 @@ class ClaudeCodeParser:
         self, block: dict[str, Any], record: dict[str, Any], where: str
     ) -> EventDraft | None:
         call_id = text_of(block.get("tool_use_id"))
-        output, is_error = render_output(block.get("content")), block.get("is_error") is True
+        output = render_output(block.get("content"))
+        is_error = block.get("is_error") is True
         call = self.pending.take(call_id)
         if call is None:
             text, meta = orphan_text(output, is_error)
-            when, message_id = to_utc(record.get("timestamp")), f"{call_id}#result"
+            when = to_utc(record.get("timestamp"))
+            message_id = f"{call_id}#result"
         else:
             text, meta = call_text(call, output, is_error)
-            when, message_id = call.when, call_id
+            when = call.when
+            message_id = call_id
             meta["result_record"] = text_of(record.get("uuid"))
         return make_draft(
-            self._thread(), message_id, text, self.report, where,
-            author="tool", timestamp=when, trust="untrusted", meta=meta,
-        )  # fmt: skip
+            self._thread(),
+            message_id,
+            text,
+            self.report,
+            where,
+            author="tool",
+            timestamp=when,
+            trust="untrusted",
+            meta=meta,
+        )
 
     def _unpaired(self, call: ToolCall) -> EventDraft | None:
         text, meta = call_text(call, None)
         where = f"{self.path}: tool call {call.id}"
         return make_draft(
-            self._thread(), call.id, text, self.report, where,
-            author="tool", timestamp=call.when, trust="untrusted", meta=meta,
-        )  # fmt: skip
+            self._thread(),
+            call.id,
+            text,
+            self.report,
+            where,
+            author="tool",
+            timestamp=call.when,
+            trust="untrusted",
+            meta=meta,
+        )
 
     def _thread(self) -> Thread:
         return Thread(SOURCE, self.uri, self.session, self.title)

@@ -65,7 +65,9 @@ class CodexParser:
 
     def __init__(self, path: Path, report: ReadReport, state: dict[str, Any] | None) -> None:
         saved = state or {}
-        self.path, self.report, self.uri = path, report, str(path.resolve())
+        self.path = path
+        self.report = report
+        self.uri = str(path.resolve())
         name = _NAME.search(path.stem)
         self.session = text_of(saved.get("session")) or (name.group(1) if name else path.stem)
         self.title = text_of(saved.get("title"))
@@ -82,7 +84,8 @@ class CodexParser:
         record = json_line(line, where, self.report)
         if record is None:
             return []
-        kind, payload = record.get("type"), record.get("payload")
+        kind = record.get("type")
+        payload = record.get("payload")
         if not isinstance(payload, dict):  # the older, unwrapped shape
             kind, payload = _legacy(record)
         when = record.get("timestamp")
@@ -143,17 +146,29 @@ class CodexParser:
         message_id = text_of(item.get("id")) or "m-" + short_hash(*basis)
         meta = {"model": self.model} if role == "assistant" and self.model else {}
         return make_draft(
-            self._thread(), message_id, text, self.report, where,
-            author=role, timestamp=to_utc(when), meta=meta | self._cwd(),
-        )  # fmt: skip
+            self._thread(),
+            message_id,
+            text,
+            self.report,
+            where,
+            author=role,
+            timestamp=to_utc(when),
+            meta=meta | self._cwd(),
+        )
 
     def _summary(self, payload: dict[str, Any], when: object, where: str) -> EventDraft | None:
         text = text_of(payload.get("message"))
         message_id = "summary-" + short_hash(when, text)
         return make_draft(
-            self._thread(), message_id, text, self.report, where,
-            author="summary", timestamp=to_utc(when), meta=self._cwd(),
-        )  # fmt: skip
+            self._thread(),
+            message_id,
+            text,
+            self.report,
+            where,
+            author="summary",
+            timestamp=to_utc(when),
+            meta=self._cwd(),
+        )
 
     def _call(self, item: dict[str, Any], when: object, where: str) -> list[EventDraft]:
         kind = text_of(item.get("type"))
@@ -177,9 +192,16 @@ class CodexParser:
         if call is None:
             text, meta = orphan_text(output, is_error)
             return make_draft(
-                self._thread(), f"{call_id}#result", text, self.report, where,
-                author="tool", timestamp=to_utc(when), trust="untrusted", meta=meta,
-            )  # fmt: skip
+                self._thread(),
+                f"{call_id}#result",
+                text,
+                self.report,
+                where,
+                author="tool",
+                timestamp=to_utc(when),
+                trust="untrusted",
+                meta=meta,
+            )
         return self._call_event(call, output, is_error, where, exit_code)
 
     def _call_event(
@@ -194,9 +216,16 @@ class CodexParser:
         if exit_code is not None:
             meta["exit_code"] = exit_code
         return make_draft(
-            self._thread(), call.id, text, self.report, where or f"{self.path}: call {call.id}",
-            author="tool", timestamp=call.when, trust="untrusted", meta=meta | self._cwd(),
-        )  # fmt: skip
+            self._thread(),
+            call.id,
+            text,
+            self.report,
+            where or f"{self.path}: call {call.id}",
+            author="tool",
+            timestamp=call.when,
+            trust="untrusted",
+            meta=meta | self._cwd(),
+        )
 
     def _thread(self) -> Thread:
         return Thread(SOURCE, self.uri, self.session, self.title)

@@ -32,8 +32,14 @@ MAX_INT_DIGITS = 4000  # Python refuses to convert longer digit strings (4,300 b
 # What reading a record of a shape nobody foresaw may raise (a list where a name was expected,
 # a number too large, nesting too deep): that record is left out, not the whole file.
 UNEXPECTED = (
-    TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError, RecursionError,
-)  # fmt: skip
+    TypeError,
+    ValueError,
+    AttributeError,
+    KeyError,
+    IndexError,
+    OverflowError,
+    RecursionError,
+)
 # Bad bytes decoded with surrogateescape, and the halves of a UTF-16 pair that JSON's \ud83d
 # escapes can leave alone when an export cuts an emoji: neither can be stored as UTF-8.
 _BAD_BYTES = re.compile("[\udc80-\udcff]")

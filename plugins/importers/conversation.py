@@ -171,7 +171,8 @@ def _first_line_is_generic_message(head: bytes) -> bool:
 
 # --- JSON ---
 def _read_json(path: Path, report: ImportReport) -> Iterator[EventDraft]:
-    uri, label = str(path.resolve()), str(path)
+    uri = str(path.resolve())
+    label = str(path)
     for index, obj, pos in _conversation_objects(_load_json(path, report), label):
         where = f"{label}: {pos}" if pos else label
         conv = _Conversation(
@@ -257,7 +258,8 @@ def _messages_list(obj: dict[str, Any], where: str) -> list[object]:
 
 # --- JSONL ---
 def _read_jsonl(path: Path, report: ImportReport) -> Iterator[EventDraft]:
-    uri, label = str(path.resolve()), str(path)
+    uri = str(path.resolve())
+    label = str(path)
     positions: dict[str, int] = {}  # next message index per conversation
     titles: dict[str, str] = {}  # a title given once holds for the conversation's later lines
     with path.open("rb") as handle:

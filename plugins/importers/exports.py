@@ -103,7 +103,8 @@ class ExportCutShort(ImportFormatError):
 
     def __init__(self, label: str, problem: str, count: int) -> None:
         super().__init__(f"{label}: {problem}; {HINT}")
-        self.problem, self.count = problem, count
+        self.problem = problem
+        self.count = count
 
 
 def read_conversations(stream: IO[bytes], label: str, report: ReadReport) -> Iterator[object]:
@@ -137,11 +138,15 @@ class _Reader:
     """Decodes JSON values one by one from a stream (see ``conversations``)."""
 
     def __init__(self, stream: IO[bytes], label: str) -> None:
-        self.stream, self.label = stream, label
+        self.stream = stream
+        self.label = label
         # surrogateescape: a byte that is not UTF-8 costs one character, not the export.
         self.decoder = codecs.getincrementaldecoder("utf-8-sig")("surrogateescape")
-        self.buf, self.pos, self.eof = "", 0, False
-        self.lines, self.column = 0, 0  # line count and last line's length in dropped text
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+        self.lines = 0  # lines in the text already dropped from the buffer
+        self.column = 0  # the length of its last line
 
     def peek(self) -> str:
         while True:
@@ -197,10 +202,12 @@ class _Reader:
 
     def _compact(self) -> None:
         if self.pos > 4 * CHUNK:
-            newlines, last = self.buf.count("\n", 0, self.pos), self.buf.rfind("\n", 0, self.pos)
+            newlines = self.buf.count("\n", 0, self.pos)
+            last = self.buf.rfind("\n", 0, self.pos)
             self.lines += newlines
             self.column = self.pos - last - 1 if newlines else self.column + self.pos
-            self.buf, self.pos = self.buf[self.pos :], 0
+            self.buf = self.buf[self.pos :]
+            self.pos = 0
 
     def _error(self, err: json.JSONDecodeError, count: int) -> Exception:
         if self.eof and _cut_at_end(err, self.buf):

@@ -58,7 +58,8 @@ class _HistoryParser:
 
     def __init__(self, path: Path, report: ReadReport, state: dict[str, Any] | None) -> None:
         saved = state or {}
-        self.path, self.report = path, report
+        self.path = path
+        self.report = report
         self.thread = Thread(
             SOURCE, str(path.resolve()), f"{self.shell}-history", f"{self.shell} history"
         )
@@ -84,7 +85,8 @@ class _HistoryParser:
         return done
 
     def _release(self) -> list[EventDraft]:
-        held, self.held = self.held, None
+        held = self.held
+        self.held = None
         if held is None:
             return []
         draft = self._draft("\n".join(held["lines"]), held, f"{self.path}: line {held['line']}")
@@ -101,9 +103,15 @@ class _HistoryParser:
         if isinstance(held.get("duration"), int) and held["duration"] > 0:
             meta["duration_s"] = held["duration"]
         return make_draft(
-            self.thread, key, command, self.report, where,
-            author="user", timestamp=to_utc(when), meta=meta,
-        )  # fmt: skip
+            self.thread,
+            key,
+            command,
+            self.report,
+            where,
+            author="user",
+            timestamp=to_utc(when),
+            meta=meta,
+        )
 
 
 def _text(raw: bytes) -> str:
@@ -149,7 +157,9 @@ class ZshParser(_HistoryParser):
         extended = _ZSH_EXTENDED.fullmatch(text)
         when = duration = None
         if extended:
-            when, duration, text = to_int(extended[1]), to_int(extended[2]), extended[3]
+            when = to_int(extended[1])
+            duration = to_int(extended[2])
+            text = extended[3]
         continues = text.endswith("\\")
         done = self._hold(text, lineno, when, duration=duration, continues=continues)
         return done if continues else done + self._release()

@@ -89,8 +89,12 @@ class Tailer:
         max_bytes: int = MAX_BYTES_PER_POLL,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.name, self.find, self.parser = name, find, parser
-        self.settle_s, self.max_bytes, self.clock = settle_s, max_bytes, clock
+        self.name = name
+        self.find = find
+        self.parser = parser
+        self.settle_s = settle_s
+        self.max_bytes = max_bytes
+        self.clock = clock
         self.skipped: list[tuple[str, str]] = []  # problems found by the last poll
 
     def poll(
@@ -151,11 +155,14 @@ class Tailer:
         report = ReadReport(path=path, format=self.name)
         parser = self.parser(path, report, cursor.parser)
         handle.seek(cursor.offset)
-        start, partial, at_end = cursor.offset, b"", False
+        start = cursor.offset
+        partial = b""
+        at_end = False
         while budget[0] > 0:
             line = handle.readline()
             if not line.endswith(b"\n"):  # the end, or a line still being written
-                partial, at_end = line, True
+                partial = line
+                at_end = True
                 break
             cursor.lineno += 1
             out += feed_line(parser, line, cursor.lineno, report)
@@ -165,7 +172,8 @@ class Tailer:
         unchanged = (stat.st_size, stat.st_mtime_ns) == (cursor.size, cursor.mtime_ns)
         if at_end and unchanged and cursor.offset == start and self._quiet(cursor):
             out += self._settle(parser, cursor, partial, report)
-        cursor.size, cursor.mtime_ns = stat.st_size, stat.st_mtime_ns
+        cursor.size = stat.st_size
+        cursor.mtime_ns = stat.st_mtime_ns
         if cursor.offset != start:
             cursor.head = _head(handle, cursor.offset)
         cursor.parser = parser.state()
@@ -216,7 +224,8 @@ def _head(handle: Any, offset: int) -> str:
 
 
 def _redacted(draft: EventDraft) -> EventDraft:
-    text, title = redact(draft.text).text, redact(draft.title).text
+    text = redact(draft.text).text
+    title = redact(draft.title).text
     return (
         draft
         if (text, title) == (draft.text, draft.title)

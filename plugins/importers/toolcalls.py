@@ -75,9 +75,14 @@ class ToolCall:
         shown = cut(render_input(name, arguments))
         stamp = to_utc(when)
         return cls(
-            call_id, name, shown.text, stamp.isoformat() if stamp else None, record,
-            shown.chars, shown.sha256,
-        )  # fmt: skip
+            call_id,
+            name,
+            shown.text,
+            stamp.isoformat() if stamp else None,
+            record,
+            shown.chars,
+            shown.sha256,
+        )
 
     @property
     def when(self) -> datetime | None:

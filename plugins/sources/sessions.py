@@ -25,7 +25,8 @@ class TailSource:
     def __init__(
         self, name: str, description: str, default_enabled: bool, tailers: TailerFactory
     ) -> None:
-        self.name, self.description = name, description
+        self.name = name
+        self.description = description
         self.default_enabled = default_enabled
         self._tailers = tailers
 

@@ -49,8 +49,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         plan = self.server.behavior
         wanted = self.headers.get("Range")
-        plan.seen.append({"path": self.path, "range": wanted,
-                          "if_range": self.headers["If-Range"], "sent": 0})  # fmt: skip
+        plan.seen.append(
+            {"path": self.path, "range": wanted, "if_range": self.headers["If-Range"], "sent": 0}
+        )
         payload = plan.files.get(self.path, plan.payload)
         if plan.status or payload is None:
             self.send_error(plan.status or 404)

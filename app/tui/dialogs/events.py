@@ -80,8 +80,11 @@ class EventsDialog(ModalScreen[None]):
             return
         src = self.sources[index]
         if src.event is None:
-            target.update(Text(f"{src.uri}\n\nnot a stored event: Amber keeps only the "
-                               "reference.", style="dim"))  # fmt: skip
+            target.update(
+                Text(
+                    f"{src.uri}\n\nnot a stored event: Amber keeps only the reference.", style="dim"
+                )
+            )
             return
         try:
             event = await off_loop(self, self.load, src.event)

@@ -33,8 +33,10 @@ def summary(status: DaemonStatus | None) -> Text:
         running = f"Daemon running · pid {status.pid} · since {stamp(status.started_at)}"
         text = Text.assemble((running, "bold"))
         queue = f"{status.queue_depth}/{status.queue_capacity or '?'}"
-        text.append(f"\nlast capture {stamp(status.last_capture)} · queue {queue} · "
-                    f"dropped {status.dropped} · errors {status.errors}")  # fmt: skip
+        text.append(
+            f"\nlast capture {stamp(status.last_capture)} · queue {queue} · "
+            f"dropped {status.dropped} · errors {status.errors}"
+        )
     if status.paused:
         until = f" until {stamp(status.paused_until)}" if status.paused_until else ""
         text.append(f"\nCAPTURE PAUSED{until} · u resumes", style="bold reverse")
@@ -108,8 +110,14 @@ class DaemonScreen(AmberScreen):
         table.clear()
         for src in status.sources if status else ():
             state = f"{src.state}: {src.detail}" if src.detail else src.state
-            table.add_row(src.name, state, stamp(src.last_capture), str(src.captured),
-                          str(src.dropped), str(src.errors))  # fmt: skip
+            table.add_row(
+                src.name,
+                state,
+                stamp(src.last_capture),
+                str(src.captured),
+                str(src.dropped),
+                str(src.errors),
+            )
         table.display = bool(status and status.sources)
         self.query_one("#daemon-errors", Static).update(error_lines(status))
 

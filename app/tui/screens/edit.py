@@ -52,8 +52,9 @@ class EditScreen(AmberScreen):
     def compose(self) -> ComposeResult:
         yield Static(id="edit-title", classes="status-line")
         yield MarkdownTextArea(id="editor")
-        yield Static("ctrl+s saves and reindexes · Esc closes", id="edit-status",
-                     classes="hint-line")  # fmt: skip
+        yield Static(
+            "ctrl+s saves and reindexes · Esc closes", id="edit-status", classes="hint-line"
+        )
         yield Footer(compact=True)
 
     def refresh_data(self) -> None:
@@ -112,7 +113,9 @@ class EditScreen(AmberScreen):
         notes = ["saved and reindexed"]
         if entry.id != self.entry_id:
             notes.append(f"its id is now {entry.id} (the file holds no id of its own)")
-        self.entry_id, self.original, self.saved = entry.id, stored, True
+        self.entry_id = entry.id
+        self.original = stored
+        self.saved = True
         if stored != typed:  # show what is really stored: `updated`, redacted secrets
             self._show_stored(typed, stored)
         if stored.count("[REDACTED") > typed.count("[REDACTED"):
@@ -163,7 +166,8 @@ class EditScreen(AmberScreen):
                 self.dismiss(self.entry_id if self.saved else None)
 
         if self.dirty:
-            self.app.push_screen(ConfirmDialog("Discard your unsaved edits?", yes="Discard"),
-                                 answered)  # fmt: skip
+            self.app.push_screen(
+                ConfirmDialog("Discard your unsaved edits?", yes="Discard"), answered
+            )
         else:
             self.dismiss(self.entry_id if self.saved else None)

@@ -128,7 +128,8 @@ class ReviewScreen(AmberScreen):
         self.query_one("#review-text", Static).update(RichMarkdown(item.text) if item else "")
 
     def action_decide(self, decision: str) -> None:
-        item, queue = self.selected, self.services.review
+        item = self.selected
+        queue = self.services.review
         if item is None or queue is None:
             return
         if decision == "accept":
@@ -147,7 +148,8 @@ class ReviewScreen(AmberScreen):
         self.load()
 
     def action_edit_item(self) -> None:
-        item, queue = self.selected, self.services.review
+        item = self.selected
+        queue = self.services.review
         if item is None or queue is None:
             return
 

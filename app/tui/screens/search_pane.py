@@ -73,7 +73,8 @@ class SearchPane(AmberScreen):
     async def _search_loop(self) -> None:
         try:
             while True:
-                raw, typed = self.query_one(SearchBar).value, self._typed_at
+                raw = self.query_one(SearchBar).value
+                typed = self._typed_at
                 await self._search_once(raw, typed)
                 if self.query_one(SearchBar).value == raw:
                     return
@@ -94,7 +95,8 @@ class SearchPane(AmberScreen):
         if request.empty:
             self._hint(f"type words to search · {describe(request)}")
             return
-        timing.found_at, timing.hits = perf_counter(), len(hits)
+        timing.found_at = perf_counter()
+        timing.hits = len(hits)
         self._show_hits(request, hits, timing)
 
     async def _recall(self, request: SearchRequest) -> list[Hit]:
@@ -110,7 +112,8 @@ class SearchPane(AmberScreen):
         self.query_one("#left", ContentSwitcher).current = "results"
         found = f"{len(hits)} found" if hits else "nothing found: try fewer words"
         self._hint(f"{found} · {describe(request)}")
-        self.shown_query, self.last_search = timing.query, timing
+        self.shown_query = timing.query
+        self.last_search = timing
         self.call_after_refresh(lambda: setattr(timing, "shown_at", perf_counter()))
         if self._open_first and self.query_one(SearchBar).value == timing.query:
             self._open_first = False

@@ -41,8 +41,9 @@ class TimelineScreen(AmberScreen):
         self._tab_sources: dict[str, str] = {}  # tab id -> source
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Timeline · recent events by source", style="bold"),
-                     classes="status-line")  # fmt: skip
+        yield Static(
+            Text("Timeline · recent events by source", style="bold"), classes="status-line"
+        )
         yield Tabs(id="sources")
         yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
         yield Static("", id="timeline-hint", classes="hint-line")

@@ -6,7 +6,8 @@ from textual.widgets import TextArea
 
 from amber.tui.markdown_highlight import markdown_highlights
 
-LIGHT_THEME, DARK_THEME = "github_light", "vscode_dark"
+LIGHT_THEME = "github_light"
+DARK_THEME = "vscode_dark"
 
 
 def markdown_language() -> str | None:

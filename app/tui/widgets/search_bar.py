@@ -25,8 +25,9 @@ class SearchBar(Input):
             self.delta = delta
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(placeholder="/ search memory  (filters: kind: path: source: since:)",
-                         **kwargs)  # type: ignore[arg-type]  # fmt: skip
+        super().__init__(
+            placeholder="/ search memory  (filters: kind: path: source: since:)", **kwargs
+        )  # type: ignore[arg-type]
 
     def action_move(self, delta: int) -> None:
         self.post_message(self.Move(delta))

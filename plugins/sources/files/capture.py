@@ -51,8 +51,9 @@ class FileCapturer:
     def _capture_changed(self, path: Path, folder: Path, mark: tuple[int, int]) -> None:
         key = str(path)
         try:
-            doc = read_document(path, mark[1], self.settings.max_file_bytes,
-                                self.settings.max_pdf_bytes)  # fmt: skip
+            doc = read_document(
+                path, mark[1], self.settings.max_file_bytes, self.settings.max_pdf_bytes
+            )
         except Unreadable as why:
             log.info("files: skipped %s: %s", path, why)
             self.ctx.skipped()
@@ -75,7 +76,8 @@ class FileCapturer:
     def _emit(
         self, path: Path, folder: Path, mark: tuple[int, int], chunks: list[Chunk], kind: str
     ) -> None:
-        key, name = str(path), self.ctx.name
+        key = str(path)
+        name = self.ctx.name
         known = progress_rows.file_chunks(self.db, name, key) if key in self.marks else set()
         new = [c for c in chunks if c.hash not in known]
         self.ctx.skipped(len(chunks) - len(new))
@@ -107,8 +109,19 @@ class FileCapturer:
 def _draft(path: Path, folder: Path, chunk: Chunk, kind: str, stamp: datetime) -> EventDraft:
     title = f"{path.name} › {chunk.heading}" if chunk.heading else path.name
     return EventDraft(
-        source=EVENT_SOURCE, text=chunk.text, uri=str(path), conversation=str(path),
-        message_id=chunk.hash[:24], title=title, timestamp=stamp, trust="untrusted",
-        meta={"folder": str(folder), "heading": chunk.heading, "kind": kind,
-              "lines": [chunk.first_line, chunk.last_line], "sha256": chunk.hash},
-    )  # fmt: skip
+        source=EVENT_SOURCE,
+        text=chunk.text,
+        uri=str(path),
+        conversation=str(path),
+        message_id=chunk.hash[:24],
+        title=title,
+        timestamp=stamp,
+        trust="untrusted",
+        meta={
+            "folder": str(folder),
+            "heading": chunk.heading,
+            "kind": kind,
+            "lines": [chunk.first_line, chunk.last_line],
+            "sha256": chunk.hash,
+        },
+    )

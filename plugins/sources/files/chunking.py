@@ -79,7 +79,9 @@ def _sections(lines: list[str]) -> list[tuple[str, list[_Block]]]:
 
 
 def _paragraphs(lines: list[str], offset: int) -> list[_Block]:
-    blocks, current, first = [], [], 0
+    blocks = []
+    current = []
+    first = 0
     for i, line in enumerate(lines):
         if line.strip():
             if not current:
@@ -113,7 +115,8 @@ def _split_long(block: _Block, max_chars: int) -> list[_Block]:
     """A paragraph longer than a chunk is cut at line ends, else at spaces."""
     if len(block.text) <= max_chars:
         return [block]
-    pieces, current = [], ""
+    pieces = []
+    current = ""
     for word in re.split(r"(?<=\n)|(?<= )", block.text):
         if current and len(current) + len(word) > max_chars:
             pieces.append(current)

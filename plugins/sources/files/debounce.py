@@ -30,16 +30,18 @@ class Debouncer:
         now = time.monotonic()
         with self._lock:
             due = [
-                p for p, first in self._first.items()
+                p
+                for p, first in self._first.items()
                 if now - self._last[p] >= self.quiet_s or now - first >= self.cap_s
-            ]  # fmt: skip
+            ]
             for path in due:
                 del self._first[path], self._last[path]
             return due
 
     def take_overflow(self) -> bool:
         with self._lock:
-            overflowed, self.overflowed = self.overflowed, False
+            overflowed = self.overflowed
+            self.overflowed = False
             return overflowed
 
     def __len__(self) -> int:

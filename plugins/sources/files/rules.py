@@ -12,15 +12,49 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 EXCLUDED_DIRS = (
-    ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".cache", ".idea", ".gradle",
-    ".terraform", ".Trash", ".gnupg", ".ssh", ".aws", ".kube",
-)  # fmt: skip
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    "__pycache__",
+    ".venv",
+    "venv",
+    ".tox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".cache",
+    ".idea",
+    ".gradle",
+    ".terraform",
+    ".Trash",
+    ".gnupg",
+    ".ssh",
+    ".aws",
+    ".kube",
+)
 SECRET_FILES = (
-    ".env*", "*.pem", "*.key", "id_*", "*.kdbx", "*.kdb", "*.p12", "*.pfx", "*.keystore",
-    "*.jks", ".netrc", ".pgpass", ".npmrc", ".pypirc", "*.gpg", "*.asc", "credentials*",
-    "secrets.*", "*.secret", "*.secrets",
-)  # fmt: skip
+    ".env*",
+    "*.pem",
+    "*.key",
+    "id_*",
+    "*.kdbx",
+    "*.kdb",
+    "*.p12",
+    "*.pfx",
+    "*.keystore",
+    "*.jks",
+    ".netrc",
+    ".pgpass",
+    ".npmrc",
+    ".pypirc",
+    "*.gpg",
+    "*.asc",
+    "credentials*",
+    "secrets.*",
+    "*.secret",
+    "*.secrets",
+)
 BINARY_FILES = tuple(
     f"*.{ext}"
     for ext in (

@@ -66,7 +66,8 @@ class _FolderWatch:
 
     def _loop(self) -> None:
         rescan_every = self.settings.rescan_minutes * 60
-        checked, rescanned = 0.0, time.monotonic()  # the first folder check scans them
+        checked = 0.0  # the first folder check scans them
+        rescanned = time.monotonic()
         while not self.ctx.stopping:
             now = time.monotonic()
             if now - checked >= self.settings.check_folders_s:
@@ -168,8 +169,9 @@ class _FolderWatch:
     def _parents_wanted(self, folder: Path, path: Path) -> bool:
         return all(
             self.rules.dir_wanted(p.relative_to(folder).as_posix(), p)
-            for p in path.parents if folder in p.parents
-        )  # fmt: skip
+            for p in path.parents
+            if folder in p.parents
+        )
 
     def _show_state(self) -> None:
         watched = sum(1 for f in self.settings.folders if f not in self.missing)

@@ -68,10 +68,13 @@ def _parse_xdotool(out: str, display: str) -> Window:
     lines = out.splitlines()
     fields = dict(line.split("=", 1) for line in lines[1:] if "=" in line)
     return Window(
-        title=lines[0] if lines else "", app=_x11_app(fields.get("WINDOW", ""), display),
-        x=_int(fields.get("X")), y=_int(fields.get("Y")),
-        width=_int(fields.get("WIDTH")) or 0, height=_int(fields.get("HEIGHT")) or 0,
-    )  # fmt: skip
+        title=lines[0] if lines else "",
+        app=_x11_app(fields.get("WINDOW", ""), display),
+        x=_int(fields.get("X")),
+        y=_int(fields.get("Y")),
+        width=_int(fields.get("WIDTH")) or 0,
+        height=_int(fields.get("HEIGHT")) or 0,
+    )
 
 
 _APPS: dict[tuple[str, str], str] = {}  # (display, window id) -> app: asked once per window
@@ -115,8 +118,9 @@ def _mac_window() -> Window:
 def _run(command: list[str], display: str) -> str:
     env = {**os.environ, "DISPLAY": display} if display else None
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S,
-                              env=env, check=False)  # fmt: skip
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S, env=env, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return done.stdout if done.stdout.strip() else ""
@@ -139,15 +143,18 @@ class LockProbe:
     def __init__(self, every_s: float = 10.0) -> None:
         self.session = os.environ.get("XDG_SESSION_ID", "")
         self.every_s = every_s
-        self._checked, self._locked = 0.0, False
+        self._checked = 0.0
+        self._locked = False
 
     def locked(self) -> bool:
         if not self.session or not _has_loginctl():
             return False
         if time.monotonic() - self._checked >= self.every_s:
-            out = _run(["loginctl", "show-session", self.session, "-p", "LockedHint",
-                        "--value"], "")  # fmt: skip
-            self._locked, self._checked = out.strip() == "yes", time.monotonic()
+            out = _run(
+                ["loginctl", "show-session", self.session, "-p", "LockedHint", "--value"], ""
+            )
+            self._locked = out.strip() == "yes"
+            self._checked = time.monotonic()
         return self._locked
 
 

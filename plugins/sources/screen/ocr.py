@@ -63,8 +63,14 @@ def ocr_image(image: Image.Image, language: str, timeout: float) -> str:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     command = [binary, "stdin", "stdout", "-l", language]
     try:
-        done = subprocess.run(command, input=buffer.getvalue(), capture_output=True,
-                              timeout=timeout, env=env, check=False)  # fmt: skip
+        done = subprocess.run(
+            command,
+            input=buffer.getvalue(),
+            capture_output=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+        )
     except subprocess.TimeoutExpired as exc:
         raise OcrError(f"tesseract took longer than {timeout:.0f} s") from exc
     if done.returncode != 0:
@@ -111,7 +117,9 @@ class OcrWorker:
                     self._cond.wait(5.0)  # submit() and join() notify
                 if self._stop.is_set():
                     return
-                frame, self._waiting, self.busy = self._waiting, None, True
+                frame = self._waiting
+                self._waiting = None
+                self.busy = True
             try:
                 self._handle(frame)
             finally:

@@ -9,20 +9,60 @@ from amber.errors import ConfigError
 
 # Never captured. Titles match as case-insensitive substrings; apps as whole process names.
 DEFAULT_EXCLUDED_TITLES = (
-    "1password", "bitwarden", "keepass", "lastpass", "dashlane", "enpass", "nordpass",
-    "proton pass", "keeper password", "keychain access", "passwords and keys",
-    "private browsing", "incognito", "inprivate", "private window", "tor browser",
-)  # fmt: skip
-LOCKERS = frozenset((
-    "i3lock", "swaylock", "xscreensaver", "gnome-screensaver", "light-locker", "xsecurelock",
-    "slock", "xlock", "loginwindow",
-))  # fmt: skip
+    "1password",
+    "bitwarden",
+    "keepass",
+    "lastpass",
+    "dashlane",
+    "enpass",
+    "nordpass",
+    "proton pass",
+    "keeper password",
+    "keychain access",
+    "passwords and keys",
+    "private browsing",
+    "incognito",
+    "inprivate",
+    "private window",
+    "tor browser",
+)
+LOCKERS = frozenset(
+    (
+        "i3lock",
+        "swaylock",
+        "xscreensaver",
+        "gnome-screensaver",
+        "light-locker",
+        "xsecurelock",
+        "slock",
+        "xlock",
+        "loginwindow",
+    )
+)
 DEFAULT_EXCLUDED_APPS = (
-    "1password", "bitwarden", "keepass", "keepassx", "keepassxc", "lastpass", "dashlane",
-    "enpass", "keeper", "nordpass", "seahorse", "kwalletmanager5", "kwalletmanager",
-    "keychain access", "passwords", "pinentry", "pinentry-gtk-2", "pinentry-qt", "ssh-askpass",
-    "gcr-prompter", "polkit-gnome-authentication-agent-1", *sorted(LOCKERS),
-)  # fmt: skip
+    "1password",
+    "bitwarden",
+    "keepass",
+    "keepassx",
+    "keepassxc",
+    "lastpass",
+    "dashlane",
+    "enpass",
+    "keeper",
+    "nordpass",
+    "seahorse",
+    "kwalletmanager5",
+    "kwalletmanager",
+    "keychain access",
+    "passwords",
+    "pinentry",
+    "pinentry-gtk-2",
+    "pinentry-qt",
+    "ssh-askpass",
+    "gcr-prompter",
+    "polkit-gnome-authentication-agent-1",
+    *sorted(LOCKERS),
+)
 
 
 @dataclass(frozen=True)
@@ -58,7 +98,8 @@ class ScreenSettings:
         return settings
 
     def excluded(self, title: str, app: str) -> bool:
-        title, app = title.lower(), app.lower()
+        title = title.lower()
+        app = app.lower()
         titles = DEFAULT_EXCLUDED_TITLES + tuple(t.lower() for t in self.exclude_titles)
         apps = DEFAULT_EXCLUDED_APPS + tuple(a.lower() for a in self.exclude_apps)
         return any(t and t in title for t in titles) or (bool(app) and app in apps)

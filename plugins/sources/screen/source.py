@@ -74,7 +74,9 @@ class _ScreenCapture:
             grabber = Grabber(self.display)
         except ScreenShotError as exc:
             raise RuntimeError(f"cannot open the display {self.display!r}: {exc}") from exc
-        idle, lock, done = XIdle(self.display), LockProbe(), threading.Event()
+        idle = XIdle(self.display)
+        lock = LockProbe()
+        done = threading.Event()
         worker = OcrWorker(self._ocr, self.ctx.dropped, done)
         worker.start()
         try:
@@ -110,7 +112,8 @@ class _ScreenCapture:
             return s.idle_interval_s
         if s.excluded(window.title, window.app):
             self.ctx.skipped()
-            self.previous_hash, self.previous_exact = None, b""  # the next frame is new
+            self.previous_hash = None  # the next frame is new
+            self.previous_exact = b""
             self.ctx.set_state(RUNNING, "excluded window in front")
             return s.interval_s
         user_idle = user is not None and user[0] >= s.idle_after_s
@@ -144,14 +147,17 @@ class _ScreenCapture:
             self.unchanged += 1
             return
         self.unchanged = self.unchanged + 1 if near else 0
-        self.previous_hash, self.previous_exact, self.ocr_at = digest, exact, time.monotonic()
+        self.previous_hash = digest
+        self.previous_exact = exact
+        self.ocr_at = time.monotonic()
         worker.submit(Frame(image, window, datetime.now(UTC), monitor, digest))
 
     def _ocr(self, frame: Frame) -> None:
         """In the OCR worker: text out of the frame, then into an event if it is new."""
         try:
-            text = clean_ocr_text(ocr_image(frame.image, self.settings.language,
-                                            self.settings.ocr_timeout_s))  # fmt: skip
+            text = clean_ocr_text(
+                ocr_image(frame.image, self.settings.language, self.settings.ocr_timeout_s)
+            )
         except OcrError as exc:
             self.ctx.error(str(exc))
             return
@@ -178,17 +184,25 @@ class _ScreenCapture:
     def _draft(self, frame: Frame, text: str, score: float, image: str | None) -> EventDraft:
         window = frame.window
         meta: dict[str, object] = {
-            "window": window.title, "app": window.app, "monitor": frame.monitor,
+            "window": window.title,
+            "app": window.app,
+            "monitor": frame.monitor,
             "similarity": round(score, 3),
-        }  # fmt: skip
+        }
         if image:
             meta["image"] = image
         return EventDraft(
-            source=EVENT_SOURCE, text=text, uri=f"screen:{self.display or 'main'}",
-            conversation=window.app or window.title or "screen", message_id=_frame_id(frame),
-            author=window.app, title=window.title, timestamp=frame.taken, trust="untrusted",
+            source=EVENT_SOURCE,
+            text=text,
+            uri=f"screen:{self.display or 'main'}",
+            conversation=window.app or window.title or "screen",
+            message_id=_frame_id(frame),
+            author=window.app,
+            title=window.title,
+            timestamp=frame.taken,
+            trust="untrusted",
             meta=meta,
-        )  # fmt: skip
+        )
 
     def _expire_images(self) -> None:
         if self.vault is None or time.monotonic() - self.expired_at < EXPIRE_EVERY_S:

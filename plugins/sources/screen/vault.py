@@ -48,7 +48,8 @@ class ImageVault:
         data = (self.folder / name).read_bytes()
         if not data.startswith(MAGIC):
             raise ValueError(f"{name} is not an Amber screenshot")
-        nonce, sealed = data[len(MAGIC) : len(MAGIC) + 12], data[len(MAGIC) + 12 :]
+        nonce = data[len(MAGIC) : len(MAGIC) + 12]
+        sealed = data[len(MAGIC) + 12 :]
         return self._aead.decrypt(nonce, sealed, name.encode())
 
     def expire(self, now: datetime | None = None) -> int:

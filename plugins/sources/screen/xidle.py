@@ -24,12 +24,17 @@ class _Cookie(ctypes.Structure):
 
 class _InfoReply(ctypes.Structure):
     _fields_ = [
-        ("response_type", ctypes.c_uint8), ("state", ctypes.c_uint8),
-        ("sequence", ctypes.c_uint16), ("length", ctypes.c_uint32),
-        ("saver_window", ctypes.c_uint32), ("ms_until_server_saver", ctypes.c_uint32),
-        ("ms_since_user_input", ctypes.c_uint32), ("event_mask", ctypes.c_uint32),
-        ("kind", ctypes.c_uint8), ("pad0", ctypes.c_uint8 * 7),
-    ]  # fmt: skip
+        ("response_type", ctypes.c_uint8),
+        ("state", ctypes.c_uint8),
+        ("sequence", ctypes.c_uint16),
+        ("length", ctypes.c_uint32),
+        ("saver_window", ctypes.c_uint32),
+        ("ms_until_server_saver", ctypes.c_uint32),
+        ("ms_since_user_input", ctypes.c_uint32),
+        ("event_mask", ctypes.c_uint32),
+        ("kind", ctypes.c_uint8),
+        ("pad0", ctypes.c_uint8 * 7),
+    ]
 
 
 class XIdle:
@@ -47,10 +52,12 @@ class XIdle:
             if conn:
                 self._xcb.xcb_disconnect(conn)
             return
-        self._conn, self._root = conn, self._root_window(conn, screen.value)
+        self._conn = conn
+        self._root = self._root_window(conn, screen.value)
 
     def _declare(self) -> None:
-        xcb, xss = self._xcb, self._xss
+        xcb = self._xcb
+        xss = self._xss
         xcb.xcb_connect.restype = ctypes.c_void_p
         xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]
         xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
@@ -64,7 +71,10 @@ class XIdle:
         xss.xcb_screensaver_query_info.argtypes = [ctypes.c_void_p, ctypes.c_uint32]
         xss.xcb_screensaver_query_info_reply.restype = ctypes.POINTER(_InfoReply)
         xss.xcb_screensaver_query_info_reply.argtypes = [
-            ctypes.c_void_p, _Cookie, ctypes.POINTER(ctypes.c_void_p)]  # fmt: skip
+            ctypes.c_void_p,
+            _Cookie,
+            ctypes.POINTER(ctypes.c_void_p),
+        ]
         self._libc.free.argtypes = [ctypes.c_void_p]
 
     def _root_window(self, conn: int, screen: int) -> int:
