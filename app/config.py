@@ -93,6 +93,30 @@ def default_home() -> Path:
 
 
 @dataclass(frozen=True)
+class ModelsSettings:
+    """`[models]`: how llama.cpp runs, and where downloads come from."""
+
+    threads: int = 0  # 0: all cores for embeddings, llama.cpp's choice for chat
+    gpu_layers: int = -1  # -1: everything, when the build supports a GPU
+    mirror: str | None = ""  # None: the value in config.toml is not a URL string
+    # A bad value costs models, not memory: recall and remember go on without them, and
+    # whatever needs a model reports this.
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class CaptureSettings:
+    """`[capture]`: whether the daemon distills when idle, and each source's own table."""
+
+    distill_when_idle: bool = True
+    sources: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    def source(self, name: str) -> dict[str, object]:
+        """The `[capture.<name>]` table ({} when there is none)."""
+        return dict(self.sources.get(name, {}))
+
+
+@dataclass(frozen=True)
 class Config:
     home: Path
     home_id: str
@@ -100,7 +124,8 @@ class Config:
     tree_dir: Path
     max_file_bytes: int = 5_000_000
     reconcile_on_start: bool = True
-    capture: dict = field(default_factory=dict, compare=False)  # [capture]: see amber.daemon
+    models: ModelsSettings = field(default_factory=ModelsSettings, compare=False)
+    capture: CaptureSettings = field(default_factory=CaptureSettings, compare=False)
 
     @property
     def index_path(self) -> Path:
@@ -162,5 +187,28 @@ def _config_from(home: Path, data: dict, path: Path) -> Config:
         tree_dir=tree_dir if tree_dir.is_absolute() else home / tree_dir,
         max_file_bytes=int(tree.get("max_file_bytes", 5_000_000)),
         reconcile_on_start=bool(data.get("index", {}).get("reconcile_on_start", True)),
-        capture=dict(data.get("capture", {})),
+        models=_models_settings(data.get("models")),
+        capture=_capture_settings(data.get("capture"), path),
     )
+
+
+def _models_settings(table: object) -> ModelsSettings:
+    table = table if isinstance(table, dict) else {}
+    raw = table.get("mirror", "")
+    mirror = raw.strip() if isinstance(raw, str) else None
+    try:
+        threads = int(table.get("threads", 0))
+        gpu_layers = int(table.get("gpu_layers", -1))
+    except (TypeError, ValueError) as exc:
+        problem = f"[models] threads and gpu_layers in config.toml must be whole numbers ({exc})"
+        return ModelsSettings(mirror=mirror, problem=problem)
+    return ModelsSettings(threads, gpu_layers, mirror)
+
+
+def _capture_settings(table: object, path: Path) -> CaptureSettings:
+    table = table if isinstance(table, dict) else {}
+    sources = {name: value for name, value in table.items() if isinstance(value, dict)}
+    idle = table.get("distill_when_idle", True)
+    if not isinstance(idle, bool):
+        raise ConfigError(f"{path}: [capture] distill_when_idle must be true or false")
+    return CaptureSettings(idle, sources)

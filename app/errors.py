@@ -49,3 +49,13 @@ class ImportFormatError(InvalidInputError):
 
 class TreeWriteError(AmberError):
     """A file in the Context Tree could not be written (disk full, permissions...)."""
+
+
+class ConflictError(AmberError):
+    """Something changed meanwhile; going on would lose that change, so nothing was done."""
+
+    exit_code = 5
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path  # the file that changed, when it is one

@@ -1,4 +1,10 @@
-"""Creating and opening an Amber home: config, key, encrypted index, tree."""
+"""Creating and opening an Amber home: the composition root.
+
+`open_home` is the one way every entry point (CLI, TUI, MCP server, daemon) opens memory:
+config parsed once, the key loaded once (keyring or passphrase), the encrypted index opened
+and migrated, the tree's files behind their lock. What is built on top (the service, the
+daemon's sources) gets these parts from the `Home` it returns.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,25 @@ from amber.security import keys
 from amber.store.db import Database, open_database
 from amber.store.migrations import migrate
 from amber.tree.files import TreeFiles
+
+
+@dataclass
+class Home:
+    """An opened home."""
+
+    config: Config
+    key: bytes  # the index key; sources derive their own keys from it
+    db: Database
+    files: TreeFiles
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_home(home: Path | None = None, *, prompt: keys.PassphrasePrompt | None = None) -> Home:
+    config = load_config(home)
+    key = keys.load_key(config, prompt)
+    return Home(config, key, _open_index(config, key), tree_files(config))
 
 
 @dataclass(frozen=True)
@@ -32,9 +57,8 @@ def init_home(
     """Create the home, or verify an existing one; never destroys data."""
     home = home or default_home()
     if (home / "config.toml").exists():
+        open_home(home, prompt=prompt).close()  # proves the key works; applies new migrations
         config = load_config(home)
-        db = open_index(config, prompt)  # proves the key works; applies new migrations
-        db.close()
         config.tree_dir.mkdir(parents=True, exist_ok=True)
         return InitResult(config, False, config.key_storage)
     return InitResult(*_create_home(home, tree_path, use_passphrase, prompt))
@@ -67,8 +91,8 @@ def _create_home(
     return config, True, storage
 
 
-def open_index(config: Config, prompt: keys.PassphrasePrompt | None = None) -> Database:
-    db = open_database(config.index_path, keys.load_key(config, prompt))
+def _open_index(config: Config, key: bytes) -> Database:
+    db = open_database(config.index_path, key)
     migrate(db)
     return db
 

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 
 import sqlcipher3
 
+from amber.ids import path_id
 from amber.store import audit
 from amber.store import entries as entry_rows
 from amber.store import events as event_rows
 from amber.store import vectors as vector_rows
 from amber.store.db import Database
-from amber.tree.entry import Entry, parse_entry, path_id
+from amber.tree.entry import Entry, parse_entry
 from amber.tree.files import FileStat, TreeFiles
 from amber.tree.sources import source_kind
 
@@ -177,7 +178,7 @@ class Indexer:
             with self.db.write() as conn:
                 for rel_path in todo[start : start + BATCH_FILES]:
                     _tally(report, rel_path, self.index_in(conn, rel_path, interface))
-        report.skipped = {p: r for p, (r, _, _) in entry_rows.skipped_files(self.db).items()}
+        report.skipped = {p: s.reason for p, s in entry_rows.skipped_files(self.db).items()}
         return report
 
     def rebuild(self) -> ReconcileReport:
@@ -190,10 +191,11 @@ class Indexer:
         return self.reconcile(interface=None)  # the caller audits the rebuild as one act
 
 
-def _same_stat(known: object, skipped: tuple | None, stat: FileStat) -> bool:
-    if known is not None:
-        return (known.mtime_ns, known.size) == (stat.mtime_ns, stat.size)  # type: ignore[attr-defined]
-    return skipped is not None and (skipped[1], skipped[2]) == (stat.mtime_ns, stat.size)
+def _same_stat(
+    known: entry_rows.IndexedFile | None, skipped: entry_rows.SkippedFile | None, stat: FileStat
+) -> bool:
+    seen = known or skipped
+    return seen is not None and (seen.mtime_ns, seen.size) == (stat.mtime_ns, stat.size)
 
 
 def _tally(report: ReconcileReport, rel_path: str, outcome: str) -> None:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 import sqlcipher3
 
-from amber.retrieval.fusion import parse_ts
+from amber.clock import iso, parse_iso
 from amber.store import lifecycle as life_rows
 from amber.store.db import Database
 from amber.tree.layout import ARCHIVE
@@ -63,13 +63,9 @@ def next_maturity(current: str, importance: float, accesses: int) -> str:
     return "draft"
 
 
-def _iso(now: datetime) -> str:
-    return now.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
 def idle_days(row: life_rows.LifeRow, now: datetime) -> float:
     """Days since the last access or the last update counted, whichever is later."""
-    stamps = [parse_ts(row.last_access), parse_ts(row.last_update or row.updated)]
+    stamps = [parse_iso(row.last_access), parse_iso(row.last_update or row.updated)]
     known = [s for s in stamps if s is not None]
     if not known:
         return 0.0
@@ -81,7 +77,7 @@ def _activity(row: life_rows.LifeRow, now: datetime, amount: float, accesses: in
     row.base = row.importance = min(1.0, current + amount)
     if accesses:
         row.access_count += accesses
-        row.last_access = _iso(now)
+        row.last_access = iso(now, seconds=True)
     row.maturity = next_maturity(row.maturity, row.importance, row.access_count)
 
 
@@ -114,7 +110,7 @@ def refresh(db: Database, now: datetime | None = None) -> RefreshReport:
         elif row.content_hash != row.seen_hash:  # any edit: Amber's, an editor's, a pull
             _activity(row, now, UPDATE_BUMP, 0)
             row.seen_hash = row.content_hash
-            row.last_update = _iso(now)
+            row.last_update = iso(now, seconds=True)
             report.updates_counted += 1
         row.importance = decayed(row.base, idle_days(row, now), row.maturity)
         row.maturity = next_maturity(row.maturity, row.importance, row.access_count)

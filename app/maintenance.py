@@ -38,7 +38,7 @@ def doctor(config: Config, db: Database, indexer: Indexer) -> DoctorReport:
     report.drift = _drift(indexer)
     rows = db.query("SELECT path, problem FROM entries WHERE problem IS NOT NULL")
     report.problems = dict(rows)
-    report.skipped = {p: r for p, (r, _m, _s) in entry_rows.skipped_files(db).items()}
+    report.skipped = {p: s.reason for p, s in entry_rows.skipped_files(db).items()}
     row = db.one("PRAGMA quick_check")
     report.integrity = str(row[0]) if row else "unknown"
     return report
@@ -108,14 +108,14 @@ class TreeNode:
 def tree(db: Database, folder: str = "", include_archive: bool = False) -> TreeNode:
     root = TreeNode(name=folder.rsplit("/", 1)[-1] or "tree", path=folder)
     for row in entry_rows.entry_rows_under(db, folder):
-        rel = row[1][len(folder) :].lstrip("/") if folder else row[1]
+        rel = row.path[len(folder) :].lstrip("/") if folder else row.path
         if rel.startswith(ARCHIVE + "/") and not include_archive:
             continue
         node = _node_for(root, rel.split("/")[:-1])
-        if rel.endswith(CONTEXT_FILE) and row[3] == "context":
-            node.description = _first_line(row[13])
+        if rel.endswith(CONTEXT_FILE) and row.kind == "context":
+            node.description = _first_line(row.body)
             continue
-        node.entries.append({"id": row[0], "title": row[2], "kind": row[3], "path": row[1]})
+        node.entries.append({"id": row.id, "title": row.title, "kind": row.kind, "path": row.path})
     return root
 
 

@@ -148,7 +148,7 @@ class TreeWatcher:
 
     def _index(self, rel_path: str) -> None:
         try:
-            outcome = self.service.indexer.index_file(rel_path, interface="editor")
+            outcome = self.service.watched_file_changed(rel_path)
         except Exception as exc:  # one bad file must not stop the watcher; say why
             self.on_change(rel_path, f"error: {exc}")
             return

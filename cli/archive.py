@@ -20,17 +20,13 @@ def archive(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Archive entries nobody uses: lists them; moves them to _archive/ only with --yes."""
-    from amber import lifecycle
-    from amber.distill.archive import archive_entries
-
     if not stale:
         raise InvalidInputError("say which entries: `amber archive --stale` (add --yes to act)")
     if days < 1:
         raise InvalidInputError("--days must be at least 1")
     with memory() as service:
-        lifecycle.refresh(service.db)
-        found = lifecycle.stale(service.db, min_idle_days=days, below=STALE_BELOW)
-        ops = archive_entries(service, found) if yes else []
+        found = service.stale_entries(days, STALE_BELOW)
+        ops = service.archive(found) if yes else []
     if as_json:
         print_json({"stale": found, "archived": bool(yes), "ops": ops})
         return

@@ -1,4 +1,4 @@
-"""Opening memory for a command: passphrase prompt, start-up reconcile, clean errors."""
+"""Opening memory for a command: passphrase prompt, start-up scan, clean errors."""
 
 from __future__ import annotations
 
@@ -8,12 +8,8 @@ from contextlib import contextmanager
 
 import typer
 
+from amber.freshness import start_scan_needed
 from amber.service import MemoryService
-from amber.watch_lock import someone_watches
-
-# Above this many entries, commands rely on a running watcher (`amber watch`, later the
-# daemon) or `amber doctor --fix`; the scan would cost ~0.4 s at this size.
-RECONCILE_MAX_ENTRIES = 20_000
 
 
 def prompt_passphrase(confirm: bool) -> str:
@@ -23,19 +19,14 @@ def prompt_passphrase(confirm: bool) -> str:
 
 
 @contextmanager
-def memory(reconcile: bool = True) -> Iterator[MemoryService]:
-    service = MemoryService.open(interface="cli", prompt=prompt_passphrase)
+def memory(reconcile: bool = True, interface: str = "cli") -> Iterator[MemoryService]:
+    """The user's memory for one command. `reconcile`: compare tree and index first when
+    nothing keeps them in step (amber.freshness); commands that only read the index's own
+    rows (the audit log, imports) skip it."""
+    service = MemoryService.open(interface=interface, prompt=prompt_passphrase)
     try:
-        if reconcile and _should_reconcile(service):
+        if reconcile and start_scan_needed(service.config, service.entry_count()):
             service.reconcile()
         yield service
     finally:
         service.close()
-
-
-def _should_reconcile(service: MemoryService) -> bool:
-    """Compare tree and index before a command, unless a watcher keeps them in step or the
-    tree is so large that the scan (about 20 µs a file) would dominate every command."""
-    if not service.config.reconcile_on_start or someone_watches(service.config):
-        return False
-    return service.entry_count() <= RECONCILE_MAX_ENTRIES

@@ -31,8 +31,6 @@ def distill(
     """Turn pending events into entries in your Context Tree (local model, or digests)."""
     from rich.progress import Progress
 
-    from amber.distill.review import ReviewQueue
-
     if limit is not None and limit < 1:
         raise InvalidInputError("--limit must be at least 1")
     with memory() as service:
@@ -47,7 +45,7 @@ def distill(
                 lambda done, total: bar.update(task, completed=done, total=total),
                 again=again,
             )
-        waiting = len(ReviewQueue(service).items())
+        waiting = len(distiller.review_queue().items())
     if as_json:
         print_json(report)
     else:
@@ -73,17 +71,13 @@ def log(
     as_json: JsonOpt = False,
 ) -> None:
     """What the distiller did: each operation, the entry it touched and the events it used."""
-    from amber.distill.undo import find_op
-    from amber.store import distill_events
-    from amber.store import distill_log as log_rows
-
     with memory(reconcile=False) as service:
+        distiller = service.distiller(use_model=False)
         if op:
-            record = find_op(service, op)
-            events = distill_events.events_by_id(service.db, record.events)
-            _show_op(record, [events[e] for e in record.events if e in events], as_json)
+            record = distiller.find_op(op)
+            _show_op(record, distiller.op_events(record), as_json)
             return
-        ops = log_rows.recent_ops(service.db, limit, run.strip())
+        ops = distiller.recent_ops(limit, run.strip())
     if as_json:
         print_json([_op_json(o) for o in ops])
         return
@@ -134,13 +128,11 @@ def undo(
     as_json: JsonOpt = False,
 ) -> None:
     """Undo a distiller operation: files and index go back to how they were before it."""
-    from amber.distill.undo import undo as undo_op
-    from amber.distill.undo import undo_run
-
     if bool(op) == bool(run):
         raise InvalidInputError("give one operation id, or --run RUN (`amber log` lists both)")
     with memory() as service:
-        results = undo_run(service, run) if run else [undo_op(service, op or "")]
+        distiller = service.distiller(use_model=False)
+        results = distiller.undo_run(run) if run else [distiller.undo(op or "")]
     if as_json:
         print_json(results)
         return

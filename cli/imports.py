@@ -45,13 +45,11 @@ def conversation(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    from amber.importing import available_importers, choose_importer, import_file
+    from amber.importing import available_importers, choose_importer
 
     importer = choose_importer(file, available_importers(), format_)
     with memory(reconcile=False) as service:
-        result = import_file(
-            service.db, file, importer, "cli", on_commit=_acknowledge, chosen=bool(format_)
-        )
+        result = service.import_file(file, importer, _acknowledge, chosen=bool(format_))
         _embed_hint(service)
     if as_json:
         print_json(_result_json(result))
@@ -169,15 +167,13 @@ def _import_many(files: list[Path], importer: Importer, as_json: bool) -> None:
 def _import_pairs(pairs: list[tuple[Path, Importer]], as_json: bool) -> None:
     from rich.progress import Progress
 
-    from amber.importing import import_file
-
     results: list[ImportResult] = []
     failed: list[dict[str, str]] = []
     with memory(reconcile=False) as service, Progress(console=err, disable=as_json) as bar:
         task = bar.add_task("importing", total=len(pairs))
         for path, importer in pairs:
             try:
-                results.append(import_file(service.db, path, importer, "cli"))
+                results.append(service.import_file(path, importer))
             except AmberError as exc:  # one bad file does not stop the others
                 failed.append({"path": str(path), "error": str(exc)})
             bar.advance(task)

@@ -10,8 +10,6 @@ from rich.markup import escape
 from amber.cli.context import memory
 from amber.cli.output import console, err, print_json
 from amber.maintenance import DoctorReport
-from amber.maintenance import doctor as run_doctor
-from amber.maintenance import stats as collect_stats
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
@@ -34,7 +32,7 @@ def doctor(
     with memory(reconcile=False) as service:
         if fix:
             service.reconcile()
-        report = run_doctor(service.config, service.db, service.indexer)
+        report = service.doctor()
     if as_json:
         print_json({**vars(report), "clean": report.clean})
     else:
@@ -59,7 +57,7 @@ def _print_doctor(report: DoctorReport) -> None:
 def stats(as_json: JsonOpt = False) -> None:
     """Counts of entries and events, index size, where the key lives."""
     with memory() as service:
-        data = collect_stats(service.config, service.db)
+        data = service.stats()
     if as_json:
         print_json(data)
         return

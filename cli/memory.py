@@ -13,7 +13,8 @@ import typer
 from amber.cli.context import memory
 from amber.cli.output import console, err, print_json, read_stdin
 from amber.errors import InvalidInputError
-from amber.service import EntryView, MemoryService
+from amber.reads import EntryView
+from amber.service import MemoryService
 from amber.tree.entry import KINDS, Entry
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -88,12 +89,12 @@ def edit(handle: Annotated[str, typer.Argument(help="Entry id, path or title.")]
     """Open an entry in $EDITOR; it is reindexed when you save and quit."""
     with memory() as service:
         view = service.get(handle)
-        path = service.files.abspath(view.entry.path)
+        path = service.file_path(view.entry)
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         code = subprocess.call([*shlex.split(editor), str(path)])
         if code != 0:
             raise InvalidInputError(f"the editor exited with status {code}; nothing reindexed")
-        outcome = service.indexer.index_file(view.entry.path, interface="cli")
+        outcome = service.index_file(view.entry.path)
         embed_new(service)
     err.print(f"{view.entry.path}: {outcome}")
 

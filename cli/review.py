@@ -47,9 +47,7 @@ def review(
 
 
 def _queue(service: MemoryService) -> ReviewQueue:
-    from amber.distill.review import ReviewQueue  # imported when used: fast CLI start
-
-    return ReviewQueue(service)
+    return service.distiller(use_model=False).review_queue()
 
 
 def _print_item(item: ReviewRow, text: str | None = None) -> None:

@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from amber.cli.context import memory, prompt_passphrase
+from amber.cli.context import memory
 from amber.cli.output import console, err, print_json
 from amber.config import load_config
 from amber.errors import InvalidInputError, NotFoundError
@@ -153,7 +153,7 @@ def set_value(
 
     config = load_config()
     parsed = parse_value(value)
-    current = config.capture.get(_known(name), {})
+    current = config.capture.source(_known(name))
     if key in current:
         check_same_kind(key, current[key], parsed)
     else:
@@ -177,20 +177,15 @@ def screenshot(
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the PNG.")],
 ) -> None:
     """Decrypt a kept screenshot ([capture.screen] keep_images = true) into a PNG file."""
-    from amber.daemon.keys import source_key
     from amber.plugins.sources.screen.vault import KEY_PURPOSE, ImageVault
-    from amber.security import keys
-    from amber.store.capture import event_meta
 
-    config = load_config()
-    index_key = keys.load_key(config, prompt_passphrase)
     with memory(reconcile=False) as service:
-        meta = event_meta(service.db, event)
+        meta = service.event_meta(event)
+        key = service.derived_key(f"screen:{KEY_PURPOSE}")  # as the daemon's screen source
     if meta is None:
         raise NotFoundError(f"no event '{event}'; event ids appear in recall results")
     if not meta.get("image"):
         raise NotFoundError(f"event '{event}' has no kept screenshot (or it has expired)")
-    key = source_key(index_key, "screen", KEY_PURPOSE)
     vault = ImageVault(_paths().screens, key, retention_days=1)
     try:
         png = vault.load(str(meta["image"]))

@@ -10,7 +10,6 @@ from rich.tree import Tree
 from amber.cli.context import memory
 from amber.cli.output import console, print_json
 from amber.maintenance import TreeNode
-from amber.maintenance import tree as build_tree
 from amber.tree.layout import normalize_folder
 
 
@@ -23,7 +22,7 @@ def tree(
 ) -> None:
     """Browse the Context Tree: domains, topics and entries."""
     with memory() as service:
-        root = build_tree(service.db, normalize_folder(folder) if folder else "", archive)
+        root = service.tree(normalize_folder(folder) if folder else "", archive)
     if as_json:
         print_json(root)
         return

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from amber.cli.context import prompt_passphrase
+from amber.cli.context import memory
 from amber.errors import InvalidInputError
 
 
@@ -22,12 +22,11 @@ def tui(
     """Browse, search, read and edit your memory in the terminal."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise InvalidInputError("amber tui needs a terminal; for scripts use `amber recall`")
-    from amber.service import MemoryService
-    from amber.tui.app import create_app
-    from amber.tui.services import connect
+    from amber.tui.launch import run_tui
 
-    with MemoryService.open(interface="tui", prompt=prompt_passphrase) as service:
-        create_app(connect(service, watch_tree=watch), theme=theme or None).run()
+    # A watcher compares tree and index when it starts; without one, the command does.
+    with memory(reconcile=not watch, interface="tui") as service:
+        run_tui(service, watch_tree=watch, theme=theme or None)
 
 
 def register(app: typer.Typer) -> None:

@@ -144,7 +144,7 @@ def bench_zero(events: list, count: object) -> dict[str, object]:
 
     service = fresh_service(events)
     tokens = sum(count(e.text) for e in events)  # type: ignore[operator]
-    report = Distiller(service).run()  # type: ignore[arg-type]
+    report = Distiller(service.distill_parts()).run()  # type: ignore[arg-type]
     service.close()  # type: ignore[attr-defined]
     return {
         "events": report.events,
@@ -160,7 +160,7 @@ def bench_model(events: list, model: object) -> dict[str, object]:
     from amber.distill import Distiller
 
     service = fresh_service(events)
-    report = Distiller(service, model).run()  # type: ignore[arg-type]
+    report = Distiller(service.distill_parts(), model).run()  # type: ignore[arg-type]
     service.close()  # type: ignore[attr-defined]
     tokens = report.prompt_tokens + report.output_tokens
     return {

@@ -85,9 +85,10 @@ def bench_embedding(model: Path, count: int, rounds: int = 4) -> dict[str, float
 
 def build_home(entries: int, dims: int, rng: random.Random) -> object:
     from amber.home import init_home
+    from amber.ids import new_id
     from amber.service import MemoryService
     from amber.store import vectors
-    from amber.tree.entry import Entry, new_id, render_new
+    from amber.tree.entry import Entry, render_new
 
     home = Path(tempfile.mkdtemp(prefix="amber-bench-models-"))
     os.environ.update(

@@ -33,12 +33,13 @@ from rich.console import Console
 from rich.table import Table
 
 from amber.home import init_home
+from amber.ids import new_id
 from amber.importing import import_file
 from amber.plugins.importers.conversation import GenericConversationImporter
 from amber.retrieval.query import STOPWORDS
 from amber.retrieval.recall import RecallOptions
 from amber.service import MemoryService
-from amber.tree.entry import Entry, new_id, render_new
+from amber.tree.entry import Entry, render_new
 from amber.tree.layout import folder_name, slugify
 
 

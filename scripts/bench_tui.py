@@ -56,8 +56,9 @@ def build_home(root: Path, entries: int, seed: int) -> tuple[Path, list[str]]:
     """A home whose tree holds `entries` files; returns it and words worth searching."""
     os.environ.update(AMBER_HOME=str(root), AMBER_PASSPHRASE=PASSPHRASE)
     from amber.home import init_home
+    from amber.ids import new_id
     from amber.service import MemoryService
-    from amber.tree.entry import Entry, new_id, render_new
+    from amber.tree.entry import Entry, render_new
 
     init_home(root)
     rng = random.Random(seed)

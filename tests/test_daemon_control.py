@@ -229,7 +229,7 @@ def test_sources_cli_switches_and_errors(home: Path, amber_cli) -> None:
 
     changed = amber_cli("sources", "set", "files", "folders", '["~/notes"]')
     assert changed.returncode == 0, changed.stderr
-    assert load_config(home).capture["files"]["folders"] == ["~/notes"]
+    assert load_config(home).capture.source("files")["folders"] == ["~/notes"]
     assert "# Folders to watch" in (home / "config.toml").read_text()  # comments kept
     for args, why in (
         (("files", "folders", '"notes"'), "must be a list"),
@@ -241,4 +241,4 @@ def test_sources_cli_switches_and_errors(home: Path, amber_cli) -> None:
         refused = amber_cli("sources", "set", *args)
         assert refused.returncode == 2, refused.stderr
         assert why in refused.stderr, refused.stderr
-    assert load_config(home).capture["files"]["folders"] == ["~/notes"]  # nothing changed
+    assert load_config(home).capture.source("files")["folders"] == ["~/notes"]  # nothing changed

@@ -17,7 +17,7 @@ def test_a_value_changes_in_place(home: Path) -> None:
     set_capture_value(home, "screen", "interval_s", 30)
     after = (home / "config.toml").read_text()
     assert after.replace("interval_s = 30\n", "interval_s = 10\n", 1) == before
-    assert load_config(home).capture["screen"]["interval_s"] == 30
+    assert load_config(home).capture.source("screen")["interval_s"] == 30
 
 
 def test_a_new_key_and_a_new_table(home: Path) -> None:

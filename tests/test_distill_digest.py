@@ -47,7 +47,7 @@ def test_a_conversation_becomes_one_digest_linking_its_events(
     service: MemoryService, tmp_path: Path
 ) -> None:
     import_messages(service, conversation_file(tmp_path, MESSAGES))
-    report = Distiller(service).run()
+    report = Distiller(service.distill_parts()).run()
     assert (report.events, report.digested, report.model) == (4, 1, None)
     [hit] = service.recall("greyhound", _entries())
     entry = service.get(hit.id).entry
@@ -73,10 +73,10 @@ def _entries() -> object:
 
 def test_new_messages_extend_the_digest_in_place(service: MemoryService, tmp_path: Path) -> None:
     import_messages(service, conversation_file(tmp_path, MESSAGES[:2]))
-    Distiller(service).run()
+    Distiller(service.distill_parts()).run()
     first = service.get("Dog news").entry
     import_messages(service, conversation_file(tmp_path, MESSAGES))
-    report = Distiller(service).run()
+    report = Distiller(service.distill_parts()).run()
     assert (report.events, report.digested) == (2, 1)
     updated = service.get("Dog news").entry
     assert updated.id == first.id
@@ -89,13 +89,13 @@ def test_a_digest_a_person_edited_is_continued_not_changed(
     service: MemoryService, tmp_path: Path
 ) -> None:
     import_messages(service, conversation_file(tmp_path, MESSAGES[:2]))
-    Distiller(service).run()
+    Distiller(service.distill_parts()).run()
     path = service.config.tree_dir / service.get("Dog news").entry.path
     path.write_text(path.read_text() + "\nMy note: Biscuit is 3 years old.\n")
     service.reconcile()
     mine = path.read_bytes()
     import_messages(service, conversation_file(tmp_path, MESSAGES))
-    Distiller(service).run()
+    Distiller(service.distill_parts()).run()
     assert path.read_bytes() == mine
     continued = service.get("Dog news (continued)").entry
     assert continued.sources == ["conversation:dogs#m3", "conversation:dogs#m4"]
@@ -113,7 +113,7 @@ def test_sources_without_conversations_get_a_digest_per_day(service: MemoryServi
     ]
     with service.db.write() as conn:
         event_rows.insert_events(conn, drafts)
-    report = Distiller(service).run()
+    report = Distiller(service.distill_parts()).run()
     assert report.digested == 2
     titles = sorted(h.title for h in service.recall("budget flight", _entries()))
     assert titles[0].startswith("Screen 2026-06-01: budget, quarterly")
@@ -125,10 +125,10 @@ def test_digesting_the_same_events_again_changes_nothing(
     service: MemoryService, tmp_path: Path
 ) -> None:
     import_messages(service, conversation_file(tmp_path, MESSAGES))
-    Distiller(service).run()
+    Distiller(service.distill_parts()).run()
     tree = service.config.tree_dir
     before = {p: p.read_bytes() for p in tree.rglob("*.md")}
-    again = Distiller(service).run(again=True)
+    again = Distiller(service.distill_parts()).run(again=True)
     assert (again.events, again.digested, again.unchanged) == (4, 0, 1)
     assert {p: p.read_bytes() for p in tree.rglob("*.md")} == before
 

@@ -15,10 +15,10 @@ from amber.distill import Distiller
 from amber.distill.batching import make_batches
 from amber.distill.curation import Curator, curation_schema
 from amber.distill.extraction import extract, extraction_schema
+from amber.distill.journal import Journal
 from amber.distill.model import token_counter
 from amber.distill.render import EVIDENCE, FACTS, section_bullets
 from amber.distill.validation import normalize
-from amber.distill.writer import TreeWriter
 from amber.events import EventDraft
 from amber.models.chat import ChatModel, ChatModelInfo
 from amber.models.runtime import ModelError
@@ -88,8 +88,8 @@ def test_curation_answer_fits_the_schema(service: MemoryService, chat: ChatModel
     [event] = distill_events.pending(service.db, 1)
     said = Statement("Ana adopted a greyhound.", [Evidence(event, "adopted a greyhound")])
     cand = Candidate("Ana's greyhound", "fact", "people/ana", [said])
-    writer = TreeWriter(service.db, service.files, service.indexer, "test")
-    curator = Curator(writer, service.recaller, chat)
+    parts = service.distill_parts()
+    curator = Curator(Journal(parts.db, parts.writer, "test"), parts.recaller, chat)
     local = {f"n{i}": e for i, e in enumerate(curator.neighbours(cand), start=1)}
     assert local
     proposal = curator.propose(cand, local)
@@ -103,11 +103,11 @@ def test_distilling_with_smollm2_writes_only_traceable_statements(
     service: MemoryService, chat: ChatModel
 ) -> None:
     add_messages(service)
-    report = Distiller(service, chat).run()
+    report = Distiller(service.distill_parts(), chat).run()
     assert report.events == 2
     assert report.batches == 1
     assert report.prompt_tokens > 100
-    assert Distiller(service).pending() == 0
+    assert Distiller(service.distill_parts()).pending() == 0
     json.dumps(report.to_json())
     for path in sorted(service.config.tree_dir.rglob("*.md")):
         entry = service.get(path.relative_to(service.config.tree_dir).as_posix())

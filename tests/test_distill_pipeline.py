@@ -97,7 +97,7 @@ def entry_titles(service: MemoryService, query: str, **options: Any) -> list[str
 
 
 def test_contradiction_supersedes_and_as_of_answers_the_past(service: MemoryService) -> None:
-    report = Distiller(service, caroline_moves(service)).run()
+    report = Distiller(service.distill_parts(), caroline_moves(service)).run()
     assert (report.added, report.superseded, report.events) == (1, 1, 2)
     assert entry_titles(service, "Caroline moved")[0] == "Caroline lives in Paris"
     assert "Caroline lives in Berlin" not in entry_titles(service, "Caroline moved")
@@ -124,7 +124,7 @@ def test_as_of_on_the_command_line(service: MemoryService) -> None:
 
     from amber.cli.main import app
 
-    Distiller(service, caroline_moves(service)).run()
+    Distiller(service.distill_parts(), caroline_moves(service)).run()
     result = CliRunner().invoke(
         app, ["recall", "Caroline moved", "--type", "entry", "--as-of", "2023-12-31", "--json"]
     )
@@ -144,7 +144,7 @@ def test_the_same_fact_twice_gives_one_entry(service: MemoryService) -> None:
     again = "Remember we adopted a greyhound called Biscuit"
     add_events(service, [("m1", "Ana", "2024-01-05T10:00:00+00:00", said)], "chat-a")
     add_events(service, [("m9", "Ana", "2024-02-05T10:00:00+00:00", again)], "chat-b")
-    report = Distiller(service, ScriptedModel([dog])).run()
+    report = Distiller(service.distill_parts(), ScriptedModel([dog])).run()
     assert (report.added, report.unchanged) == (1, 1)
     assert entry_titles(service, "greyhound") == ["Ana's dog Biscuit"]
 
@@ -155,7 +155,7 @@ def test_invented_quotes_and_names_are_rejected(service: MemoryService) -> None:
         Fact(BERLIN, "Caroline's job", "Caroline works as a nurse.", "I work as a nurse"),
         Fact(BERLIN, "Caroline in Tokyo", "Caroline moved to Tokyo.", "I moved to Berlin"),
     ]
-    report = Distiller(service, ScriptedModel(invented)).run()
+    report = Distiller(service.distill_parts(), ScriptedModel(invented)).run()
     assert report.added == 0
     assert service.entry_count() == 0
     assert report.rejected == {QUOTE_NOT_FOUND: 1, NAMES_UNSUPPORTED: 1}
@@ -166,19 +166,19 @@ def test_invented_quotes_and_names_are_rejected(service: MemoryService) -> None:
 
 def test_hand_edited_entry_goes_to_review_and_accept_applies(service: MemoryService) -> None:
     model = caroline_moves(service)
-    Distiller(service, model).run(limit=1)
+    Distiller(service.distill_parts(), model).run(limit=1)
     berlin = service.get("Caroline lives in Berlin").entry
     path = service.config.tree_dir / berlin.path
     path.write_text(path.read_text() + "She likes the Tiergarten.\n")
     service.reconcile()
     before = path.read_bytes()
-    report = Distiller(service, model).run()
+    report = Distiller(service.distill_parts(), model).run()
     assert (report.review, report.superseded, report.added) == (1, 0, 0)
     assert path.read_bytes() == before
     assert service.entry_count() == 1
     from amber.distill.review import ReviewQueue
 
-    reviews = ReviewQueue(service)
+    reviews = ReviewQueue(service.distill_parts())
     [item] = reviews.items()
     assert item.action == "supersede"
     assert item.target_id == berlin.id
@@ -200,16 +200,20 @@ def test_remembered_entry_is_never_updated_by_the_distiller(service: MemoryServi
     )
     before = (service.config.tree_dir / mine.path).read_bytes()
     add_events(service, [("m2", "Caroline", "2024-03-02T18:00:00+00:00", PARIS)])
-    report = Distiller(service, ScriptedModel([PARIS_FACT], {"Paris": ("UPDATE", "Berlin")})).run()
+    report = Distiller(
+        service.distill_parts(), ScriptedModel([PARIS_FACT], {"Paris": ("UPDATE", "Berlin")})
+    ).run()
     assert report.review == 1
     assert report.updated == 0
     assert (service.config.tree_dir / mine.path).read_bytes() == before
     from amber.distill.review import ReviewQueue
 
-    reviews = ReviewQueue(service)
+    reviews = ReviewQueue(service.distill_parts())
     reviews.reject(reviews.items()[0].id)
     assert (
-        Distiller(service, ScriptedModel([PARIS_FACT], {"Paris": ("UPDATE", "Berlin")}))
+        Distiller(
+            service.distill_parts(), ScriptedModel([PARIS_FACT], {"Paris": ("UPDATE", "Berlin")})
+        )
         .run(again=True)
         .review
         == 0
@@ -218,9 +222,9 @@ def test_remembered_entry_is_never_updated_by_the_distiller(service: MemoryServi
 
 def test_undo_restores_files_and_index_exactly(service: MemoryService) -> None:
     model = caroline_moves(service)
-    Distiller(service, model).run(limit=1)
+    Distiller(service.distill_parts(), model).run(limit=1)
     before = snapshot(service)
-    report = Distiller(service, model).run()
+    report = Distiller(service.distill_parts(), model).run()
     [op_id] = [op for op in report.ops]
     assert snapshot(service) != before
     result = undo(service, op_id)
@@ -233,7 +237,7 @@ def test_undo_restores_files_and_index_exactly(service: MemoryService) -> None:
 
 def test_undo_refuses_to_overwrite_a_later_edit(service: MemoryService) -> None:
     add_events(service, [("m1", "Caroline", "2023-05-10T09:00:00+00:00", BERLIN)])
-    report = Distiller(service, ScriptedModel([BERLIN_FACT])).run()
+    report = Distiller(service.distill_parts(), ScriptedModel([BERLIN_FACT])).run()
     path = service.config.tree_dir / service.get("Caroline lives in Berlin").entry.path
     path.write_text(path.read_text() + "my own note\n")
     with pytest.raises(UndoConflictError, match="changed after operation"):
@@ -242,12 +246,14 @@ def test_undo_refuses_to_overwrite_a_later_edit(service: MemoryService) -> None:
 
 
 def test_distilling_the_same_events_twice_changes_nothing(service: MemoryService) -> None:
-    Distiller(service, caroline_moves(service)).run()
+    Distiller(service.distill_parts(), caroline_moves(service)).run()
     before = snapshot(service)
-    again = Distiller(service, caroline_moves(service)).run(again=True)
+    again = Distiller(service.distill_parts(), caroline_moves(service)).run(again=True)
     assert (again.added, again.updated, again.superseded, again.unchanged) == (0, 0, 0, 2)
     assert snapshot(service) == before
-    assert Distiller(service, caroline_moves(service)).run().events == 0  # nothing pending
+    assert (
+        Distiller(service.distill_parts(), caroline_moves(service)).run().events == 0
+    )  # nothing pending
 
 
 def test_update_merges_new_facts_into_the_distillers_entry(service: MemoryService) -> None:
@@ -270,7 +276,7 @@ def test_update_merges_new_facts_into_the_distillers_entry(service: MemoryServic
         ],
     )
     model = ScriptedModel([BERLIN_FACT, job], {"work": ("UPDATE", "Berlin")})
-    report = Distiller(service, model).run()
+    report = Distiller(service.distill_parts(), model).run()
     assert (report.added, report.updated) == (1, 1)
     body = service.get("Caroline lives in Berlin").entry.body
     assert "- Caroline moved to Berlin.\n- Caroline works as a nurse.\n" in body
@@ -287,10 +293,10 @@ class FailingModel(ScriptedModel):
 
 def test_a_failing_model_falls_back_to_a_digest(service: MemoryService) -> None:
     add_events(service, [("m1", "Caroline", "2023-05-10T09:00:00+00:00", BERLIN)])
-    report = Distiller(service, FailingModel([])).run()
+    report = Distiller(service.distill_parts(), FailingModel([])).run()
     assert report.digested == 1
     assert report.model_failures == ["scripted failure"]
-    assert Distiller(service, FailingModel([])).pending() == 0
+    assert Distiller(service.distill_parts(), FailingModel([])).pending() == 0
 
 
 def test_prompts_hold_no_example_facts(service: MemoryService) -> None:
@@ -322,7 +328,7 @@ def test_prompts_hold_no_example_facts(service: MemoryService) -> None:
 
 def test_written_hash_tells_the_distillers_files_from_a_persons(service: MemoryService) -> None:
     add_events(service, [("m1", "Caroline", "2023-05-10T09:00:00+00:00", BERLIN)])
-    Distiller(service, ScriptedModel([BERLIN_FACT])).run()
+    Distiller(service.distill_parts(), ScriptedModel([BERLIN_FACT])).run()
     entry = service.get("Caroline lives in Berlin").entry
     data = (service.config.tree_dir / entry.path).read_bytes()
     row = service.db.one("SELECT content_hash FROM distill_written WHERE entry_id = ?", (entry.id,))
@@ -331,15 +337,19 @@ def test_written_hash_tells_the_distillers_files_from_a_persons(service: MemoryS
 
 def test_events_stay_pending_when_a_run_is_stopped(service: MemoryService) -> None:
     caroline_moves(service)
-    report = Distiller(service, ScriptedModel([BERLIN_FACT])).run(should_stop=lambda: True)
+    report = Distiller(service.distill_parts(), ScriptedModel([BERLIN_FACT])).run(
+        should_stop=lambda: True
+    )
     assert report.stopped
-    assert Distiller(service).pending() == 2
+    assert Distiller(service.distill_parts()).pending() == 2
 
 
 def test_progress_reports_every_batch(service: MemoryService, tmp_path: Path) -> None:
     model = caroline_moves(service)
     seen: list[tuple[int, int]] = []
-    Distiller(service, model).run(progress=lambda done, total: seen.append((done, total)))
+    Distiller(service.distill_parts(), model).run(
+        progress=lambda done, total: seen.append((done, total))
+    )
     assert seen == [(1, 2), (2, 2)]
 
 
@@ -347,8 +357,8 @@ def test_purging_a_forgotten_entry_drops_its_undo_copies(service: MemoryService)
     from amber.store import distill_log
 
     model = caroline_moves(service)
-    Distiller(service, model).run(limit=1)
-    Distiller(service, model).run()
+    Distiller(service.distill_parts(), model).run(limit=1)
+    Distiller(service.distill_parts(), model).run()
     berlin = service.get("Caroline lives in Berlin").entry
     with service.db.write() as conn:
         distill_log.purge_entry(conn, berlin.id, berlin.path)

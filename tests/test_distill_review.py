@@ -53,7 +53,7 @@ def queue_a_proposal(home: Path, action: str = "SUPERSEDE") -> tuple[str, Path]:
         with service.db.write() as conn:
             event_rows.insert_events(conn, [draft])
         model = ScriptedModel([PARIS_FACT], {"Paris": (action, "Berlin")})
-        assert Distiller(service, model).run().review == 1
+        assert Distiller(service.distill_parts(), model).run().review == 1
         return mine.id, service.config.tree_dir / mine.path
 
 

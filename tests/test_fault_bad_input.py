@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from amber.config import load_config
-from amber.home import init_home, open_index
+from amber.home import init_home, open_home
 from amber.service import MemoryService
 
 pytestmark = pytest.mark.integration
@@ -66,7 +66,7 @@ def assert_keepsake(keepsake: str) -> None:
 
 
 def event_count(home: Path) -> int:
-    db = open_index(load_config(home))
+    db = open_home(home).db
     try:
         return int((db.one("SELECT count(*) FROM events") or (0,))[0])
     finally:
@@ -74,7 +74,7 @@ def event_count(home: Path) -> int:
 
 
 def entry_paths(home: Path) -> set[str]:
-    db = open_index(load_config(home))
+    db = open_home(home).db
     try:
         return {row[0] for row in db.query("SELECT path FROM entries")}
     finally:

@@ -26,8 +26,7 @@ from typing import IO
 
 import pytest
 
-from amber.config import load_config
-from amber.home import open_index
+from amber.home import open_home
 from amber.retrieval.recall import RecallOptions
 from amber.service import MemoryService
 from amber.store import entries as entry_rows
@@ -211,7 +210,7 @@ def frontmatter_of(text: str) -> str:
 
 @pytest.fixture
 def db(home: Path) -> Iterator[Database]:
-    database = open_index(load_config(home))
+    database = open_home(home).db
     yield database
     database.close()
 
@@ -311,8 +310,8 @@ def assert_remembered_entries(service: MemoryService, files: dict[str, bytes]) -
         ids.add(entry.id)
         row = entry_rows.entry_row_by_path(service.db, rel)
         assert row is not None, rel
-        assert row[0] == entry.id, rel
-        assert found[0] in row[13], rel
+        assert row.id == entry.id, rel
+        assert found[0] in row.body, rel
 
     expected = {f"memtok{tag}{i:04d}q" for tag in WRITERS for i in range(PER_WRITER)}
     assert set(token_paths) == expected, f"missing: {sorted(expected - set(token_paths))[:10]}"
@@ -344,7 +343,7 @@ def assert_edits_indexed(
         assert entry.id == entry_id
         row = entry_rows.entry_row(db, entry_id)
         assert row is not None, f"{path.name} lost from the index"
-        assert row[13] == entry.body, f"{path.name}: the index holds another body"
+        assert row.body == entry.body, f"{path.name}: the index holds another body"
         final = f"finaledit{j:02d}q"
         assert [h.id for h in service.recall(final, options)] == [entry_id], final
         for old in (f"edit{j:02d}r0000q", f"edit{j:02d}r{rounds - 2:04d}q"):  # edited away

@@ -24,8 +24,7 @@ from typing import IO
 
 import pytest
 
-from amber.config import load_config
-from amber.home import init_home, open_index
+from amber.home import init_home, open_home
 from amber.importing import BATCH_SIZE
 from amber.retrieval.recall import RecallOptions
 from amber.service import MemoryService
@@ -129,7 +128,7 @@ class Stored:
 
 
 def stored_state(home: Path) -> Stored:
-    db = open_index(load_config(home))
+    db = open_home(home).db
     try:
         count = event_rows.event_count(db)
         distinct = (db.one("SELECT count(DISTINCT message_id) FROM events") or (0,))[0]

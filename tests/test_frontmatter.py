@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from amber.ids import path_id
 from amber.tree import frontmatter as fm
-from amber.tree.entry import Entry, parse_entry, path_id, render_new, rewrite
+from amber.tree.entry import Entry, parse_entry, render_new, rewrite
 
 USER_FILE = """---
 id: 01JD3K5Z8XQ4M7R2T9V0W1Y2Z3      # ULID; stable

@@ -212,6 +212,7 @@ def test_mirror_replaces_the_hugging_face_base(home: Path, monkeypatch: pytest.M
     config = load_config()
     assert manifest.configured_mirror(config) == ""
     _set_config_mirror(home, "https://from-config.example")
+    config = load_config()  # config.toml is read once, when a command opens the home
     assert manifest.configured_mirror(config) == "https://from-config.example"
     monkeypatch.setenv(manifest.MIRROR_ENV, "https://from-env.example")
     assert manifest.configured_mirror(config) == "https://from-env.example"

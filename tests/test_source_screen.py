@@ -20,7 +20,6 @@ from PIL import Image, ImageDraw
 
 from amber.daemon.daemon import Daemon, DaemonOptions
 from amber.daemon.inprocess import DaemonThread
-from amber.daemon.keys import derive_key
 from amber.daemon.settings import set_capture_value
 from amber.errors import ConfigError
 from amber.plugins.sources.files import FileSource
@@ -29,6 +28,7 @@ from amber.plugins.sources.screen.settings import ScreenSettings
 from amber.plugins.sources.screen.similarity import LastText, frame_hash, hash_distance
 from amber.plugins.sources.screen.source import clean_ocr_text
 from amber.plugins.sources.screen.vault import ImageVault
+from amber.security.keys import derive_key
 from amber.service import MemoryService
 
 WINDOW = """

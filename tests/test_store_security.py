@@ -9,7 +9,7 @@ import pytest
 
 from amber.config import load_config
 from amber.errors import KeyUnavailableError, WrongKeyError
-from amber.home import init_home, open_index
+from amber.home import init_home, open_home
 from amber.security import keys
 from amber.service import MemoryService
 from amber.store.migrations import MIGRATIONS, migrate
@@ -100,7 +100,7 @@ def _check_keyring_round_trip(amber_env: Path) -> None:
 
 def test_every_migration_applies_to_an_empty_db_and_is_recorded(home: Path) -> None:
     config = load_config(home)
-    db = open_index(config)
+    db = open_home(config.home).db
     names = {row[0] for row in db.query("SELECT name FROM schema_migrations")}
     assert names == {m.__name__ for m in MIGRATIONS}
     assert migrate(db) == []  # nothing pending: a second run is a no-op

@@ -12,16 +12,18 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Static
 
+from amber.clock import now_iso
 from amber.daemon.control import Control
 from amber.daemon.instance import InstanceLock
 from amber.daemon.paths import DaemonPaths
 from amber.daemon.statusfile import write_status
 from amber.events import EventDraft
+from amber.ids import new_id
 from amber.service import MemoryService
 from amber.store import events as event_rows
 from amber.store import review as review_rows
 from amber.store.review import ReviewRow
-from amber.tree.entry import Entry, new_id, now_iso
+from amber.tree.entry import Entry
 from amber.tui.app import AmberApp, create_app
 from amber.tui.daemon_link import FileDaemonControl
 from amber.tui.dialogs.events import EventsDialog

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from amber.errors import InvalidInputError
+from amber.errors import ConflictError, InvalidInputError
 from amber.events import EventDraft
 from amber.service import MemoryService
 from amber.store import events as event_rows
@@ -126,7 +126,7 @@ def test_save_entry_text_refuses_to_overwrite_an_outside_edit(service: MemorySer
     _, text = service.entry_text(entry.id)
     path = service.files.abspath(entry.path)
     path.write_text(text + "\nEdited elsewhere.\n")
-    with pytest.raises(InvalidInputError, match="changed on disk"):
+    with pytest.raises(ConflictError, match="changed on disk"):
         service.save_entry_text(entry.id, text + "\nMine.\n", expected=text)
     assert "Edited elsewhere." in path.read_text()
     service.save_entry_text(entry.id, text + "\nMine.\n")  # overwrite, when asked to

@@ -148,10 +148,9 @@ class Daemon:
         log.info("daemon %d stopped", os.getpid())
 
     def _context(self, name: str) -> SourceContext:
-        settings = self.service.config.capture.get(name, {})
         return SourceContext(
             name,
-            dict(settings) if isinstance(settings, dict) else {},
+            self.service.config.capture.source(name),
             self.service.config.home,
             self.sink,
             self.stats[name],

@@ -39,13 +39,13 @@ def daemon_command() -> list[str]:
 def start_for_user(config: Config, prompt: PassphrasePrompt | None) -> int:
     """Check the key where a terminal is (a wrong one fails here, in one line, before
     anything is detached), then start the daemon; returns its pid."""
-    from amber.home import open_index
+    from amber.home import open_home
     from amber.security import keys
 
     passphrase = None
     if config.key_storage == "passphrase":
         passphrase = keys.obtain_passphrase(prompt, confirm=False)
-    open_index(config, prompt=lambda _: passphrase or "").close()
+    open_home(config.home, prompt=lambda _: passphrase or "").close()
     return start_detached(DaemonPaths.of(config), passphrase)
 
 

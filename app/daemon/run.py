@@ -5,22 +5,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
 from amber.config import load_config
 from amber.daemon.daemon import Daemon, DaemonOptions, install_signal_handlers
 from amber.daemon.idle import distiller_work
 from amber.daemon.instance import InstanceLock
-from amber.daemon.keys import derive_key
 from amber.daemon.logs import close_logging, setup_logging
 from amber.daemon.paths import DaemonPaths
-from amber.home import tree_files
+from amber.home import open_home
 from amber.pluginspec import CaptureSource, build_plugin_manager, collect_sources
 from amber.security import keys
 from amber.service import MemoryService
-from amber.store.db import open_database
-from amber.store.migrations import migrate
 
 
 def available_sources(load_entry_points: bool = True) -> dict[str, CaptureSource]:
@@ -44,18 +40,13 @@ def run_daemon(
     lock.acquire()
     logger = setup_logging(paths.log, foreground)
     try:
-        # The key is loaded here, not inside MemoryService.open, because sources derive
-        # their own keys from it (encrypted screenshots).
-        index_key = keys.load_key(config, prompt)
-        db = open_database(config.index_path, index_key)
-        migrate(db)
-        with MemoryService(config, db, tree_files(config), "daemon") as service:
+        with MemoryService(open_home(home, prompt=prompt), "daemon") as service:
             found = available_sources() if sources is None else sources
             opts = options or DaemonOptions()
-            wanted = opts.distill_when_idle and config.capture.get("distill_when_idle", True)
+            wanted = opts.distill_when_idle and config.capture.distill_when_idle
             if opts.idle_work is None and wanted:
                 opts = replace(opts, idle_work=distiller_work(service))
-            daemon = Daemon(service, found, opts, partial(derive_key, index_key))
+            daemon = Daemon(service, found, opts, service.derived_key)
             if on_ready is not None:
                 on_ready(daemon)
             _run_with_signals(daemon)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from amber.clock import parse_iso
 from amber.distill.model import TokenCounter
 from amber.events import Event
-from amber.retrieval.fusion import parse_ts
 
 MAX_BATCH_EVENTS = 40  # more messages per prompt and small models start to miss facts
 MAX_EVENT_CHARS = 1500  # a longer event is cut in the prompt (quotes are checked in full)
@@ -73,6 +73,6 @@ def _must_split(batch: Batch, event: Event, tokens: int, budget: int, max_events
         return True
     if batch.tokens + tokens > budget:
         return True
-    last = parse_ts(batch.events[-1].timestamp)
-    this = parse_ts(event.timestamp)
+    last = parse_iso(batch.events[-1].timestamp)
+    this = parse_iso(event.timestamp)
     return bool(last and this and this - last > TIME_GAP)

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from amber.distill.candidate import Candidate
+from amber.distill.journal import Journal
 from amber.distill.model import DistillModel
 from amber.distill.render import FACTS, new_statements, section_bullets
 from amber.distill.salvage import StreamGuard, salvage_object
 from amber.distill.validation import content_stems
-from amber.distill.writer import TreeWriter
 from amber.models.runtime import ModelError
 from amber.redact import redact
 from amber.retrieval.recall import Recaller, RecallOptions
@@ -98,8 +98,8 @@ def is_older(cand: Candidate, entry: Entry) -> bool:
 
 
 class Curator:
-    def __init__(self, writer: TreeWriter, recaller: Recaller, model: DistillModel | None):
-        self.writer = writer
+    def __init__(self, journal: Journal, recaller: Recaller, model: DistillModel | None):
+        self.journal = journal
         self.recaller = recaller
         self.model = model
         self.model_failures = 0
@@ -140,7 +140,7 @@ class Curator:
         )
         found = []
         for hit in self.recaller.recall(query, options):
-            entry = self.writer.read(hit.path or "")
+            entry = self.journal.writer.read(hit.path or "")
             if entry and not entry.problem:
                 found.append(entry)
         active = [e for e in found if not e.archived][:NEIGHBOURS]
@@ -165,7 +165,7 @@ class Curator:
         return self._protected(action, cand, target, reason)
 
     def _protected(self, action: str, cand: Candidate, target: Entry, reason: str) -> Decision:
-        if not self.writer.owned(target):
+        if not self.journal.owned(target):
             why = f"{action} would change an entry written or edited by a person"
             return Decision("review", target, why, action)
         if action == "supersede" and is_older(cand, target):

@@ -12,30 +12,30 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from amber import lifecycle
+from amber.clock import now_iso
+from amber.distill import undo
 from amber.distill.batching import Batch, make_batches
 from amber.distill.candidate import Candidate
 from amber.distill.curation import Curator, Decision
 from amber.distill.digest import Digest, build_digest, digest_key, scope_events
 from amber.distill.extraction import extract, prompt_overhead
+from amber.distill.journal import Journal, Operation, log_only
 from amber.distill.model import DistillModel, context_tokens, token_counter
+from amber.distill.parts import DistillParts
 from amber.distill.paths import FolderIndex
 from amber.distill.report import DistillReport
 from amber.distill.review import ReviewQueue
 from amber.distill.validation import validate
-from amber.distill.writer import Operation, TreeWriter
 from amber.events import Event
+from amber.ids import new_id
 from amber.models.runtime import ModelError
 from amber.redact import redact
 from amber.store import distill_events as queue
 from amber.store import distill_log as log_rows
 from amber.store import entries as entry_rows
-from amber.tree.entry import Entry, new_id, now_iso
-
-if TYPE_CHECKING:
-    from amber.service import MemoryService
+from amber.tree.entry import Entry
 
 MIN_EVENT_BUDGET = 256  # tokens left for events even when the context is tiny
 Progress = Callable[[int, int], None]
@@ -43,13 +43,35 @@ ShouldStop = Callable[[], bool]
 
 
 class Distiller:
-    def __init__(self, service: MemoryService, model: DistillModel | None = None) -> None:
-        self.service = service
-        self.db = service.db
+    def __init__(self, parts: DistillParts, model: DistillModel | None = None) -> None:
+        self.parts = parts
+        self.db = parts.db
         self.model = model
 
     def pending(self) -> int:
         return queue.pending_count(self.db)
+
+    # -- what it did, and taking it back ---------------------------------------------------------
+
+    def recent_ops(self, limit: int, run_id: str = "") -> list[log_rows.OpRecord]:
+        return log_rows.recent_ops(self.db, limit, run_id)
+
+    def find_op(self, handle: str) -> log_rows.OpRecord:
+        """An operation by id or unique prefix, with the events it used."""
+        return undo.find_op(self.parts, handle)
+
+    def op_events(self, op: log_rows.OpRecord) -> list[Event]:
+        found = queue.events_by_id(self.db, op.events)
+        return [found[e] for e in op.events if e in found]
+
+    def undo(self, handle: str) -> undo.UndoResult:
+        return undo.undo(self.parts, handle)
+
+    def undo_run(self, run_id: str) -> list[undo.UndoResult]:
+        return undo.undo_run(self.parts, run_id)
+
+    def review_queue(self) -> ReviewQueue:
+        return ReviewQueue(self.parts)
 
     def run(
         self,
@@ -85,12 +107,13 @@ class _Run:
         progress: Progress | None,
         should_stop: ShouldStop | None,
     ) -> None:
-        service = distiller.service
-        self.db = service.db
+        parts = distiller.parts
+        self.db = parts.db
         self.report = report
-        self.writer = TreeWriter(service.db, service.files, service.indexer, report.run_id)
-        self.curator = Curator(self.writer, service.recaller, distiller.model)
-        self.reviews = ReviewQueue(service)
+        self.writer = parts.writer
+        self.journal = Journal(parts.db, parts.writer, report.run_id)
+        self.curator = Curator(self.journal, parts.recaller, distiller.model)
+        self.reviews = ReviewQueue(parts)
         self.progress = progress or (lambda done, total: None)
         self.should_stop = should_stop or (lambda: False)
         self.done = 0
@@ -139,10 +162,9 @@ class _Run:
             if str(e.get("event")) in local
         ]
         title = redact(" ".join(str(raw.get("title", "")).split())[:80]).text
-        op = Operation(
-            "reject", "", title, "", cited or [e.id for e in batch.events], {"reasons": reasons}
-        )
-        self.report.ops.append(self.writer.log_only(op))
+        events = cited or [e.id for e in batch.events]
+        op = log_only("reject", "", title, "", events, {"reasons": reasons})
+        self.report.ops.append(self.journal.commit(op))
 
     def _curate(self, cand: Candidate, partly_rejected: list[str]) -> None:
         decision = self.curator.decide(cand)  # outside the lock: it may ask the model
@@ -160,20 +182,20 @@ class _Run:
                 on_commit = self.reviews.proposal(decision, cand)
                 if on_commit is None:  # the same proposal already waits for review
                     return
-            self.report.ops.append(self.writer.commit(op, on_commit))
+            self.report.ops.append(self.journal.commit(op, on_commit))
         self.report.count(_OUTCOME[decision.action])
 
     def _operation(self, decision: Decision, cand: Candidate) -> Operation:
         target = decision.target
         events = [e.id for e in cand.events]
         if decision.action == "update" and target:
-            return self.writer.plan_update(target, cand)
+            return self.journal.plan_update(target, cand)
         if decision.action == "supersede" and target:
-            return self.writer.plan_supersede(target, cand)
+            return self.journal.plan_supersede(target, cand)
         if decision.action in ("noop", "review") and target:
             detail = {"proposed": decision.proposed} if decision.proposed else {}
-            return Operation(decision.action, target.id, cand.title, target.path, events, detail)
-        return self.writer.plan_add(cand, cand.folder)[0]
+            return log_only(decision.action, target.id, cand.title, target.path, events, detail)
+        return self.journal.plan_add(cand, cand.folder)[0]
 
     # -- without a model: digests ----------------------------------------------------------
 
@@ -198,7 +220,7 @@ class _Run:
     def _digest(self, key: str, new_events: list[Event]) -> None:
         with self.writer.locked():
             existing = self._digest_entry(key)
-            if existing is not None and not self.writer.owned(existing):
+            if existing is not None and not self.journal.owned(existing):
                 digest = build_digest(self.db, key, new_events, continued=True)
                 existing = None  # a person edited it: continue in a new entry
             else:
@@ -207,13 +229,13 @@ class _Run:
             if op is None:
                 self.report.count("unchanged")
                 return
-            self.report.ops.append(self.writer.commit(op))
+            self.report.ops.append(self.journal.commit(op))
         self.report.count("digested")
 
     def _digest_entry(self, key: str) -> Entry | None:
         entry_id = log_rows.digest_entry(self.db, key)
         row = entry_rows.entry_row(self.db, entry_id) if entry_id else None
-        return self.writer.read(row[1]) if row else None
+        return self.writer.read(row.path) if row else None
 
     def _digest_operation(self, digest: Digest, existing: Entry | None) -> Operation | None:
         events = [e.id for e in digest.events]
@@ -230,7 +252,7 @@ class _Run:
                 created=stamp,
                 updated=stamp,
             )
-            op = self.writer.plan_entry(entry, digest.folder, events)
+            op = self.journal.plan_entry(entry, digest.folder, events)
         else:
             fields = {
                 "title": digest.title,
@@ -242,8 +264,8 @@ class _Run:
                 existing.body == digest.body
             ):
                 return None
-            op = self.writer.plan_rewrite(existing, fields, digest.body, events)
-        op.action = "digest"
+            op = self.journal.plan_rewrite(existing, fields, digest.body, events)
+        op.plan.action = "digest"
         op.detail = {"digest": digest.key}
         op.digests[digest.key] = op.entry_id
         return op

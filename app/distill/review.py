@@ -10,26 +10,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING
 
 import sqlcipher3
 
+from amber.clock import now_iso
 from amber.distill.candidate import Candidate
 from amber.distill.curation import Decision
+from amber.distill.journal import Journal, OnCommit, Operation
+from amber.distill.parts import DistillParts
 from amber.distill.render import merged_body, new_body
 from amber.distill.validation import normalize
-from amber.distill.writer import OnCommit, Operation, TreeWriter
 from amber.errors import InvalidInputError, NotFoundError
+from amber.ids import PREFIX_MIN, new_id
 from amber.store import distill_events as queue
 from amber.store import entries as entry_rows
 from amber.store import review as review_rows
 from amber.store.review import ReviewRow
-from amber.tree.entry import Entry, new_id, now_iso
-
-if TYPE_CHECKING:
-    from amber.service import MemoryService
-
-ID_PREFIX_MIN = 6
+from amber.tree.entry import Entry
 
 
 def proposal_key(action: str, target_id: str, cand: Candidate) -> str:
@@ -39,9 +36,9 @@ def proposal_key(action: str, target_id: str, cand: Candidate) -> str:
 
 
 class ReviewQueue:
-    def __init__(self, service: MemoryService) -> None:
-        self.service = service
-        self.db = service.db
+    def __init__(self, parts: DistillParts) -> None:
+        self.parts = parts
+        self.db = parts.db
 
     def proposal(self, decision: Decision, cand: Candidate) -> OnCommit | None:
         """What to store, in the operation's transaction; None if it was proposed before."""
@@ -74,7 +71,7 @@ class ReviewQueue:
     def get(self, handle: str) -> ReviewRow:
         handle = handle.strip()
         ids = [handle] if review_rows.item(self.db, handle) else []
-        if not ids and len(handle) >= ID_PREFIX_MIN:
+        if not ids and len(handle) >= PREFIX_MIN:
             ids = review_rows.ids_with_prefix(self.db, handle.upper())
         if len(ids) > 1:
             raise InvalidInputError(f"'{handle}' matches {len(ids)} review items; give more")
@@ -98,8 +95,7 @@ class ReviewQueue:
 
     def target(self, item: ReviewRow) -> Entry | None:
         row = entry_rows.entry_row(self.db, item.target_id) if item.target_id else None
-        writer = self._writer()
-        return writer.read(row[1]) if row else None
+        return self.parts.writer.read(row.path) if row else None
 
     def preview(self, handle: str) -> str:
         """The body accepting would write: the merged entry (update) or the new one."""
@@ -114,16 +110,15 @@ class ReviewQueue:
         """Apply the proposal (with `body` as edited by the person); returns the op id."""
         item = self._pending(handle)
         cand = self.candidate(item)
-        writer = self._writer()
-        with writer.locked():
-            op = self._operation(writer, item, cand, body)
+        journal = Journal(self.db, self.parts.writer, new_id())
+
+        def resolve(conn: sqlcipher3.Connection, op_id: str) -> None:
+            review_rows.resolve(conn, item.id, "accepted", now_iso(), op_id)
+
+        with self.parts.writer.locked():
+            op = self._operation(journal, item, cand, body)
             op.detail.update(review=item.id, reason="accepted in review")
-            return writer.commit(
-                op,
-                lambda conn, op_id: review_rows.resolve(
-                    conn, item.id, "accepted", now_iso(), op_id
-                ),
-            )
+            return journal.commit(op, resolve)
 
     def reject(self, handle: str) -> ReviewRow:
         item = self._pending(handle)
@@ -132,7 +127,7 @@ class ReviewQueue:
         return item
 
     def _operation(
-        self, writer: TreeWriter, item: ReviewRow, cand: Candidate, body: str | None
+        self, journal: Journal, item: ReviewRow, cand: Candidate, body: str | None
     ) -> Operation:
         if body is not None and not body.strip():
             raise InvalidInputError("the edited text is empty; reject the item instead")
@@ -143,17 +138,13 @@ class ReviewQueue:
                 f"`amber review reject {item.id}`"
             )
         if item.action == "update" and target is not None:
-            return writer.plan_update(target, cand, claim=writer.owned(target), body=body)
+            return journal.plan_update(target, cand, claim=journal.owned(target), body=body)
         if item.action == "supersede" and target is not None:
-            return writer.plan_supersede(target, cand, body, claim_old=writer.owned(target))
-        return writer.plan_add(cand, cand.folder, body=body)[0]
+            return journal.plan_supersede(target, cand, body, claim_old=journal.owned(target))
+        return journal.plan_add(cand, cand.folder, body=body)[0]
 
     def _pending(self, handle: str) -> ReviewRow:
         item = self.get(handle)
         if item.status != "pending":
             raise InvalidInputError(f"review item {item.id} was already {item.status}")
         return item
-
-    def _writer(self) -> TreeWriter:
-        s = self.service
-        return TreeWriter(s.db, s.files, s.indexer, new_id())

@@ -9,28 +9,22 @@ never overwrites work it does not know about.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import sqlcipher3
 
-from amber.distill.writer import TreeWriter, sha256
-from amber.errors import AmberError, InvalidInputError, NotFoundError
-from amber.store import audit
+from amber.clock import now_iso
+from amber.distill.parts import DistillParts
+from amber.errors import ConflictError, InvalidInputError, NotFoundError
+from amber.ids import PREFIX_MIN
 from amber.store import distill_log as log_rows
 from amber.store import review as review_rows
 from amber.store.distill_log import OpRecord
-from amber.tree.entry import new_id, now_iso
-
-if TYPE_CHECKING:
-    from amber.service import MemoryService
-
-ID_PREFIX_MIN = 6
+from amber.writing.plan import FileWrite, WritePlan
+from amber.writing.writer import Commit
 
 
-class UndoConflictError(AmberError):
+class UndoConflictError(ConflictError):
     """Something changed after the operation; undoing it would lose that change."""
-
-    exit_code = 5
 
 
 @dataclass
@@ -40,46 +34,56 @@ class UndoResult:
     paths: list[str]
 
 
-def find_op(service: MemoryService, handle: str) -> OpRecord:
+def find_op(parts: DistillParts, handle: str) -> OpRecord:
     handle = handle.strip()
-    op = log_rows.load_op(service.db, handle)
-    if op is None and len(handle) >= ID_PREFIX_MIN:
-        ids = log_rows.op_ids_with_prefix(service.db, handle.upper())
+    op = log_rows.load_op(parts.db, handle)
+    if op is None and len(handle) >= PREFIX_MIN:
+        ids = log_rows.op_ids_with_prefix(parts.db, handle.upper())
         if len(ids) > 1:
             raise InvalidInputError(f"'{handle}' matches {len(ids)} operations; give more")
-        op = log_rows.load_op(service.db, ids[0]) if ids else None
+        op = log_rows.load_op(parts.db, ids[0]) if ids else None
     if op is None:
         raise NotFoundError(f"no distiller operation '{handle}'; `amber log` lists them")
     return op
 
 
-def undo(service: MemoryService, handle: str) -> UndoResult:
-    op = find_op(service, handle)
-    _check_undoable(service, op)
-    writer = TreeWriter(service.db, service.files, service.indexer, new_id())
-    with writer.locked():
-        _check_files(writer, op)
-        writer.restore_files(op.files)
-        with service.db.write() as conn:
-            _restore_index(conn, writer, op)
-            audit.record(conn, service.interface, "undo", op.entry_id, {"op": op.id})
+def undo(parts: DistillParts, handle: str) -> UndoResult:
+    """Put back the bytes every file had before the operation, as one write: a file that
+    no longer holds what the operation left there stops it (nothing is undone)."""
+    op = find_op(parts, handle)
+    _check_undoable(parts, op)
+    plan = WritePlan("undo", op.entry_id, op.title, op.path, audit={"op": op.id})
+    for change in op.files:
+        plan.add(FileWrite(change.path, change.before, op.entry_id, change.after_hash))
+
+    def restore_log(conn: sqlcipher3.Connection, _commit: Commit) -> None:
+        _restore_log(conn, op)
+
+    with parts.writer.locked():
+        try:
+            parts.writer.commit(plan, restore_log)
+        except ConflictError as exc:
+            raise UndoConflictError(
+                f"'{exc.path}' changed after operation {op.id}; undoing it would lose that "
+                "change, so nothing was undone (edit the file by hand instead)"
+            ) from None
     return UndoResult(op.id, op.action, [f.path for f in op.files])
 
 
-def undo_run(service: MemoryService, run_id: str) -> list[UndoResult]:
+def undo_run(parts: DistillParts, run_id: str) -> list[UndoResult]:
     """Undo every operation of a run still in effect, newest first."""
-    ids = log_rows.run_op_ids(service.db, run_id.strip())
+    ids = log_rows.run_op_ids(parts.db, run_id.strip())
     if not ids:
         raise NotFoundError(f"no operations of run '{run_id}' to undo; `amber log` lists runs")
-    return [undo(service, op_id) for op_id in ids]
+    return [undo(parts, op_id) for op_id in ids]
 
 
-def _check_undoable(service: MemoryService, op: OpRecord) -> None:
+def _check_undoable(parts: DistillParts, op: OpRecord) -> None:
     if op.undone_at:
         raise InvalidInputError(f"operation {op.id} was already undone ({op.undone_at})")
     if op.purged:
         raise InvalidInputError(f"operation {op.id} touched a forgotten entry; it cannot be undone")
-    later = log_rows.later_ops_touching(service.db, op.id, [f.path for f in op.files])
+    later = log_rows.later_ops_touching(parts.db, op.id, [f.path for f in op.files])
     if later:
         raise UndoConflictError(
             f"later operations changed the same files: undo {', '.join(later)} first "
@@ -87,21 +91,9 @@ def _check_undoable(service: MemoryService, op: OpRecord) -> None:
         )
 
 
-def _check_files(writer: TreeWriter, op: OpRecord) -> None:
-    for change in op.files:
-        exists = writer.files.exists(change.path)
-        now = sha256(writer.files.read_bytes(change.path)) if exists else None
-        if now != change.after_hash:
-            raise UndoConflictError(
-                f"'{change.path}' changed after operation {op.id}; undoing it would lose "
-                "that change, so nothing was undone (edit the file by hand instead)"
-            )
-
-
-def _restore_index(conn: sqlcipher3.Connection, writer: TreeWriter, op: OpRecord) -> None:
-    paths = sorted({f.path for f in op.files}, key=lambda p: not writer.files.exists(p))
-    for path in paths:
-        writer.indexer.index_in(conn, path, None)
+def _restore_log(conn: sqlcipher3.Connection, op: OpRecord) -> None:
+    """What the operation changed besides files: the hashes of what the distiller wrote,
+    the digest keys, and the review item it came from or queued."""
     restore = op.detail.get("restore", {})
     assert isinstance(restore, dict)
     for entry_id, content_hash in restore.get("written", {}).items():

@@ -13,8 +13,9 @@ from typing import Any
 
 from amber.errors import NotFoundError
 from amber.events import Event
+from amber.reads import EntryView
 from amber.retrieval.hits import Hit, SourceRef
-from amber.service import EntryView, MemoryService
+from amber.service import MemoryService
 from amber.trust import (
     defang,
     looks_like_instructions,

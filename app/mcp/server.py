@@ -17,6 +17,7 @@ from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 
 from amber import __version__
 from amber.errors import AmberError, NotFoundError
+from amber.freshness import start_scan_needed
 from amber.mcp import tools_read, tools_write
 from amber.mcp.results import DATA_NOTE, ENTRY_URI, NOT_FOUND, entry_result
 from amber.mcp.scope import Scope
@@ -26,8 +27,6 @@ from amber.watcher import TreeWatcher
 
 log = logging.getLogger(__name__)
 OpenService = Callable[[], MemoryService]
-# Above this many entries a start-up scan without a watcher is skipped (as the CLI does).
-RECONCILE_MAX_ENTRIES = 20_000
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def _keep_fresh(service: MemoryService, watch: bool) -> TreeWatcher | None:
         watcher = TreeWatcher(service, lambda path, outcome: log.info("%s: %s", path, outcome))
         watcher.start()
         return watcher
-    if service.config.reconcile_on_start and service.entry_count() <= RECONCILE_MAX_ENTRIES:
+    if start_scan_needed(service.config, service.entry_count()):
         service.reconcile()
     return None
 

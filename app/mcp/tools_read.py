@@ -15,9 +15,9 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 from pydantic import Field
 
+from amber.clock import iso, now
 from amber.errors import NotFoundError
 from amber.maintenance import TreeNode
-from amber.maintenance import tree as build_tree
 from amber.mcp.results import (
     NOT_FOUND,
     WITHHELD_TITLE,
@@ -148,7 +148,7 @@ def browse_tree(
     searching, or to choose a folder for remember."""
     with using(ctx) as state:
         roots = [state.scope.read_folder(path)] if path.strip() else list(state.scope.readable)
-        folders = [_folder(build_tree(state.service.db, root), depth) for root in roots]
+        folders = [_folder(state.service.tree(root), depth) for root in roots]
     return {"scope": state.scope.describe(), "folders": folders}
 
 
@@ -161,7 +161,7 @@ def recent_memories(
     user's editor. Use it at the start of a session to catch up on what changed; `since`
     keeps only those changed from that time on."""
     with using(ctx) as state:
-        after = _iso(parse_date_bound(since, datetime.now(UTC))) if since else ""
+        after = iso(parse_date_bound(since, now()), seconds=True) if since else ""
         changed = [
             found
             for root in state.scope.readable
@@ -218,10 +218,6 @@ def _folder(node: TreeNode, depth: int) -> dict[str, Any]:
 
 def _safe(title: str) -> str:
     return WITHHELD_TITLE if looks_like_instructions(title) else defang(title)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def register(server: MCPServer[AmberState], scope: Scope) -> None:

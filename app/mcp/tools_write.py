@@ -20,9 +20,10 @@ from amber.mcp.results import NOT_FOUND, entry_uri
 from amber.mcp.scope import Scope
 from amber.mcp.state import AmberState, client_of, provenance_ref, using
 from amber.mcp.tools_read import Kind
-from amber.service import MemoryService, derive_title
+from amber.service import MemoryService
 from amber.tree.entry import Entry
 from amber.trust import looks_like_instructions
+from amber.writing.fields import title_from
 
 log = logging.getLogger(__name__)
 Ctx = Context[AmberState, Any]
@@ -200,7 +201,7 @@ def _body(text: str | None) -> str | None:
 
 
 def _derived(text: str) -> str | None:
-    return derive_title(text) if text.strip() else None
+    return title_from(text) if text.strip() else None
 
 
 def _detail(client: str, version: str) -> dict[str, object]:

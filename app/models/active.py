@@ -5,22 +5,15 @@ from __future__ import annotations
 from amber.config import Config
 from amber.models.chat import ChatModel, ChatModelInfo
 from amber.models.embedder import Embedder, EmbedModel
-from amber.models.manifest import models_settings
 from amber.models.registry import active_model
 from amber.models.runtime import ModelError, RuntimeSettings
 
 
 def runtime_settings(config: Config) -> RuntimeSettings:
-    settings = models_settings(config)
-    try:
-        return RuntimeSettings(
-            threads=int(settings.get("threads", 0)),
-            gpu_layers=int(settings.get("gpu_layers", -1)),
-        )
-    except (TypeError, ValueError) as exc:
-        raise ModelError(
-            f"[models] threads and gpu_layers in config.toml must be whole numbers ({exc})"
-        ) from exc
+    settings = config.models
+    if settings.problem:
+        raise ModelError(settings.problem)
+    return RuntimeSettings(threads=settings.threads, gpu_layers=settings.gpu_layers)
 
 
 def embedder_for(config: Config) -> Embedder | None:

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from filelock import FileLock, Timeout
 
 from amber import __version__
+from amber.clock import now_iso
 from amber.config import Config
 from amber.errors import AmberError, InvalidInputError, NotFoundError
 from amber.models import gguf, manifest, registry
@@ -440,7 +441,7 @@ def pull_model(
         path=str(dest),
         size_bytes=got.size_bytes,
         sha256=got.sha256,
-        added_at=registry.now_iso(),
+        added_at=now_iso(),
         source=plan.url,
         **registry.from_manifest(plan.entry),
     )

@@ -115,21 +115,9 @@ def configured_mirror(config: Config) -> str:
     env = os.environ.get(MIRROR_ENV, "").strip()
     if env:
         return env
-    mirror = models_settings(config).get("mirror", "")
-    if not isinstance(mirror, str):
+    if config.models.mirror is None:
         raise ConfigError(f"{config.home / CONFIG_NAME}: [models] mirror must be a URL string")
-    return mirror.strip()
-
-
-def models_settings(config: Config) -> dict[str, Any]:
-    """The `[models]` table of config.toml (Config itself does not carry it)."""
-    path = config.home / CONFIG_NAME
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {path} ({exc}); fix or remove it") from exc
-    table = data.get("models", {})
-    return table if isinstance(table, dict) else {}
+    return config.models.mirror
 
 
 def apply_mirror(url: str, mirror: str) -> str:

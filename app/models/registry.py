@@ -14,12 +14,12 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
 
+from amber.clock import now_iso
 from amber.config import Config
 from amber.errors import AmberError, InvalidInputError, NotFoundError
 from amber.models.gguf import check_kind, read_gguf
@@ -66,10 +66,6 @@ def models_dir(config: Config) -> Path:
 
 def registry_path(config: Config) -> Path:
     return models_dir(config) / REGISTRY_NAME
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def check_role(role: str) -> str:

@@ -3,7 +3,6 @@ that adjust their scores, and the hits they become."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from amber.events import Event
@@ -15,33 +14,20 @@ from amber.store import entries as entry_rows
 from amber.store import events as event_rows
 from amber.store.db import Database
 
-# Indexes into entry rows (see amber.store.entries.ENTRY_COLUMNS).
-_ID = 0
-_PATH = 1
-_TITLE = 2
-_KIND = 3
-_LINKS = 6
-_SOURCES = 7
-_SUPERSEDED_BY = 9
-_CREATED = 10
-_UPDATED = 11
-_VALID_FROM = 12
-_BODY = 13
-
 
 class Documents:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.entries: dict[int, tuple] = {}
+        self.entries: dict[int, entry_rows.EntryRow] = {}
         self.events: dict[int, Event] = {}
-        self.lifecycle: dict[str, tuple] = {}
+        self.lifecycle: dict[str, entry_rows.Lifecycle] = {}
 
     def load(self, keys: list[int]) -> None:
         missing = [k for k in keys if not self.has(k)]
         rows = entry_rows.entry_rows_by_rowid(self.db, [-k for k in missing if k < 0])
         self.entries.update((-rowid, row) for rowid, row in rows.items())
         self.events.update(event_rows.events_by_rowid(self.db, [k for k in missing if k > 0]))
-        ids = [r[_ID] for r in rows.values()]
+        ids = [r.id for r in rows.values()]
         self.lifecycle.update(entry_rows.lifecycle_of(self.db, ids))
 
     def has(self, key: int) -> bool:
@@ -51,7 +37,7 @@ class Documents:
         if key in self.events:
             return self.events[key].text
         row = self.entries.get(key)
-        return row[_BODY] if row else ""
+        return row.body if row else ""
 
     def visible(self, key: int, flt: object) -> bool:
         """Archived entries stay out unless asked for (the FTS query no longer filters them,
@@ -63,20 +49,20 @@ class Documents:
             return not self._replaced_before(self.entries[key], as_of)
         if getattr(flt, "include_archived", False):
             return True
-        return not self.entries[key][_PATH].startswith("_archive/")
+        return not self.entries[key].archived
 
-    def _replaced_before(self, row: tuple, moment: str) -> bool:
+    def _replaced_before(self, row: entry_rows.EntryRow, moment: str) -> bool:
         """Whether an entry that superseded this one was already valid at `moment`."""
-        for newer_id in json.loads(row[_SUPERSEDED_BY]):
+        for newer_id in row.superseded_by():
             newer = entry_rows.entry_row(self.db, newer_id)
-            since = newer and (newer[_VALID_FROM] or newer[_CREATED])
+            since = newer and (newer.valid_from or newer.created)
             if since and since < moment:
                 return True
         return False
 
     def links(self, key: int) -> list[str]:
         row = self.entries.get(key)
-        return json.loads(row[_LINKS]) if row else []
+        return row.links() if row else []
 
     def factor(
         self, key: int, now: datetime, time_range: TimeRange | None, speakers: set[str]
@@ -85,8 +71,8 @@ class Documents:
         value = fusion.recency_factor(ts, now)
         if key in self.entries:
             row = self.entries[key]
-            life = self.lifecycle.get(row[_ID])
-            value *= fusion.importance_factor(life[0] if life else 0.5)
+            life = self.lifecycle.get(row.id, entry_rows.Lifecycle())
+            value *= fusion.importance_factor(life.importance)
             if self._superseded(row):
                 value *= fusion.SUPERSEDED_FACTOR
         elif key in self.events:
@@ -99,13 +85,13 @@ class Documents:
         return value
 
     @staticmethod
-    def _superseded(row: tuple) -> bool:
-        return bool(json.loads(row[_SUPERSEDED_BY])) or row[_PATH].startswith("_archive/")
+    def _superseded(row: entry_rows.EntryRow) -> bool:
+        return bool(row.superseded_by()) or row.archived
 
     def timestamp(self, key: int) -> str | None:
         if key < 0:
             row = self.entries.get(key)
-            return (row[_VALID_FROM] or row[_UPDATED] or row[_CREATED]) if row else None
+            return row.when if row else None
         event = self.events.get(key)
         return event.timestamp if event else None
 
@@ -130,15 +116,15 @@ class Documents:
     def _entry_hit(self, fused: fusion.Fused, snippet: str) -> Hit:
         row = self.entries[fused.key]
         return Hit(
-            id=row[_ID],
+            id=row.id,
             type="entry",
-            title=row[_TITLE],
-            path=row[_PATH],
+            title=row.title,
+            path=row.path,
             snippet=snippet,
             score=fused.score,
             channels=fused.channels,
-            sources=entry_sources(self.db, json.loads(row[_SOURCES])),
-            kind=row[_KIND],
+            sources=entry_sources(self.db, row.sources()),
+            kind=row.kind,
             timestamp=self.timestamp(fused.key),
             superseded=self._superseded(row),
         )

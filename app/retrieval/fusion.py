@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
+
+from amber.clock import parse_iso
 
 # How much each channel is trusted. A weak embedder helps as a second opinion, not as an
 # equal: at equal weight it pulled good lexical hits down.
@@ -97,26 +99,13 @@ def importance_factor(importance: float) -> float:
 
 def recency_factor(ts: str | None, now: datetime) -> float:
     """A gentle boost for fresh memories; old ones are never buried."""
-    moment = parse_ts(ts)
+    moment = parse_iso(ts)
     if moment is None:
         return 1.0
     age_days = max(0.0, (now - moment).total_seconds() / 86400)
     return 1.0 + RECENCY_WEIGHT * math.pow(0.5, age_days / RECENCY_HALF_LIFE_DAYS)
 
 
-def parse_ts(ts: str | None) -> datetime | None:
-    if not ts:
-        return None
-    text = ts.replace("Z", "+00:00")
-    if len(text) == 7:  # "2023-05"
-        text += "-01"
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def in_range(ts: str | None, start: datetime, end: datetime) -> bool:
-    moment = parse_ts(ts)
+    moment = parse_iso(ts)
     return moment is not None and start <= moment < end

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from amber.clock import iso
 from amber.errors import AmberError, InvalidInputError
 from amber.events import Event
+from amber.ids import looks_like_id
 from amber.retrieval import fusion
 from amber.retrieval.documents import Documents
 from amber.retrieval.hits import Hit
@@ -128,7 +130,7 @@ class Recaller:
             return []
         by_name = entry_rows.ids_by_name(self.db, [query, stripped])
         ids = [i for ids in by_name.values() for i in ids]
-        if not ids and entry_rows.looks_like_id(query):
+        if not ids and looks_like_id(query):
             ids = entry_rows.ids_with_prefix(self.db, query)
         keys = search.keys_for_entry_ids(self.db, ids)
         allowed = search.keys_matching(self.db, list(keys.values()), flt)
@@ -231,7 +233,4 @@ def _within(flt: search.SearchFilter, time_range: TimeRange) -> search.SearchFil
 
 
 def _iso(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return iso(moment) if moment is not None else ""

@@ -137,6 +137,16 @@ def load_key(config: Config, prompt: PassphrasePrompt | None = None) -> bytes:
     return load_passphrase_key(config, obtain_passphrase(prompt, confirm=False))
 
 
+def derive_key(index_key: bytes, purpose: str) -> bytes:
+    """A 256-bit key for one purpose (a capture source's encrypted files), derived from the
+    index key with HKDF: protected exactly like it, and never stored."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    info = f"amber:{purpose}".encode()
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(index_key)
+
+
 def key_location(config: Config) -> Path | str:
     """Human-readable description of where the key is kept (for doctor / stats)."""
     if config.key_storage == "keyring":

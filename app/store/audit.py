@@ -4,10 +4,10 @@ was forgotten, never what it said."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import sqlcipher3
 
+from amber.clock import iso, now
 from amber.store.db import Database
 
 INTERFACES = ("cli", "mcp", "daemon", "editor", "tui", "distiller", "test")
@@ -22,7 +22,7 @@ def record(
 ) -> None:
     conn.execute(
         "INSERT INTO audit (ts, interface, action, target, detail) VALUES (?, ?, ?, ?, ?)",
-        (datetime.now(UTC).isoformat(), interface, action, target, json.dumps(detail or {})),
+        (iso(now()), interface, action, target, json.dumps(detail or {})),
     )
 
 

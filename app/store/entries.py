@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlcipher3
 
+from amber.ids import prefix_bounds
 from amber.store import scope, vectors
 from amber.store.db import UNDER_FOLDER, Database, under_folder
 from amber.tree.entry import Entry
+from amber.tree.layout import ARCHIVE
 from amber.tree.sources import source_kind
 
 ENTRY_COLUMNS = (
@@ -19,8 +20,65 @@ ENTRY_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class IndexedFile:
+class EntryRow(NamedTuple):
+    """One indexed entry, as `SELECT {ENTRY_COLUMNS}` reads it. List fields hold JSON text;
+    the methods decode them (recall reads many rows and needs few of them decoded)."""
+
+    id: str
+    path: str
+    title: str
+    kind: str
+    tags_json: str
+    aliases_json: str
+    links_json: str
+    sources_json: str
+    supersedes_json: str
+    superseded_by_json: str
+    created: str | None
+    updated: str | None
+    valid_from: str | None
+    body: str
+    content_hash: str
+    mtime_ns: int
+    size: int
+    problem: str | None
+    rowid: int
+
+    def links(self) -> list[str]:
+        return json.loads(self.links_json)
+
+    def sources(self) -> list[str]:
+        return json.loads(self.sources_json)
+
+    def superseded_by(self) -> list[str]:
+        return json.loads(self.superseded_by_json)
+
+    @property
+    def archived(self) -> bool:
+        return self.path.startswith(ARCHIVE + "/")
+
+    @property
+    def when(self) -> str | None:
+        """The time recall ranks it by: when it became true, else when it last changed."""
+        return self.valid_from or self.updated or self.created
+
+
+class Lifecycle(NamedTuple):
+    importance: float = 0.5
+    access_count: int = 0
+    last_access: str | None = None
+    maturity: str = "draft"
+
+
+class SkippedFile(NamedTuple):
+    """A tree file the index holds no entry for, and why."""
+
+    reason: str
+    mtime_ns: int
+    size: int
+
+
+class IndexedFile(NamedTuple):
     entry_id: str
     path: str
     content_hash: str
@@ -181,20 +239,22 @@ def indexed_files(db: Database) -> dict[str, IndexedFile]:
     return {r[1]: IndexedFile(*r) for r in rows}
 
 
-def entry_row(db: Database, entry_id: str) -> tuple | None:
-    return db.one(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE id = ?", (entry_id,))
+def entry_row(db: Database, entry_id: str) -> EntryRow | None:
+    row = db.one(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE id = ?", (entry_id,))
+    return EntryRow(*row) if row else None
 
 
-def entry_row_by_path(db: Database, path: str) -> tuple | None:
-    return db.one(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE path = ?", (path,))
+def entry_row_by_path(db: Database, path: str) -> EntryRow | None:
+    row = db.one(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE path = ?", (path,))
+    return EntryRow(*row) if row else None
 
 
-def entry_rows_by_rowid(db: Database, rowids: list[int]) -> dict[int, tuple]:
+def entry_rows_by_rowid(db: Database, rowids: list[int]) -> dict[int, EntryRow]:
     if not rowids:
         return {}
     marks = ",".join("?" * len(rowids))
     rows = db.query(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE rowid IN ({marks})", rowids)
-    return {r[-1]: r for r in rows}
+    return {r[-1]: EntryRow(*r) for r in rows}
 
 
 def ids_by_name(db: Database, names: list[str]) -> dict[str, list[str]]:
@@ -210,37 +270,27 @@ def ids_by_name(db: Database, names: list[str]) -> dict[str, list[str]]:
     return found
 
 
-_ID_TEXT = re.compile(r"^(?:[0-9A-HJKMNP-TV-Z]{6,26}|file-[0-9a-f]{4,20})$")
-
-
-def looks_like_id(text: str) -> bool:
-    """A ULID (Crockford base32) or a path id, or a prefix of one at least 6 long."""
-    return bool(_ID_TEXT.match(text.strip()))
-
-
 def ids_with_prefix(db: Database, prefix: str, limit: int = 5) -> list[str]:
-    # A range, not LIKE: LIKE is case-insensitive and cannot use the id index.
     rows = db.query(
         "SELECT id FROM entries WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
-        (prefix, prefix + "\U0010ffff", limit),
+        (*prefix_bounds(prefix), limit),
     )
     return [r[0] for r in rows]
 
 
-def entry_rows_under(db: Database, folder: str) -> list[tuple]:
+def entry_rows_under(db: Database, folder: str) -> list[EntryRow]:
     """All entries below a folder (or the whole tree for ''), ordered by path."""
     if not folder:
-        return db.query(f"SELECT {ENTRY_COLUMNS} FROM entries ORDER BY path")
-    return db.query(
-        f"SELECT {ENTRY_COLUMNS} FROM entries WHERE {UNDER_FOLDER} ORDER BY path",
-        (under_folder(folder),),
-    )
+        rows = db.query(f"SELECT {ENTRY_COLUMNS} FROM entries ORDER BY path")
+    else:
+        rows = db.query(
+            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE {UNDER_FOLDER} ORDER BY path",
+            (under_folder(folder),),
+        )
+    return [EntryRow(*r) for r in rows]
 
 
-def lifecycle_of(
-    db: Database, entry_ids: list[str]
-) -> dict[str, tuple[float, int, str | None, str]]:
-    """entry id -> (importance, access count, last access, maturity)."""
+def lifecycle_of(db: Database, entry_ids: list[str]) -> dict[str, Lifecycle]:
     if not entry_ids:
         return {}
     marks = ",".join("?" * len(entry_ids))
@@ -249,7 +299,7 @@ def lifecycle_of(
         f"WHERE entry_id IN ({marks})",
         entry_ids,
     )
-    return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
+    return {r[0]: Lifecycle(*r[1:]) for r in rows}
 
 
 def record_skip(conn: sqlcipher3.Connection, path: str, reason: str, mtime: int, size: int) -> None:
@@ -262,5 +312,6 @@ def clear_skip(conn: sqlcipher3.Connection, path: str) -> None:
     conn.execute("DELETE FROM skipped_files WHERE path = ?", (path,))
 
 
-def skipped_files(db: Database) -> dict[str, tuple[str, int, int]]:
-    return {r[0]: (r[1], r[2], r[3]) for r in db.query("SELECT * FROM skipped_files")}
+def skipped_files(db: Database) -> dict[str, SkippedFile]:
+    rows = db.query("SELECT path, reason, mtime_ns, size FROM skipped_files")
+    return {r[0]: SkippedFile(*r[1:]) for r in rows}

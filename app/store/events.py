@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 import sqlcipher3
 from ulid import ULID
 
+from amber.clock import iso, now
 from amber.events import Event, EventDraft
 from amber.store.db import Database
 from amber.store.scope import event_scope
@@ -31,21 +31,13 @@ _SEARCH_INSERT = (
 )
 
 
-def _iso(ts: datetime | None) -> str | None:
-    if ts is None:
-        return None
-    if ts.tzinfo is None:
-        ts = ts.replace(tzinfo=UTC)
-    return ts.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def insert_events(conn: sqlcipher3.Connection, drafts: Iterable[EventDraft]) -> int:
     """Store drafts not seen before (caller's transaction); returns how many were new."""
     added = 0
-    captured_at = _iso(datetime.now(UTC))
+    captured_at = iso(now())
     recent = _RecentMessages(conn)
     for draft in drafts:
-        ts = _iso(draft.timestamp)
+        ts = None if draft.timestamp is None else iso(draft.timestamp)
         cur = conn.execute(
             "INSERT OR IGNORE INTO events (id, ref, dedup_key, source, uri, conversation, "
             "message_id, author, ts, title, text, content_hash, trust, meta, captured_at) "

@@ -1,14 +1,11 @@
-"""The entry: one markdown file with YAML frontmatter (see DESIGN.md, "Context Tree")."""
+"""The entry: one markdown file with YAML frontmatter (ARCHITECTURE.md, "The Context Tree")."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
-from ulid import ULID
-
+from amber.ids import path_id
 from amber.tree import frontmatter as fm
 
 KINDS = ("fact", "preference", "event", "decision", "procedure", "person", "project", "note")
@@ -29,22 +26,6 @@ OWNED_FIELDS = (
 _LIST_FIELDS = ("tags", "aliases", "sources", "supersedes", "superseded_by")
 _WIKILINK = re.compile(r"\[\[([^\]|#\n]+)(?:#[^\]|\n]*)?(?:\|[^\]\n]*)?\]\]")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
-# Control characters other than tab and newline: a NUL makes the file "binary" to every
-# tool (Amber's indexer included), escapes repaint the terminal of whoever reads it.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def new_id() -> str:
-    return str(ULID())
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def path_id(rel_path: str) -> str:
-    """A stable id for a file that has none in its frontmatter (hand-made notes)."""
-    return "file-" + hashlib.sha1(rel_path.encode("utf-8")).hexdigest()[:20]
 
 
 @dataclass
@@ -156,8 +137,3 @@ def rewrite(text: str, updates: dict[str, object | None], body: str | None = Non
     new_fm = fm.set_fields(doc.frontmatter or "", updates, doc.newline)
     new_body = doc.body if body is None else body.replace("\n", doc.newline)
     return fm.join(new_fm, new_body, doc.newline)
-
-
-def storable(text: str) -> str:
-    """Text as an entry file can keep it: line ends made \\n, control characters dropped."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -53,10 +53,14 @@ class TreeFiles:
 
     def write_text(self, rel_path: str, text: str) -> FileStat:
         """Atomically replace (or create) a file; the caller holds `self.lock`."""
+        return self.write_bytes(rel_path, text.encode("utf-8"))
+
+    def write_bytes(self, rel_path: str, data: bytes) -> FileStat:
+        """Atomically replace (or create) a file; the caller holds `self.lock`."""
         target = self.abspath(rel_path)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(target, text.encode("utf-8"))
+            _atomic_write(target, data)
         except OSError as exc:
             raise TreeWriteError(_write_message(rel_path, exc)) from exc
         st = target.stat()

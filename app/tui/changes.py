@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import threading
 
+from amber.freshness import someone_watches
 from amber.service import MemoryService
-from amber.watch_lock import someone_watches
 from amber.watcher import TreeWatcher
 
 

@@ -24,7 +24,7 @@ class DistillerReview:
     def __init__(self, service: MemoryService) -> None:
         from amber.distill.review import ReviewQueue
 
-        self.queue = ReviewQueue(service)
+        self.queue = ReviewQueue(service.distill_parts())
 
     def pending(self) -> list[ReviewItem]:
         return [self._item(row) for row in self.queue.items("pending")]

@@ -8,7 +8,7 @@ from textual import work
 from textual.binding import Binding, BindingType
 
 from amber.errors import AmberError
-from amber.service import EntryView
+from amber.reads import EntryView
 from amber.tree.entry import Entry
 from amber.tui.blocking import off_loop
 from amber.tui.dialogs.confirm import ConfirmDialog
@@ -69,7 +69,7 @@ class EntryActions(AmberScreen):
             return
         entry = data.entry
         try:  # blocks while the editor runs: the app is suspended, the terminal is the editor's
-            run_editor(self.app, self.memory.files.abspath(entry.path))
+            run_editor(self.app, self.memory.file_path(entry))
         except AmberError as exc:
             self.notify(str(exc), severity="error", timeout=6)
             return
@@ -78,7 +78,7 @@ class EntryActions(AmberScreen):
     @work(group="write")
     async def _reindex(self, path: str, entry_id: str) -> None:
         try:
-            outcome = await off_loop(self, self.memory.indexer.index_file, path, "tui")
+            outcome = await off_loop(self, self.memory.index_file, path)
         except AmberError as exc:
             self.notify(str(exc), severity="error", timeout=6)
             return

@@ -150,7 +150,7 @@ class MainScreen(SearchPane, EntryActions):
     @work(group="lifecycle")
     async def _note_opened(self, hit: Hit) -> None:
         """Opening a search result is an access: it feeds the entry's importance."""
-        await off_loop(self, self.memory.note_recall_hits, [hit])
+        await off_loop(self, self.memory.note_accessed, [hit.id])
 
     # -- links inside entries --------------------------------------------------------------
 

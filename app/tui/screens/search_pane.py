@@ -100,11 +100,10 @@ class SearchPane(AmberScreen):
         self._show_hits(request, hits, timing)
 
     async def _recall(self, request: SearchRequest) -> list[Hit]:
-        # The recaller itself, not MemoryService.recall: that counts the top hits as
-        # accesses, and a prefix typed on the way to a word is no access. Opening a
-        # result is one (see `note_opened`).
-        recaller = self.memory.recaller
-        return await off_loop(self, recaller.recall, request.text, request.options)
+        # A prefix typed on the way to a word is no access; opening a result is one (see
+        # MainScreen._note_opened).
+        recall = self.memory.recall
+        return await off_loop(self, recall, request.text, request.options, count_access=False)
 
     def _show_hits(self, request: SearchRequest, hits: list[Hit], timing: SearchTiming) -> None:
         results = self.query_one(ResultList)

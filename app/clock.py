@@ -1,0 +1,45 @@
+"""Time as Amber stores it: ISO 8601 in UTC with a `Z`, parsed back leniently.
+
+Every timestamp Amber writes (entries' `created`/`updated`, events, the audit log, the
+daemon's status) goes through `iso` or `now_iso`, and every one it reads back through
+`parse_iso`, so formats cannot drift apart between modules.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime, *, seconds: bool = False) -> str:
+    """`moment` in UTC as `2023-05-08T13:56:00Z`; a naive time is taken as UTC. Fractions
+    of a second are kept unless `seconds` (an imported timestamp keeps its precision)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    if seconds:
+        moment = moment.replace(microsecond=0)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def now_iso() -> str:
+    """Now, to the second: what files and status lines show."""
+    return iso(now(), seconds=True)
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    """An ISO 8601 time or date (`2023-05`, `2023-05-08`, `...Z`, `...+02:00`) as an aware
+    datetime (UTC when no zone is given); None for anything else."""
+    if not text:
+        return None
+    value = str(text).strip().replace("Z", "+00:00")
+    if len(value) == 7:  # "2023-05"
+        value += "-01"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,24 @@
+"""Small text helpers shared by every layer: one line, a clipped preview, storable text."""
+
+from __future__ import annotations
+
+import re
+
+# Control characters other than tab and newline: a NUL makes a file "binary" to every tool
+# (Amber's indexer included), escapes repaint the terminal of whoever reads it.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def one_line(text: str) -> str:
+    """Runs of whitespace, newlines included, as one space; no space at either end."""
+    return " ".join(text.split())
+
+
+def clip(text: str, limit: int, ellipsis: str = "") -> str:
+    """At most `limit` characters; `ellipsis` is appended when something was cut."""
+    return text if len(text) <= limit else text[:limit] + ellipsis
+
+
+def storable(text: str) -> str:
+    """Text as a markdown file can keep it: line ends made \\n, control characters dropped."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

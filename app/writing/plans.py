@@ -1,0 +1,125 @@
+"""Plans for every kind of change to the tree, built from what the files hold now.
+
+Each function reads what it needs through the writer, decides the new bytes of every file
+involved and records the hash each file had (see `FileWrite.expected`), but writes
+nothing: `EntryWriter.commit` does, under the same tree lock.
+"""
+
+from __future__ import annotations
+
+from amber.clock import now_iso
+from amber.errors import ConflictError, InvalidInputError
+from amber.tree import layout
+from amber.tree.entry import Entry, render_new, rewrite
+from amber.writing.plan import ABSENT, ANY, FileWrite, WritePlan, sha256
+from amber.writing.writer import EntryWriter
+
+
+def new_entry(writer: EntryWriter, entry: Entry, folder: str, action: str) -> WritePlan:
+    """A new file in `folder`, named from the entry's title; `entry.path` is set."""
+    entry.path = writer.free_path(folder, entry.title)
+    plan = WritePlan(action, entry.id, entry.title, entry.path)
+    return plan.add(FileWrite(entry.path, render_new(entry).encode("utf-8"), entry.id, ABSENT))
+
+
+def rewritten(
+    writer: EntryWriter,
+    entry: Entry,
+    updates: dict[str, object | None],
+    body: str | None,
+    action: str,
+) -> WritePlan:
+    """New values for Amber-owned fields (and the body, when given); `updated` is stamped.
+    A file without an id of its own gets the one it is known by, so it keeps it."""
+    _check_rewritable(entry)
+    data = writer.files.read_bytes(entry.path)
+    text = writer.text_of(entry.path)
+    if not entry.has_own_id:
+        updates = {"id": entry.id, **updates}
+    new_text = rewrite(text, {**updates, "updated": now_iso()}, body)
+    plan = WritePlan(action, entry.id, entry.title, entry.path)
+    return plan.add(FileWrite(entry.path, new_text.encode("utf-8"), entry.id, sha256(data)))
+
+
+def replaced_text(writer: EntryWriter, entry: Entry, text: str, expected: str | None) -> WritePlan:
+    """The whole file replaced, as an editor saves it. `expected` is the text the editor
+    started from: if the file holds something else now, the commit is refused."""
+    data = writer.files.read_bytes(entry.path)
+    if expected is not None and data.decode("utf-8", errors="replace") != expected:
+        raise_changed(entry.path)
+    plan = WritePlan("edit", entry.id, entry.title, entry.path)
+    return plan.add(FileWrite(entry.path, text.encode("utf-8"), entry.id, sha256(data)))
+
+
+def moved(writer: EntryWriter, entry: Entry, target: str) -> WritePlan:
+    """The file at a new path, byte for byte (with its id written in when it had none, so
+    the move does not change it)."""
+    data = writer.files.read_bytes(entry.path)
+    if not entry.has_own_id:
+        _check_rewritable(entry)
+        new_data = rewrite(writer.text_of(entry.path), {"id": entry.id}).encode("utf-8")
+    else:
+        new_data = data
+    plan = WritePlan(
+        "move", entry.id, entry.title, target, audit={"from": entry.path, "to": target}
+    )
+    plan.add(FileWrite(target, new_data, entry.id, ABSENT))
+    return plan.add(FileWrite(entry.path, None, entry.id, sha256(data)))
+
+
+def move_target(writer: EntryWriter, entry: Entry, destination: str) -> str:
+    """Where a move to `destination` (a folder, or a path ending in .md) puts the entry;
+    raises when that is not a place for an entry or is taken."""
+    dest = destination.strip()
+    if dest.startswith(("/", "\\", "~")):
+        raise InvalidInputError(
+            f"'{dest}' is not a path inside the tree; use a folder such as people/work"
+        )
+    if dest.endswith(".md"):
+        folder, _, name = dest.rpartition("/")
+        target = f"{layout.normalize_folder(folder)}/{name}".lstrip("/")
+    else:
+        target = f"{layout.normalize_folder(dest)}/{entry.path.rsplit('/', 1)[-1]}"
+    target = layout.check_relative(target.lstrip("/"))
+    if not layout.is_entry_file(target):
+        raise InvalidInputError(
+            f"'{target}' would be skipped when Amber reads the tree (a hidden or empty "
+            "file name); give a name such as notes/passport.md"
+        )
+    if writer.files.exists(target):
+        raise InvalidInputError(f"'{target}' already exists; choose another destination")
+    return target
+
+
+def forgotten(entry: Entry) -> WritePlan:
+    """The file and everything derived from it, gone for good."""
+    plan = WritePlan("forget", entry.id, entry.title, "", forget=True)
+    return plan.add(FileWrite(entry.path, None, entry.id, ANY))
+
+
+def archived(
+    writer: EntryWriter, entry: Entry, updates: dict[str, object | None] | None = None
+) -> WritePlan:
+    """The file moved under `_archive/` at the same relative path (with `updates` to its
+    owned fields, e.g. `superseded_by`), the original removed."""
+    text = writer.text_of(entry.path)
+    data = text.encode("utf-8")
+    new_text = rewrite(text, updates) if updates else text
+    target = writer.free_archive_path(entry.path)
+    plan = WritePlan("archive", entry.id, entry.title, target, audit={"archived_to": target})
+    plan.add(FileWrite(entry.path, None, entry.id, sha256(data)))
+    return plan.add(FileWrite(target, new_text.encode("utf-8"), entry.id, ABSENT))
+
+
+def raise_changed(rel_path: str) -> None:
+    raise ConflictError(
+        f"'{rel_path}' changed on disk since you opened it; reload it, or save again to overwrite",
+        rel_path,
+    )
+
+
+def _check_rewritable(entry: Entry) -> None:
+    if entry.problem:
+        raise InvalidInputError(
+            f"'{entry.path}' cannot be updated by Amber ({entry.problem}); fix it by hand"
+        )
