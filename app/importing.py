@@ -1,8 +1,10 @@
 """Importing export files as events: redacted, committed in batches, idempotent.
 
-A batch is acknowledged (reported to `on_commit`) only after its transaction committed, so
-a `kill -9` loses nothing that was acknowledged, and re-running the import completes it
-without duplicates (events are unique by their dedup key).
+Events go in through `amber.ingest` (redacted, flagged, inserted once), a batch per
+transaction; the import's audit record is committed with its last batch. A batch is
+acknowledged (reported to `on_commit`) only after its transaction committed, so a `kill -9`
+loses nothing that was acknowledged, and re-running the import completes it without
+duplicates (events are unique by their dedup key).
 
 Within one file, a message id used again for a different message gets a suffix (`m1#2`,
 the same on every import of the file) instead of the second message being taken for the
@@ -17,15 +19,20 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import sqlcipher3
+
 from amber.errors import ImportFormatError, InvalidInputError
 from amber.events import EventDraft
+from amber.ingest import ingest
 from amber.pluginspec import Importer, build_plugin_manager, collect_importers
-from amber.redact import redact
 from amber.store import audit
-from amber.store import events as event_rows
 from amber.store.db import Database
 
 BATCH_SIZE = 500
+
+
+class _NotThatFormat(ImportFormatError):
+    """The format the user chose reads nothing in the file."""
 
 
 @dataclass
@@ -103,24 +110,39 @@ def import_file(
     _check_is_file(path)
     drafts, skipped = _read(importer, path)
     result = ImportResult(str(path), importer.name)
+    result.skipped = skipped  # filled in as the file is read
+    batches = _batches(_Distinct(result).drafts(drafts), BATCH_SIZE)
     try:
-        for batch, salvaged in _batches(_Distinct(result).drafts(drafts), BATCH_SIZE):
-            clean = [_redacted(d, result) for d in batch]
+        for batch, salvaged, last in batches:
             with db.write() as conn:
-                result.added += event_rows.insert_events(conn, clean)
-            result.read += len(batch)
+                _store(conn, batch, result)
+                if last:
+                    _check_chosen(path, importer, chosen, result)
+                    _audit(conn, interface, result)
             if on_commit and not salvaged:  # the error that follows says what was stored
                 on_commit(result.read)
+    except _NotThatFormat:
+        raise
     except ImportFormatError as exc:
         raise ImportFormatError(f"{exc} ({_stored_note(result)})") from exc
-    result.skipped = list(skipped)
+    return result
+
+
+def _store(conn: sqlcipher3.Connection, batch: list[EventDraft], result: ImportResult) -> None:
+    got = ingest(conn, batch)
+    result.read += len(batch)
+    result.added += got.added
+    result.redacted += got.redacted
+
+
+def _check_chosen(path: Path, importer: Importer, chosen: bool, result: ImportResult) -> None:
+    """`chosen`: the user named the format, so a file in which nothing reads as that
+    format is an error, not an import of nothing."""
     if chosen and not result.read and not importer.detect(path):
-        raise ImportFormatError(
+        raise _NotThatFormat(
             f"{path}: not a {importer.name} file (nothing in it reads as {importer.name}); "
             "leave out --format to detect the format (`amber import formats` lists them)"
         )
-    _audit(db, interface, result)
-    return result
 
 
 class _Distinct:
@@ -165,31 +187,32 @@ def _read(importer: Importer, path: Path) -> tuple[Iterator[EventDraft], list[tu
     return drafts, report.skipped
 
 
-def _redacted(draft: EventDraft, result: ImportResult) -> EventDraft:
-    red = redact(draft.text)
-    if not red.kinds:
-        return draft
-    result.redacted += len(red.kinds)
-    return replace(draft, text=red.text)
-
-
-def _batches(items: Iterable[EventDraft], size: int) -> Iterator[tuple[list[EventDraft], bool]]:
-    """(batch of `size` items, salvaged); when reading fails midway, the messages read
-    before the error still come out as a last batch (salvaged: they are stored), then the
-    error."""
+def _batches(
+    items: Iterable[EventDraft], size: int
+) -> Iterator[tuple[list[EventDraft], bool, bool]]:
+    """(batch of up to `size` items, salvaged, last). A file without messages still gives
+    one empty last batch (its audit record goes with it). When reading fails midway, the
+    messages read before the error come out as a batch (salvaged: they are stored), then
+    the error."""
+    ahead: list[EventDraft] | None = None
     batch: list[EventDraft] = []
     try:
         for item in items:
             batch.append(item)
             if len(batch) == size:
-                yield batch, False
-                batch = []
+                if ahead is not None:
+                    yield ahead, False, False
+                ahead, batch = batch, []
     except ImportFormatError:
-        if batch:
-            yield batch, True
+        salvage = [*(ahead or []), *batch]
+        if salvage:
+            yield salvage, True, False
         raise
-    if batch:
-        yield batch, False
+    if ahead is not None and batch:
+        yield ahead, False, False
+        yield batch, False, True
+    else:
+        yield ahead or batch, False, True
 
 
 def _stored_note(result: ImportResult) -> str:
@@ -201,7 +224,6 @@ def _stored_note(result: ImportResult) -> str:
     )
 
 
-def _audit(db: Database, interface: str, result: ImportResult) -> None:
+def _audit(conn: sqlcipher3.Connection, interface: str, result: ImportResult) -> None:
     detail = {"format": result.format, "read": result.read, "added": result.added}
-    with db.write() as conn:
-        audit.record(conn, interface, "import", result.path, detail)
+    audit.record(conn, interface, "import", result.path, detail)

@@ -16,18 +16,15 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import sqlcipher3
 
 from amber.daemon.stats import SourceStats
 from amber.events import EventDraft
-from amber.redact import redact
-from amber.store import events as event_rows
+from amber.ingest import ingest
 from amber.store.db import Database
-from amber.trust import instruction_signals as _signals
-from amber.trust import looks_like_instructions
 
 log = logging.getLogger("amber.daemon")
 
@@ -122,8 +119,7 @@ class CaptureSink:
         results: list[tuple[Capture, int]] = []
         with self.db.write() as conn:
             for capture in batch:
-                drafts = [_redacted(d) for d in capture.drafts]
-                results.append((capture, event_rows.insert_events(conn, drafts)))
+                results.append((capture, ingest(conn, capture.drafts).added))
                 if capture.checkpoint:
                     capture.checkpoint(conn)
         for capture, added in results:  # committed: now, and only now, acknowledge
@@ -167,18 +163,3 @@ def _cause(exc: BaseException) -> BaseException:
     if "no transaction is active" in str(exc) and exc.__context__ is not None:
         return exc.__context__
     return exc
-
-
-def _redacted(draft: EventDraft) -> EventDraft:
-    """Secrets never reach the index: the text and the title are redacted on every event.
-    Untrusted text that reads like orders to an AI is flagged in `meta`, so that recall and
-    the MCP server can show it as quoted data."""
-    text = redact(draft.text).text
-    title = redact(draft.title).text if draft.title else ""
-    meta = draft.meta
-    both = f"{title}\n{text}"
-    if draft.trust != "trusted" and looks_like_instructions(both):
-        meta = {**meta, "flagged_as_instructions": True, "instruction_signals": _signals(both)}
-    if text == draft.text and title == draft.title and meta is draft.meta:
-        return draft
-    return replace(draft, text=text, title=title, meta=meta)

@@ -15,13 +15,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from amber.errors import ImportFormatError
 from amber.events import EventDraft
-from amber.redact import redact
 
 MAX_FILE_BYTES = 2 * 1024**3
 HEAD_BYTES = 64 * 1024  # enough to sniff a format without reading a big file
@@ -192,12 +190,6 @@ def short_hash(*parts: object, size: int = 16) -> str:
     return digest.hexdigest()[:size]
 
 
-@lru_cache(maxsize=512)
-def _safe_title(title: str) -> str:
-    # import_file redacts event text, not titles; a title can hold a pasted key too.
-    return redact(title).text
-
-
 def make_draft(
     thread: Thread,
     message_id: str,
@@ -227,7 +219,7 @@ def make_draft(
         message_id=clean(message_id)[0],
         author=clean(author)[0],
         timestamp=timestamp,
-        title=_safe_title(clean(thread.title)[0]),
+        title=clean(thread.title)[0],
         trust=trust,
         meta={k: clean(v)[0] if isinstance(v, str) else v for k, v in (meta or {}).items()},
     )

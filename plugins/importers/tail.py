@@ -17,8 +17,8 @@ line, the line number, a hash of the file's first bytes and the parser's own che
   first bytes changed) is read again from the start;
 * a file that disappeared hands over what its parser still held, then leaves the state.
 
-Drafts come back already redacted (text and title), so a caller that stores them
-directly keeps no secret; redacting again is a no-op.
+Drafts come back as read: the caller stores them through Amber's ingest path (the
+daemon's capture sink), which redacts secrets and flags untrusted instruction-like text.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from typing import Any
 from amber.events import EventDraft
 from amber.plugins.importers.common import ReadReport
 from amber.plugins.importers.lines import ParserFactory, feed_line
-from amber.redact import redact
 
 STATE_VERSION = 1
 HEAD_CHECK = 4096  # bytes hashed to notice a file rewritten in place
@@ -114,7 +113,7 @@ class Tailer:
             cursor = _Cursor.load(saved)
             if cursor is not None:
                 drafts += self._finish(Path(key), cursor)
-        return [_redacted(d) for d in drafts], {"version": STATE_VERSION, "files": files}
+        return drafts, {"version": STATE_VERSION, "files": files}
 
     def _read(
         self, path: Path, cursor: _Cursor | None, out: list[EventDraft], budget: list[int]
@@ -221,16 +220,6 @@ def _head(handle: Any, offset: int) -> str:
     handle.seek(0)
     data = handle.read(min(offset, HEAD_CHECK))
     return hashlib.sha256(data).hexdigest() if data else ""
-
-
-def _redacted(draft: EventDraft) -> EventDraft:
-    text = redact(draft.text).text
-    title = redact(draft.title).text
-    return (
-        draft
-        if (text, title) == (draft.text, draft.title)
-        else replace(draft, text=text, title=title)
-    )
 
 
 def claude_code_tailer(root: Path | None = None, **options: Any) -> Tailer:

@@ -1,0 +1,55 @@
+"""The one way events enter memory: `amber import`, the capture daemon and the tailed
+agent sessions all store their drafts through `ingest`.
+
+Inside the caller's transaction, for every draft: secrets are redacted from its text and
+its title; text from an untrusted source (a screen, a file, a web page, a tool's output)
+that reads like orders to an AI is flagged in `meta`, so that recall and the MCP server
+show it as quoted data; then it is inserted, once (events are unique by their dedup key,
+so a batch that comes twice adds nothing the second time). The caller commits, together
+with whatever else belongs to the same unit (an import's audit record, a source's
+progress), so nothing is acknowledged before it is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import sqlcipher3
+
+from amber.events import EventDraft
+from amber.redact import redact
+from amber.store import events as event_rows
+from amber.trust import TRUSTED, instruction_signals, looks_like_instructions
+
+
+@dataclass(frozen=True)
+class Ingested:
+    added: int  # new events (the rest were known already)
+    redacted: int  # secrets replaced by [REDACTED:<kind>]
+
+
+def ingest(conn: sqlcipher3.Connection, drafts: Iterable[EventDraft]) -> Ingested:
+    """Store the drafts not seen before, made safe to store (see the module docstring)."""
+    prepared = [prepare(draft) for draft in drafts]
+    added = event_rows.insert_events(conn, [draft for draft, _ in prepared])
+    return Ingested(added, sum(secrets for _, secrets in prepared))
+
+
+def prepare(draft: EventDraft) -> tuple[EventDraft, int]:
+    """The draft as it may be stored, and how many secrets were taken out of it."""
+    text = redact(draft.text)
+    title = redact(draft.title) if draft.title else None
+    new_title = title.text if title else draft.title
+    meta = _flagged(draft, f"{new_title}\n{text.text}")
+    secrets = len(text.kinds) + (len(title.kinds) if title else 0)
+    if text.text == draft.text and new_title == draft.title and meta is draft.meta:
+        return draft, secrets
+    return replace(draft, text=text.text, title=new_title, meta=meta), secrets
+
+
+def _flagged(draft: EventDraft, shown: str) -> dict[str, object]:
+    if draft.trust == TRUSTED or not looks_like_instructions(shown):
+        return draft.meta
+    signals = instruction_signals(shown)
+    return {**draft.meta, "flagged_as_instructions": True, "instruction_signals": signals}
