@@ -10,8 +10,11 @@ from pathlib import Path
 
 import keyring.core
 import pytest
+from helpers.local_models import smollm2
 
+from amber.config import Config, load_config
 from amber.home import init_home
+from amber.models.chat import ChatModel, ChatModelInfo
 from amber.security import keys
 from amber.service import MemoryService
 
@@ -44,9 +47,21 @@ def home(amber_env: Path) -> Path:
 
 
 @pytest.fixture
+def config(home: Path) -> Config:
+    """The test home's configuration, for tests that call the library below the service."""
+    return load_config()
+
+
+@pytest.fixture
 def service(home: Path) -> Iterator[MemoryService]:
     with MemoryService.open(home, interface="test") as svc:
         yield svc
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """The backend for `@pytest.mark.anyio` tests: asyncio, what Textual and the MCP SDK use."""
+    return "asyncio"
 
 
 def run_amber(
@@ -70,3 +85,9 @@ def run_amber(
 def amber_cli() -> object:
     """The `run_amber` helper, as a fixture (tests cannot import conftest in importlib mode)."""
     return run_amber
+
+
+@pytest.fixture(scope="module")
+def chat() -> ChatModel:
+    """The tiny real chat model (SmolLM2), loaded once per module: loading is the slow part."""
+    return ChatModel(ChatModelInfo("smollm2-135m-instruct", smollm2()))

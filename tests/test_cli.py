@@ -8,18 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from amber.cli.main import app
-
-runner = CliRunner()
-
-
-def amber(*args: str, input_text: str | None = None) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), input=input_text)
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
+from helpers.cli import amber
 
 
 def test_first_run_tour(home: Path, tmp_path: Path) -> None:

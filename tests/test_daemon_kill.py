@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.waiting import wait_for
 
 from amber.service import MemoryService
 
@@ -79,11 +80,16 @@ def start(script: Path, acks: Path) -> subprocess.Popen[bytes]:
 
 
 def wait_for_acks(proc: subprocess.Popen[bytes], acks: Path, more_than: int) -> None:
-    deadline = time.monotonic() + 60
-    while len(acked(acks)) <= more_than:
+    """Until the daemon acknowledged more than `more_than` items; a daemon that died instead
+    fails the wait at once, with its stderr."""
+
+    def more_acked() -> bool:
+        if len(acked(acks)) > more_than:
+            return True
         assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-        assert time.monotonic() < deadline, "the daemon acknowledged nothing"
-        time.sleep(0.02)
+        return False
+
+    wait_for(more_acked, "the daemon to acknowledge an item", timeout=60)
 
 
 def test_kill_9_loop_loses_nothing_acknowledged(home: Path, tmp_path: Path) -> None:

@@ -7,19 +7,12 @@ import json
 import os
 import signal
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.waiting import wait_for
 
 pytestmark = pytest.mark.integration
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.1)
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +39,10 @@ def test_start_status_single_instance_stop(home: Path, amber_cli) -> None:
         assert now["distiller"]["backlog"] == 0
         assert now["queue"]["depth"] == 0
         # no display here: the screen source says so and counts it, the others go on
-        wait_for(lambda: status(amber_cli)["sources"]["screen"]["errors"] == 1)
+        wait_for(
+            lambda: status(amber_cli)["sources"]["screen"]["errors"] == 1,
+            "the screen source to count its missing display",
+        )
         screen = status(amber_cli)["sources"]["screen"]
         assert screen["state"] == "waiting"
         assert "no display" in screen["detail"]
@@ -85,7 +81,7 @@ def test_kill_9_leaves_no_stale_lock(home: Path, amber_cli) -> None:
     assert amber_cli("daemon", "start").returncode == 0
     pid = status(amber_cli)["pid"]
     os.kill(pid, signal.SIGKILL)
-    wait_for(lambda: not status(amber_cli)["running"])
+    wait_for(lambda: not status(amber_cli)["running"], "the status to see the killed daemon")
     restarted = amber_cli("daemon", "start")
     assert restarted.returncode == 0, restarted.stderr
     assert status(amber_cli)["pid"] not in (pid, None)

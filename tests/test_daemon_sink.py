@@ -6,22 +6,15 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
+from helpers.waiting import wait_for
 
 from amber.daemon.sink import Capture, CaptureSink
 from amber.daemon.stats import SourceStats
 from amber.events import EventDraft
 from amber.service import MemoryService
 from amber.store import events as event_rows
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 def draft(n: int, text: str = "") -> EventDraft:
@@ -155,11 +148,11 @@ def test_disk_full_keeps_items_until_space_returns(service: MemoryService) -> No
     sink.start()
     big = [draft(n, f"entry {n} " + "lorem ipsum " * 400) for n in range(40)]
     sink.offer(Capture("test", big, ack=acked.set))
-    wait_for(lambda: stats["test"].errors >= 1)
+    wait_for(lambda: stats["test"].errors >= 1, "the full disk to be reported", timeout=20)
     assert "full" in sink.problem
     assert not acked.is_set()
     service.db.query("PRAGMA max_page_count = 1073741823")
-    wait_for(acked.is_set, timeout=30)
+    wait_for(acked.is_set, "the items to be committed and acknowledged", timeout=30)
     sink.stop()
     assert event_rows.event_count(service.db) == 40
     assert sink.problem == ""

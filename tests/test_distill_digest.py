@@ -6,15 +6,14 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from typer.testing import CliRunner
+from helpers.cli import amber
+from helpers.events import store_events
 
-from amber.cli.main import app
 from amber.distill import Distiller
 from amber.distill.keywords import keywords, names
 from amber.events import EventDraft
 from amber.importing import available_importers, import_file
 from amber.service import MemoryService
-from amber.store import events as event_rows
 
 DAY = "2026-05-08T10:0"
 MESSAGES = [
@@ -34,13 +33,6 @@ def conversation_file(tmp_path: Path, messages: list[tuple[str, str, str, str]])
 
 def import_messages(service: MemoryService, path: Path) -> None:
     import_file(service.db, path, available_importers(False)["generic"], "test")
-
-
-def run_cli(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout
 
 
 def test_a_conversation_becomes_one_digest_linking_its_events(
@@ -111,8 +103,7 @@ def test_sources_without_conversations_get_a_digest_per_day(service: MemoryServi
         screen("Budget review meeting notes for the quarterly plan", 1, 15),
         screen("Flight booking to Oslo confirmation page", 2, 11),
     ]
-    with service.db.write() as conn:
-        event_rows.insert_events(conn, drafts)
+    store_events(service, drafts)
     report = Distiller(service.distill_parts()).run()
     assert report.digested == 2
     titles = sorted(h.title for h in service.recall("budget flight", _entries()))
@@ -136,39 +127,39 @@ def test_digesting_the_same_events_again_changes_nothing(
 def test_distill_log_and_undo_commands(home: Path, tmp_path: Path) -> None:
     with MemoryService.open(home) as service:
         import_messages(service, conversation_file(tmp_path, MESSAGES))
-    code, out = run_cli("distill", "--json")
+    code, out, _ = amber("distill", "--json")
     report = json.loads(out)
     assert code == 0
     assert report["digested"] == 1
     assert report["model"] is None
-    code, out = run_cli("log", "--json")
+    code, out, _ = amber("log", "--json")
     [op] = json.loads(out)
     assert op["action"] == "digest"
     assert op["detail"]["events"] == 4
     assert "restore" not in out
-    code, out = run_cli("log", op["id"], "--json")
+    code, out, _ = amber("log", op["id"], "--json")
     assert json.loads(out)["events"][0]["ref"] == "conversation:dogs#m1"
-    assert run_cli("recall", "greyhound", "--type", "entry", "--json")[1].count('"id"') == 1
-    code, out = run_cli("undo", op["id"][:12])
+    assert amber("recall", "greyhound", "--type", "entry", "--json")[1].count('"id"') == 1
+    code, out, _ = amber("undo", op["id"][:12])
     assert code == 0
     assert "Undid digest" in out
-    assert json.loads(run_cli("recall", "greyhound", "--type", "entry", "--json")[1]) == []
-    assert json.loads(run_cli("log", "--json")[1])[0]["undone_at"]
-    assert run_cli("undo", op["id"])[0] == 2  # already undone: a one-line error
+    assert json.loads(amber("recall", "greyhound", "--type", "entry", "--json")[1]) == []
+    assert json.loads(amber("log", "--json")[1])[0]["undone_at"]
+    assert amber("undo", op["id"])[0] == 2  # already undone: a one-line error
 
 
 def test_distill_summary_and_undo_run(home: Path, tmp_path: Path) -> None:
     with MemoryService.open(home) as service:
         import_messages(service, conversation_file(tmp_path, MESSAGES))
-    code, out = run_cli("distill")
+    code, out, _ = amber("distill")
     assert code == 0
     assert "4 events without a model (digests): 1 digest" in out
     run_id = out.split("amber undo --run ")[1].split()[0]
-    code, out = run_cli("undo", "--run", run_id)
+    code, out, _ = amber("undo", "--run", run_id)
     assert code == 0
     assert out.startswith("Undid digest")
-    assert run_cli("undo")[0] == 2
-    assert run_cli("distill", "--limit", "0")[0] == 2
+    assert amber("undo")[0] == 2
+    assert amber("distill", "--limit", "0")[0] == 2
 
 
 def test_keywords_weigh_rare_words_and_names_skip_sentence_starts() -> None:

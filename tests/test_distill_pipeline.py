@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.caroline import BERLIN, BERLIN_FACT, PARIS, PARIS_FACT
+from helpers.cli import invoke
+from helpers.events import store_events
 
 from amber.distill import Distiller
 from amber.distill.scripted import Fact, ScriptedModel
@@ -20,10 +23,6 @@ from amber.events import EventDraft
 from amber.models.runtime import ModelError
 from amber.retrieval.recall import RecallOptions
 from amber.service import MemoryService
-from amber.store import events as event_rows
-
-BERLIN = "I moved to Berlin in May, loving it so far"
-PARIS = "Big news: I moved to Paris last week!"
 
 
 def add_events(
@@ -43,26 +42,7 @@ def add_events(
         )
         for mid, who, ts, text in messages
     ]
-    with service.db.write() as conn:
-        event_rows.insert_events(conn, drafts)
-
-
-BERLIN_FACT = Fact(
-    BERLIN,
-    "Caroline lives in Berlin",
-    "Caroline moved to Berlin.",
-    "I moved to Berlin in May",
-    "people/caroline",
-    "2023-05",
-)
-PARIS_FACT = Fact(
-    PARIS,
-    "Caroline lives in Paris",
-    "Caroline moved to Paris.",
-    "I moved to Paris last week",
-    "people/caroline",
-    "2024-03",
-)
+    store_events(service, drafts)
 
 
 def caroline_moves(service: MemoryService) -> ScriptedModel:
@@ -120,13 +100,9 @@ def test_contradiction_supersedes_and_as_of_answers_the_past(service: MemoryServ
 
 
 def test_as_of_on_the_command_line(service: MemoryService) -> None:
-    from typer.testing import CliRunner
-
-    from amber.cli.main import app
-
     Distiller(service.distill_parts(), caroline_moves(service)).run()
-    result = CliRunner().invoke(
-        app, ["recall", "Caroline moved", "--type", "entry", "--as-of", "2023-12-31", "--json"]
+    result = invoke(
+        "recall", "Caroline moved", "--type", "entry", "--as-of", "2023-12-31", "--json"
     )
     assert result.exit_code == 0, result.output
     assert [h["title"] for h in json.loads(result.stdout)] == ["Caroline lives in Berlin"]

@@ -9,31 +9,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from helpers.caroline import PARIS, PARIS_FACT
+from helpers.cli import amber
+from helpers.events import store_events
 
-from amber.cli.main import app
 from amber.distill import Distiller
-from amber.distill.scripted import Fact, ScriptedModel
+from amber.distill.scripted import ScriptedModel
 from amber.events import EventDraft
 from amber.service import MemoryService
-from amber.store import events as event_rows
-
-PARIS = "Big news: I moved to Paris last week!"
-PARIS_FACT = Fact(
-    PARIS,
-    "Caroline lives in Paris",
-    "Caroline moved to Paris.",
-    "I moved to Paris last week",
-    "people/caroline",
-    "2024-03",
-)
-
-
-def cli(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout
 
 
 def queue_a_proposal(home: Path, action: str = "SUPERSEDE") -> tuple[str, Path]:
@@ -50,8 +33,7 @@ def queue_a_proposal(home: Path, action: str = "SUPERSEDE") -> tuple[str, Path]:
             author="Caroline",
             timestamp=when,
         )
-        with service.db.write() as conn:
-            event_rows.insert_events(conn, [draft])
+        store_events(service, [draft])
         model = ScriptedModel([PARIS_FACT], {"Paris": (action, "Berlin")})
         assert Distiller(service.distill_parts(), model).run().review == 1
         return mine.id, service.config.tree_dir / mine.path
@@ -59,37 +41,37 @@ def queue_a_proposal(home: Path, action: str = "SUPERSEDE") -> tuple[str, Path]:
 
 def test_list_show_and_accept(home: Path) -> None:
     mine, path = queue_a_proposal(home)
-    code, out = cli("review", "--json")
+    code, out, _ = amber("review", "--json")
     [item] = json.loads(out)
     assert code == 0
     assert item["action"] == "supersede"
     assert item["target_id"] == mine
-    code, out = cli("review", "show", item["id"][:10], "--json")
+    code, out, _ = amber("review", "show", item["id"][:10], "--json")
     assert "- Caroline moved to Paris." in json.loads(out)["preview"]
-    code, out = cli("review")
+    code, out, _ = amber("review")
     assert "supersede Caroline lives in Berlin" in out
     assert "+ Caroline moved to Paris." in out
-    code, out = cli("review", "accept", item["id"])
+    code, out, _ = amber("review", "accept", item["id"])
     assert code == 0
     assert not path.exists()
-    hits = json.loads(cli("recall", "Caroline", "--type", "entry", "--json")[1])
+    hits = json.loads(amber("recall", "Caroline", "--type", "entry", "--json")[1])
     assert hits[0]["title"] == "Caroline lives in Paris"
-    assert cli("review", "accept", item["id"])[0] == 2  # already accepted
+    assert amber("review", "accept", item["id"])[0] == 2  # already accepted
     op = out.split("operation ")[1].split()[0]
-    assert cli("undo", op)[0] == 0
+    assert amber("undo", op)[0] == 0
     assert path.exists()
-    assert json.loads(cli("review", "--json")[1])[0]["id"] == item["id"]  # waits again
+    assert json.loads(amber("review", "--json")[1])[0]["id"] == item["id"]  # waits again
 
 
 def test_reject_writes_nothing(home: Path) -> None:
     _, path = queue_a_proposal(home, "UPDATE")
     before = path.read_bytes()
-    [item] = json.loads(cli("review", "--json")[1])
-    assert cli("review", "reject", item["id"])[0] == 0
+    [item] = json.loads(amber("review", "--json")[1])
+    assert amber("review", "reject", item["id"])[0] == 0
     assert path.read_bytes() == before
-    assert json.loads(cli("review", "--json")[1]) == []
-    assert json.loads(cli("review", "--status", "rejected", "--json")[1])[0]["id"] == item["id"]
-    assert cli("review", "reject", "NOSUCHITEM")[0] == 4
+    assert json.loads(amber("review", "--json")[1]) == []
+    assert json.loads(amber("review", "--status", "rejected", "--json")[1])[0]["id"] == item["id"]
+    assert amber("review", "reject", "NOSUCHITEM")[0] == 4
 
 
 def test_edit_accepts_the_persons_text(
@@ -99,8 +81,8 @@ def test_edit_accepts_the_persons_text(
     editor = tmp_path / "editor.py"
     editor.write_text("import sys\nopen(sys.argv[1], 'a').write('- Moved in March.\\n')\n")
     monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
-    [item] = json.loads(cli("review", "--json")[1])
-    assert cli("review", "edit", item["id"])[0] == 0
+    [item] = json.loads(amber("review", "--json")[1])
+    assert amber("review", "edit", item["id"])[0] == 0
     text = path.read_text()
     assert "Caroline lives in Berlin since 2023" in text
     assert "- Moved in March.\n" in text

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO
 
 import pytest
+from helpers.waiting import wait_for, wait_for_check
 
 from amber.home import open_home
 from amber.retrieval.recall import RecallOptions
@@ -153,18 +154,6 @@ def _reap(proc: subprocess.Popen[str]) -> None:
             stream.close()
 
 
-def wait_for(what: str, check: Callable[[], str | None], timeout: float) -> None:
-    """Poll `check` (None: done, else why not yet) until it is done or time runs out."""
-    deadline = time.monotonic() + timeout
-    why: str | None = "not checked"
-    while time.monotonic() < deadline:
-        why = check()
-        if why is None:
-            return
-        time.sleep(POLL_S)
-    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}: {why}")
-
-
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -231,9 +220,10 @@ def test_concurrent_writers_editor_and_watcher(
         probe = tree / "probe.md"
         probe.write_text("# Probe\n\nThe watcher is up: probetok1q\n", encoding="utf-8")
         wait_for(
+            lambda: entry_rows.entry_row_by_path(db, "probe.md"),
             "the watcher to index a probe file",
-            lambda: None if entry_rows.entry_row_by_path(db, "probe.md") else "not indexed",
             timeout=30,
+            poll=POLL_S,
         )
         assert watcher.poll() is None, watch_err.text()
 
@@ -256,7 +246,9 @@ def test_concurrent_writers_editor_and_watcher(
         rounds = json.loads(out)["rounds"]
         assert rounds >= 3
 
-        wait_for("the watcher to catch up", lambda: index_lags(db, tree), CATCH_UP_TIMEOUT_S)
+        wait_for_check(
+            lambda: index_lags(db, tree), "the watcher to catch up", CATCH_UP_TIMEOUT_S, POLL_S
+        )
         assert watcher.poll() is None, watch_err.text()
 
         stop_at = time.monotonic()

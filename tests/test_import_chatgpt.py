@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers.importing import read_all
 
 from amber.errors import ImportFormatError
 from amber.importing import available_importers, choose_importer, import_file
@@ -19,13 +20,8 @@ DATA = Path(__file__).parent / "data" / "exports" / "chatgpt"
 BERLIN = "6651a1b2-c3d4-8e5f-a6b7-c8d9e0f1a2b3"
 
 
-def _read(name: str) -> tuple[list, object]:
-    drafts, report = ChatGPTImporter().read_with_report(DATA / name)
-    return list(drafts), report
-
-
 def test_follows_the_current_branch_and_keeps_ids_roles_times_models() -> None:
-    drafts, report = _read("conversations.json")
+    drafts, report = read_all(ChatGPTImporter(), DATA / "conversations.json")
     berlin = [d for d in drafts if d.conversation == BERLIN]
     assert [d.author for d in berlin] == ["user", "assistant", "user", "assistant"]
     assert berlin[1].message_id == "b1c2d3e4-0000-4000-8000-000000000002"  # the regenerated answer
@@ -41,7 +37,7 @@ def test_follows_the_current_branch_and_keeps_ids_roles_times_models() -> None:
 
 
 def test_hidden_system_and_internal_messages_are_left_out_and_counted() -> None:
-    drafts, report = _read("conversations.json")
+    drafts, report = read_all(ChatGPTImporter(), DATA / "conversations.json")
     texts = " ".join(d.text for d in drafts)
     assert "Thought for 6 seconds" not in texts
     assert "Assessing floor plan" not in texts
@@ -55,14 +51,14 @@ def test_hidden_system_and_internal_messages_are_left_out_and_counted() -> None:
 
 
 def test_custom_instructions_are_kept_once() -> None:
-    drafts, _ = _read("conversations.json")
+    drafts, _ = read_all(ChatGPTImporter(), DATA / "conversations.json")
     custom = [d for d in drafts if d.conversation == "custom-instructions"]
     assert len(custom) == 1
     assert "nurse at Charité" in custom[0].text
 
 
 def test_images_attachments_and_code_interpreter() -> None:
-    drafts, _ = _read("conversations.json")
+    drafts, _ = read_all(ChatGPTImporter(), DATA / "conversations.json")
     plan = next(d for d in drafts if "floor plan" in d.text)
     assert plan.text.startswith("[image]\n")
     assert plan.text.endswith("[attachment: floorplan-wedding.png]")
@@ -74,14 +70,14 @@ def test_images_attachments_and_code_interpreter() -> None:
 
 
 def test_without_current_node_the_latest_leaf_is_read() -> None:
-    drafts, report = _read("no_current_node.json")
+    drafts, report = read_all(ChatGPTImporter(), DATA / "no_current_node.json")
     assert drafts[-1].text.startswith("Yes: 48 m²")
     assert report.ignored["no current_node: the latest branch was read"] == 1
 
 
 def test_zip_gives_the_same_events_as_its_json() -> None:
-    plain, _ = _read("conversations.json")
-    zipped, _ = _read("chatgpt-export.zip")
+    plain, _ = read_all(ChatGPTImporter(), DATA / "conversations.json")
+    zipped, _ = read_all(ChatGPTImporter(), DATA / "chatgpt-export.zip")
     assert [d.dedup_key for d in zipped] != []
     assert [(d.message_id, d.text) for d in zipped] == [(d.message_id, d.text) for d in plain]
 
@@ -101,7 +97,7 @@ def test_detected_among_all_importers(name: str, expected: str) -> None:
 
 def test_zip_without_conversations_json_is_one_clear_line() -> None:
     with pytest.raises(ImportFormatError) as info:
-        _read("no-conversations.zip")
+        read_all(ChatGPTImporter(), DATA / "no-conversations.zip")
     message = str(info.value)
     assert "no conversations.json in this zip (it holds: user.json, chat.html)" in message
     assert "\n" not in message
@@ -118,7 +114,7 @@ def test_truncated_export_stores_the_complete_conversations(service: MemoryServi
 
 
 def test_malformed_middle_keeps_what_came_before() -> None:
-    drafts, report = _read("malformed.json")
+    drafts, report = read_all(ChatGPTImporter(), DATA / "malformed.json")
     assert {d.conversation for d in drafts} == {BERLIN, "custom-instructions"}
     [(_, why)] = report.skipped
     assert "not valid JSON at line 1 column" in why
@@ -126,7 +122,7 @@ def test_malformed_middle_keeps_what_came_before() -> None:
 
 
 def test_invalid_utf8_costs_one_character_and_is_reported() -> None:
-    drafts, report = _read("invalid_utf8.json")
+    drafts, report = read_all(ChatGPTImporter(), DATA / "invalid_utf8.json")
     csv = next(d for d in drafts if d.text.startswith("Clean up shifts.csv"))
     assert "drop empty rows \ufffd count" in csv.text
     assert (f"{DATA / 'invalid_utf8.json'}: [1] d1", "invalid UTF-8 bytes, kept as U+FFFD") in (

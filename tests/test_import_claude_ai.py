@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.importing import read_all
 
 from amber.errors import ImportFormatError
 from amber.importing import available_importers, choose_importer, import_file
@@ -16,13 +17,8 @@ DATA = Path(__file__).parent / "data" / "exports" / "claude"
 SOURDOUGH = "0b6d7c1e-2f3a-4b5c-8d9e-0f1a2b3c4d5e"
 
 
-def _read(name: str) -> tuple[list, object]:
-    drafts, report = ClaudeAIImporter().read_with_report(DATA / name)
-    return list(drafts), report
-
-
 def test_content_blocks_become_messages_and_a_paired_tool_event() -> None:
-    drafts, report = _read("conversations.json")
+    drafts, report = read_all(ClaudeAIImporter(), DATA / "conversations.json")
     chat = [d for d in drafts if d.conversation == SOURDOUGH]
     assert [d.author for d in chat] == ["human", "assistant", "human", "assistant", "tool"]
     assert chat[0].message_id == "7a1b2c3d-0001-4e5f-8a9b-0c1d2e3f4a5b"
@@ -42,28 +38,28 @@ def test_content_blocks_become_messages_and_a_paired_tool_event() -> None:
 
 
 def test_attachments_bring_their_extracted_text_once() -> None:
-    drafts, _ = _read("conversations.json")
+    drafts, _ = read_all(ClaudeAIImporter(), DATA / "conversations.json")
     first = drafts[0].text
     assert "[attachment: starter-log.txt]\nDay 1: 50 g rye flour" in first
     assert first.count("starter-log.txt") == 1
 
 
 def test_older_text_only_export() -> None:
-    drafts, _ = _read("conversations.json")
+    drafts, _ = read_all(ClaudeAIImporter(), DATA / "conversations.json")
     old = [d for d in drafts if d.title == "Birthday present for Jonas"]
     assert [(d.message_id, d.author) for d in old] == [("c1", "human"), ("c2", "assistant")]
     assert "Kraftwerk" in old[0].text
 
 
 def test_only_the_branch_to_the_current_leaf_is_read() -> None:
-    drafts, report = _read("conversations.json")
+    drafts, report = read_all(ClaudeAIImporter(), DATA / "conversations.json")
     tent = [d.message_id for d in drafts if d.title == "Tent for the Alps"]
     assert tent == ["b1", "b2", "b3"]
     assert report.ignored["messages on other branches"] == 1
 
 
 def test_broken_conversations_are_skipped_with_reasons() -> None:
-    drafts, report = _read("mixed_bad.json")
+    drafts, report = read_all(ClaudeAIImporter(), DATA / "mixed_bad.json")
     assert [d.message_id for d in drafts] == ["c1", "c2", "y1"]
     assert drafts[-1].text == "kept despite the odd block"
     label = str(DATA / "mixed_bad.json")
@@ -79,8 +75,8 @@ def test_zip_and_detection() -> None:
     importers = available_importers(False)
     for name in ("conversations.json", "data-2025-03-03-08-00-00.zip", "mixed_bad.json"):
         assert choose_importer(DATA / name, importers, None).name == "claude"
-    zipped, _ = _read("data-2025-03-03-08-00-00.zip")
-    plain, _ = _read("conversations.json")
+    zipped, _ = read_all(ClaudeAIImporter(), DATA / "data-2025-03-03-08-00-00.zip")
+    plain, _ = read_all(ClaudeAIImporter(), DATA / "conversations.json")
     assert [d.dedup_key for d in zipped] == [d.dedup_key for d in plain]
 
 

@@ -7,6 +7,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from helpers.importing import read_all
+
 from amber.importing import available_importers, choose_importer, import_file
 from amber.plugins.importers.claude_code import ClaudeCodeImporter
 from amber.plugins.importers.toolcalls import PREVIEW_HEAD, PREVIEW_TAIL
@@ -19,17 +21,12 @@ TRANSCRIPT = PROJECT / f"{SESSION}.jsonl"
 BROKEN = DATA / "broken" / "aa11bb22-cc33-4d44-8e55-ff6677889900.jsonl"
 
 
-def _read(path: Path) -> tuple[list, object]:
-    drafts, report = ClaudeCodeImporter().read_with_report(path)
-    return list(drafts), report
-
-
 def _records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
 
 
 def test_messages_keep_uuid_session_role_time_and_model() -> None:
-    drafts, report = _read(TRANSCRIPT)
+    drafts, report = read_all(ClaudeCodeImporter(), TRANSCRIPT)
     authors = [d.author for d in drafts]
     assert authors == [
         "user",
@@ -60,7 +57,7 @@ def test_messages_keep_uuid_session_role_time_and_model() -> None:
 
 
 def test_a_tool_call_and_its_result_are_one_event() -> None:
-    drafts, _ = _read(TRANSCRIPT)
+    drafts, _ = read_all(ClaudeCodeImporter(), TRANSCRIPT)
     bash = next(d for d in drafts if d.message_id == "toolu_01Q8xW3eR5tY7uI9oP1aS2dF")
     assert bash.text.startswith(
         "Bash: pytest tests/test_timer.py -x -q -p no:randomly --count 50\n"
@@ -83,7 +80,7 @@ def test_large_tool_output_is_a_preview_with_the_hash_of_the_whole() -> None:
         for block in record["message"]["content"]
         if block.get("tool_use_id") == "toolu_01Lk2Jh4Gf6Ds8Aq0Wz3Xc5V"
     )
-    drafts, _ = _read(TRANSCRIPT)
+    drafts, _ = read_all(ClaudeCodeImporter(), TRANSCRIPT)
     read = next(d for d in drafts if d.message_id == "toolu_01Lk2Jh4Gf6Ds8Aq0Wz3Xc5V")
     digest = hashlib.sha256(full.encode("utf-8")).hexdigest()
     assert read.meta["output_sha256"] == digest
@@ -95,7 +92,7 @@ def test_large_tool_output_is_a_preview_with_the_hash_of_the_whole() -> None:
 
 
 def test_noise_is_left_out_and_commands_read_as_typed() -> None:
-    drafts, report = _read(TRANSCRIPT)
+    drafts, report = read_all(ClaudeCodeImporter(), TRANSCRIPT)
     texts = [d.text for d in drafts]
     assert "/cost" in texts
     joined = "\n".join(texts)
@@ -118,7 +115,7 @@ def test_noise_is_left_out_and_commands_read_as_typed() -> None:
 
 
 def test_compact_summary_is_kept_as_a_summary() -> None:
-    drafts, _ = _read(TRANSCRIPT)
+    drafts, _ = read_all(ClaudeCodeImporter(), TRANSCRIPT)
     summary = next(d for d in drafts if d.author == "summary")
     assert "time.monotonic() and a fired flag" in summary.text
 
@@ -131,7 +128,7 @@ def test_a_resumed_session_does_not_duplicate_copied_records(service: MemoryServ
 
 
 def test_broken_lines_are_skipped_with_reasons_and_the_rest_is_kept() -> None:
-    drafts, report = _read(BROKEN)
+    drafts, report = read_all(ClaudeCodeImporter(), BROKEN)
     assert [d.message_id for d in drafts] == ["b0000001", "b0000003", "b0000004"]
     assert drafts[1].text == "Caf\ufffd order for MARKER"
     reasons = [(where.rsplit(": ", 1)[1], why) for where, why in report.skipped]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.importing import read_all
+
 from amber.importing import available_importers, choose_importer, import_file
 from amber.plugins.importers.codex import CodexImporter
 from amber.service import MemoryService
@@ -15,13 +17,8 @@ ROLLOUT = DATA / "2025" / "10" / "29" / f"rollout-2025-10-29T00-59-38-{SESSION}.
 LEGACY = next((DATA / "2025" / "04" / "18").glob("rollout-*.jsonl"))
 
 
-def _read(path: Path) -> tuple[list, object]:
-    drafts, report = CodexImporter().read_with_report(path)
-    return list(drafts), report
-
-
 def test_session_messages_and_calls() -> None:
-    drafts, report = _read(ROLLOUT)
+    drafts, report = read_all(CodexImporter(), ROLLOUT)
     assert [(d.author, d.message_id[:5]) for d in drafts] == [
         ("user", "m-372"),
         ("tool", "call_"),
@@ -46,7 +43,7 @@ def test_session_messages_and_calls() -> None:
 
 
 def test_calls_are_paired_with_output_and_exit_codes() -> None:
-    drafts, _ = _read(ROLLOUT)
+    drafts, _ = read_all(CodexImporter(), ROLLOUT)
     calls = {d.message_id: d for d in drafts if d.author == "tool"}
     rg = calls["call_Xq8Lm2Vn5Rt9Wz3Yb6Cd1Fg4"]
     assert rg.text.startswith(
@@ -67,7 +64,7 @@ def test_calls_are_paired_with_output_and_exit_codes() -> None:
 
 
 def test_older_unwrapped_logs() -> None:
-    drafts, report = _read(LEGACY)
+    drafts, report = read_all(CodexImporter(), LEGACY)
     assert [d.author for d in drafts] == ["user", "tool", "assistant"]
     assert {d.conversation for d in drafts} == {"5973b6c0-94b8-487b-a530-2aeb6098ae0e"}
     assert (

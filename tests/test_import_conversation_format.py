@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from helpers.importing import read_all
 
 from amber.errors import ImportFormatError, InvalidInputError
 from amber.events import EventDraft
@@ -15,7 +16,6 @@ from amber.plugins.importers.conversation import (
     FORMAT_HINT,
     MAX_FILE_BYTES,
     GenericConversationImporter,
-    ImportReport,
     parse_timestamp,
 )
 from amber.pluginspec import Importer, build_plugin_manager, collect_importers
@@ -26,11 +26,6 @@ DATA = Path(__file__).parent / "data" / "conversations"
 @pytest.fixture
 def importer() -> GenericConversationImporter:
     return GenericConversationImporter()
-
-
-def read_all(path: Path) -> tuple[list[EventDraft], ImportReport]:
-    drafts, report = GenericConversationImporter().read_with_report(path)
-    return list(drafts), report
 
 
 def import_error(path: Path, importer: GenericConversationImporter | None = None) -> str:
@@ -53,7 +48,7 @@ def write(tmp_path: Path, name: str, content: object) -> Path:
 
 def test_json_conversation_becomes_one_draft_per_message() -> None:
     path = DATA / "trip.json"
-    drafts, report = read_all(path)
+    drafts, report = read_all(GenericConversationImporter(), path)
     assert [d.message_id for d in drafts] == ["m1", "m2", "idx-2", "m5", "m6"]
     first = drafts[0]
     assert first == EventDraft(
@@ -76,7 +71,7 @@ def test_json_conversation_becomes_one_draft_per_message() -> None:
 
 
 def test_timestamps_in_every_accepted_form_become_aware_utc() -> None:
-    drafts, _ = read_all(DATA / "trip.json")
+    drafts, _ = read_all(GenericConversationImporter(), DATA / "trip.json")
     stamps = {d.message_id: d.timestamp for d in drafts}
     assert stamps["m2"] == datetime(2023, 5, 1, 9, 31, tzinfo=UTC)  # +02:00 offset
     assert stamps["idx-2"] == datetime(2023, 5, 1, 9, 32, tzinfo=UTC)  # naive means UTC
@@ -85,7 +80,7 @@ def test_timestamps_in_every_accepted_form_become_aware_utc() -> None:
 
 
 def test_empty_message_is_skipped_and_reported_but_keeps_its_position() -> None:
-    drafts, report = read_all(DATA / "trip.json")
+    drafts, report = read_all(GenericConversationImporter(), DATA / "trip.json")
     assert "m4" not in {d.message_id for d in drafts}
     assert report.skipped == [
         (f"{DATA / 'trip.json'}: messages[3]", "empty text and no attachments")
@@ -93,7 +88,7 @@ def test_empty_message_is_skipped_and_reported_but_keeps_its_position() -> None:
 
 
 def test_list_of_conversations_and_derived_conversation_id() -> None:
-    drafts, report = read_all(DATA / "many.json")
+    drafts, report = read_all(GenericConversationImporter(), DATA / "many.json")
     assert [(d.conversation, d.message_id) for d in drafts] == [
         ("work-1", "a"),
         ("work-1", "b"),
@@ -105,7 +100,7 @@ def test_list_of_conversations_and_derived_conversation_id() -> None:
 
 
 def test_missing_optional_fields_get_defaults() -> None:
-    drafts, _ = read_all(DATA / "missing_fields.json")
+    drafts, _ = read_all(GenericConversationImporter(), DATA / "missing_fields.json")
     assert [(d.conversation, d.message_id, d.author, d.timestamp) for d in drafts] == [
         ("missing_fields-0", "idx-0", "", None),
         ("missing_fields-0", "idx-1", "", None),
@@ -113,7 +108,7 @@ def test_missing_optional_fields_get_defaults() -> None:
 
 
 def test_attachments_become_one_line_each_and_are_counted() -> None:
-    drafts, report = read_all(DATA / "attachments.json")
+    drafts, report = read_all(GenericConversationImporter(), DATA / "attachments.json")
     texts = {d.message_id: (d.text, d.meta) for d in drafts}
     assert texts["p1"] == (
         "Look at this view!\n[image: Sunset over the bay]\n[attachment: itinerary.pdf]",
@@ -125,7 +120,7 @@ def test_attachments_become_one_line_each_and_are_counted() -> None:
 
 
 def test_jsonl_streams_messages_of_several_conversations() -> None:
-    drafts, report = read_all(DATA / "messages.jsonl")
+    drafts, report = read_all(GenericConversationImporter(), DATA / "messages.jsonl")
     assert [(d.conversation, d.message_id, d.title) for d in drafts] == [
         ("book-club", "1", "Book club"),
         ("dentist", "d1", "Dentist"),
@@ -138,7 +133,7 @@ def test_jsonl_streams_messages_of_several_conversations() -> None:
 
 
 def test_jsonl_lines_without_conversation_share_one_derived_id() -> None:
-    drafts, _ = read_all(DATA / "no_conversation.jsonl")
+    drafts, _ = read_all(GenericConversationImporter(), DATA / "no_conversation.jsonl")
     assert [(d.conversation, d.message_id) for d in drafts] == [
         ("no_conversation-0", "idx-0"),
         ("no_conversation-0", "idx-1"),
@@ -147,8 +142,8 @@ def test_jsonl_lines_without_conversation_share_one_derived_id() -> None:
 
 @pytest.mark.parametrize("name", ["trip.json", "many.json", "messages.jsonl"])
 def test_reimport_gives_identical_dedup_keys(name: str) -> None:
-    first, _ = read_all(DATA / name)
-    again, _ = read_all(DATA / name)
+    first, _ = read_all(GenericConversationImporter(), DATA / name)
+    again, _ = read_all(GenericConversationImporter(), DATA / name)
     assert [d.dedup_key for d in first] == [d.dedup_key for d in again]
     assert len({d.dedup_key for d in first}) == len(first)
 
@@ -156,14 +151,14 @@ def test_reimport_gives_identical_dedup_keys(name: str) -> None:
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + (DATA / "trip.json").read_bytes())
-    assert len(read_all(path)[0]) == 5
+    assert len(read_all(GenericConversationImporter(), path)[0]) == 5
 
 
 def test_unknown_extension_is_sniffed(tmp_path: Path) -> None:
     jsonl = write(tmp_path, "chat.txt", (DATA / "messages.jsonl").read_text("utf-8"))
     json_ = write(tmp_path, "chat.export", (DATA / "trip.json").read_text("utf-8"))
-    assert read_all(jsonl)[1].format == "jsonl"
-    assert read_all(json_)[1].format == "json"
+    assert read_all(GenericConversationImporter(), jsonl)[1].format == "jsonl"
+    assert read_all(GenericConversationImporter(), json_)[1].format == "json"
 
 
 def test_report_fills_while_drafts_are_consumed() -> None:
@@ -222,7 +217,7 @@ def test_jsonl_is_never_loaded_whole(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(Path, "read_bytes", refuse)
     monkeypatch.setattr(Path, "read_text", refuse)
-    assert len(read_all(DATA / "messages.jsonl")[0]) == 4
+    assert len(read_all(GenericConversationImporter(), DATA / "messages.jsonl")[0]) == 4
 
 
 @pytest.mark.parametrize(

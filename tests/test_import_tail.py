@@ -9,6 +9,8 @@ import random
 import shutil
 from pathlib import Path
 
+from helpers.files import append
+
 from amber.events import EventDraft
 from amber.ingest import ingest
 from amber.plugins.importers.claude_code import ClaudeCodeImporter
@@ -57,11 +59,6 @@ def _result(uuid: str, call_id: str, output: str) -> str:
     )
 
 
-def _append(path: Path, text: str) -> None:
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(text)
-
-
 def _roundtrip(state: dict) -> dict:
     return json.loads(json.dumps(state))  # what the daemon keeps is plain JSON
 
@@ -78,7 +75,7 @@ def test_new_lines_are_read_once_and_the_state_is_json(tmp_path: Path) -> None:
     drafts, state = tailer.poll(None)
     assert _ids(drafts) == ["u1"]
     assert drafts[0].title == "first prompt"
-    _append(path, _line("u2", "second prompt"))
+    append(path, _line("u2", "second prompt"))
     drafts, state = tailer.poll(_roundtrip(state))
     assert _ids(drafts) == ["u2"]
     assert drafts[0].title == "first prompt"
@@ -97,7 +94,7 @@ def test_a_half_written_line_waits_for_its_end(tmp_path: Path) -> None:
     assert drafts == []
     assert state["files"][str(path)]["offset"] == 0
     assert tailer.skipped == []
-    _append(path, whole[25:])
+    append(path, whole[25:])
     assert _ids(tailer.poll(state)[0]) == ["u1"]
 
 
@@ -108,7 +105,7 @@ def test_a_call_and_its_result_in_different_polls_become_one_event(tmp_path: Pat
     drafts, state = tailer.poll(None)
     assert drafts == []
     assert len(state["files"][str(path)]["parser"]["pending"]) == 1
-    _append(path, _result("r1", "toolu_1", "12 passed"))
+    append(path, _result("r1", "toolu_1", "12 passed"))
     drafts, state = tailer.poll(_roundtrip(state))
     assert [d.text for d in drafts] == ["Bash: make test\n--- result ---\n12 passed"]
 
@@ -161,7 +158,7 @@ def test_after_a_quiet_period_held_items_are_released(tmp_path: Path) -> None:
     assert _ids(drafts) == ["u2", "toolu_5"]
     assert drafts[1].meta["result"] == "missing"
     assert tailer.poll(state)[0] == []  # released once
-    _append(path, "\n" + _result("r1", "toolu_5", "done"))  # the session comes back later
+    append(path, "\n" + _result("r1", "toolu_5", "done"))  # the session comes back later
     drafts, _ = tailer.poll(state)
     assert _ids(drafts) == ["toolu_5#result"]  # the result is kept too, under its own id
 

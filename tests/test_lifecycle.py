@@ -8,10 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from helpers.cli import invoke
 
 from amber import lifecycle
-from amber.cli.main import app
 from amber.retrieval.recall import RecallOptions
 from amber.service import MemoryService
 from amber.store import lifecycle as life_rows
@@ -102,22 +101,21 @@ def old_note(service: MemoryService, name: str, text: str) -> Path:
 
 
 def test_archive_stale_proposes_and_acts_only_with_yes(home: Path) -> None:
-    runner = CliRunner()
     with MemoryService.open(home) as service:
         path = old_note(service, "fax", "Fax machine toner model number")
         service.remember("Fresh note about the printer")
-    result = runner.invoke(app, ["archive", "--stale", "--json"])
+    result = invoke("archive", "--stale", "--json")
     data = json.loads(result.stdout)
     assert [s["path"] for s in data["stale"]] == ["notes/fax.md"]
     assert not data["archived"]
     assert path.exists()
-    result = runner.invoke(app, ["archive", "--stale", "--yes", "--json"])
+    result = invoke("archive", "--stale", "--yes", "--json")
     [op] = json.loads(result.stdout)["ops"]
     assert not path.exists()
     assert (path.parents[1] / "_archive" / "notes" / "fax.md").exists()
-    found = json.loads(runner.invoke(app, ["recall", "toner", "--all", "--json"]).stdout)
+    found = json.loads(invoke("recall", "toner", "--all", "--json").stdout)
     assert found[0]["path"] == "_archive/notes/fax.md"
-    assert json.loads(runner.invoke(app, ["recall", "toner", "--json"]).stdout) == []
-    assert runner.invoke(app, ["undo", op]).exit_code == 0
+    assert json.loads(invoke("recall", "toner", "--json").stdout) == []
+    assert invoke("undo", op).exit_code == 0
     assert path.exists()
-    assert runner.invoke(app, ["archive"]).exit_code == 2
+    assert invoke("archive").exit_code == 2

@@ -7,9 +7,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from helpers.cli import invoke
 
-from amber.cli.main import app
 from amber.errors import InvalidInputError
 from amber.mcp.install import CLIENTS, InstallRequest, apply, plan
 
@@ -20,7 +19,6 @@ SNIPPETS = {
     "claude-desktop": "claude-desktop.json",
     "codex": "codex.config.toml",
 }
-runner = CliRunner()
 
 
 @pytest.fixture
@@ -136,18 +134,18 @@ def test_broken_configs_are_refused_untouched(user_home: Path) -> None:
 
 
 def test_cli_print_writes_nothing_and_install_writes(user_home: Path, home: Path) -> None:
-    printed = runner.invoke(app, ["mcp", "install", "--client", "claude-desktop", "--print"])
+    printed = invoke("mcp", "install", "--client", "claude-desktop", "--print")
     assert printed.exit_code == 0, printed.output
     snippet = json.loads(printed.stdout)
     assert snippet["mcpServers"]["amber"]["args"][-2:] == ["mcp", "--global"]
     assert snippet["mcpServers"]["amber"]["env"] == {"AMBER_HOME": str(home)}
     assert "AMBER_PASSPHRASE" in printed.stderr  # the test home is passphrase-protected
     assert not (user_home / ".config").exists()
-    done = runner.invoke(app, ["mcp", "install", "--client", "cursor", "--scope", "projects/x"])
+    done = invoke("mcp", "install", "--client", "cursor", "--scope", "projects/x")
     assert done.exit_code == 0
     assert "installed 'amber' for cursor" in done.stdout
     saved = json.loads((user_home / ".cursor" / "mcp.json").read_text())
     assert saved["mcpServers"]["amber"]["args"][-3:] == ["mcp", "--scope", "projects/x"]
-    bad = runner.invoke(app, ["mcp", "install", "--client", "vim"])
+    bad = invoke("mcp", "install", "--client", "vim")
     assert bad.exit_code == 2
     assert "unknown client 'vim'" in bad.stderr

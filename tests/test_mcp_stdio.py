@@ -22,11 +22,6 @@ SERVER = [sys.executable, "-m", "amber.cli", "mcp"]
 ENV_KEYS = ("AMBER_HOME", "AMBER_PASSPHRASE", "PYTHON_KEYRING_BACKEND")
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def amber_env() -> dict[str, str]:
     return {k: os.environ[k] for k in ENV_KEYS if k in os.environ}
 

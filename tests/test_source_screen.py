@@ -10,16 +10,16 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers.daemon import daemon_with
+from helpers.waiting import wait_for
 from PIL import Image, ImageDraw
 
-from amber.daemon.daemon import Daemon, DaemonOptions
-from amber.daemon.inprocess import DaemonThread
+from amber.daemon.daemon import Daemon
 from amber.daemon.settings import set_capture_value
 from amber.errors import ConfigError
 from amber.plugins.sources.files import FileSource
@@ -42,13 +42,7 @@ root.after(200, root.focus_force)
 root.after(600, lambda: print("ready", flush=True))
 root.mainloop()
 """
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.1)
+OCR_S = 60.0  # how long a wait for OCR may take: Xvfb and tesseract on a busy machine
 
 
 def _missing_tools() -> str:
@@ -78,7 +72,7 @@ def xvfb() -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), timeout=20)
+    wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), "Xvfb's socket", timeout=20)
     try:
         yield f":{number}"
     finally:
@@ -126,13 +120,6 @@ def configure(home: Path, display: str, **extra: object) -> None:
         set_capture_value(home, "screen", key, value)
 
 
-def screen_daemon(home: Path, **more: object) -> DaemonThread:
-    sources = {"screen": ScreenSource(), **more}
-    return DaemonThread(
-        home, sources=sources, options=DaemonOptions(watch_tree=False, distill_when_idle=False)
-    )
-
-
 def screen_events(home: Path) -> list[tuple[str, str, str]]:
     with MemoryService.open(home, interface="test") as svc:
         rows = svc.db.query("SELECT title, text, meta FROM events WHERE source = 'screen'")
@@ -150,9 +137,10 @@ def test_window_text_comes_out_of_ocr_and_into_recall(
 ) -> None:
     windows.show("Amber remembers the purple giraffe 4711", "Field notes")
     configure(home, windows.display)
-    with screen_daemon(home) as daemon:
-        wait_for(lambda: stats(daemon).captured == 1)
-        wait_for(lambda: stats(daemon).skipped >= 3)  # the same frame again and again
+    with daemon_with(home, ScreenSource()) as daemon:
+        wait_for(lambda: stats(daemon).captured == 1, "1 OCR capture", OCR_S)
+        # the same frame again and again:
+        wait_for(lambda: stats(daemon).skipped >= 3, "3 skipped frames", OCR_S)
         assert stats(daemon).captured == 1
         assert stats(daemon).errors == 0
     found = amber_cli("recall", "purple giraffe", "--source", "screen", "--json")
@@ -175,15 +163,15 @@ def test_same_text_in_a_moved_window_is_skipped_new_text_is_not(
     """Stage two: the frame changed (the window moved), its text did not."""
     first = windows.show("Quarterly report draft for the harbour project", "Editor")
     configure(home, windows.display)
-    with screen_daemon(home) as daemon:
-        wait_for(lambda: stats(daemon).captured == 1)
+    with daemon_with(home, ScreenSource()) as daemon:
+        wait_for(lambda: stats(daemon).captured == 1, "1 OCR capture", OCR_S)
         windows.close(first)
         skipped = stats(daemon).skipped
         windows.show("Quarterly report draft for the harbour project", "Editor", "900x500+200+150")
-        wait_for(lambda: stats(daemon).skipped >= skipped + 3)
+        wait_for(lambda: stats(daemon).skipped >= skipped + 3, "3 more skipped frames", OCR_S)
         assert stats(daemon).captured == 1
         windows.show("Lunch with Priya moved to Thursday at noon", "Calendar", "900x500+50+50")
-        wait_for(lambda: stats(daemon).captured == 2)
+        wait_for(lambda: stats(daemon).captured == 2, "2 OCR captures", OCR_S)
     texts = [e[1] for e in screen_events(home)]
     assert "harbour" in texts[0]
     assert "Priya" in texts[1]
@@ -195,11 +183,11 @@ def test_a_small_edit_is_captured_at_the_next_recheck(home: Path, windows: Windo
     OCR is `recheck_s` old, and the new text is captured."""
     first = windows.show("Invoice 4417 is due on the first of March", "Billing")
     configure(home, windows.display, recheck_s=3)
-    with screen_daemon(home) as daemon:
-        wait_for(lambda: stats(daemon).captured == 1)
+    with daemon_with(home, ScreenSource()) as daemon:
+        wait_for(lambda: stats(daemon).captured == 1, "1 OCR capture", OCR_S)
         windows.close(first)
         windows.show("Invoice 4418 is due on the first of March", "Billing")
-        wait_for(lambda: stats(daemon).captured == 2)
+        wait_for(lambda: stats(daemon).captured == 2, "2 OCR captures", OCR_S)
     assert "4418" in screen_events(home)[1][1]
 
 
@@ -207,11 +195,11 @@ def test_a_small_edit_is_captured_at_the_next_recheck(home: Path, windows: Windo
 def test_excluded_windows_are_never_captured(home: Path, windows: Windows) -> None:
     windows.show("Vault entry: bank PIN zebra 9931", "KeePassXC - Passwords.kdbx")
     configure(home, windows.display, exclude_titles=["Online Banking"])
-    with screen_daemon(home) as daemon:
-        wait_for(lambda: stats(daemon).skipped >= 3)
+    with daemon_with(home, ScreenSource()) as daemon:
+        wait_for(lambda: stats(daemon).skipped >= 3, "3 skipped frames", OCR_S)
         assert stats(daemon).detail.startswith("excluded window")
         windows.show("Balance 12,345.67 on account zebra", "Online Banking - Browser")
-        wait_for(lambda: stats(daemon).skipped >= 6)
+        wait_for(lambda: stats(daemon).skipped >= 6, "6 skipped frames", OCR_S)
         assert stats(daemon).captured == 0
     assert screen_events(home) == []
 
@@ -223,8 +211,8 @@ def test_kept_screenshots_are_encrypted(
 ) -> None:
     windows.show("Kept screenshot of the violet octopus", "Gallery")
     configure(home, windows.display, keep_images=True, retention_days=3)
-    with screen_daemon(home) as daemon:
-        wait_for(lambda: stats(daemon).captured == 1)
+    with daemon_with(home, ScreenSource()) as daemon:
+        wait_for(lambda: stats(daemon).captured == 1, "1 OCR capture", OCR_S)
         key = daemon.derive_key("screen:screenshots")
     stored = list((home / "screens").rglob("*.png.enc"))
     assert len(stored) == 1
@@ -264,9 +252,9 @@ def test_missing_tesseract_is_reported_and_files_go_on(
     (notes / "n.md").write_text("# Note\n\nThe files source keeps going.\n")
     set_capture_value(home, "files", "folders", [str(notes)])
     configure(home, windows.display)
-    with screen_daemon(home, files=FileSource()) as daemon:
-        wait_for(lambda: daemon.stats["files"].captured == 1)
-        wait_for(lambda: stats(daemon).errors == 1)
+    with daemon_with(home, ScreenSource(), FileSource()) as daemon:
+        wait_for(lambda: daemon.stats["files"].captured == 1, "the note captured", OCR_S)
+        wait_for(lambda: stats(daemon).errors == 1, "the missing tesseract reported", OCR_S)
         assert stats(daemon).state == "error"
         assert "tesseract is not installed" in stats(daemon).detail
         assert "system-deps.sh" in stats(daemon).last_error

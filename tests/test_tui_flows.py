@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.waiting import wait_until
 from textual.pilot import Pilot
 from textual.widgets import Markdown, Static
 
@@ -25,19 +24,6 @@ from amber.tui.widgets.memory_tree import MemoryTree
 from amber.tui.widgets.results import ResultList
 
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-async def wait_until(pilot: Pilot, condition: Callable[[], object], what: str, timeout: float = 10):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 def app_for(service: MemoryService, **kwargs: object) -> AmberApp:

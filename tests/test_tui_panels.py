@@ -3,13 +3,12 @@ panel (the real daemon's status and control files)."""
 
 from __future__ import annotations
 
-import time
 import zlib
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from textual.pilot import Pilot
+from helpers.events import store_events
+from helpers.waiting import wait_until
 from textual.widgets import DataTable, OptionList, Static
 
 from amber.clock import now_iso
@@ -20,7 +19,6 @@ from amber.daemon.statusfile import write_status
 from amber.events import EventDraft
 from amber.ids import new_id
 from amber.service import MemoryService
-from amber.store import events as event_rows
 from amber.store import review as review_rows
 from amber.store.review import ReviewRow
 from amber.tree.entry import Entry
@@ -36,19 +34,6 @@ from amber.tui.services import TuiServices
 from amber.tui.widgets.markdown_area import MarkdownTextArea
 
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-async def wait_until(pilot: Pilot, condition: Callable[[], object], what: str, timeout: float = 10):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 def text_of(widget: Static) -> str:
@@ -68,8 +53,7 @@ def add_events(service: MemoryService, source: str, texts: list[str]) -> None:
         )
         for i, text in enumerate(texts)
     ]
-    with service.db.write() as conn:
-        event_rows.insert_events(conn, drafts)
+    store_events(service, drafts)
 
 
 def queue_proposal(service: MemoryService, target: Entry, statement: str) -> str:

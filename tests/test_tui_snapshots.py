@@ -7,17 +7,16 @@ were made with Textual 8.2.8; after a deliberate change, review the new pictures
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.metadata import version
 
 import pytest
+from helpers.events import store_events
+from helpers.waiting import wait_until
 from textual.pilot import Pilot
 
 from amber.events import EventDraft
 from amber.service import MemoryService
-from amber.store import events as event_rows
 from amber.tui.app import AmberApp, create_app
 from amber.tui.daemon_link import FileDaemonControl
 from amber.tui.screens.main import MainScreen
@@ -91,8 +90,7 @@ def seeded(service: MemoryService) -> MemoryService:
             ]
         )
     ]
-    with service.db.write() as conn:
-        event_rows.insert_events(conn, drafts)
+    store_events(service, drafts)
     return service
 
 
@@ -101,21 +99,14 @@ def app_for(service: MemoryService, theme: str | None = None) -> AmberApp:
     return create_app(TuiServices(service, daemon=daemon, watch_tree=False), theme=theme)
 
 
-async def wait_until(pilot: Pilot, condition: Callable[[], object], timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.02)
-
-
 async def open_caroline(pilot: Pilot) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, MainScreen)
-    await wait_until(pilot, lambda: screen.outline is not None)
+    await wait_until(pilot, lambda: screen.outline is not None, "the tree outline")
     screen.query_one("#tree").reveal_entry("people/caroline/x.md", CAROLINE)  # type: ignore[attr-defined]
     screen.open_entry(CAROLINE)
     panel = screen.query_one(EntryPanel)
-    await wait_until(pilot, lambda: panel.rendered is not None)
+    await wait_until(pilot, lambda: panel.rendered is not None, "the entry to render")
     await pilot.pause(0.1)
 
 
@@ -136,10 +127,12 @@ def test_search_results(seeded: MemoryService, snap_compare) -> None:
         await pilot.press("slash", *"berlin")
         screen = pilot.app.screen
         screen.query_one("#search").cursor_blink = False  # type: ignore[attr-defined]  # a still picture
-        await wait_until(pilot, lambda: getattr(screen, "shown_query", "") == "berlin")
+        await wait_until(
+            pilot, lambda: getattr(screen, "shown_query", "") == "berlin", "the results for berlin"
+        )
         assert screen.query_one(ResultList).hits[0].id == CAROLINE
         panel = screen.query_one(EntryPanel)  # the highlighted result is previewed
-        await wait_until(pilot, lambda: panel.rendered is not None)
+        await wait_until(pilot, lambda: panel.rendered is not None, "the entry to render")
         await pilot.pause(0.1)
         await pilot.pause(0.1)
 
@@ -150,9 +143,13 @@ def test_edit_screen(seeded: MemoryService, snap_compare) -> None:
     async def edit(pilot: Pilot) -> None:
         await open_caroline(pilot)
         await pilot.press("e")
-        await wait_until(pilot, lambda: pilot.app.screen.id == "edit")
+        await wait_until(pilot, lambda: pilot.app.screen.id == "edit", "the edit screen")
         pilot.app.screen.query_one("#editor").cursor_blink = False  # type: ignore[attr-defined]
-        await wait_until(pilot, lambda: "Caroline" in pilot.app.screen.query_one("#editor").text)  # type: ignore[attr-defined]
+        await wait_until(
+            pilot,
+            lambda: "Caroline" in pilot.app.screen.query_one("#editor").text,  # type: ignore[attr-defined]
+            "the entry in the editor",
+        )
         await pilot.pause(0.1)
 
     assert snap_compare(app_for(seeded), run_before=edit)
@@ -161,7 +158,9 @@ def test_edit_screen(seeded: MemoryService, snap_compare) -> None:
 def test_timeline(seeded: MemoryService, snap_compare) -> None:
     async def timeline(pilot: Pilot) -> None:
         await pilot.press("t")
-        await wait_until(pilot, lambda: len(getattr(pilot.app.screen, "events", [])) == 3)
+        await wait_until(
+            pilot, lambda: len(getattr(pilot.app.screen, "events", [])) == 3, "3 timeline events"
+        )
         await pilot.pause(0.1)
 
     assert snap_compare(app_for(seeded), run_before=timeline)
@@ -170,9 +169,11 @@ def test_timeline(seeded: MemoryService, snap_compare) -> None:
 def test_daemon_not_running(seeded: MemoryService, snap_compare) -> None:
     async def daemon(pilot: Pilot) -> None:
         await pilot.press("s")
-        await wait_until(pilot, lambda: pilot.app.screen.id == "daemon")
+        await wait_until(pilot, lambda: pilot.app.screen.id == "daemon", "the daemon screen")
         summary = pilot.app.screen.query_one("#daemon-summary")
-        await wait_until(pilot, lambda: "not running" in str(summary.render()))
+        await wait_until(
+            pilot, lambda: "not running" in str(summary.render()), "the not-running summary"
+        )
         await pilot.pause(0.1)
 
     assert snap_compare(app_for(seeded), run_before=daemon)

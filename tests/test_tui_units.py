@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from helpers.events import store_events
 
 from amber.errors import ConflictError, InvalidInputError
 from amber.events import EventDraft
 from amber.service import MemoryService
-from amber.store import events as event_rows
 from amber.store.outline import OutlineRow
 from amber.tui.markdown_highlight import markdown_highlights
 from amber.tui.outline import build_outline, find_folder
@@ -161,8 +161,7 @@ def test_recent_events_newest_first_by_source(service: MemoryService) -> None:
         )
         for src, day in [("conversation", 1), ("screen", 3), ("conversation", 2)]
     ]
-    with service.db.write() as conn:
-        event_rows.insert_events(conn, drafts)
+    store_events(service, drafts)
     assert [e.text for e in service.recent_events()] == [
         "screen 3",
         "conversation 2",

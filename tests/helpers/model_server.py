@@ -1,4 +1,4 @@
-"""A real HTTP server on 127.0.0.1 for model-download tests, and the `models` CLI in-process.
+"""A real HTTP server on 127.0.0.1 for model-download tests.
 
 The server runs in a thread of the test. `Behavior` says what it does next: serve a payload
 (one per path, or one for every path), honour or ignore Range, cut the body, stall, lie
@@ -15,12 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-
-import typer
-from typer.testing import CliRunner
-
-from amber.cli import models as models_cli
-from amber.cli.main import AmberGroup
 
 _RANGE = re.compile(r"bytes=(\d+)-$")
 URL_PATH = "/repo/resolve/main/tiny.gguf"  # a Hugging Face-shaped path, for mirror tests
@@ -137,17 +131,3 @@ def serving(behavior: Behavior) -> Iterator[Running]:
     finally:
         running.stop()
         thread.join(timeout=10)
-
-
-def models_app() -> typer.Typer:
-    app = typer.Typer(cls=AmberGroup)
-    app.add_typer(models_cli.app, name="models")
-    return app
-
-
-def models_cli_run(*args: str) -> tuple[int, str, str]:
-    """`amber models ARGS` in-process: (exit code, stdout, stderr)."""
-    result = CliRunner().invoke(models_app(), ["models", *args])
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
