@@ -10,8 +10,7 @@ import typer
 from amber.cli.context import memory
 from amber.cli.output import console, err, hits_table, print_json
 from amber.models.runtime import NoModelError
-from amber.retrieval.recall import RecallOptions
-from amber.tree.layout import normalize_folder
+from amber.retrieval.request import RecallFilters, recall_options
 
 
 def ask(
@@ -21,7 +20,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Answer a question from your memory, citing the memories used (local model, offline)."""
-    options = RecallOptions(k=k, paths=(normalize_folder(path),) if path else ())
+    options = recall_options(RecallFilters(k=k, paths=(path,) if path else ()))
     with memory() as service:
         try:
             result = service.ask(question, options, None if as_json else _stream)

@@ -8,8 +8,6 @@ With `--queries FILE`: one JSON object per input line, `{"query": ..., "hits": [
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -18,11 +16,8 @@ import typer
 from amber.cli.context import memory
 from amber.cli.output import console, hits_table, print_json, print_json_line, read_stdin
 from amber.errors import InvalidInputError
-from amber.retrieval.recall import MAX_K, RecallOptions
-from amber.retrieval.timephrases import parse_date_bound
-from amber.tree.layout import normalize_folder
-
-TYPES = {"all": ("entry", "event"), "entry": ("entry",), "event": ("event",)}
+from amber.retrieval.recall import MAX_K
+from amber.retrieval.request import RecallFilters, recall_options
 
 
 def recall(
@@ -47,9 +42,19 @@ def recall(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Find memories: exact names, full-text BM25, time phrases ("last May"), filters."""
-    options = replace(_options(k, path, kind, source, since, until, type_, all_), mode=channels)
-    if as_of:
-        options = replace(options, as_of=parse_date_bound(as_of, datetime.now(UTC), end=True))
+    filters = RecallFilters(
+        k=k,
+        paths=(path,) if path else (),
+        kind=kind,
+        source=source,
+        since=since,
+        until=until,
+        type=type_,
+        channels=channels,
+        include_archived=all_,
+        as_of=as_of,
+    )
+    options = recall_options(filters)
     if queries is None and not (query and query.strip()):
         raise InvalidInputError("give a query, or --queries FILE with one query per line")
     with memory() as service:
@@ -64,24 +69,6 @@ def recall(
         console.print(hits_table(query or "", hits))
     else:
         console.print("No memories match. Try fewer words, or `amber tree` to browse.")
-
-
-def _options(
-    k: int, path: str, kind: str, source: str, since: str, until: str, type_: str, all_: bool
-) -> RecallOptions:
-    if type_ not in TYPES:
-        raise InvalidInputError(f"--type must be one of {', '.join(TYPES)}")
-    now = datetime.now(UTC)
-    return RecallOptions(
-        k=k,
-        paths=(normalize_folder(path),) if path else (),
-        kind=kind,
-        source=source,
-        since=parse_date_bound(since, now) if since else None,
-        until=parse_date_bound(until, now, end=True) if until else None,
-        include_archived=all_,
-        types=TYPES[type_],
-    )
 
 
 def _query_lines(queries: Path) -> list[str]:

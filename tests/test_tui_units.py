@@ -44,7 +44,7 @@ def test_search_type_filter_and_plain_words() -> None:
     ("raw", "message"),
     [
         ("x kind:fac", "not a kind"),
-        ("x type:file", "type:entry"),
+        ("x type:file", "not a type"),
         ("x since:soon", "date"),
         ("x path:../up", "leaves the tree"),
     ],

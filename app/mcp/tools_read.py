@@ -6,8 +6,6 @@ Docstrings are the tool descriptions a model reads; parameters carry their bound
 from __future__ import annotations
 
 import inspect
-from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -28,14 +26,15 @@ from amber.mcp.results import (
 )
 from amber.mcp.scope import Scope
 from amber.mcp.state import AmberState, using
-from amber.retrieval.recall import RecallOptions
+from amber.retrieval.request import RecallFilters, recall_options
 from amber.retrieval.timephrases import parse_date_bound
+from amber.tree.entry import KINDS
 from amber.trust import defang, looks_like_instructions
 
 MAX_RESULTS = 50
 MAX_LISTED = 50  # entries listed per folder by browse_tree
 SNIPPET_CHARS = 240
-Kind = Literal["fact", "preference", "event", "decision", "procedure", "person", "project", "note"]
+Kind = Literal[KINDS]  # type: ignore[valid-type]
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 Ctx = Context[AmberState, Any]
 
@@ -88,9 +87,11 @@ def search_memory(
     if not query.strip():
         raise ToolError("query is empty: give words, a name or a question to look for")
     with using(ctx) as state:
-        options = _recall_options(k, kind, since, until)
         roots = [state.scope.read_folder(path)] if path and path.strip() else state.scope.readable
-        hits = state.service.recall(query, replace(options, paths=tuple(roots)))
+        filters = RecallFilters(
+            k=k, paths=tuple(roots), kind=kind or "", since=since or "", until=until or ""
+        )
+        hits = state.service.recall(query, recall_options(filters))
         items = [hit_result(state.service, hit) for hit in hits]
         payload = {"query": query, "scope": state.scope.describe(), "results": items}
     return with_note(payload, items)
@@ -172,19 +173,6 @@ def recent_memories(
             _summary(entry_result(state.service, view), when) for when, view in changed[:limit]
         ]
     return with_note({"scope": state.scope.describe(), "results": items}, items)
-
-
-def _recall_options(
-    k: int, kind: str | None, since: str | None, until: str | None
-) -> RecallOptions:
-    now = datetime.now(UTC)
-    return RecallOptions(
-        k=k,
-        kind=kind or "",
-        since=parse_date_bound(since, now) if since else None,
-        until=parse_date_bound(until, now, end=True) if until else None,
-        now=now,
-    )
 
 
 def _summary(item: dict[str, Any], changed: str) -> dict[str, Any]:

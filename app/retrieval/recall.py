@@ -52,6 +52,14 @@ class RecallOptions:
     as_of: datetime | None = None
 
 
+def check_options(options: RecallOptions) -> None:
+    """What recall cannot run with, as a one-line error (see amber.retrieval.request)."""
+    if not 1 <= options.k <= MAX_K:
+        raise InvalidInputError(f"k must be between 1 and {MAX_K}, got {options.k}")
+    if options.mode not in MODES:
+        raise InvalidInputError(f"channels must be one of {', '.join(MODES)}, not '{options.mode}'")
+
+
 @dataclass
 class _Candidates:
     fused: dict[int, fusion.Fused]
@@ -76,10 +84,7 @@ class Recaller:
         return self._rank(candidates, options.k, now)
 
     def _check(self, options: RecallOptions) -> None:
-        if not 1 <= options.k <= MAX_K:
-            raise InvalidInputError(f"k must be between 1 and {MAX_K}, got {options.k}")
-        if options.mode not in MODES:
-            raise InvalidInputError(f"channels must be one of {', '.join(MODES)}")
+        check_options(options)
         if options.mode == "vector" and "vector" not in self.extra_channels:
             raise InvalidInputError(
                 "vector recall needs an embedding model: `amber models pull bge-small-en-v1.5`"

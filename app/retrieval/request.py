@@ -1,0 +1,120 @@
+"""Recall requests: what a person or an agent asked for, checked once for every interface.
+
+`amber recall` and `amber ask` options, the TUI's search box (`berlin kind:fact
+since:"last may"`) and the MCP tools' arguments all become a `RecallFilters` of plain
+text, and `recall_options` turns that into the `RecallOptions` recall runs with: the same
+kinds, types, channels and date phrases everywhere, the same one-line error for a typo
+(`--kind facts` is refused, not an empty result), and dates read against one reference
+time (now, or the time a question was asked).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from amber.clock import now
+from amber.errors import InvalidInputError
+from amber.retrieval.recall import RecallOptions, check_options
+from amber.retrieval.timephrases import parse_date_bound
+from amber.tree.entry import CONTEXT_KIND, KINDS
+from amber.tree.layout import normalize_folder
+
+# What recall can be narrowed to: the kinds of entries, plus events and folder descriptions.
+RECALL_KINDS = (*KINDS, "event", CONTEXT_KIND)
+TYPES = {"all": ("entry", "event"), "entry": ("entry",), "event": ("event",)}
+
+
+@dataclass(frozen=True)
+class RecallFilters:
+    """A recall request as typed: every value is text, as given (or its default)."""
+
+    k: int = 10
+    paths: tuple[str, ...] = ()  # folders; none: the whole tree
+    kind: str = ""
+    source: str = ""
+    since: str = ""
+    until: str = ""
+    type: str = "all"
+    channels: str = "hybrid"
+    include_archived: bool = False
+    as_of: str = ""
+    now: datetime | None = None  # the reference time for dates and phrases; None: now
+
+
+def recall_options(filters: RecallFilters) -> RecallOptions:
+    """Check every filter and build the options; InvalidInputError names the bad one."""
+    moment = filters.now or now()
+    options = RecallOptions(
+        k=filters.k,
+        paths=tuple(normalize_folder(p) for p in filters.paths),
+        kind=_kind(filters.kind.strip()),
+        source=filters.source.strip(),
+        since=_bound(filters.since, moment),
+        until=_bound(filters.until, moment, end=True),
+        include_archived=filters.include_archived,
+        types=_types(filters.type.strip() or "all"),
+        now=moment,
+        mode=filters.channels.strip() or "hybrid",
+        as_of=_bound(filters.as_of, moment, end=True),
+    )
+    check_options(options)
+    return options
+
+
+def _kind(kind: str) -> str:
+    if kind and kind not in RECALL_KINDS:
+        raise InvalidInputError(f"'{kind}' is not a kind; use one of: {', '.join(RECALL_KINDS)}")
+    return kind
+
+
+def _types(type_: str) -> tuple[str, ...]:
+    if type_ not in TYPES:
+        raise InvalidInputError(f"'{type_}' is not a type; use entry, event or all")
+    return TYPES[type_]
+
+
+def _bound(text: str, moment: datetime, *, end: bool = False) -> datetime | None:
+    return parse_date_bound(text, moment, end=end) if text.strip() else None
+
+
+# -- the search box's language: words, plus filters written as `name:value` ------------------
+
+INLINE = ("path", "kind", "source", "since", "until", "type")
+INLINE_HELP = "filters: path: kind: source: since: until: type:entry|event"
+_INLINE = re.compile(r"(?<!\S)(" + "|".join(INLINE) + r'):(?:"([^"]*)"?|(\S*))')
+
+
+@dataclass(frozen=True)
+class InlineQuery:
+    """Words to look for, and the filters written among them."""
+
+    text: str
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip()
+
+    def to_filters(self, base: RecallFilters) -> RecallFilters:
+        given = dict(self.filters)
+        paths = (given.pop("path"),) if "path" in given else base.paths
+        return replace(base, paths=paths, **given)
+
+    def describe(self) -> str:
+        """One line naming the active filters (the hint under a search box)."""
+        if not self.filters:
+            return INLINE_HELP
+        return "  ".join(f"{name}:{value}" for name, value in self.filters.items())
+
+
+def split_inline(raw: str) -> InlineQuery:
+    """`caroline berlin kind:fact since:"last may"` -> the words and {kind, since}. A filter
+    with no value yet (`kind:` while it is being typed) is not a filter."""
+    filters: dict[str, str] = {}
+    for match in _INLINE.finditer(raw):
+        value = match.group(2) if match.group(2) is not None else match.group(3)
+        if value.strip():
+            filters[match.group(1)] = value.strip()
+    return InlineQuery(" ".join(_INLINE.sub(" ", raw).split()), filters)
