@@ -148,15 +148,22 @@ class Daemon:
         log.info("daemon %d stopped", os.getpid())
 
     def _context(self, name: str) -> SourceContext:
-        settings = self.service.config.capture.get(name, {})
+        """A fresh context for one run of a source, from the configuration as loaded now
+        (a SIGHUP reload restarts the sources, so they see the new one)."""
+        from amber.daemon.context import private_folder
+
+        config = self.service.config
+        settings = config.capture.get(name, {})
         return SourceContext(
             name,
             dict(settings) if isinstance(settings, dict) else {},
-            self.service.config.home,
+            config.home,
             self.sink,
             self.stats[name],
             self.service.db,
             self.derive_key,
+            never_capture=(config.home, config.tree_dir),
+            private_dir=private_folder(self.paths, name),
         )
 
     def _stats_for(self, name: str) -> SourceStats:

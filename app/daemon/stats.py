@@ -6,14 +6,20 @@ import threading
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 
-# States a source can be in; sources may add a detail line to any of them.
-STARTING = "starting"
-RUNNING = "running"
-WAITING = "waiting"
-PAUSED = "paused"
-DISABLED = "disabled"
-ERROR = "error"
-STOPPED = "stopped"
+# The state names are part of the plugin API (sources set them); defined there, used here.
+from amber.pluginspec import DISABLED, ERROR, PAUSED, RUNNING, STARTING, STOPPED, WAITING
+
+__all__ = [
+    "DISABLED",
+    "ERROR",
+    "PAUSED",
+    "RUNNING",
+    "STARTING",
+    "STOPPED",
+    "WAITING",
+    "SourceStats",
+    "now_iso",
+]
 
 
 def now_iso() -> str:

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from amber.events import EventDraft
 from amber.plugins.importers.common import (
     ReadReport,
     Thread,
@@ -34,6 +33,7 @@ from amber.plugins.importers.exports import (
     export_head,
     is_zip_without_export,
 )
+from amber.pluginspec import EventDraft
 
 SOURCE = "chatgpt"
 INTERNAL = frozenset(

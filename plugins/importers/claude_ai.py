@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from amber.events import EventDraft
 from amber.plugins.importers.common import (
     ReadReport,
     Thread,
@@ -32,6 +31,7 @@ from amber.plugins.importers.exports import (
     export_head,
 )
 from amber.plugins.importers.toolcalls import ToolCall, call_text, cut, orphan_text, render_output
+from amber.pluginspec import EventDraft
 
 SOURCE = "claude"
 

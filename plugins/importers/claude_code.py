@@ -20,7 +20,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from amber.events import EventDraft
 from amber.plugins.importers.common import (
     ReadReport,
     Thread,
@@ -40,6 +39,7 @@ from amber.plugins.importers.toolcalls import (
     orphan_text,
     render_output,
 )
+from amber.pluginspec import EventDraft
 
 SOURCE = "claude-code"
 BOOKKEEPING = frozenset(

@@ -22,7 +22,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from amber.events import EventDraft
 from amber.plugins.importers.common import (
     ReadReport,
     Thread,
@@ -43,6 +42,7 @@ from amber.plugins.importers.toolcalls import (
     orphan_text,
     render_output,
 )
+from amber.pluginspec import EventDraft
 
 SOURCE = "codex"
 CALLS = frozenset({"function_call", "custom_tool_call", "local_shell_call"})

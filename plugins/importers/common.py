@@ -19,8 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from amber.errors import ImportFormatError
-from amber.events import EventDraft
+from amber.pluginspec import EventDraft, ImportFormatError
 from amber.redact import redact
 
 MAX_FILE_BYTES = 2 * 1024**3

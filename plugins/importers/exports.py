@@ -18,8 +18,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from amber.errors import ImportFormatError
-from amber.events import EventDraft
 from amber.plugins.importers.common import (
     HEAD_BYTES,
     MAX_FILE_BYTES,
@@ -31,6 +29,7 @@ from amber.plugins.importers.common import (
     loads,
     unexpected,
 )
+from amber.pluginspec import EventDraft, ImportFormatError
 
 MEMBER = "conversations.json"
 CHUNK = 1024 * 1024

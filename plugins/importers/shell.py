@@ -20,7 +20,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from amber.events import EventDraft
 from amber.plugins.importers.common import (
     ReadReport,
     Thread,
@@ -31,6 +30,7 @@ from amber.plugins.importers.common import (
     to_utc,
 )
 from amber.plugins.importers.lines import LineFileImporter
+from amber.pluginspec import EventDraft
 
 SOURCE = "shell"
 _BASH_TIME = re.compile(r"#([0-9]{9,11})\s*")
