@@ -52,9 +52,17 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 @runtime_checkable
 class Importer(Protocol):
-    """Reads one kind of export file into event drafts."""
+    """Reads one kind of export file into event drafts. Amber redacts secrets from the
+    text, stores the drafts in batches and drops those it already has (by their ids), so
+    an importer only reads.
 
-    name: str  # used on the command line: `amber import conversation FILE --format NAME`
+    Attributes:
+        name: the format's name on the command line
+            (`amber import conversation FILE --format NAME`).
+        description: one line for `amber import formats`.
+    """
+
+    name: str
     description: str
 
     def detect(self, path: Path) -> bool:
@@ -62,7 +70,8 @@ class Importer(Protocol):
         ...
 
     def read(self, path: Path) -> Iterator[EventDraft]:
-        """Yield events in source order; raise ImportFormatError on malformed input."""
+        """Yield events in source order; raise ImportFormatError on malformed input (the
+        drafts yielded before it are kept)."""
         ...
 
 
@@ -73,17 +82,18 @@ class HookSpecs:
     def register_importers(self, register: Callable[[Importer], None]) -> None:
         """Register conversation/export importers by calling `register(importer)`.
 
-        Called once when the importers are listed (`amber import`, the MCP server). The
-        first importer registered under a name wins, so a plugin cannot shadow a built-in;
-        `detect` is asked in registration order, built-ins first."""
+        Called each time an `amber import` command lists the importers. The first
+        importer registered under a name wins, and `detect` is asked in that order.
+        pluggy calls the plugin registered last first: a third-party plugin (loaded after
+        the built-ins) is asked first, and takes a name it shares with a built-in."""
 
     @hookspec
     def register_sources(self, register: Callable[[CaptureSource], None]) -> None:
         """Register capture sources for the daemon by calling `register(source)`.
 
         Called when the daemon starts and when `amber sources` lists them, so registering
-        must stay cheap: import heavy dependencies inside `run`. The first source
-        registered under a name wins."""
+        must stay cheap: import heavy dependencies inside `run`. As with importers, the
+        first source registered under a name wins, third-party plugins first."""
 
 
 def build_plugin_manager(load_entry_points: bool = True) -> pluggy.PluginManager:
@@ -240,13 +250,24 @@ class CaptureContext(Protocol):
 
 @runtime_checkable
 class CaptureSource(Protocol):
-    """A capture source: `run(ctx)` captures until `ctx.stopping`, in its own thread."""
+    """A capture source: `run(ctx)` captures until `ctx.stopping`, in its own thread.
 
-    name: str  # `amber sources enable NAME`; also its config table `[capture.NAME]`
+    Attributes:
+        name: `amber sources enable NAME`; also its config table `[capture.NAME]`.
+        description: one line for `amber sources list`.
+        default_enabled: whether it runs before the user enables or disables it; False
+            unless capturing it is what every user of Amber expects.
+    """
+
+    name: str
     description: str
     default_enabled: bool
 
-    def run(self, ctx: CaptureContext) -> None: ...
+    def run(self, ctx: CaptureContext) -> None:
+        """Capture until `ctx.stopping`, then return. An exception is counted, shown and
+        answered with a restart after a back-off; returning early shows the source as
+        stopped. A pause or a disable sets `ctx.stopping`; the next run gets a new `ctx`."""
+        ...
 
 
 def collect_sources(manager: pluggy.PluginManager) -> dict[str, CaptureSource]:
