@@ -1,5 +1,11 @@
-"""The context a running source gets: its settings, emit, an interruptible wait, and
-counters. One context per run of a source; pausing ends the run by setting `stop`."""
+"""The context a running source gets: its settings, emit, an interruptible wait, counters,
+the folders it must leave alone, a folder of its own, and its progress rows. One context
+per run of a source; pausing ends the run by setting `stop`.
+
+This is the daemon's side of `amber.pluginspec.CaptureContext`: sources see only that
+protocol, so the SQL (`amber.store.capture`) and the home's layout (`DaemonPaths`) stay
+here, behind it.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,51 @@ from pathlib import Path
 from typing import Any
 
 from amber.daemon.errors import DaemonError
+from amber.daemon.paths import DaemonPaths
 from amber.daemon.sink import Capture, CaptureSink
 from amber.daemon.stats import SourceStats
 from amber.events import EventDraft
+from amber.pluginspec import ProgressWrite
+from amber.store import capture as rows
 from amber.store.db import Database
+
+
+def private_folder(paths: DaemonPaths, source: str) -> Path:
+    """Where a source keeps files of its own. The screen source's folder predates the
+    plugin API and is where `amber sources screenshot` reads, so it keeps its place."""
+    if source == "screen":
+        return paths.screens
+    return paths.home / "sources" / source
+
+
+class IndexProgress:
+    """`SourceProgress` on the index: reads go to the database now, writes come back as
+    callables that the writer runs inside the transaction of the events they go with."""
+
+    def __init__(self, db: Database, source: str) -> None:
+        self._db = db
+        self._source = source
+
+    def file_marks(self) -> dict[str, tuple[int, int]]:
+        return rows.file_marks(self._db, self._source)
+
+    def file_chunks(self, path: str) -> frozenset[str]:
+        return rows.file_chunks(self._db, self._source, path)
+
+    def save_file(
+        self, path: str, mtime_ns: int, size: int, chunks: frozenset[str]
+    ) -> ProgressWrite:
+        progress = rows.FileProgress(path, mtime_ns, size, frozenset(chunks))
+        return lambda conn: rows.save_file_progress(conn, self._source, progress)
+
+    def forget_file(self, path: str) -> ProgressWrite:
+        return lambda conn: rows.forget_file_progress(conn, self._source, path)
+
+    def checkpoint(self) -> dict[str, Any]:
+        return rows.source_checkpoint(self._db, self._source)
+
+    def save_checkpoint(self, state: dict[str, Any]) -> ProgressWrite:
+        return lambda conn: rows.save_source_checkpoint(conn, self._source, state)
 
 
 class SourceContext:
@@ -25,11 +72,16 @@ class SourceContext:
         stats: SourceStats,
         db: Database,
         derive: Callable[[str], bytes] | None = None,
+        *,
+        never_capture: tuple[Path, ...],
+        private_dir: Path,
     ) -> None:
         self.name = name
         self.settings = settings
         self.home = home
-        self.db = db  # for a source's own reads (its progress rows); writes go through emit
+        self.never_capture = never_capture
+        self.private_dir = private_dir
+        self.progress = IndexProgress(db, name)
         self.stop = threading.Event()
         self._sink = sink
         self._stats = stats
@@ -39,7 +91,7 @@ class SourceContext:
         self,
         drafts: list[EventDraft],
         *,
-        checkpoint: Callable[[Any], None] | None = None,
+        checkpoint: ProgressWrite | None = None,
         ack: Callable[[], None] | None = None,
         wait: bool = False,
     ) -> bool:

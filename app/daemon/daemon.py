@@ -148,14 +148,21 @@ class Daemon:
         log.info("daemon %d stopped", os.getpid())
 
     def _context(self, name: str) -> SourceContext:
+        """A fresh context for one run of a source, from the configuration as loaded now
+        (a SIGHUP reload restarts the sources, so they see the new one)."""
+        from amber.daemon.context import private_folder
+
+        config = self.service.config
         return SourceContext(
             name,
-            self.service.config.capture.source(name),
-            self.service.config.home,
+            config.capture.source(name),
+            config.home,
             self.sink,
             self.stats[name],
             self.service.db,
             self.derive_key,
+            never_capture=(config.home, config.tree_dir),
+            private_dir=private_folder(self.paths, name),
         )
 
     def _stats_for(self, name: str) -> SourceStats:

@@ -6,14 +6,15 @@ import threading
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 
-# States a source can be in; sources may add a detail line to any of them.
-STARTING = "starting"
-RUNNING = "running"
-WAITING = "waiting"
-PAUSED = "paused"
-DISABLED = "disabled"
-ERROR = "error"
-STOPPED = "stopped"
+# The state names are part of the plugin API (sources set them): defined there, and
+# re-exported here (`X as X`) for the daemon's modules.
+from amber.pluginspec import DISABLED as DISABLED
+from amber.pluginspec import ERROR as ERROR
+from amber.pluginspec import PAUSED as PAUSED
+from amber.pluginspec import RUNNING as RUNNING
+from amber.pluginspec import STARTING as STARTING
+from amber.pluginspec import STOPPED as STOPPED
+from amber.pluginspec import WAITING as WAITING
 
 
 def now_iso() -> str:

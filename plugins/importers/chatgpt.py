@@ -18,22 +18,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from amber.events import EventDraft
 from amber.plugins.importers.common import (
     ReadReport,
     Thread,
-    fail,
     kind_of,
     make_draft,
     short_hash,
     text_of,
     to_utc,
 )
-from amber.plugins.importers.exports import (
-    ExportImporter,
-    export_head,
-    is_zip_without_export,
-)
+from amber.plugins.importers.exports import ExportImporter, export_head, is_zip_without_export
+from amber.pluginspec import EventDraft
 
 SOURCE = "chatgpt"
 INTERNAL = frozenset(
@@ -45,6 +40,13 @@ MAX_DEPTH = 100_000  # a longer chain of parents is taken for a loop
 class ChatGPTImporter(ExportImporter):
     name = "chatgpt"
     description = "ChatGPT data export (conversations.json or the export zip)"
+    source = SOURCE
+    messages_key = "mapping"
+    messages_type = dict
+    missing = 'no "mapping" of messages'
+    id_keys = ("conversation_id", "id")
+    title_key = "title"
+    other_export = ("chat_messages", "this is a Claude export, not ChatGPT", "use --format claude")
 
     def detect(self, path: Path) -> bool:
         if is_zip_without_export(path):
@@ -52,30 +54,13 @@ class ChatGPTImporter(ExportImporter):
         head = export_head(path)
         return head[:1] in (b"[", b"{") and b'"mapping"' in head
 
-    @staticmethod
-    def conversation(
-        conv: object, index: int, uri: str, where: str, report: ReadReport
+    def messages(
+        self, conv: dict[str, Any], mapping: Any, thread: Thread, where: str, report: ReadReport
     ) -> Iterator[EventDraft]:
-        return _conversation(conv, index, uri, where, report)
-
-
-def _conversation(
-    conv: object, index: int, uri: str, where: str, report: ReadReport
-) -> Iterator[EventDraft]:
-    if not isinstance(conv, dict):
-        report.skip(where, f"a conversation must be an object, got {kind_of(conv)}")
-        return
-    mapping = conv.get("mapping")
-    if not isinstance(mapping, dict):
-        if "chat_messages" in conv:
-            raise fail(where, "this is a Claude export, not ChatGPT", "use --format claude")
-        report.skip(where, 'no "mapping" of messages; the conversation was left out')
-        return
-    conv_id = text_of(conv.get("conversation_id")) or text_of(conv.get("id"))
-    thread = Thread(SOURCE, uri, conv_id or f"{Path(uri).stem}-{index}", text_of(conv.get("title")))
-    for node_id, message in _branch(conv, mapping, where, report):
-        if (draft := _message(message, node_id, thread, f"{where} {node_id}", report)) is not None:
-            yield draft
+        for node_id, message in _branch(conv, mapping, where, report):
+            draft = _message(message, node_id, thread, f"{where} {node_id}", report)
+            if draft is not None:
+                yield draft
 
 
 def _branch(

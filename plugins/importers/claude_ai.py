@@ -17,21 +17,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from amber.events import EventDraft
-from amber.plugins.importers.common import (
-    ReadReport,
-    Thread,
-    fail,
-    kind_of,
-    make_draft,
-    text_of,
-    to_utc,
+from amber.plugins.importers.common import ReadReport, Thread, kind_of, make_draft, text_of, to_utc
+from amber.plugins.importers.exports import ExportImporter, export_head
+from amber.plugins.importers.toolcalls import (
+    ToolCall,
+    call_text,
+    cut,
+    orphan_text,
+    render_output,
+    tool_draft,
 )
-from amber.plugins.importers.exports import (
-    ExportImporter,
-    export_head,
-)
-from amber.plugins.importers.toolcalls import ToolCall, call_text, cut, orphan_text, render_output
+from amber.pluginspec import EventDraft
 
 SOURCE = "claude"
 
@@ -39,38 +35,26 @@ SOURCE = "claude"
 class ClaudeAIImporter(ExportImporter):
     name = "claude"
     description = "Claude.ai data export (conversations.json or the export zip)"
+    source = SOURCE
+    messages_key = "chat_messages"
+    missing = 'no "chat_messages" list'
+    id_keys = ("uuid",)
+    title_key = "name"
+    other_export = ("mapping", "this is a ChatGPT export, not Claude", "use --format chatgpt")
 
     def detect(self, path: Path) -> bool:
         head = export_head(path)
         return head[:1] in (b"[", b"{") and b'"chat_messages"' in head
 
-    @staticmethod
-    def conversation(
-        conv: object, index: int, uri: str, where: str, report: ReadReport
+    def messages(
+        self, conv: dict[str, Any], messages: Any, thread: Thread, where: str, report: ReadReport
     ) -> Iterator[EventDraft]:
-        return _conversation(conv, index, uri, where, report)
-
-
-def _conversation(
-    conv: object, index: int, uri: str, where: str, report: ReadReport
-) -> Iterator[EventDraft]:
-    if not isinstance(conv, dict):
-        report.skip(where, f"a conversation must be an object, got {kind_of(conv)}")
-        return
-    messages = conv.get("chat_messages")
-    if not isinstance(messages, list):
-        if "mapping" in conv:
-            raise fail(where, "this is a ChatGPT export, not Claude", "use --format chatgpt")
-        report.skip(where, 'no "chat_messages" list; the conversation was left out')
-        return
-    conv_id = text_of(conv.get("uuid")) or f"{Path(uri).stem}-{index}"
-    thread = Thread(SOURCE, uri, conv_id, text_of(conv.get("name")))
-    for n, msg in enumerate(_branch(conv, messages, report)):
-        at = f"{where}.chat_messages[{n}]"
-        if not isinstance(msg, dict):
-            report.skip(at, f"a message must be an object, got {kind_of(msg)}")
-            continue
-        yield from _MessageReader(msg, n, thread, at, report).drafts()
+        for n, msg in enumerate(_branch(conv, messages, report)):
+            at = f"{where}.chat_messages[{n}]"
+            if not isinstance(msg, dict):
+                report.skip(at, f"a message must be an object, got {kind_of(msg)}")
+                continue
+            yield from _MessageReader(msg, n, thread, at, report).drafts()
 
 
 def _branch(conv: dict[str, Any], messages: list[Any], report: ReadReport) -> list[Any]:
@@ -167,17 +151,7 @@ class _MessageReader:
         self._add(call.id, text, meta)
 
     def _add(self, message_id: str, text: str, meta: dict[str, Any]) -> None:
-        draft = make_draft(
-            self.thread,
-            message_id,
-            text,
-            self.report,
-            self.where,
-            author="tool",
-            timestamp=self.when,
-            trust="untrusted",
-            meta=meta,
-        )
+        draft = tool_draft(self.thread, message_id, text, self.report, self.where, self.when, meta)
         if draft is not None:
             self.tools.append(draft)
 

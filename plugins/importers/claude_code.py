@@ -15,31 +15,15 @@ messages and interrupt notices are left out. The title of a session is its first
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
 
-from amber.events import EventDraft
-from amber.plugins.importers.common import (
-    ReadReport,
-    Thread,
-    first_line,
-    kind_of,
-    make_draft,
-    read_head,
-    short_hash,
-    text_of,
-    to_utc,
-)
-from amber.plugins.importers.lines import LineFileImporter, json_line, sniff_jsonl
-from amber.plugins.importers.toolcalls import (
-    PendingCalls,
-    ToolCall,
-    call_text,
-    orphan_text,
-    render_output,
-)
+from amber.plugins.importers.common import first_line, kind_of, short_hash, text_of, to_utc
+from amber.plugins.importers.lines import LineFileImporter, sniff_jsonl
+from amber.plugins.importers.toolcalls import ToolCall, call_text, render_output
+from amber.plugins.importers.transcripts import TranscriptParser, agent_dir, jsonl_head
+from amber.pluginspec import EventDraft
 
 SOURCE = "claude-code"
 BOOKKEEPING = frozenset(
@@ -54,28 +38,16 @@ _MARKERS = (b'"sessionId"', b'"leafUuid"', b'"file-history-snapshot"')
 
 def default_dir() -> Path:
     """Where Claude Code keeps transcripts (``CLAUDE_CONFIG_DIR`` moves it)."""
-    base = os.environ.get("CLAUDE_CONFIG_DIR")
-    return (Path(base) if base else Path.home() / ".claude") / "projects"
+    return agent_dir("CLAUDE_CONFIG_DIR", ".claude", "projects")
 
 
-class ClaudeCodeParser:
+class ClaudeCodeParser(TranscriptParser):
     """Turns the lines of one transcript into events; see the module docstring."""
 
-    def __init__(self, path: Path, report: ReadReport, state: dict[str, Any] | None) -> None:
-        saved = state or {}
-        self.path = path
-        self.report = report
-        self.uri = str(path.resolve())
-        self.session = text_of(saved.get("session")) or path.stem
-        self.title = text_of(saved.get("title"))
-        self.pending = PendingCalls(saved.get("pending"))
-
-    def state(self) -> dict[str, Any]:
-        return {"session": self.session, "title": self.title, "pending": self.pending.state()}
+    source = SOURCE
 
     def feed(self, line: bytes, lineno: int) -> list[EventDraft]:
-        where = f"{self.path}: line {lineno}"
-        record = json_line(line, where, self.report)
+        where, record = self.record(line, lineno)
         if record is None:
             return []
         kind = record.get("type")
@@ -154,11 +126,9 @@ class ClaudeCodeParser:
     ) -> EventDraft | None:
         uuid = text_of(record.get("uuid")) or "h-" + short_hash(record.get("timestamp"), text)
         author = "summary" if record.get("isCompactSummary") else text_of(message.get("role"))
-        return make_draft(
-            self._thread(),
+        return self.draft(
             uuid,
             text,
-            self.report,
             where,
             author=author or text_of(record.get("type")),
             timestamp=to_utc(record.get("timestamp")),
@@ -186,43 +156,14 @@ class ClaudeCodeParser:
         is_error = block.get("is_error") is True
         call = self.pending.take(call_id)
         if call is None:
-            text, meta = orphan_text(output, is_error)
-            when = to_utc(record.get("timestamp"))
-            message_id = f"{call_id}#result"
-        else:
-            text, meta = call_text(call, output, is_error)
-            when = call.when
-            message_id = call_id
-            meta["result_record"] = text_of(record.get("uuid"))
-        return make_draft(
-            self._thread(),
-            message_id,
-            text,
-            self.report,
-            where,
-            author="tool",
-            timestamp=when,
-            trust="untrusted",
-            meta=meta,
-        )
+            return self.orphan(call_id, output, is_error, to_utc(record.get("timestamp")), where)
+        text, meta = call_text(call, output, is_error)
+        meta["result_record"] = text_of(record.get("uuid"))
+        return self.tool_draft(call_id, text, where, call.when, meta)
 
     def _unpaired(self, call: ToolCall) -> EventDraft | None:
         text, meta = call_text(call, None)
-        where = f"{self.path}: tool call {call.id}"
-        return make_draft(
-            self._thread(),
-            call.id,
-            text,
-            self.report,
-            where,
-            author="tool",
-            timestamp=call.when,
-            trust="untrusted",
-            meta=meta,
-        )
-
-    def _thread(self) -> Thread:
-        return Thread(SOURCE, self.uri, self.session, self.title)
+        return self.tool_draft(call.id, text, f"{self.path}: tool call {call.id}", call.when, meta)
 
 
 def _blocks(message: object) -> list[object] | None:
@@ -249,9 +190,7 @@ class ClaudeCodeImporter(LineFileImporter):
     parser = ClaudeCodeParser
 
     def detect(self, path: Path) -> bool:
-        if path.suffix.lower() != ".jsonl":
-            return False
-        head = read_head(path)
+        head = jsonl_head(path)
         return (
             any(sniff_jsonl(head, marker) for marker in _MARKERS) and b'"payload"' not in head[:200]
         )

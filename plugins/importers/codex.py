@@ -17,32 +17,23 @@ reasoning are left out.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
-from amber.events import EventDraft
 from amber.plugins.importers.common import (
     ReadReport,
-    Thread,
     first_line,
     kind_of,
     loads,
-    make_draft,
-    read_head,
     short_hash,
     text_of,
     to_utc,
 )
-from amber.plugins.importers.lines import LineFileImporter, json_line, sniff_jsonl
-from amber.plugins.importers.toolcalls import (
-    PendingCalls,
-    ToolCall,
-    call_text,
-    orphan_text,
-    render_output,
-)
+from amber.plugins.importers.lines import LineFileImporter, sniff_jsonl
+from amber.plugins.importers.toolcalls import ToolCall, call_text, render_output
+from amber.plugins.importers.transcripts import TranscriptParser, agent_dir, jsonl_head
+from amber.pluginspec import EventDraft
 
 SOURCE = "codex"
 CALLS = frozenset({"function_call", "custom_tool_call", "local_shell_call"})
@@ -56,32 +47,31 @@ _NAME = re.compile(r"rollout-[0-9T:\-]+-([0-9a-fA-F\-]{36})$")
 
 def default_dir() -> Path:
     """Where Codex keeps session logs (``CODEX_HOME`` moves it)."""
-    base = os.environ.get("CODEX_HOME")
-    return (Path(base) if base else Path.home() / ".codex") / "sessions"
+    return agent_dir("CODEX_HOME", ".codex", "sessions")
 
 
-class CodexParser:
+class CodexParser(TranscriptParser):
     """Turns the lines of one rollout file into events; see the module docstring."""
 
+    source = SOURCE
+
     def __init__(self, path: Path, report: ReadReport, state: dict[str, Any] | None) -> None:
+        super().__init__(path, report, state)
         saved = state or {}
-        self.path = path
-        self.report = report
-        self.uri = str(path.resolve())
-        name = _NAME.search(path.stem)
-        self.session = text_of(saved.get("session")) or (name.group(1) if name else path.stem)
-        self.title = text_of(saved.get("title"))
         self.model = text_of(saved.get("model"))
         self.cwd = text_of(saved.get("cwd"))
-        self.pending = PendingCalls(saved.get("pending"))
+
+    @staticmethod
+    def session_of(path: Path) -> str:
+        """The id at the end of ``rollout-<time>-<id>.jsonl``."""
+        name = _NAME.search(path.stem)
+        return name.group(1) if name else path.stem
 
     def state(self) -> dict[str, Any]:
-        fields = {"session": self.session, "title": self.title, "model": self.model}
-        return fields | {"cwd": self.cwd, "pending": self.pending.state()}
+        return super().state() | {"model": self.model, "cwd": self.cwd}
 
     def feed(self, line: bytes, lineno: int) -> list[EventDraft]:
-        where = f"{self.path}: line {lineno}"
-        record = json_line(line, where, self.report)
+        where, record = self.record(line, lineno)
         if record is None:
             return []
         kind = record.get("type")
@@ -145,29 +135,15 @@ class CodexParser:
         basis = (when, role, text) if when else (lineno, role, text)
         message_id = text_of(item.get("id")) or "m-" + short_hash(*basis)
         meta = {"model": self.model} if role == "assistant" and self.model else {}
-        return make_draft(
-            self._thread(),
-            message_id,
-            text,
-            self.report,
-            where,
-            author=role,
-            timestamp=to_utc(when),
-            meta=meta | self._cwd(),
+        return self.draft(
+            message_id, text, where, author=role, timestamp=to_utc(when), meta=meta | self._cwd()
         )
 
     def _summary(self, payload: dict[str, Any], when: object, where: str) -> EventDraft | None:
         text = text_of(payload.get("message"))
         message_id = "summary-" + short_hash(when, text)
-        return make_draft(
-            self._thread(),
-            message_id,
-            text,
-            self.report,
-            where,
-            author="summary",
-            timestamp=to_utc(when),
-            meta=self._cwd(),
+        return self.draft(
+            message_id, text, where, author="summary", timestamp=to_utc(when), meta=self._cwd()
         )
 
     def _call(self, item: dict[str, Any], when: object, where: str) -> list[EventDraft]:
@@ -190,18 +166,7 @@ class CodexParser:
         output, is_error, exit_code = _output(item.get("output"))
         call = self.pending.take(call_id)
         if call is None:
-            text, meta = orphan_text(output, is_error)
-            return make_draft(
-                self._thread(),
-                f"{call_id}#result",
-                text,
-                self.report,
-                where,
-                author="tool",
-                timestamp=to_utc(when),
-                trust="untrusted",
-                meta=meta,
-            )
+            return self.orphan(call_id, output, is_error, to_utc(when), where)
         return self._call_event(call, output, is_error, where, exit_code)
 
     def _call_event(
@@ -215,20 +180,8 @@ class CodexParser:
         text, meta = call_text(call, output, is_error)
         if exit_code is not None:
             meta["exit_code"] = exit_code
-        return make_draft(
-            self._thread(),
-            call.id,
-            text,
-            self.report,
-            where or f"{self.path}: call {call.id}",
-            author="tool",
-            timestamp=call.when,
-            trust="untrusted",
-            meta=meta | self._cwd(),
-        )
-
-    def _thread(self) -> Thread:
-        return Thread(SOURCE, self.uri, self.session, self.title)
+        where = where or f"{self.path}: call {call.id}"
+        return self.tool_draft(call.id, text, where, call.when, meta | self._cwd())
 
     def _cwd(self) -> dict[str, Any]:
         return {"cwd": self.cwd} if self.cwd else {}
@@ -301,9 +254,7 @@ class CodexImporter(LineFileImporter):
     parser = CodexParser
 
     def detect(self, path: Path) -> bool:
-        if path.suffix.lower() != ".jsonl":
-            return False
-        head = read_head(path)
+        head = jsonl_head(path)
         if path.name.startswith("rollout-"):
             return head.startswith(b"{")
         return sniff_jsonl(head, b'"session_meta"') or sniff_jsonl(head, b'"response_item"')

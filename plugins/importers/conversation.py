@@ -45,10 +45,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from amber.errors import ImportFormatError
-from amber.events import EventDraft
 from amber.plugins.importers.common import ReadReport, clean_draft, loads
 from amber.plugins.importers.exports import read_conversations
+from amber.pluginspec import EventDraft, ImportFormatError
 
 MAX_FILE_BYTES = 2 * 1024**3
 HEAD_BYTES = 64 * 1024  # enough to sniff the format without reading a big file

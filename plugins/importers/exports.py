@@ -13,24 +13,26 @@ import codecs
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from amber.errors import ImportFormatError
-from amber.events import EventDraft
 from amber.plugins.importers.common import (
     HEAD_BYTES,
     MAX_FILE_BYTES,
     UNEXPECTED,
     ReadReport,
+    Thread,
     check_file,
     fail,
     json_decoder,
+    kind_of,
     loads,
+    text_of,
     unexpected,
 )
+from amber.pluginspec import EventDraft, ImportFormatError
 
 MEMBER = "conversations.json"
 CHUNK = 1024 * 1024
@@ -246,15 +248,49 @@ def _incomplete(err: json.JSONDecodeError, size: int) -> bool:
     return err.msg.startswith("Unterminated string") or err.pos >= size - TAIL_MARGIN
 
 
-ConversationReader = Callable[[object, int, str, str, ReadReport], Iterator[EventDraft]]
-
-
 class ExportImporter:
     """What every export importer shares: open the file or zip, stream its conversations,
-    and turn each into drafts with the subclass's `conversation` reader."""
+    check that each is a conversation of this format, and turn its messages into drafts
+    with the subclass's `messages`. A subclass says where its format keeps things."""
 
     name = ""
-    conversation: ConversationReader
+    source = ""  # the events' source kind
+    messages_key = ""  # where a conversation holds its messages ...
+    messages_type: type = list  # ... and in what
+    missing = ""  # why a conversation without them is left out
+    id_keys: tuple[str, ...] = ()  # the conversation's id: the first of these that is text
+    title_key = ""
+    # The other format's messages key, and the error when one is found instead of ours:
+    # the user picked the wrong --format, which no conversation of the file will fix.
+    other_export: tuple[str, str, str] = ("", "", "")  # (key, problem, hint)
+
+    def messages(
+        self, conv: dict[str, Any], messages: Any, thread: Thread, where: str, report: ReadReport
+    ) -> Iterator[EventDraft]:
+        """The drafts of one conversation's messages (`conv[messages_key]`)."""
+        raise NotImplementedError
+
+    def conversation(
+        self, conv: object, index: int, uri: str, where: str, report: ReadReport
+    ) -> Iterator[EventDraft]:
+        """The drafts of one conversation; one that is not of this format is skipped."""
+        if not isinstance(conv, dict):
+            report.skip(where, f"a conversation must be an object, got {kind_of(conv)}")
+            return
+        messages = conv.get(self.messages_key)
+        if not isinstance(messages, self.messages_type):
+            key, problem, hint = self.other_export
+            if key in conv:
+                raise fail(where, problem, hint)
+            report.skip(where, f"{self.missing}; the conversation was left out")
+            return
+        yield from self.messages(conv, messages, self._thread(conv, index, uri), where, report)
+
+    def _thread(self, conv: dict[str, Any], index: int, uri: str) -> Thread:
+        """The conversation's id, or one made from the file and its place in it."""
+        given = (text_of(conv.get(key)) for key in self.id_keys)
+        conv_id = next((i for i in given if i), "") or f"{Path(uri).stem}-{index}"
+        return Thread(self.source, uri, conv_id, text_of(conv.get(self.title_key)))
 
     def read(self, path: Path) -> Iterator[EventDraft]:
         drafts, _report = self.read_with_report(path)

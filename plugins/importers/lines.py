@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-from amber.events import EventDraft
 from amber.plugins.importers.common import (
     UNEXPECTED,
     ReadReport,
@@ -22,6 +21,7 @@ from amber.plugins.importers.common import (
     loads,
     unexpected,
 )
+from amber.pluginspec import EventDraft
 
 CUT_LINE = "the last line is cut off (still being written, or the file was truncated)"
 

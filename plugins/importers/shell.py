@@ -20,8 +20,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from amber.events import EventDraft
 from amber.plugins.importers.common import (
+    HEAD_BYTES,
     ReadReport,
     Thread,
     make_draft,
@@ -31,6 +31,7 @@ from amber.plugins.importers.common import (
     to_utc,
 )
 from amber.plugins.importers.lines import LineFileImporter
+from amber.pluginspec import EventDraft
 
 SOURCE = "shell"
 _BASH_TIME = re.compile(r"#([0-9]{9,11})\s*")
@@ -195,31 +196,40 @@ def unmetafy(raw: bytes) -> bytes:
     return bytes(out)
 
 
-class BashHistoryImporter(LineFileImporter):
+class _HistoryImporter(LineFileImporter):
+    """A history file is known by its name or by how it starts, and is never empty."""
+
+    file_name: re.Pattern[str]  # the whole name of the file
+    start: re.Pattern[str] | None = None  # the start of its head, read as latin-1
+    head_bytes = 256
+
+    def detect(self, path: Path) -> bool:
+        head = read_head(path, self.head_bytes)
+        if not head:
+            return False
+        starts = self.start is not None and self.start.match(head.decode("latin-1"))
+        return bool(self.file_name.fullmatch(path.name) or starts)
+
+
+class BashHistoryImporter(_HistoryImporter):
     name = "bash"
     description = "bash history (~/.bash_history; #<epoch> lines when HISTTIMEFORMAT is set)"
     parser = BashParser
+    file_name = re.compile(r".*bash_history.*", re.S)
+    head_bytes = HEAD_BYTES
 
-    def detect(self, path: Path) -> bool:
-        return "bash_history" in path.name and bool(read_head(path))
 
-
-class ZshHistoryImporter(LineFileImporter):
+class ZshHistoryImporter(_HistoryImporter):
     name = "zsh"
     description = "zsh history (~/.zsh_history, plain or EXTENDED_HISTORY)"
     parser = ZshParser
-
-    def detect(self, path: Path) -> bool:
-        head = read_head(path, 256)
-        named = "zsh_history" in path.name or path.name.lstrip(".") in ("zhistory", "histfile")
-        return bool(head) and (named or _ZSH_EXTENDED.match(head.decode("latin-1")) is not None)
+    file_name = re.compile(r".*zsh_history.*|\.*(?:zhistory|histfile)", re.S)
+    start = _ZSH_EXTENDED
 
 
-class FishHistoryImporter(LineFileImporter):
+class FishHistoryImporter(_HistoryImporter):
     name = "fish"
     description = "fish history (~/.local/share/fish/fish_history)"
     parser = FishParser
-
-    def detect(self, path: Path) -> bool:
-        head = read_head(path, 256)
-        return head.startswith(b"- cmd:") or (path.name == "fish_history" and bool(head))
+    file_name = re.compile("fish_history")
+    start = re.compile("- cmd:")

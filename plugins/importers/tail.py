@@ -30,9 +30,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from amber.events import EventDraft
 from amber.plugins.importers.common import ReadReport
 from amber.plugins.importers.lines import ParserFactory, feed_line
+from amber.pluginspec import EventDraft
 
 STATE_VERSION = 1
 HEAD_CHECK = 4096  # bytes hashed to notice a file rewritten in place

@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from amber.plugins.importers.common import loads, to_utc
+from amber.plugins.importers.common import ReadReport, Thread, loads, make_draft, to_utc
+from amber.pluginspec import EventDraft
 
 PREVIEW_LIMIT = 4000  # text longer than this is cut
 PREVIEW_HEAD = 1500
@@ -104,6 +105,30 @@ def call_text(
     if is_error:
         meta["is_error"] = True
     return f"{call.input}\n{ERROR_RULE if is_error else RESULT_RULE}\n{shown.text}", meta
+
+
+def tool_draft(
+    thread: Thread,
+    message_id: str,
+    text: str,
+    report: ReadReport,
+    where: str,
+    when: datetime | None,
+    meta: dict[str, Any],
+) -> EventDraft | None:
+    """The event of a tool call or its result: by the tool, and untrusted, because what a
+    tool returns (a web page, a file, command output) is text from outside."""
+    return make_draft(
+        thread,
+        message_id,
+        text,
+        report,
+        where,
+        author="tool",
+        timestamp=when,
+        trust="untrusted",
+        meta=meta,
+    )
 
 
 def orphan_text(output: str, is_error: bool) -> tuple[str, dict[str, Any]]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from amber.pluginspec import CaptureContext
+from amber.pluginspec import RUNNING, CaptureContext
 
 DEFAULT_INTERVAL_S = 5.0
 TailerFactory = Callable[[dict[str, object]], dict[str, Any]]
@@ -31,12 +31,10 @@ class TailSource:
         self._tailers = tailers
 
     def run(self, ctx: CaptureContext) -> None:
-        from amber.store import capture
-
         tailers = self._tailers(ctx.settings)
-        state = capture.source_checkpoint(ctx.db, ctx.name)
+        state = ctx.progress.checkpoint()
         interval = _interval(ctx)
-        ctx.set_state("running", ", ".join(tailers) or "nothing to read")
+        ctx.set_state(RUNNING, ", ".join(tailers) or "nothing to read")
         while not ctx.stopping:
             for key, tailer in tailers.items():
                 state = self._poll(ctx, key, tailer, state)
@@ -45,8 +43,6 @@ class TailSource:
 
     @staticmethod
     def _poll(ctx: CaptureContext, key: str, tailer: Any, state: dict) -> dict:
-        from amber.store import capture
-
         try:
             drafts, position = tailer.poll(state.get(key))
         except OSError as exc:
@@ -57,10 +53,7 @@ class TailSource:
         if not drafts and position == state.get(key):
             return state
         after = {**state, key: position}
-
-        def save(conn: object) -> None:
-            capture.save_source_checkpoint(conn, ctx.name, after)  # type: ignore[arg-type]
-
+        save = ctx.progress.save_checkpoint(after)
         # Not queued (queue full, counted as dropped): keep the old position, read it again.
         return after if ctx.emit(drafts, checkpoint=save) else state
 

@@ -12,23 +12,21 @@ import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
-from amber.events import EventDraft
 from amber.plugins.sources.files.chunking import Chunk, chunk_markdown, chunk_pages, chunk_text
 from amber.plugins.sources.files.readers import Document, Unreadable, read_document
 from amber.plugins.sources.files.settings import FileSettings
-from amber.pluginspec import CaptureContext
-from amber.store import capture as progress_rows
+from amber.pluginspec import CaptureContext, EventDraft
 
 log = logging.getLogger("amber.daemon")
 EVENT_SOURCE = "file"  # the events' source kind (`amber recall --source file`)
 
 
 class FileCapturer:
-    def __init__(self, ctx: CaptureContext, settings: FileSettings, db: object) -> None:
+    def __init__(self, ctx: CaptureContext, settings: FileSettings) -> None:
         self.ctx = ctx
         self.settings = settings
-        self.db = db
-        self.marks: dict[str, tuple[int, int]] = progress_rows.file_marks(db, ctx.name)
+        self.progress = ctx.progress
+        self.marks: dict[str, tuple[int, int]] = self.progress.file_marks()
         self.failed: dict[str, tuple[int, int]] = {}  # unreadable: retried once it changes
 
     def capture(self, path: Path, folder: Path) -> None:
@@ -77,16 +75,12 @@ class FileCapturer:
         self, path: Path, folder: Path, mark: tuple[int, int], chunks: list[Chunk], kind: str
     ) -> None:
         key = str(path)
-        name = self.ctx.name
-        known = progress_rows.file_chunks(self.db, name, key) if key in self.marks else set()
+        known = self.progress.file_chunks(key) if key in self.marks else frozenset()
         new = [c for c in chunks if c.hash not in known]
         self.ctx.skipped(len(chunks) - len(new))
         stamp = datetime.fromtimestamp(mark[0] / 1e9, UTC)
         drafts = [_draft(path, folder, c, kind, stamp) for c in new]
-        progress = progress_rows.FileProgress(key, *mark, frozenset(c.hash for c in chunks))
-
-        def checkpoint(conn: object) -> None:
-            progress_rows.save_file_progress(conn, name, progress)
+        checkpoint = self.progress.save_file(key, *mark, frozenset(c.hash for c in chunks))
 
         def ack() -> None:
             self.marks[key] = mark
@@ -98,11 +92,7 @@ class FileCapturer:
         """A deleted file: its events stay (they are history), its progress row goes."""
         if key not in self.marks:
             return
-        name = self.ctx.name
-
-        def checkpoint(conn: object) -> None:
-            progress_rows.forget_file_progress(conn, name, key)
-
+        checkpoint = self.progress.forget_file(key)
         self.ctx.emit([], checkpoint=checkpoint, ack=lambda: self.marks.pop(key, None), wait=True)
 
 

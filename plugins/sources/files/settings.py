@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from amber.errors import ConfigError
+from amber.pluginspec import ConfigError
 
 
 @dataclass(frozen=True)

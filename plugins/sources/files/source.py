@@ -15,13 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from amber.config import load_config
-from amber.daemon.stats import RUNNING, WAITING
 from amber.plugins.sources.files.capture import FileCapturer
 from amber.plugins.sources.files.debounce import Debouncer
 from amber.plugins.sources.files.rules import FileRules
 from amber.plugins.sources.files.settings import FileSettings
-from amber.pluginspec import CaptureContext
+from amber.pluginspec import RUNNING, WAITING, CaptureContext
 
 log = logging.getLogger("amber.daemon")
 
@@ -37,8 +35,7 @@ def run_files(ctx: CaptureContext) -> None:
         while not ctx.wait(3600):
             pass
         return
-    config = load_config(ctx.home)
-    rules = FileRules(settings.include, settings.exclude, [config.home, config.tree_dir])
+    rules = FileRules(settings.include, settings.exclude, ctx.never_capture)
     _FolderWatch(ctx, settings, rules).run()
 
 
@@ -47,7 +44,7 @@ class _FolderWatch:
         self.ctx = ctx
         self.settings = settings
         self.rules = rules
-        self.capturer = FileCapturer(ctx, settings, ctx.db)
+        self.capturer = FileCapturer(ctx, settings)
         self.pending = Debouncer(settings.quiet_s, settings.cap_s)
         self.watches: dict[Path, Any] = {}  # folder -> watchdog watch (None: polling only)
         self.missing: set[Path] = set()

@@ -1,22 +1,15 @@
 """The screen source: OCR of the active monitor, de-duplicated, excluded windows skipped.
-
-This module stays light (listing sources imports it); the work is in `source.py`.
-"""
+The work, and mss and tesseract with it, is in `source.py`."""
 
 from __future__ import annotations
 
-from amber.pluginspec import CaptureContext
+from amber.plugins.sources.deferred import DeferredSource
+
+__all__ = ["ScreenSource"]
 
 
-class ScreenSource:
+class ScreenSource(DeferredSource):
     name = "screen"
     description = "text on screen: OCR of the active monitor every few seconds (X11, macOS)"
     default_enabled = True
-
-    def run(self, ctx: CaptureContext) -> None:
-        from amber.plugins.sources.screen.source import run_screen
-
-        run_screen(ctx)
-
-
-__all__ = ["ScreenSource"]
+    work = "amber.plugins.sources.screen.source:run_screen"

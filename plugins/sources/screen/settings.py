@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from amber.errors import ConfigError
+from amber.pluginspec import ConfigError
 
 # Never captured. Titles match as case-insensitive substrings; apps as whole process names.
 DEFAULT_EXCLUDED_TITLES = (

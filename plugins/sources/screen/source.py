@@ -16,9 +16,6 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from amber.daemon.paths import DaemonPaths
-from amber.daemon.stats import ERROR, RUNNING, WAITING
-from amber.events import EventDraft
 from amber.plugins.sources.screen.desktop import LockProbe, Window, active_window, display_problem
 from amber.plugins.sources.screen.ocr import (
     NO_TESSERACT,
@@ -32,7 +29,7 @@ from amber.plugins.sources.screen.settings import LOCKERS, ScreenSettings
 from amber.plugins.sources.screen.similarity import LastText, frame_signature, hash_distance
 from amber.plugins.sources.screen.vault import KEY_PURPOSE, ImageVault
 from amber.plugins.sources.screen.xidle import XIdle
-from amber.pluginspec import CaptureContext
+from amber.pluginspec import ERROR, RUNNING, WAITING, CaptureContext, EventDraft
 
 EVENT_SOURCE = "screen"
 RECHECK_S = 60.0  # how often to look again for a display or tesseract that was missing
@@ -60,8 +57,8 @@ class _ScreenCapture:
     def _vault(self) -> ImageVault | None:
         if not self.settings.keep_images:
             return None
-        folder = DaemonPaths(self.ctx.home).screens
-        return ImageVault(folder, self.ctx.derive_key(KEY_PURPOSE), self.settings.retention_days)
+        key = self.ctx.derive_key(KEY_PURPOSE)
+        return ImageVault(self.ctx.private_dir, key, self.settings.retention_days)
 
     def run(self) -> None:
         if not self._wait_until_possible():
