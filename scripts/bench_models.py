@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmarks for the model layer (issue 3).
+"""Benchmarks for the model layer (README, "Benchmarks").
 
 1. Embedding throughput of a GGUF embedding model (default: the MiniLM test model) on texts
    of about 35 tokens, through Amber's Embedder (llama.cpp). Target: >= 75 texts/s on 2 cores.

@@ -1,6 +1,6 @@
 """Measure secret redaction: recall on real-format secrets, false positives on ordinary text.
 
-Targets (issue 6): recall >= 99%, false positives <= 1 per 10,000 lines.
+Targets (README, "Benchmarks"): recall >= 99%, false positives <= 1 per 10,000 lines.
 
 Corpora:
   secrets    tests/data/redact/secrets.txt: one fake, format-exact secret per line inside

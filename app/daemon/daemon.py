@@ -19,12 +19,13 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from amber.clock import now_iso
 from amber.daemon.context import SourceContext
 from amber.daemon.control import Control
 from amber.daemon.idle import IdleRunner, IdleWork
 from amber.daemon.paths import DaemonPaths
 from amber.daemon.sink import CAPACITY, CaptureSink
-from amber.daemon.stats import SourceStats, now_iso
+from amber.daemon.stats import SourceStats
 from amber.daemon.statusfile import write_status
 from amber.daemon.supervisor import SourceRunner, Supervisor
 from amber.errors import AmberError

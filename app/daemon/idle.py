@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import psutil
 
-from amber.daemon.stats import now_iso
+from amber.clock import now_iso
 
 if TYPE_CHECKING:
     from amber.service import MemoryService

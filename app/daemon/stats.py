@@ -4,21 +4,9 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
 
-# The state names are part of the plugin API (sources set them): defined there, and
-# re-exported here (`X as X`) for the daemon's modules.
-from amber.pluginspec import DISABLED as DISABLED
-from amber.pluginspec import ERROR as ERROR
-from amber.pluginspec import PAUSED as PAUSED
-from amber.pluginspec import RUNNING as RUNNING
-from amber.pluginspec import STARTING as STARTING
-from amber.pluginspec import STOPPED as STOPPED
-from amber.pluginspec import WAITING as WAITING
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+from amber.clock import now_iso
+from amber.pluginspec import STARTING  # the state names are part of the plugin API
 
 
 @dataclass

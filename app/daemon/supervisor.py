@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from amber.daemon.context import SourceContext
 from amber.daemon.control import ControlState
-from amber.daemon.stats import DISABLED, ERROR, PAUSED, STARTING, STOPPED, SourceStats
-from amber.pluginspec import CaptureSource
+from amber.daemon.stats import SourceStats
+from amber.pluginspec import DISABLED, ERROR, PAUSED, STARTING, STOPPED, CaptureSource
 
 log = logging.getLogger("amber.daemon")
 

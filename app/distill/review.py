@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import partial
 
 import sqlcipher3
 
@@ -21,7 +22,7 @@ from amber.distill.parts import DistillParts
 from amber.distill.render import merged_body, new_body
 from amber.distill.validation import normalize
 from amber.errors import InvalidInputError, NotFoundError
-from amber.ids import PREFIX_MIN, new_id
+from amber.ids import find_one, new_id
 from amber.store import distill_events as queue
 from amber.store import entries as entry_rows
 from amber.store import review as review_rows
@@ -69,16 +70,9 @@ class ReviewQueue:
         return review_rows.items(self.db, status, limit)
 
     def get(self, handle: str) -> ReviewRow:
-        handle = handle.strip()
-        ids = [handle] if review_rows.item(self.db, handle) else []
-        if not ids and len(handle) >= PREFIX_MIN:
-            ids = review_rows.ids_with_prefix(self.db, handle.upper())
-        if len(ids) > 1:
-            raise InvalidInputError(f"'{handle}' matches {len(ids)} review items; give more")
-        item = review_rows.item(self.db, ids[0]) if ids else None
-        if item is None:
-            raise NotFoundError(f"no review item '{handle}'; `amber review` lists them")
-        return item
+        load = partial(review_rows.item, self.db)
+        lookup = partial(review_rows.ids_with_prefix, self.db)
+        return find_one(handle, load, lookup, "review items", "amber review")
 
     def candidate(self, item: ReviewRow) -> Candidate:
         data = item.proposal["candidate"]

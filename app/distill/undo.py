@@ -9,13 +9,14 @@ never overwrites work it does not know about.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import sqlcipher3
 
 from amber.clock import now_iso
 from amber.distill.parts import DistillParts
 from amber.errors import ConflictError, InvalidInputError, NotFoundError
-from amber.ids import PREFIX_MIN
+from amber.ids import find_one
 from amber.store import distill_log as log_rows
 from amber.store import review as review_rows
 from amber.store.distill_log import OpRecord
@@ -35,16 +36,9 @@ class UndoResult:
 
 
 def find_op(parts: DistillParts, handle: str) -> OpRecord:
-    handle = handle.strip()
-    op = log_rows.load_op(parts.db, handle)
-    if op is None and len(handle) >= PREFIX_MIN:
-        ids = log_rows.op_ids_with_prefix(parts.db, handle.upper())
-        if len(ids) > 1:
-            raise InvalidInputError(f"'{handle}' matches {len(ids)} operations; give more")
-        op = log_rows.load_op(parts.db, ids[0]) if ids else None
-    if op is None:
-        raise NotFoundError(f"no distiller operation '{handle}'; `amber log` lists them")
-    return op
+    load = partial(log_rows.load_op, parts.db)
+    lookup = partial(log_rows.op_ids_with_prefix, parts.db)
+    return find_one(handle, load, lookup, "distiller operations", "amber log")
 
 
 def undo(parts: DistillParts, handle: str) -> UndoResult:

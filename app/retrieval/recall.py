@@ -1,8 +1,9 @@
 """Recall, zero-LLM: exact names, BM25, vectors when configured, fused and adjusted.
 
-Tiers 1-4 of DESIGN.md. Channels produce candidates; fusion combines their scores; then
-conversation context (neighbouring messages), speakers named in the query, lifecycle,
-supersession and time phrases adjust them; one hop along [[links]] adds related entries.
+Channels produce candidates; fusion combines their scores; then conversation context
+(neighbouring messages), speakers named in the query, lifecycle, supersession and time
+phrases adjust them; one hop along [[links]] adds related entries (ARCHITECTURE.md, "How a
+request flows").
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence, Sized
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,13 @@ import sqlcipher3
 from amber.errors import AmberError, NotInitializedError, WrongKeyError
 
 BUSY_TIMEOUT_MS = 15_000
+IN_CHUNK = 500  # values per `IN (...)` list: well under SQLite's limit on parameters
 Row = tuple[Any, ...]
+
+
+def marks(values: Sized) -> str:
+    """`?,?,?`: the placeholders of an `IN (...)` list of these values."""
+    return ",".join("?" * len(values))
 
 
 class DatabaseError(AmberError):
@@ -51,6 +57,19 @@ class Database:
     def query(self, sql: str, params: tuple | list = ()) -> list[Row]:
         with self._lock:
             return self.conn.execute(sql, params).fetchall()
+
+    def query_in(
+        self, sql: str, values: Sequence[Any], before: Sequence[Any] = (), after: Sequence[Any] = ()
+    ) -> list[Row]:
+        """Rows of `sql` in which each `IN (%s)` stands for `values`, read IN_CHUNK values
+        at a time (no query at all for no values); `before`/`after` are the parameters
+        around them."""
+        rows: list[Row] = []
+        for start in range(0, len(values), IN_CHUNK):
+            chunk = list(values[start : start + IN_CHUNK])
+            params = [*before, *chunk * sql.count("%s"), *after]
+            rows += self.query(sql.replace("%s", marks(chunk)), params)
+        return rows
 
     def one(self, sql: str, params: tuple | list = ()) -> Row | None:
         with self._lock:

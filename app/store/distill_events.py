@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from amber.events import Event
-from amber.store.db import Database
+from amber.store.db import IN_CHUNK, Database, marks
 from amber.store.events import EVENT_COLUMNS
-
-BATCH_IDS = 500  # ids per statement, well under SQLite's variable limit
 
 
 def _events(rows: list[tuple]) -> list[Event]:
@@ -31,10 +29,10 @@ def pending_count(db: Database) -> int:
 
 def mark_distilled(db: Database, event_ids: list[str]) -> None:
     with db.write() as conn:
-        for start in range(0, len(event_ids), BATCH_IDS):
-            chunk = event_ids[start : start + BATCH_IDS]
-            marks = ",".join("?" * len(chunk))
-            conn.execute(f"UPDATE events SET distilled = 1 WHERE id IN ({marks})", chunk)
+        for start in range(0, len(event_ids), IN_CHUNK):
+            chunk = event_ids[start : start + IN_CHUNK]
+            sql = f"UPDATE events SET distilled = 1 WHERE id IN ({marks(chunk)})"
+            conn.execute(sql, chunk)
 
 
 def thread_events(db: Database, source: str, conversation: str) -> list[Event]:
@@ -59,13 +57,8 @@ def day_events(db: Database, source: str, day: str) -> list[Event]:
 
 
 def events_by_id(db: Database, event_ids: list[str]) -> dict[str, Event]:
-    found: dict[str, Event] = {}
-    for start in range(0, len(event_ids), BATCH_IDS):
-        chunk = event_ids[start : start + BATCH_IDS]
-        marks = ",".join("?" * len(chunk))
-        rows = db.query(f"SELECT {EVENT_COLUMNS} FROM events WHERE id IN ({marks})", chunk)
-        found.update((event.id, event) for event in _events(rows))
-    return found
+    rows = db.query_in(f"SELECT {EVENT_COLUMNS} FROM events WHERE id IN (%s)", event_ids)
+    return {event.id: event for event in _events(rows)}
 
 
 def event_frequency(db: Database, term: str, cap: int) -> int:

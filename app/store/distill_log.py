@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import sqlcipher3
 
-from amber.store.db import Database
+from amber.store.db import IN_CHUNK, Database
 
 OP_COLUMNS = "id, run_id, ts, action, entry_id, title, path, detail, undone_at, purged"
 
@@ -72,14 +72,8 @@ def recent_ops(db: Database, limit: int, run_id: str = "") -> list[OpRecord]:
 
 
 def _event_counts(db: Database, op_ids: list[str]) -> dict[str, int]:
-    if not op_ids:
-        return {}
-    marks = ",".join("?" * len(op_ids))
-    rows = db.query(
-        f"SELECT op_id, count(*) FROM distill_op_events WHERE op_id IN ({marks}) GROUP BY op_id",
-        op_ids,
-    )
-    return dict(rows)
+    sql = "SELECT op_id, count(*) FROM distill_op_events WHERE op_id IN (%s) GROUP BY op_id"
+    return dict(db.query_in(sql, op_ids))
 
 
 def op_ids_with_prefix(db: Database, prefix: str, limit: int = 5) -> list[str]:
@@ -116,14 +110,14 @@ def run_op_ids(db: Database, run_id: str) -> list[str]:
 
 def later_ops_touching(db: Database, op_id: str, paths: list[str]) -> list[str]:
     """Operations after `op_id`, still in effect, that changed any of these paths."""
-    if not paths:
-        return []
-    marks = ",".join("?" * len(paths))
-    rows = db.query(
+    if len(paths) > IN_CHUNK:  # the order below must hold over every path at once
+        raise ValueError("too many paths for one operation")
+    rows = db.query_in(
         "SELECT DISTINCT o.id FROM distill_ops o JOIN distill_op_files f ON f.op_id = o.id "
-        f"WHERE f.path IN ({marks}) AND o.undone_at IS NULL AND o.rowid > "
+        "WHERE f.path IN (%s) AND o.undone_at IS NULL AND o.rowid > "
         "(SELECT rowid FROM distill_ops WHERE id = ?) ORDER BY o.rowid",
-        [*paths, op_id],
+        paths,
+        after=[op_id],
     )
     return [r[0] for r in rows]
 
@@ -151,25 +145,12 @@ def purge_entry(conn: sqlcipher3.Connection, entry_id: str, path: str) -> None:
 
 
 def written_hashes(db: Database, entry_ids: list[str]) -> dict[str, str]:
-    if not entry_ids:
-        return {}
-    marks = ",".join("?" * len(entry_ids))
-    rows = db.query(
-        f"SELECT entry_id, content_hash FROM distill_written WHERE entry_id IN ({marks})",
-        entry_ids,
-    )
-    return dict(rows)
+    sql = "SELECT entry_id, content_hash FROM distill_written WHERE entry_id IN (%s)"
+    return dict(db.query_in(sql, entry_ids))
 
 
 def set_written(conn: sqlcipher3.Connection, entry_id: str, content_hash: str | None) -> None:
-    if content_hash is None:
-        conn.execute("DELETE FROM distill_written WHERE entry_id = ?", (entry_id,))
-        return
-    conn.execute(
-        "INSERT INTO distill_written (entry_id, content_hash) VALUES (?, ?) "
-        "ON CONFLICT (entry_id) DO UPDATE SET content_hash = excluded.content_hash",
-        (entry_id, content_hash),
-    )
+    _set(conn, "distill_written", "entry_id", entry_id, "content_hash", content_hash)
 
 
 def digest_entry(db: Database, key: str) -> str | None:
@@ -178,11 +159,23 @@ def digest_entry(db: Database, key: str) -> str | None:
 
 
 def set_digest(conn: sqlcipher3.Connection, key: str, entry_id: str | None) -> None:
-    if entry_id is None:
-        conn.execute("DELETE FROM distill_digests WHERE key = ?", (key,))
+    _set(conn, "distill_digests", "key", key, "entry_id", entry_id)
+
+
+def _set(
+    conn: sqlcipher3.Connection,
+    table: str,
+    key_column: str,
+    key: str,
+    column: str,
+    value: str | None,
+) -> None:
+    """One row of a key-value table: set to `value`, or removed for None."""
+    if value is None:
+        conn.execute(f"DELETE FROM {table} WHERE {key_column} = ?", (key,))
         return
     conn.execute(
-        "INSERT INTO distill_digests (key, entry_id) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET entry_id = excluded.entry_id",
-        (key, entry_id),
+        f"INSERT INTO {table} ({key_column}, {column}) VALUES (?, ?) "
+        f"ON CONFLICT ({key_column}) DO UPDATE SET {column} = excluded.{column}",
+        (key, value),
     )

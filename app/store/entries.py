@@ -9,7 +9,7 @@ import sqlcipher3
 
 from amber.ids import prefix_bounds
 from amber.store import scope, vectors
-from amber.store.db import UNDER_FOLDER, Database, under_folder
+from amber.store.db import UNDER_FOLDER, Database, marks, under_folder
 from amber.tree.entry import Entry
 from amber.tree.layout import ARCHIVE
 from amber.tree.sources import source_kind
@@ -127,8 +127,9 @@ def upsert_entry(
     )
     columns = ENTRY_COLUMNS.removesuffix(", rowid")
     if rowid is None:
-        marks = ",".join("?" * len(values))
-        rowid = conn.execute(f"INSERT INTO entries ({columns}) VALUES ({marks})", values).lastrowid
+        placeholders = marks(values)
+        sql = f"INSERT INTO entries ({columns}) VALUES ({placeholders})"
+        rowid = conn.execute(sql, values).lastrowid
     else:
         assignments = ", ".join(f"{c.strip()} = ?" for c in columns.split(","))
         conn.execute(f"UPDATE entries SET {assignments} WHERE rowid = ?", (*values, rowid))
@@ -250,21 +251,15 @@ def entry_row_by_path(db: Database, path: str) -> EntryRow | None:
 
 
 def entry_rows_by_rowid(db: Database, rowids: list[int]) -> dict[int, EntryRow]:
-    if not rowids:
-        return {}
-    marks = ",".join("?" * len(rowids))
-    rows = db.query(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE rowid IN ({marks})", rowids)
+    rows = db.query_in(f"SELECT {ENTRY_COLUMNS} FROM entries WHERE rowid IN (%s)", rowids)
     return {r[-1]: EntryRow(*r) for r in rows}
 
 
 def ids_by_name(db: Database, names: list[str]) -> dict[str, list[str]]:
     keys = sorted({name_key(n) for n in names if n.strip()})
-    if not keys:
-        return {}
-    marks = ",".join("?" * len(keys))
     found: dict[str, list[str]] = {}
-    for name, entry_id in db.query(
-        f"SELECT name, entry_id FROM entry_names WHERE name IN ({marks})", keys
+    for name, entry_id in db.query_in(
+        "SELECT name, entry_id FROM entry_names WHERE name IN (%s)", keys
     ):
         found.setdefault(name, []).append(entry_id)
     return found
@@ -291,12 +286,9 @@ def entry_rows_under(db: Database, folder: str) -> list[EntryRow]:
 
 
 def lifecycle_of(db: Database, entry_ids: list[str]) -> dict[str, Lifecycle]:
-    if not entry_ids:
-        return {}
-    marks = ",".join("?" * len(entry_ids))
-    rows = db.query(
+    rows = db.query_in(
         "SELECT entry_id, importance, access_count, last_access, maturity FROM lifecycle "
-        f"WHERE entry_id IN ({marks})",
+        "WHERE entry_id IN (%s)",
         entry_ids,
     )
     return {r[0]: Lifecycle(*r[1:]) for r in rows}

@@ -134,21 +134,14 @@ def _event(row: tuple) -> Event:
 
 
 def events_by_rowid(db: Database, rowids: list[int]) -> dict[int, Event]:
-    if not rowids:
-        return {}
-    marks = ",".join("?" * len(rowids))
-    rows = db.query(f"SELECT {EVENT_COLUMNS}, rowid FROM events WHERE rowid IN ({marks})", rowids)
+    rows = db.query_in(f"SELECT {EVENT_COLUMNS}, rowid FROM events WHERE rowid IN (%s)", rowids)
     return {r[-1]: _event(r) for r in rows}
 
 
 def events_by_handle(db: Database, handles: list[str]) -> dict[str, Event]:
     """Look events up by id or by ref; the result is keyed by the handle given."""
-    if not handles:
-        return {}
-    marks = ",".join("?" * len(handles))
-    rows = db.query(
-        f"SELECT {EVENT_COLUMNS} FROM events WHERE id IN ({marks}) OR ref IN ({marks})",
-        [*handles, *handles],
+    rows = db.query_in(
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE id IN (%s) OR ref IN (%s)", handles
     )
     found: dict[str, Event] = {}
     for event in map(_event, rows):

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 
 import sqlcipher3
 
-from amber.store.db import Database
-
-BATCH_IDS = 500
+from amber.store.db import IN_CHUNK, Database, marks
 
 
 @dataclass
@@ -43,13 +41,10 @@ def rows(db: Database) -> list[LifeRow]:
 
 def rows_for(conn: sqlcipher3.Connection, entry_ids: list[str]) -> list[LifeRow]:
     found: list[LifeRow] = []
-    for start in range(0, len(entry_ids), BATCH_IDS):
-        chunk = entry_ids[start : start + BATCH_IDS]
-        marks = ",".join("?" * len(chunk))
-        found += [
-            LifeRow(*r)
-            for r in conn.execute(f"{_SELECT} WHERE l.entry_id IN ({marks})", chunk).fetchall()
-        ]
+    for start in range(0, len(entry_ids), IN_CHUNK):
+        chunk = entry_ids[start : start + IN_CHUNK]
+        sql = f"{_SELECT} WHERE l.entry_id IN ({marks(chunk)})"
+        found += [LifeRow(*r) for r in conn.execute(sql, chunk).fetchall()]
     return found
 
 
@@ -74,9 +69,5 @@ def save(conn: sqlcipher3.Connection, changed: list[LifeRow]) -> None:
 
 
 def maturity_of(db: Database, entry_ids: list[str]) -> dict[str, str]:
-    if not entry_ids:
-        return {}
-    marks = ",".join("?" * len(entry_ids))
-    return dict(
-        db.query(f"SELECT entry_id, maturity FROM lifecycle WHERE entry_id IN ({marks})", entry_ids)
-    )
+    sql = "SELECT entry_id, maturity FROM lifecycle WHERE entry_id IN (%s)"
+    return dict(db.query_in(sql, entry_ids))

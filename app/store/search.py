@@ -136,20 +136,14 @@ def recent(db: Database, flt: SearchFilter, limit: int) -> list[int]:
 
 
 def keys_for_entry_ids(db: Database, entry_ids: list[str]) -> dict[str, int]:
-    if not entry_ids:
-        return {}
-    marks = ",".join("?" * len(entry_ids))
-    rows = db.query(f"SELECT id, rowid FROM entries WHERE id IN ({marks})", entry_ids)
+    rows = db.query_in("SELECT id, rowid FROM entries WHERE id IN (%s)", entry_ids)
     return {entry_id: -rowid for entry_id, rowid in rows}
 
 
 def keys_matching(db: Database, keys: list[int], flt: SearchFilter) -> set[int]:
     """The keys whose documents pass the filter (for channels that have no SQL of their own)."""
-    if not keys:
-        return set()
     where, params = flt.sql()
-    marks = ",".join("?" * len(keys))
-    rows = db.query(f"SELECT rowid FROM search WHERE rowid IN ({marks}){where}", [*keys, *params])
+    rows = db.query_in(f"SELECT rowid FROM search WHERE rowid IN (%s){where}", keys, after=params)
     return {r[0] for r in rows}
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sqlcipher3
 
-from amber.store.db import Database
+from amber.store.db import Database, marks
 
 GENERATION = "generation"  # bumped on every delete, so in-memory caches know to reload
 # What text goes into a document's vectors; vectors made by another recipe are redone.
@@ -44,9 +44,9 @@ def _bump(conn: sqlcipher3.Connection) -> None:
 def delete_doc(conn: sqlcipher3.Connection, key: int) -> None:
     ids = [r[0] for r in conn.execute("SELECT chunk_id FROM embeddings WHERE doc_key = ?", (key,))]
     if ids:
-        marks = ",".join("?" * len(ids))
-        conn.execute(f"DELETE FROM embedding_codes WHERE chunk_id IN ({marks})", ids)
-        conn.execute(f"DELETE FROM embeddings WHERE chunk_id IN ({marks})", ids)
+        placeholders = marks(ids)
+        conn.execute(f"DELETE FROM embedding_codes WHERE chunk_id IN ({placeholders})", ids)
+        conn.execute(f"DELETE FROM embeddings WHERE chunk_id IN ({placeholders})", ids)
         _bump(conn)
 
 
@@ -123,13 +123,10 @@ def codes_after(db: Database, chunk_id: int) -> list[tuple[int, bytes]]:
 
 def rescore(db: Database, chunk_ids: list[int], query: bytes) -> list[tuple[int, float]]:
     """(doc_key, cosine distance) for candidate chunks, computed by sqlite-vec."""
-    if not chunk_ids:
-        return []
-    marks = ",".join("?" * len(chunk_ids))
-    return db.query(
-        f"SELECT doc_key, vec_distance_cosine(vector, ?) FROM embeddings "
-        f"WHERE chunk_id IN ({marks})",
-        [query, *chunk_ids],
+    return db.query_in(
+        "SELECT doc_key, vec_distance_cosine(vector, ?) FROM embeddings WHERE chunk_id IN (%s)",
+        chunk_ids,
+        before=[query],
     )
 
 
