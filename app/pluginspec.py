@@ -5,7 +5,8 @@ This is the one Amber module a plugin imports: the hook marker, the event draft 
 produces, the errors it raises, the source state names, and the protocols of what it
 implements (`Importer`, `CaptureSource`) and of what the daemon hands a running source
 (`CaptureContext`). A plugin that needs anything else from Amber is asking for an API
-change, not for an import (tests/test_plugin_boundary.py holds the built-ins to that).
+change, not for an import (tests/test_architecture.py holds the built-ins to that;
+ARCHITECTURE.md, "Writing a plugin", documents every hook and member).
 
 This module is `amber.pluginspec`, not `amber.plugins`: that name is the plugins folder
 package, so plugins import the marker with `from amber.pluginspec import hookimpl`.

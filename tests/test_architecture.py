@@ -14,9 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers.daemon import daemon_with
 from helpers.imports import imported
+from helpers.waiting import wait_for
 
+from amber.config import load_config
+from amber.daemon.control import Control
+from amber.daemon.paths import DaemonPaths
+from amber.daemon.settings import set_capture_value
 from amber.pluginspec import CaptureContext, CaptureSource, HookSpecs, Importer, SourceProgress
+from amber.service import MemoryService
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_ROOTS = {"app": "amber", "cli": "amber.cli", "plugins": "amber.plugins"}
@@ -264,3 +271,40 @@ def test_comments_cite_files_in_the_repository() -> None:
                 if STRAY_REFERENCE.search(line) and path.name != "test_architecture.py":
                     found.append(f"{path.relative_to(ROOT)}:{lineno}: {line.strip()}")
     assert not found, "cite README.md or ARCHITECTURE.md instead:\n" + "\n".join(found)
+
+
+def plugin_examples() -> dict[str, str]:
+    """The code of each `### Example: ...` section of "Writing a plugin", by its title."""
+    text = architecture_text().split("## Writing a plugin", 1)[1]
+    found = re.findall(r"### Example: ([^\n]+)\n.*?```python\n(.*?)```", text, re.S)
+    return {title.strip(): code for title, code in found}
+
+
+def test_the_example_importer_imports(service: MemoryService, tmp_path: Path) -> None:
+    code = plugin_examples()["an importer"]
+    namespace: dict[str, object] = {}
+    exec(compile(code, "ARCHITECTURE.md", "exec"), namespace)
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text('{"id": "n1", "text": "Ferry leaves at 7", "at": "2024-05-01T07:00"}\n')
+    importer = namespace["NotesImporter"]()  # type: ignore[operator]
+    assert importer.detect(notes)
+    result = service.import_file(notes, importer)
+    assert result.added == 1
+    assert service.import_file(notes, importer).added == 0  # imported twice, stored once
+    assert [h.type for h in service.recall("ferry")] == ["event"]
+
+
+def test_the_example_source_captures(home: Path, tmp_path: Path) -> None:
+    code = plugin_examples()["a capture source"]
+    namespace: dict[str, object] = {}
+    exec(compile(code, "ARCHITECTURE.md", "exec"), namespace)
+    journal = tmp_path / "journal.txt"
+    journal.write_text("Met Ana at the bakery\nhalf a line")
+    set_capture_value(home, "journal", "file", str(journal))
+    source = namespace["JournalSource"]()  # type: ignore[operator]
+    Control(DaemonPaths.of(load_config(home))).enable("journal", True)  # off by default
+    with daemon_with(home, source) as daemon:
+        wait_for(lambda: daemon.stats["journal"].captured >= 1, "the journal's first line")
+    with MemoryService.open(home) as service:
+        texts = [service.get_event(h.id).text for h in service.recall("bakery")]
+    assert texts == ["Met Ana at the bakery"]

@@ -55,12 +55,15 @@ class TreeFiles:
         """Atomically replace (or create) a file; the caller holds `self.lock`."""
         return self.write_bytes(rel_path, text.encode("utf-8"))
 
-    def write_bytes(self, rel_path: str, data: bytes) -> FileStat:
-        """Atomically replace (or create) a file; the caller holds `self.lock`."""
+    def write_bytes(self, rel_path: str, data: bytes, mtime_ns: int | None = None) -> FileStat:
+        """Atomically replace (or create) a file; the caller holds `self.lock`. `mtime_ns`:
+        the modification time to give it (a file put back as it was)."""
         target = self.abspath(rel_path)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             _atomic_write(target, data)
+            if mtime_ns is not None:
+                os.utime(target, ns=(mtime_ns, mtime_ns))
         except OSError as exc:
             raise TreeWriteError(_write_message(rel_path, exc)) from exc
         st = target.stat()

@@ -43,6 +43,7 @@ class FileChange:
     path: str
     before: bytes | None
     after_hash: str | None
+    before_mtime_ns: int | None = None  # restored too, so a put-back file is not "drift"
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class EntryWriter:
             if change.before is None:
                 self.files.delete(change.path)
             else:
-                self.files.write_bytes(change.path, change.before)
+                self.files.write_bytes(change.path, change.before, change.before_mtime_ns)
 
     def _check_sizes(self, writes: list[FileWrite]) -> None:
         limit = self.indexer.max_file_bytes
@@ -165,7 +166,9 @@ class EntryWriter:
             before = self.bytes_of(write.path)
             if write.expected is not ANY and write.expected != _hash(before):
                 raise ConflictError(_changed_message(write.path, before), write.path)
-            changes.append(FileChange(write.path, before, write.after_hash))
+            stat = self.files.stat(write.path) if before is not None else None
+            mtime = stat.mtime_ns if stat else None
+            changes.append(FileChange(write.path, before, write.after_hash, mtime))
         return tuple(changes)
 
     def _write_files(self, writes: list[FileWrite]) -> None:

@@ -1,15 +1,16 @@
-"""Putting events straight into a store, as the importers and the daemon's sink would."""
+"""Putting events straight into a store, through the same ingest path as the importers
+and the daemon's sink."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from amber.events import EventDraft
+from amber.ingest import ingest
 from amber.service import MemoryService
-from amber.store import events as event_rows
 
 
 def store_events(service: MemoryService, drafts: Iterable[EventDraft]) -> int:
-    """Insert `drafts` in one write transaction; returns how many were new."""
+    """Ingest `drafts` in one write transaction; returns how many were new."""
     with service.db.write() as conn:
-        return event_rows.insert_events(conn, drafts)
+        return ingest(conn, drafts).added
