@@ -9,7 +9,7 @@ watcher or `amber doctor --fix` instead.
 
 from __future__ import annotations
 
-from filelock import FileLock, Timeout
+import os
 
 from amber.config import Config
 
@@ -17,8 +17,30 @@ RECONCILE_MAX_ENTRIES = 20_000
 
 
 def someone_watches(config: Config) -> bool:
-    """Whether some process holds the watch lock (asked without importing watchdog: the
-    CLI asks on every start)."""
+    """Whether some process holds the watch lock. The CLI asks on every start, so it asks
+    the way filelock takes the lock (flock) without importing filelock or watchdog."""
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system: ask filelock itself
+        return _held_by_filelock(config)
+    path = config.watch_lock_path
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _held_by_filelock(config: Config) -> bool:
+    from filelock import FileLock, Timeout
+
     lock = FileLock(str(config.watch_lock_path))
     try:
         lock.acquire(timeout=0)

@@ -17,8 +17,6 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from ulid import ULID
-
 from amber.errors import InvalidInputError, NotFoundError
 
 PREFIX_MIN = 6
@@ -27,6 +25,8 @@ _ID_TEXT = re.compile(r"^(?:[0-9A-HJKMNP-TV-Z]{6,26}|file-[0-9a-f]{4,20})$")
 
 
 def new_id() -> str:
+    from ulid import ULID  # imported when first needed: it costs a read-only command 20 ms
+
     return str(ULID())
 
 

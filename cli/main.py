@@ -1,33 +1,41 @@
-"""Entry point of the `amber` command: one Typer app, one module per command group."""
+"""Entry point of the `amber` command: one Typer app, one module per command group.
+
+A command imports only what it uses: `run()` registers just the module that owns the
+command being run (every module for `amber --help` or an unknown command), so `amber
+recall` never pays for the daemon, the models or the TUI at start-up.
+"""
 
 from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Iterable
 
 import typer
 from typer.core import TyperGroup
 
 from amber.errors import AmberError
 
-# Each module under amber.cli has `register(app)`; one line per module keeps additions apart.
-COMMAND_MODULES = (
-    "setup",
-    "memory",
-    "recall",
-    "ask",
-    "tree",
-    "maintenance",
-    "imports",
-    "models",
-    "daemon",
-    "sources",
-    "tui",
-    "mcp",
-    "distill",
-    "review",
-    "archive",
-)
+# Module under amber.cli -> the commands its `register(app)` adds. One line per module
+# keeps additions apart; tests/test_cli.py checks this against what each module registers.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "setup": ("init", "version"),
+    "memory": ("remember", "show", "edit", "mv", "forget"),
+    "recall": ("recall", "search"),
+    "ask": ("ask", "embed"),
+    "tree": ("tree",),
+    "maintenance": ("reindex", "doctor", "stats", "audit", "watch"),
+    "imports": ("import",),
+    "models": ("models",),
+    "daemon": ("daemon",),
+    "sources": ("sources",),
+    "tui": ("tui",),
+    "mcp": ("mcp",),
+    "distill": ("distill", "log", "undo"),
+    "review": ("review",),
+    "archive": ("archive",),
+}
+HELP = "Amber: your local, encrypted memory. Everything stays on this machine."
 
 
 class AmberGroup(TyperGroup):
@@ -41,15 +49,38 @@ class AmberGroup(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
 
 
-app = typer.Typer(
-    cls=AmberGroup,
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_show_locals=False,
-    help="Amber: your local, encrypted memory. Everything stays on this machine.",
-)
-for name in COMMAND_MODULES:
-    importlib.import_module(f"amber.cli.{name}").register(app)
+def build_app(modules: Iterable[str] = COMMANDS) -> typer.Typer:
+    """The `amber` app with the commands of these modules."""
+    app = typer.Typer(
+        cls=AmberGroup,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_show_locals=False,
+        help=HELP,
+    )
+    app.callback()(_group)  # a group even with one command registered: `amber recall x`
+    for name in modules:
+        importlib.import_module(f"amber.cli.{name}").register(app)
+    return app
+
+
+def _group() -> None:
+    """Amber: your local, encrypted memory. Everything stays on this machine."""
+
+
+def modules_for(args: list[str]) -> list[str]:
+    """The module that owns the command in `args`, or every module (help, a typo)."""
+    command = args[0] if args else ""
+    owners = [name for name, commands in COMMANDS.items() if command in commands]
+    return owners or list(COMMANDS)
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`amber.cli.main.app`: the whole app, built when first asked for (tests, tools)."""
+    if name == "app":
+        globals()["app"] = built = build_app()
+        return built
+    raise AttributeError(name)
 
 
 def run() -> None:
@@ -65,4 +96,4 @@ def run() -> None:
                 err=True,
             )
             raise SystemExit(2) from None
-    app()
+    build_app(modules_for(sys.argv[1:]))()

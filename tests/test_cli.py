@@ -168,3 +168,21 @@ def test_cli_start_does_not_import_heavy_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_each_command_is_registered_by_the_module_that_owns_it() -> None:
+    """`amber CMD` builds only CMD's module (a fast start): the table must say who owns what."""
+    import importlib
+
+    import typer
+
+    from amber.cli.main import COMMANDS, modules_for
+
+    for module, commands in COMMANDS.items():
+        app = typer.Typer()
+        importlib.import_module(f"amber.cli.{module}").register(app)
+        names = [c.name or c.callback.__name__ for c in app.registered_commands]  # type: ignore[union-attr]
+        assert (*names, *(g.name for g in app.registered_groups)) == commands
+        assert {modules_for([command, "--help"])[0] for command in commands} == {module}
+    assert modules_for(["--help"]) == list(COMMANDS)
+    assert modules_for(["recal", "x"]) == list(COMMANDS)  # a typo still gets every suggestion

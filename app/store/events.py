@@ -7,10 +7,10 @@ import json
 from collections.abc import Iterable
 
 import sqlcipher3
-from ulid import ULID
 
 from amber.clock import iso, now
 from amber.events import Event, EventDraft
+from amber.ids import new_id
 from amber.store.db import Database
 from amber.store.scope import event_scope
 
@@ -43,7 +43,7 @@ def insert_events(conn: sqlcipher3.Connection, drafts: Iterable[EventDraft]) -> 
             "message_id, author, ts, title, text, content_hash, trust, meta, captured_at) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                str(ULID()),
+                new_id(),
                 draft.ref,
                 draft.dedup_key,
                 draft.source,

@@ -7,12 +7,15 @@ import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-
-from filelock import FileLock
+from typing import TYPE_CHECKING
 
 from amber.errors import NotFoundError, TreeWriteError
 from amber.tree.layout import IGNORED_DIRS, check_relative, is_entry_file
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 LOCK_TIMEOUT_S = 60
 
@@ -27,7 +30,15 @@ class FileStat:
 class TreeFiles:
     def __init__(self, root: Path, lock_path: Path) -> None:
         self.root = root
-        self.lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT_S)
+        self.lock_path = lock_path
+
+    @cached_property
+    def lock(self) -> FileLock:
+        """The tree write lock, across processes (made when first written: a command that
+        only reads never imports filelock)."""
+        from filelock import FileLock
+
+        return FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_S)
 
     def abspath(self, rel_path: str) -> Path:
         return self.root / check_relative(rel_path)

@@ -11,27 +11,32 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-
-import yaml
-
-try:  # the C loader is ~10x faster, which matters when reindexing 100k files
-    from yaml import CSafeLoader as _FastLoader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _FastLoader  # type: ignore[assignment]
+from functools import cache
+from typing import Any
 
 
-class _Loader(_FastLoader):  # type: ignore[valid-type,misc]
-    """Safe loading where a date that does not exist ('2024-13-45') stays text."""
+@cache
+def _loader() -> Any:
+    """Safe loading where a date that does not exist ('2024-13-45') stays text. PyYAML is
+    imported when a file is first parsed: commands that only query the index (recall)
+    never pay for it."""
+    import yaml
 
+    try:  # the C loader is ~10x faster, which matters when reindexing 100k files
+        from yaml import CSafeLoader as fast_loader
+    except ImportError:  # pragma: no cover - PyYAML built without libyaml
+        from yaml import SafeLoader as fast_loader  # type: ignore[assignment]
 
-def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except (ValueError, OverflowError):
-        return loader.construct_scalar(node)
+    def timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except (ValueError, OverflowError):
+            return loader.construct_scalar(node)
 
+    loader = type("AmberLoader", (fast_loader,), {})
+    loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_or_text)
+    return loader
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 FENCE = "---"
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w\-]*)\s*:")
@@ -63,9 +68,11 @@ def split(text: str) -> Document:
 
 
 def parse(frontmatter: str) -> dict[str, object]:
+    import yaml
+
     try:
         _refuse_aliases(frontmatter)
-        data = yaml.load(frontmatter, Loader=_Loader)
+        data = yaml.load(frontmatter, Loader=_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
@@ -82,7 +89,9 @@ def _refuse_aliases(frontmatter: str) -> None:
     themselves; nothing Amber or a person writes in frontmatter needs them."""
     if "*" not in frontmatter:  # the common case costs one scan for a character
         return
-    for event in yaml.parse(frontmatter, Loader=_Loader):
+    import yaml
+
+    for event in yaml.parse(frontmatter, Loader=_loader()):
         if isinstance(event, yaml.AliasEvent):
             raise FrontmatterError(
                 f"frontmatter uses a YAML alias (*{event.anchor}); write the value out instead"
@@ -120,8 +129,10 @@ def _render_item(value: object) -> str:
 def _reads_back(candidate: str, expected: str) -> bool:
     if not candidate or candidate != candidate.strip() or any(c in candidate for c in ",[]{}"):
         return False
+    import yaml
+
     try:
-        return yaml.load(f"k: {candidate}", Loader=_Loader) == {"k": expected}
+        return yaml.load(f"k: {candidate}", Loader=_loader()) == {"k": expected}
     except yaml.YAMLError:
         return False
 
