@@ -12,6 +12,7 @@ from typing import Any
 
 from amber.models.chat import ChatModel, JsonStringStreamer
 from amber.retrieval.hits import Hit
+from amber.text import one_line
 
 EXCERPT_CHARS = 700
 MAX_ANSWER_CHARS = 1200
@@ -73,7 +74,7 @@ def build_messages(question: str, evidence: Evidence) -> list[dict[str, str]]:
 
 def _excerpt(hit: Hit, text: str) -> str:
     when = f" ({hit.timestamp[:10]})" if hit.timestamp else ""
-    body = " ".join(text.split())[:EXCERPT_CHARS]
+    body = one_line(text)[:EXCERPT_CHARS]
     return f"[id: {hit.id}]{when} {hit.title}\n{body}"
 
 

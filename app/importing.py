@@ -202,7 +202,8 @@ def _batches(
             if len(batch) == size:
                 if ahead is not None:
                     yield ahead, False, False
-                ahead, batch = batch, []
+                ahead = batch
+                batch = []
     except ImportFormatError:
         salvage = [*(ahead or []), *batch]
         if salvage:

@@ -1,4 +1,4 @@
-"""Small text helpers shared by every layer: one line, a clipped preview, storable text."""
+"""Small text helpers shared by every layer: one line of text, text a file can keep."""
 
 from __future__ import annotations
 
@@ -12,11 +12,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 def one_line(text: str) -> str:
     """Runs of whitespace, newlines included, as one space; no space at either end."""
     return " ".join(text.split())
-
-
-def clip(text: str, limit: int, ellipsis: str = "") -> str:
-    """At most `limit` characters; `ellipsis` is appended when something was cut."""
-    return text if len(text) <= limit else text[:limit] + ellipsis
 
 
 def storable(text: str) -> str:

@@ -11,6 +11,7 @@ from rich.table import Table
 from amber.cli.context import memory
 from amber.cli.output import console, err, print_json
 from amber.errors import InvalidInputError
+from amber.text import one_line
 
 if TYPE_CHECKING:
     from amber.distill.report import DistillReport
@@ -118,7 +119,7 @@ def _show_op(op: object, events: list, as_json: bool) -> None:
     for path in data["files"]:  # type: ignore[union-attr]
         console.print(f"  file: {escape(path)}", highlight=False)
     for e in events:
-        text = " ".join(e.text.split())[:120]
+        text = one_line(e.text)[:120]
         console.print(f"  event {e.ref or e.id} {e.author}: {escape(text)}", highlight=False)
 
 

@@ -15,6 +15,7 @@ from amber.cli.output import console, err, print_json, read_stdin
 from amber.errors import InvalidInputError
 from amber.reads import EntryView
 from amber.service import MemoryService
+from amber.text import one_line
 from amber.tree.entry import KINDS, Entry
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -64,7 +65,7 @@ def embed_new(service: MemoryService) -> None:
         service.embed_pending()
     except Exception as exc:  # the memory is stored; its vectors can wait
         # Failing here would make a user retry and store the memory twice.
-        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        reason = one_line(str(exc))[:200] or type(exc).__name__
         err.print(
             f"amber: warning: stored, but not embedded ({reason}); "
             "`amber embed` adds the vectors once the embed model works",

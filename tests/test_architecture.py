@@ -108,12 +108,14 @@ class Module:
 
 
 def layer_of(name: str) -> str:
-    best, found = -1, ""
-    for layer, prefixes in LAYERS.items():
-        for prefix in prefixes:
-            if (name == prefix or name.startswith(prefix + ".")) and len(prefix) > best:
-                best, found = len(prefix), layer
-    return found
+    """The layer whose longest prefix matches the module ("" when none does)."""
+    matches = [
+        (len(prefix), layer)
+        for layer, prefixes in LAYERS.items()
+        for prefix in prefixes
+        if name == prefix or name.startswith(prefix + ".")
+    ]
+    return max(matches)[1] if matches else ""
 
 
 def modules() -> list[Module]:

@@ -13,6 +13,7 @@ from datetime import timedelta
 from amber.clock import parse_iso
 from amber.distill.model import TokenCounter
 from amber.events import Event
+from amber.text import one_line
 
 MAX_BATCH_EVENTS = 40  # more messages per prompt and small models start to miss facts
 MAX_EVENT_CHARS = 1500  # a longer event is cut in the prompt (quotes are checked in full)
@@ -31,7 +32,7 @@ def render_line(local_id: str, event: Event) -> str:
     """How an event appears in a prompt: `[e3] 2023-05-08 14:02 Ana: text`."""
     when = (event.timestamp or "")[:16].replace("T", " ")
     who = event.author or event.source
-    text = " ".join(event.text.split())
+    text = one_line(event.text)
     if len(text) > MAX_EVENT_CHARS:
         text = text[:MAX_EVENT_CHARS] + " …"
     return f"[{local_id}] {when} {who}: {text}".replace("]  ", "] ", 1)

@@ -22,6 +22,7 @@ from amber.distill.validation import content_stems
 from amber.models.runtime import ModelError
 from amber.redact import redact
 from amber.retrieval.recall import Recaller, RecallOptions
+from amber.text import one_line
 from amber.tree.entry import Entry
 
 NEIGHBOURS = 5
@@ -76,7 +77,7 @@ def build_messages(cand: Candidate, neighbours: dict[str, Entry]) -> list[dict[s
 def _excerpt(local: str, entry: Entry) -> str:
     since = f" (since {entry.valid_from})" if entry.valid_from else ""
     facts = section_bullets(entry.body, FACTS)
-    text = "\n".join(f"- {f}" for f in facts) if facts else " ".join(entry.body.split())
+    text = "\n".join(f"- {f}" for f in facts) if facts else one_line(entry.body)
     return f"[{local}] {entry.title}{since}\n{text[:EXCERPT_CHARS]}"
 
 
@@ -149,7 +150,7 @@ class Curator:
     def guard(self, proposal: dict[str, Any], cand: Candidate, local: dict[str, Entry]) -> Decision:
         action = str(proposal.get("action", "ADD")).lower()
         target = local.get(str(proposal.get("target", "none")))
-        reason = redact(" ".join(str(proposal.get("reason", "")).split())[:200]).text
+        reason = redact(one_line(str(proposal.get("reason", "")))[:200]).text
         if action == "add":
             return Decision("add", None, reason)
         if target is None:

@@ -16,6 +16,7 @@ from amber.distill.keywords import keywords, names, words
 from amber.events import Event
 from amber.store import distill_events as queue
 from amber.store.db import Database
+from amber.text import one_line
 from amber.tree import layout
 
 HIGHLIGHTS = 8
@@ -113,7 +114,7 @@ def _highlights(events: list[Event], terms: set[str], mentioned: list[str]) -> l
 
 
 def _line(event: Event) -> str:
-    text = " ".join(event.text.split())
+    text = one_line(event.text)
     if len(text) > HIGHLIGHT_CHARS:
         text = text[:HIGHLIGHT_CHARS].rsplit(" ", 1)[0] + " …"
     who = f" {event.author}:" if event.author else ""

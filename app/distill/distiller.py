@@ -35,6 +35,7 @@ from amber.redact import redact
 from amber.store import distill_events as queue
 from amber.store import distill_log as log_rows
 from amber.store import entries as entry_rows
+from amber.text import one_line
 from amber.tree.entry import Entry
 
 MIN_EVENT_BUDGET = 256  # tokens left for events even when the context is tiny
@@ -161,7 +162,7 @@ class _Run:
             for e in s.get("evidence", [])
             if str(e.get("event")) in local
         ]
-        title = redact(" ".join(str(raw.get("title", "")).split())[:80]).text
+        title = redact(one_line(str(raw.get("title", "")))[:80]).text
         events = cited or [e.id for e in batch.events]
         op = log_only("reject", "", title, "", events, {"reasons": reasons})
         self.report.ops.append(self.journal.commit(op))

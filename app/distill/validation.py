@@ -19,6 +19,7 @@ from amber.distill.paths import FolderIndex
 from amber.events import Event
 from amber.redact import redact
 from amber.retrieval.query import STOPWORDS
+from amber.text import one_line
 from amber.tree.entry import KINDS
 
 MIN_QUOTE_CHARS = 8
@@ -47,7 +48,7 @@ LOW_CONFIDENCE = "low confidence"
 def normalize(text: str) -> str:
     """Case, width, quote marks and whitespace do not matter when comparing text."""
     text = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTE_MARKS)
-    return " ".join(text.split())
+    return one_line(text)
 
 
 def quote_problem(quote: str, event: Event) -> str | None:
@@ -114,13 +115,13 @@ def validate(raw: dict[str, Any], batch: Batch, folders: FolderIndex) -> Verdict
 
 
 def _statement(item: dict[str, Any], local: dict[str, Event]) -> tuple[Statement | None, str]:
-    text = redact(" ".join(str(item.get("text", "")).split())).text
+    text = redact(one_line(str(item.get("text", "")))).text
     if not MIN_STATEMENT_CHARS <= len(text) <= MAX_STATEMENT_CHARS:
         return None, BAD_LENGTH
     evidence: list[Evidence] = []
     for ev in item.get("evidence", []):
         event = local.get(str(ev.get("event", "")))
-        quote = " ".join(str(ev.get("quote", "")).split())[:MAX_QUOTE_CHARS]
+        quote = one_line(str(ev.get("quote", "")))[:MAX_QUOTE_CHARS]
         problem = QUOTE_NOT_FOUND if event is None else quote_problem(quote, event)
         if problem:
             return None, problem  # one invented quote discredits the statement
@@ -134,7 +135,7 @@ def _statement(item: dict[str, Any], local: dict[str, Event]) -> tuple[Statement
 def _candidate(raw: dict[str, Any], statements: list[Statement], folders: FolderIndex) -> Candidate:
     kind = str(raw.get("kind", "note"))
     kind = kind if kind in KINDS else "note"
-    title = redact(" ".join(str(raw.get("title", "")).split())).text.strip(_TRIM)
+    title = redact(one_line(str(raw.get("title", "")))).text.strip(_TRIM)
     evidence = [e for s in statements for e in s.evidence]
     if not title or statement_problem(title, evidence) == NAMES_UNSUPPORTED:
         title = statements[0].text.rstrip(".")  # a title may not name what no message names

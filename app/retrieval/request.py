@@ -18,6 +18,7 @@ from amber.clock import now
 from amber.errors import InvalidInputError
 from amber.retrieval.recall import RecallOptions, check_options
 from amber.retrieval.timephrases import parse_date_bound
+from amber.text import one_line
 from amber.tree.entry import CONTEXT_KIND, KINDS
 from amber.tree.layout import normalize_folder
 
@@ -117,4 +118,4 @@ def split_inline(raw: str) -> InlineQuery:
         value = match.group(2) if match.group(2) is not None else match.group(3)
         if value.strip():
             filters[match.group(1)] = value.strip()
-    return InlineQuery(" ".join(_INLINE.sub(" ", raw).split()), filters)
+    return InlineQuery(one_line(_INLINE.sub(" ", raw)), filters)

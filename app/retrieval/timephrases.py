@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from amber.errors import InvalidInputError
+from amber.text import one_line
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def _aware(now: datetime) -> datetime:
 
 
 def _tidy(text: str) -> str:
-    text = re.sub(r"\s+([?!.,;:])", r"\1", " ".join(text.split()))
+    text = re.sub(r"\s+([?!.,;:])", r"\1", one_line(text))
     return text.strip(" ,;:")
 
 

@@ -10,6 +10,7 @@ import sqlcipher3
 from amber.ids import prefix_bounds
 from amber.store import scope, vectors
 from amber.store.db import UNDER_FOLDER, Database, marks, under_folder
+from amber.text import one_line
 from amber.tree.entry import Entry
 from amber.tree.layout import ARCHIVE
 from amber.tree.sources import source_kind
@@ -88,7 +89,7 @@ class IndexedFile(NamedTuple):
 
 def name_key(text: str) -> str:
     """Titles and aliases are matched case- and space-insensitively."""
-    return " ".join(text.casefold().split())
+    return one_line(text.casefold())
 
 
 def upsert_entry(

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Static, Tab, Tabs
 
 from amber.events import Event
 from amber.retrieval.provenance import event_source
+from amber.text import one_line
 from amber.tui.blocking import off_loop
 from amber.tui.dialogs.events import EventsDialog
 from amber.tui.screens.base import AmberScreen
@@ -25,7 +26,7 @@ def when(event: Event) -> str:
 
 
 def preview(event: Event) -> str:
-    return " ".join(event.text.split())[:200]
+    return one_line(event.text)[:200]
 
 
 class TimelineScreen(AmberScreen):

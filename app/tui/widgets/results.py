@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from amber.retrieval.hits import Hit
+from amber.text import one_line
 
 LINES = 3  # lines per hit
 
@@ -31,7 +32,7 @@ def hit_lines(hit: Hit) -> tuple[Text, Text, Text]:
     if hit.superseded:
         title.append("  superseded", style="italic")
     where = Text.assemble((hit.path or _event_where(hit), "dim"))
-    return title, where, Text(" ".join(hit.snippet.split()))
+    return title, where, Text(one_line(hit.snippet))
 
 
 def _event_where(hit: Hit) -> str:
