@@ -144,7 +144,7 @@ class MemoryService:
         """Change what is given; `add_sources` joins the entry's provenance (who changed it).
         An editor saving the same file meanwhile is not overwritten: the change is applied
         again on top of what it saved."""
-        changes = _field_changes(title, kind, tags, aliases, valid_from)
+        changes = fields.changes(title, kind, tags, aliases, valid_from)
         new_body = None if body is None else fields.new_body(body)
         tries = UPDATE_TRIES
         with self.writer.locked():
@@ -164,7 +164,7 @@ class MemoryService:
         add_sources: list[str] | None,
     ) -> Entry:
         current = self.reader.entry(handle)
-        updates = _with_sources(current, changes, add_sources)
+        updates = fields.with_sources(current.sources, changes, add_sources)
         plan = plans.rewritten(self.writer, current, updates, body, "update")
         plan.audit = {"fields": sorted([*updates, *(["text"] if body is not None else [])])}
         self.writer.commit(plan)
@@ -401,31 +401,3 @@ class MemoryService:
 
         model = chat_model_for(self.config) if use_model else None
         return Distiller(self.distill_parts(), model)
-
-
-def _field_changes(
-    title: str | None,
-    kind: str | None,
-    tags: list[str] | None,
-    aliases: list[str] | None,
-    valid_from: str | None,
-) -> dict[str, object]:
-    """The owned fields an update sets, each checked before anything is read or written."""
-    if title is not None and not (title := fields.label(title)):
-        raise InvalidInputError("the new title is empty")
-    changes: dict[str, object | None] = {
-        "title": title,
-        "kind": None if kind is None else fields.kind(kind),
-        "tags": None if tags is None else fields.labels(tags),
-        "aliases": None if aliases is None else fields.labels(aliases),
-        "valid_from": fields.date(valid_from),
-    }
-    return {k: v for k, v in changes.items() if v is not None}
-
-
-def _with_sources(
-    current: Entry, changes: dict[str, object], add: list[str] | None
-) -> dict[str, object | None]:
-    if add and any(s not in current.sources for s in fields.labels(add)):
-        return {**changes, "sources": fields.labels([*current.sources, *add])}
-    return dict(changes)

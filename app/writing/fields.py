@@ -83,3 +83,32 @@ def stamped(rel_path: str, text: str) -> str:
     if not has_frontmatter or parse_entry(rel_path, text).problem:
         return text
     return rewrite(text, {"updated": now_iso()})
+
+
+def changes(
+    title: str | None,
+    kind_: str | None,
+    tags: list[str] | None,
+    aliases: list[str] | None,
+    valid_from: str | None,
+) -> dict[str, object]:
+    """The owned fields an update sets (None: left as they are), each checked first."""
+    if title is not None and not (title := label(title)):
+        raise InvalidInputError("the new title is empty")
+    given: dict[str, object | None] = {
+        "title": title,
+        "kind": None if kind_ is None else kind(kind_),
+        "tags": None if tags is None else labels(tags),
+        "aliases": None if aliases is None else labels(aliases),
+        "valid_from": date(valid_from),
+    }
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def with_sources(
+    current: list[str], changed: dict[str, object], added: list[str] | None
+) -> dict[str, object | None]:
+    """`changed`, plus the entry's sources with `added` joined (who changed it)."""
+    if added and any(s not in current for s in labels(added)):
+        return {**changed, "sources": labels([*current, *added])}
+    return dict(changed)
