@@ -110,6 +110,7 @@ class CaptureSettings:
 
     distill_when_idle: bool = True
     sources: dict[str, dict[str, object]] = field(default_factory=dict)
+    problem: str = ""  # a bad value: the daemon refuses to start on it, doctor shows it
 
     def source(self, name: str) -> dict[str, object]:
         """The `[capture.<name>]` table ({} when there is none)."""
@@ -126,6 +127,11 @@ class Config:
     reconcile_on_start: bool = True
     models: ModelsSettings = field(default_factory=ModelsSettings, compare=False)
     capture: CaptureSettings = field(default_factory=CaptureSettings, compare=False)
+
+    @property
+    def problems(self) -> list[str]:
+        """Bad values that cost one part of Amber (models, the daemon), not memory."""
+        return [p for p in (self.models.problem, self.capture.problem) if p]
 
     @property
     def index_path(self) -> Path:
@@ -206,9 +212,11 @@ def _models_settings(table: object) -> ModelsSettings:
 
 
 def _capture_settings(table: object, path: Path) -> CaptureSettings:
+    """A bad value here concerns the daemon only: every other command goes on."""
     table = table if isinstance(table, dict) else {}
     sources = {name: value for name, value in table.items() if isinstance(value, dict)}
     idle = table.get("distill_when_idle", True)
     if not isinstance(idle, bool):
-        raise ConfigError(f"{path}: [capture] distill_when_idle must be true or false")
+        problem = f"{path}: [capture] distill_when_idle must be true or false"
+        return CaptureSettings(True, sources, problem)
     return CaptureSettings(idle, sources)

@@ -34,8 +34,15 @@ class Home:
         self.db.close()
 
 
-def open_home(home: Path | None = None, *, prompt: keys.PassphrasePrompt | None = None) -> Home:
-    config = load_config(home)
+def open_home(
+    home: Path | None = None,
+    *,
+    prompt: keys.PassphrasePrompt | None = None,
+    config: Config | None = None,
+) -> Home:
+    """`config`: already loaded by the caller (the daemon reads it before the key, for its
+    lock and its log), so that it is read once."""
+    config = config or load_config(home)
     key = keys.load_key(config, prompt)
     return Home(config, key, _open_index(config, key), tree_files(config))
 

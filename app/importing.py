@@ -31,10 +31,6 @@ from amber.store.db import Database
 BATCH_SIZE = 500
 
 
-class _NotThatFormat(ImportFormatError):
-    """The format the user chose reads nothing in the file."""
-
-
 @dataclass
 class ImportResult:
     path: str
@@ -45,11 +41,16 @@ class ImportResult:
     repeated: int = 0  # exact copies of a message earlier in the same file
     skipped: list[tuple[str, str]] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (where, new message id)
+    titles_counted: set[str] = field(default_factory=set, repr=False)  # see Ingested
 
     @property
     def duplicates(self) -> int:
         """Messages read that added nothing: already known, or repeated in the file."""
         return self.read - self.added
+
+    def to_json(self) -> dict[str, object]:
+        data = {k: v for k, v in vars(self).items() if k != "titles_counted"}
+        return {**data, "duplicates": self.duplicates, "known": self.known}
 
     @property
     def known(self) -> int:
@@ -111,20 +112,20 @@ def import_file(
     drafts, skipped = _read(importer, path)
     result = ImportResult(str(path), importer.name)
     result.skipped = skipped  # filled in as the file is read
-    batches = _batches(_Distinct(result).drafts(drafts), BATCH_SIZE)
+    record = _AuditRecord(interface, result)
     try:
-        for batch, salvaged, last in batches:
+        for batch, salvaged in _batches(_Distinct(result).drafts(drafts), BATCH_SIZE):
             with db.write() as conn:
                 _store(conn, batch, result)
-                if last:
-                    _check_chosen(path, importer, chosen, result)
-                    _audit(conn, interface, result)
+                record.save(conn)
             if on_commit and not salvaged:  # the error that follows says what was stored
                 on_commit(result.read)
-    except _NotThatFormat:
-        raise
     except ImportFormatError as exc:
         raise ImportFormatError(f"{exc} ({_stored_note(result)})") from exc
+    if not result.read:
+        _check_chosen(path, importer, chosen)
+        with db.write() as conn:  # an import of nothing is audited too
+            record.save(conn)
     return result
 
 
@@ -133,13 +134,17 @@ def _store(conn: sqlcipher3.Connection, batch: list[EventDraft], result: ImportR
     result.read += len(batch)
     result.added += got.added
     result.redacted += got.redacted
+    for title, secrets in got.redacted_titles.items():
+        if title not in result.titles_counted:
+            result.titles_counted.add(title)
+            result.redacted += secrets
 
 
-def _check_chosen(path: Path, importer: Importer, chosen: bool, result: ImportResult) -> None:
+def _check_chosen(path: Path, importer: Importer, chosen: bool) -> None:
     """`chosen`: the user named the format, so a file in which nothing reads as that
     format is an error, not an import of nothing."""
-    if chosen and not result.read and not importer.detect(path):
-        raise _NotThatFormat(
+    if chosen and not importer.detect(path):
+        raise ImportFormatError(
             f"{path}: not a {importer.name} file (nothing in it reads as {importer.name}); "
             "leave out --format to detect the format (`amber import formats` lists them)"
         )
@@ -187,33 +192,23 @@ def _read(importer: Importer, path: Path) -> tuple[Iterator[EventDraft], list[tu
     return drafts, report.skipped
 
 
-def _batches(
-    items: Iterable[EventDraft], size: int
-) -> Iterator[tuple[list[EventDraft], bool, bool]]:
-    """(batch of up to `size` items, salvaged, last). A file without messages still gives
-    one empty last batch (its audit record goes with it). When reading fails midway, the
-    messages read before the error come out as a batch (salvaged: they are stored), then
-    the error."""
-    ahead: list[EventDraft] | None = None
+def _batches(items: Iterable[EventDraft], size: int) -> Iterator[tuple[list[EventDraft], bool]]:
+    """(batch of `size` items, salvaged); when reading fails midway, the messages read
+    before the error still come out as a last batch (salvaged: they are stored), then the
+    error."""
     batch: list[EventDraft] = []
     try:
         for item in items:
             batch.append(item)
             if len(batch) == size:
-                if ahead is not None:
-                    yield ahead, False, False
-                ahead = batch
+                yield batch, False
                 batch = []
     except ImportFormatError:
-        salvage = [*(ahead or []), *batch]
-        if salvage:
-            yield salvage, True, False
+        if batch:
+            yield batch, True
         raise
-    if ahead is not None and batch:
-        yield ahead, False, False
-        yield batch, False, True
-    else:
-        yield ahead or batch, False, True
+    if batch:
+        yield batch, False
 
 
 def _stored_note(result: ImportResult) -> str:
@@ -225,6 +220,20 @@ def _stored_note(result: ImportResult) -> str:
     )
 
 
-def _audit(conn: sqlcipher3.Connection, interface: str, result: ImportResult) -> None:
-    detail = {"format": result.format, "read": result.read, "added": result.added}
-    audit.record(conn, interface, "import", result.path, detail)
+class _AuditRecord:
+    """The import's audit record, kept in step with what is stored: written with the first
+    batch, brought up to date with each later one, in that batch's own transaction (an
+    interrupted import is audited as far as it got)."""
+
+    def __init__(self, interface: str, result: ImportResult) -> None:
+        self.interface = interface
+        self.result = result
+        self.rowid: int | None = None
+
+    def save(self, conn: sqlcipher3.Connection) -> None:
+        result = self.result
+        detail = {"format": result.format, "read": result.read, "added": result.added}
+        if self.rowid is None:
+            self.rowid = audit.record(conn, self.interface, "import", result.path, detail)
+        else:
+            audit.set_detail(conn, self.rowid, detail)

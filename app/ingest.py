@@ -13,7 +13,7 @@ progress), so nothing is acknowledged before it is stored.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import sqlcipher3
 
@@ -26,26 +26,37 @@ from amber.trust import TRUSTED, instruction_signals, looks_like_instructions
 @dataclass(frozen=True)
 class Ingested:
     added: int  # new events (the rest were known already)
-    redacted: int  # secrets replaced by [REDACTED:<kind>]
+    redacted: int  # secrets replaced by [REDACTED:<kind>] in the events' texts
+    # Titles that held secrets (as stored), with how many: every message of a thread
+    # carries its title, so a caller counts each title once.
+    redacted_titles: dict[str, int] = field(default_factory=dict)
 
 
 def ingest(conn: sqlcipher3.Connection, drafts: Iterable[EventDraft]) -> Ingested:
     """Store the drafts not seen before, made safe to store (see the module docstring)."""
     prepared = [prepare(draft) for draft in drafts]
-    added = event_rows.insert_events(conn, [draft for draft, _ in prepared])
-    return Ingested(added, sum(secrets for _, secrets in prepared))
+    added = event_rows.insert_events(conn, [p.draft for p in prepared])
+    titles = {p.draft.title: p.title_secrets for p in prepared if p.title_secrets}
+    return Ingested(added, sum(p.text_secrets for p in prepared), titles)
 
 
-def prepare(draft: EventDraft) -> tuple[EventDraft, int]:
+@dataclass(frozen=True)
+class Prepared:
+    draft: EventDraft  # as it may be stored
+    text_secrets: int
+    title_secrets: int
+
+
+def prepare(draft: EventDraft) -> Prepared:
     """The draft as it may be stored, and how many secrets were taken out of it."""
     text = redact(draft.text)
     title = redact(draft.title) if draft.title else None
     new_title = title.text if title else draft.title
     meta = _flagged(draft, f"{new_title}\n{text.text}")
-    secrets = len(text.kinds) + (len(title.kinds) if title else 0)
-    if text.text == draft.text and new_title == draft.title and meta is draft.meta:
-        return draft, secrets
-    return replace(draft, text=text.text, title=new_title, meta=meta), secrets
+    title_secrets = len(title.kinds) if title else 0
+    if text.text != draft.text or new_title != draft.title or meta is not draft.meta:
+        draft = replace(draft, text=text.text, title=new_title, meta=meta)
+    return Prepared(draft, len(text.kinds), title_secrets)
 
 
 def _flagged(draft: EventDraft, shown: str) -> dict[str, object]:

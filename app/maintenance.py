@@ -21,6 +21,7 @@ class DoctorReport:
     skipped: dict[str, str] = field(default_factory=dict)  # path -> why it was not indexed
     key: str = ""
     integrity: str = ""
+    config: list[str] = field(default_factory=list)  # bad values in config.toml
 
     @property
     def clean(self) -> bool:
@@ -28,6 +29,7 @@ class DoctorReport:
             not any(self.drift.values())
             and not self.problems
             and not self.skipped
+            and not self.config
             and (self.integrity == "ok")
         )
 
@@ -35,6 +37,7 @@ class DoctorReport:
 def doctor(config: Config, db: Database, indexer: Indexer) -> DoctorReport:
     """Report drift between tree and index without changing anything."""
     report = DoctorReport(key=f"{config.key_storage}: {key_location(config)}")
+    report.config = config.problems
     report.drift = _drift(indexer)
     rows = db.query("SELECT path, problem FROM entries WHERE problem IS NOT NULL")
     report.problems = dict(rows)

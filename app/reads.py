@@ -101,12 +101,3 @@ class Reader:
 
     def _row(self, entry_id: str) -> EntryRow | None:
         return entry_rows.entry_row(self.db, entry_id)
-
-    def last_write(self) -> int:
-        """The audit log's newest row: it changes whenever any interface writes memory."""
-        row = self.db.one("SELECT max(rowid) FROM audit")
-        return int(row[0]) if row and row[0] is not None else 0
-
-    def entry_count(self) -> int:
-        row = self.db.one("SELECT count(*) FROM entries")
-        return int(row[0]) if row else 0

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from amber import lifecycle, maintenance
 from amber.ask import AskResult, ask
 from amber.clock import now_iso
+from amber.config import Config
 from amber.embedding import EmbeddingIndexer, EmbedReport
 from amber.errors import AmberError, ConflictError, InvalidInputError
 from amber.events import Event
@@ -40,6 +41,7 @@ from amber.retrieval.recall import Recaller, RecallOptions
 from amber.retrieval.vector_channel import VectorChannel
 from amber.security.keys import PassphrasePrompt, derive_key
 from amber.store import audit, capture, outline, recency, timeline
+from amber.store import entries as entry_rows
 from amber.store import events as event_rows
 from amber.store import vectors as vector_rows
 from amber.tree import layout
@@ -50,6 +52,7 @@ from amber.writing.writer import EntryWriter
 if TYPE_CHECKING:
     from amber.distill import Distiller
     from amber.distill.parts import DistillParts
+    from amber.distill.review import ReviewQueue
     from amber.importing import ImportResult
     from amber.pluginspec import Importer
 
@@ -74,6 +77,11 @@ class MemoryService:
         self.recaller = Recaller(home.db)
         self._hits = lifecycle.HitTracker()
         self.embedder = self._active_embedder()
+
+    def reload_config(self, config: Config) -> None:
+        """A running process (the daemon, on SIGHUP) takes an edited config.toml."""
+        self.home.config = self.config = config
+        self.indexer.max_file_bytes = config.max_file_bytes
 
     @classmethod
     def open(
@@ -171,9 +179,16 @@ class MemoryService:
         return self.reader.read(current.path)
 
     def move(self, handle: str, destination: str) -> Entry:
+        """Rename the entry's file; its id stays the same (a file that had none gets it
+        written in first)."""
         with self.writer.locked():
             current = self.reader.entry(handle)
             target = plans.move_target(self.writer, current, destination)
+            if not current.has_own_id:
+                self.writer.commit(
+                    plans.rewritten(self.writer, current, {}, None, "identify", stamp=False)
+                )
+                current = self.reader.read(current.path)
             self.writer.commit(plans.moved(self.writer, current, target))
         return self.reader.read(target)
 
@@ -263,10 +278,11 @@ class MemoryService:
         return timeline.memory_version(self.db)
 
     def last_write(self) -> int:
-        return self.reader.last_write()
+        """The audit log's newest record: it moves whenever any interface writes memory."""
+        return audit.last_rowid(self.db)
 
     def entry_count(self) -> int:
-        return self.reader.entry_count()
+        return entry_rows.entry_count(self.db)
 
     def audit_log(self, limit: int = 50) -> list[dict[str, object]]:
         return audit.recent(self.db, limit)
@@ -394,6 +410,12 @@ class MemoryService:
         from amber.distill.parts import DistillParts
 
         return DistillParts(self.db, self.writer, self.recaller)
+
+    def review_queue(self) -> ReviewQueue:
+        """What the distiller proposed for entries a person wrote: accept, edit, reject."""
+        from amber.distill.review import ReviewQueue
+
+        return ReviewQueue(self.distill_parts())
 
     def distiller(self, use_model: bool = True) -> Distiller:
         """The distiller over this memory, with the active chat model (None: zero-LLM)."""

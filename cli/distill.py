@@ -46,7 +46,7 @@ def distill(
                 lambda done, total: bar.update(task, completed=done, total=total),
                 again=again,
             )
-        waiting = len(distiller.review_queue().items())
+        waiting = len(service.review_queue().items())
     if as_json:
         print_json(report)
     else:

@@ -4,7 +4,7 @@ at once. Importing the same thing twice adds nothing."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -52,7 +52,7 @@ def conversation(
         result = service.import_file(file, importer, _acknowledge, chosen=bool(format_))
         _embed_hint(service)
     if as_json:
-        print_json(_result_json(result))
+        print_json(result.to_json())
         return
     console.print(
         f"Imported {result.added} new messages from {file} ({result.known} already known"
@@ -186,7 +186,7 @@ def _import_pairs(pairs: list[tuple[Path, Importer]], as_json: bool) -> None:
 def _report_many(results: list[ImportResult], failed: list[dict[str, str]], as_json: bool) -> None:
     if as_json:
         added = sum(r.added for r in results)
-        print_json({"added": added, "files": [_result_json(r) for r in results], "failed": failed})
+        print_json({"added": added, "files": [r.to_json() for r in results], "failed": failed})
         return
     known = sum(r.known for r in results)
     skipped = [s for r in results for s in r.skipped]
@@ -199,10 +199,6 @@ def _report_many(results: list[ImportResult], failed: list[dict[str, str]], as_j
     _print_renamed([n for r in results for n in r.renamed])
     for item in failed:
         err.print(f"  failed: {item['error']}", highlight=False)
-
-
-def _result_json(result: ImportResult) -> dict[str, Any]:
-    return {**vars(result), "duplicates": result.duplicates, "known": result.known}
 
 
 def _print_skipped(skipped: list[tuple[str, str]]) -> None:

@@ -44,6 +44,8 @@ def doctor(
 def _print_doctor(report: DoctorReport) -> None:
     console.print(f"key: {report.key}", highlight=False)
     console.print(f"index integrity: {report.integrity}", highlight=False)
+    for problem in report.config:
+        console.print(f"[yellow]config[/]: {escape(problem)}", highlight=False)
     for what, paths in report.drift.items():
         for path in paths:
             console.print(f"[yellow]drift ({what})[/]: {escape(path)}", highlight=False)

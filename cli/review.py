@@ -47,7 +47,7 @@ def review(
 
 
 def _queue(service: MemoryService) -> ReviewQueue:
-    return service.distiller(use_model=False).review_queue()
+    return service.review_queue()
 
 
 def _print_item(item: ReviewRow, text: str | None = None) -> None:

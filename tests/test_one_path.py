@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -224,3 +225,134 @@ def test_search_as_you_type_counts_no_access(service: MemoryService) -> None:
     service.recall("spare key")
     service.flush_lifecycle()
     assert service.get(entry.id).access_count == 1
+
+
+# -- found in review of the one write path ----------------------------------------------------
+
+
+def test_a_failed_write_keeps_an_edit_saved_meanwhile(
+    service: MemoryService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Putting files back after a failure must not put back over a person's save."""
+    entry = service.remember("Plant the tulips in October", title="Tulips")
+    path = service.files.abspath(entry.path)
+    record = audit.record
+
+    def editor_saves_then_the_index_fails(*args: object, **kwargs: object) -> int:
+        path.write_text(path.read_text() + "\nHand edit: and the daffodils.\n")
+        raise RuntimeError("the index write failed")
+
+    monkeypatch.setattr(audit, "record", editor_saves_then_the_index_fails)
+    with pytest.raises(RuntimeError):
+        service.update(entry.id, tags=["garden"])
+    monkeypatch.setattr(audit, "record", record)
+    assert "Hand edit: and the daffodils." in path.read_text()
+
+
+def test_a_busy_index_is_waited_for_before_any_file_is_touched(
+    home: Path, service: MemoryService
+) -> None:
+    from amber.store.db import IndexBusyError
+
+    entry = service.remember("The gate code is on the fridge", title="Gate")
+    before = service.files.abspath(entry.path).stat()
+    other = open_home(home)
+    other.db.conn.execute("BEGIN IMMEDIATE")  # another process writing
+    service.db.conn.execute("PRAGMA busy_timeout = 100")
+    try:
+        with pytest.raises(IndexBusyError, match="nothing was changed"):
+            service.update(entry.id, tags=["home"])
+    finally:
+        other.db.conn.execute("ROLLBACK")
+        other.close()
+    after = service.files.abspath(entry.path).stat()
+    assert (after.st_mtime_ns, after.st_ino) == (before.st_mtime_ns, before.st_ino)
+
+
+def test_a_move_is_a_rename(service: MemoryService) -> None:
+    """The file keeps its bytes, inode and modification time (a copy and a delete could
+    leave two files behind, and made an old entry look just changed)."""
+    entry = service.remember("Renew the passport in 2031", path="admin")
+    source = service.files.abspath(entry.path)
+    os.utime(source, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    before = source.stat()
+    data = source.read_bytes()
+    moved = service.move(entry.id, "papers")
+    target = service.files.abspath(moved.path)
+    assert not source.exists()
+    assert target.read_bytes() == data
+    after = target.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert service.doctor().clean
+
+
+def test_a_bad_daemon_setting_costs_the_daemon_only(home: Path) -> None:
+    config_path = home / "config.toml"
+    text = config_path.read_text().replace("distill_when_idle = true", 'distill_when_idle = "no"')
+    config_path.write_text(text)
+    code, _out, err = amber("remember", "Still works")
+    assert code == 0, err
+    code, out, _err = amber("doctor")
+    assert code == 1
+    assert "distill_when_idle must be true or false" in out
+    from amber.daemon.run import run_daemon
+    from amber.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="daemon did not start"):
+        run_daemon(home, foreground=False, sources={})
+
+
+class _InterruptedImporter:
+    name = "interrupted"
+    description = "test"
+
+    def detect(self, path: Path) -> bool:
+        return True
+
+    def read(self, path: Path):
+        for i in range(700):
+            yield EventDraft("notes", f"note number {i}", uri=str(path), message_id=str(i))
+        raise KeyboardInterrupt
+
+
+def test_an_interrupted_import_keeps_every_full_batch(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    export = tmp_path / "notes.txt"
+    export.write_text("x\n")
+    acknowledged: list[int] = []
+    with pytest.raises(KeyboardInterrupt):
+        service.import_file(export, _InterruptedImporter(), acknowledged.append)
+    assert acknowledged == [500]
+    assert service.db.one("SELECT count(*) FROM events")[0] == 500
+    record = service.audit_log(1)[0]
+    assert record["action"] == "import"
+    assert record["detail"]["added"] == 500  # audited as far as it got
+
+
+def test_a_text_edited_in_review_is_made_fit_to_store(service: MemoryService) -> None:
+    from amber.writing import fields
+
+    edited = "Caroline lives in Paris; key sk-abcdefghijklmnopqrstuvwxyz0123456789ABCD\x1b[2J\n"
+    cleaned = fields.new_body(edited)
+    assert "sk-abcdefghij" not in cleaned
+    assert "\x1b" not in cleaned
+
+
+def test_a_secret_in_a_thread_title_counts_once(service: MemoryService, tmp_path: Path) -> None:
+    key = "sk-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+    messages = [{"id": f"m{i}", "speaker": "Ana", "text": f"line {i}"} for i in range(1200)]
+    export = tmp_path / "chat.json"
+    export.write_text(json.dumps({"id": "c1", "title": f"deploy {key}", "messages": messages}))
+    from amber.importing import available_importers, choose_importer
+
+    importer = choose_importer(export, available_importers(load_entry_points=False), None)
+    result = service.import_file(export, importer)
+    assert result.redacted == 1
+    assert key not in json.dumps(service.db.query("SELECT DISTINCT title FROM events"))
+
+
+def test_every_recall_kind_is_named_once() -> None:
+    from amber.retrieval.request import RECALL_KINDS
+
+    assert len(RECALL_KINDS) == len(set(RECALL_KINDS))

@@ -127,11 +127,17 @@ class Daemon:
         self.reload_event.clear()
         log.info("reloading configuration")
         try:
-            self.service.config = load_config(self.service.config.home)
+            config = load_config(self.service.config.home)
         except AmberError as exc:  # a typo in config.toml must not stop capture
-            log.error("configuration not reloaded: %s", exc)
-            self.config_problem = f"config.toml not reloaded: {exc}"
+            config = None
+            problem = str(exc)
+        else:
+            problem = config.capture.problem
+        if config is None or problem:
+            log.error("configuration not reloaded: %s", problem)
+            self.config_problem = f"config.toml not reloaded: {problem}"
             return
+        self.service.reload_config(config)
         self.config_problem = ""
         self.supervisor.stop_all()
         self.supervisor.apply(self.control.load())

@@ -13,6 +13,7 @@ from amber.daemon.idle import distiller_work
 from amber.daemon.instance import InstanceLock
 from amber.daemon.logs import close_logging, setup_logging
 from amber.daemon.paths import DaemonPaths
+from amber.errors import ConfigError
 from amber.home import open_home
 from amber.pluginspec import CaptureSource, build_plugin_manager, collect_sources
 from amber.security import keys
@@ -35,12 +36,14 @@ def run_daemon(
     """Run until SIGTERM/SIGINT (in-process: until `Daemon.request_stop()`, reachable through
     `on_ready`); raises DaemonRunningError when another daemon holds this home."""
     config = load_config(home)
+    if config.capture.problem:
+        raise ConfigError(f"{config.capture.problem}; the daemon did not start")
     paths = DaemonPaths.of(config)
     lock = InstanceLock(paths)
     lock.acquire()
     logger = setup_logging(paths.log, foreground)
     try:
-        with MemoryService(open_home(home, prompt=prompt), "daemon") as service:
+        with MemoryService(open_home(config=config, prompt=prompt), "daemon") as service:
             found = available_sources() if sources is None else sources
             opts = options or DaemonOptions()
             wanted = opts.distill_when_idle and config.capture.distill_when_idle

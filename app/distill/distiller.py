@@ -28,6 +28,7 @@ from amber.distill.paths import FolderIndex
 from amber.distill.report import DistillReport
 from amber.distill.review import ReviewQueue
 from amber.distill.validation import validate
+from amber.errors import ConflictError
 from amber.events import Event
 from amber.ids import new_id
 from amber.models.runtime import ModelError
@@ -70,9 +71,6 @@ class Distiller:
 
     def undo_run(self, run_id: str) -> list[undo.UndoResult]:
         return undo.undo_run(self.parts, run_id)
-
-    def review_queue(self) -> ReviewQueue:
-        return ReviewQueue(self.parts)
 
     def run(
         self,
@@ -171,19 +169,24 @@ class _Run:
         decision = self.curator.decide(cand)  # outside the lock: it may ask the model
         with self.writer.locked():
             if decision.target and self.writer.read(decision.target.path) != decision.target:
-                decision = Decision(
-                    "review", decision.target, "changed while distilling", decision.action
-                )
-            op = self._operation(decision, cand)
-            op.detail.update(reason=decision.reason, confidence=cand.confidence)
-            if partly_rejected:
-                op.detail["rejected"] = partly_rejected
-            on_commit = None
-            if decision.action == "review":
-                on_commit = self.reviews.proposal(decision, cand)
-                if on_commit is None:  # the same proposal already waits for review
-                    return
-            self.report.ops.append(self.journal.commit(op, on_commit))
+                decision = _changed_meanwhile(decision)
+            try:
+                self._apply(decision, cand, partly_rejected)
+            except ConflictError:  # a person saved the entry between the check and the write
+                self._apply(_changed_meanwhile(decision), cand, partly_rejected)
+
+    def _apply(self, decision: Decision, cand: Candidate, partly_rejected: list[str]) -> None:
+        """Commit what was decided (the caller holds the tree lock)."""
+        op = self._operation(decision, cand)
+        op.detail.update(reason=decision.reason, confidence=cand.confidence)
+        if partly_rejected:
+            op.detail["rejected"] = partly_rejected
+        on_commit = None
+        if decision.action == "review":
+            on_commit = self.reviews.proposal(decision, cand)
+            if on_commit is None:  # the same proposal already waits for review
+                return
+        self.report.ops.append(self.journal.commit(op, on_commit))
         self.report.count(_OUTCOME[decision.action])
 
     def _operation(self, decision: Decision, cand: Candidate) -> Operation:
@@ -275,6 +278,13 @@ class _Run:
         queue.mark_distilled(self.db, [e.id for e in events])
         self.done += len(events)
         self.progress(self.done, self.report.events)
+
+
+def _changed_meanwhile(decision: Decision) -> Decision:
+    """The target changed while the distiller worked: a person decides instead."""
+    if decision.target is None:
+        return decision
+    return Decision("review", decision.target, "changed while distilling", decision.action)
 
 
 _OUTCOME = {

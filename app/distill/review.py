@@ -28,6 +28,7 @@ from amber.store import entries as entry_rows
 from amber.store import review as review_rows
 from amber.store.review import ReviewRow
 from amber.tree.entry import Entry
+from amber.writing import fields
 
 
 def proposal_key(action: str, target_id: str, cand: Candidate) -> str:
@@ -125,6 +126,8 @@ class ReviewQueue:
     ) -> Operation:
         if body is not None and not body.strip():
             raise InvalidInputError("the edited text is empty; reject the item instead")
+        if body is not None:  # a person's text, made fit to store like any other
+            body = fields.new_body(body)
         target = self.target(item)
         if item.action in ("update", "supersede") and target is None:
             raise NotFoundError(

@@ -20,7 +20,7 @@ from amber.ids import find_one
 from amber.store import distill_log as log_rows
 from amber.store import review as review_rows
 from amber.store.distill_log import OpRecord
-from amber.writing.plan import FileWrite, WritePlan
+from amber.writing.plan import ABSENT, FileWrite, WritePlan
 from amber.writing.writer import Commit
 
 
@@ -47,8 +47,9 @@ def undo(parts: DistillParts, handle: str) -> UndoResult:
     op = find_op(parts, handle)
     _check_undoable(parts, op)
     plan = WritePlan("undo", op.entry_id, op.title, op.path, audit={"op": op.id})
-    for change in op.files:
-        plan.add(FileWrite(change.path, change.before, op.entry_id, change.after_hash))
+    for change in op.files:  # each file must still hold what the operation left there
+        left = ABSENT if change.after_hash is None else change.after_hash
+        plan.add(FileWrite(change.path, change.before, op.entry_id, left))
 
     def restore_log(conn: sqlcipher3.Connection, _commit: Commit) -> None:
         _restore_log(conn, op)

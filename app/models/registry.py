@@ -17,8 +17,6 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from amber.clock import now_iso
 from amber.config import Config
 from amber.errors import AmberError, InvalidInputError, NotFoundError
@@ -187,6 +185,8 @@ def _editing(config: Config) -> Iterator[dict[str, Any]]:
     """Read-modify-write under a lock: two `amber models` commands may run at once."""
     models_dir(config).mkdir(parents=True, exist_ok=True)
     config.locks_dir.mkdir(parents=True, exist_ok=True)
+    from filelock import FileLock, Timeout  # imported by the commands that change models
+
     lock = FileLock(str(config.locks_dir / "models.lock"), timeout=30)
     try:
         lock.acquire()

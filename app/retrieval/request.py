@@ -23,7 +23,7 @@ from amber.tree.entry import CONTEXT_KIND, KINDS
 from amber.tree.layout import normalize_folder
 
 # What recall can be narrowed to: the kinds of entries, plus events and folder descriptions.
-RECALL_KINDS = (*KINDS, "event", CONTEXT_KIND)
+RECALL_KINDS = tuple(dict.fromkeys([*KINDS, "event", CONTEXT_KIND]))
 TYPES = {"all": ("entry", "event"), "entry": ("entry",), "event": ("event",)}
 
 

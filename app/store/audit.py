@@ -7,7 +7,7 @@ import json
 
 import sqlcipher3
 
-from amber.clock import iso, now
+from amber.clock import now
 from amber.store.db import Database
 
 INTERFACES = ("cli", "mcp", "daemon", "editor", "tui", "distiller", "test")
@@ -19,11 +19,24 @@ def record(
     action: str,
     target: str = "",
     detail: dict[str, object] | None = None,
-) -> None:
-    conn.execute(
+) -> int:
+    """Add a record (caller's transaction); returns its rowid."""
+    cur = conn.execute(
         "INSERT INTO audit (ts, interface, action, target, detail) VALUES (?, ?, ?, ?, ?)",
-        (iso(now()), interface, action, target, json.dumps(detail or {})),
+        (now().isoformat(), interface, action, target, json.dumps(detail or {})),
     )
+    return int(cur.lastrowid)
+
+
+def set_detail(conn: sqlcipher3.Connection, rowid: int, detail: dict[str, object]) -> None:
+    """Bring a record written earlier in the same job up to date (an import's counts)."""
+    conn.execute("UPDATE audit SET detail = ? WHERE rowid = ?", (json.dumps(detail), rowid))
+
+
+def last_rowid(db: Database) -> int:
+    """The newest record: it changes whenever any interface writes memory."""
+    row = db.one("SELECT max(rowid) FROM audit")
+    return int(row[0]) if row and row[0] is not None else 0
 
 
 def recent(db: Database, limit: int = 50) -> list[dict[str, object]]:

@@ -32,6 +32,11 @@ class DatabaseError(AmberError):
     """The index could not be opened or written."""
 
 
+class IndexBusyError(AmberError, sqlcipher3.OperationalError):
+    """Another process held the index's write lock for longer than we wait. Still an
+    OperationalError, so the daemon's writer retries it like any other busy moment."""
+
+
 class Database:
     """One connection, safe to share between the threads of one process."""
 
@@ -44,7 +49,7 @@ class Database:
     def write(self) -> Iterator[sqlcipher3.Connection]:
         """A write transaction; commits on success, rolls back on any error."""
         with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
+            _begin(self.conn, self.path)
             try:
                 yield self.conn
             except BaseException:
@@ -83,6 +88,18 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+
+
+def _begin(conn: sqlcipher3.Connection, path: Path) -> None:
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlcipher3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise IndexBusyError(
+            f"another Amber process has been writing {path.name} for over "
+            f"{BUSY_TIMEOUT_MS // 1000} s; nothing was changed, try again in a moment"
+        ) from exc
 
 
 def open_database(path: Path, key: bytes, *, create: bool = False) -> Database:

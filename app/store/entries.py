@@ -236,6 +236,11 @@ def forget_lifecycle(conn: sqlcipher3.Connection, entry_id: str) -> None:
     conn.execute("DELETE FROM lifecycle WHERE entry_id = ?", (entry_id,))
 
 
+def entry_count(db: Database) -> int:
+    row = db.one("SELECT count(*) FROM entries")
+    return int(row[0]) if row else 0
+
+
 def indexed_files(db: Database) -> dict[str, IndexedFile]:
     rows = db.query("SELECT id, path, content_hash, mtime_ns, size FROM entries")
     return {r[1]: IndexedFile(*r) for r in rows}

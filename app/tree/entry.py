@@ -1,4 +1,4 @@
-"""The entry: one markdown file with YAML frontmatter (ARCHITECTURE.md, "The Context Tree")."""
+"""The entry: one markdown file with YAML frontmatter (README.md, "Files you can edit")."""
 
 from __future__ import annotations
 

@@ -81,12 +81,20 @@ class TreeFiles:
         return FileStat(rel_path, st.st_mtime_ns, st.st_size)
 
     def move(self, src: str, dst: str) -> None:
+        """Rename a file inside the tree, keeping its bytes and modification time (a folder
+        on another file system gets a copy, then the original goes)."""
         source = self.abspath(src)
         target = self.abspath(dst)
         if target.exists():
             raise TreeWriteError(f"'{dst}' already exists; choose another name")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise TreeWriteError(_write_message(dst, exc)) from exc
+            self.write_bytes(dst, source.read_bytes(), source.stat().st_mtime_ns)
+            source.unlink()
         self._prune_empty(source.parent)
 
     def delete(self, rel_path: str) -> None:

@@ -22,9 +22,7 @@ QUOTES_MAX = 8
 
 class DistillerReview:
     def __init__(self, service: MemoryService) -> None:
-        from amber.distill.review import ReviewQueue
-
-        self.queue = ReviewQueue(service.distill_parts())
+        self.queue = service.review_queue()
 
     def pending(self) -> list[ReviewItem]:
         return [self._item(row) for row in self.queue.items("pending")]

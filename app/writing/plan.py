@@ -42,6 +42,20 @@ class FileWrite:
         return None if self.data is None else sha256(self.data)
 
 
+@dataclass(frozen=True)
+class FileMove:
+    """A file renamed as it is: the same bytes and modification time, in one rename."""
+
+    source: str
+    target: str
+    entry_id: str
+    expected: str  # sha256 the source must hold
+
+    @property
+    def paths(self) -> tuple[str, str]:
+        return self.source, self.target
+
+
 @dataclass
 class WritePlan:
     """One unit: its files are written, indexed and audited together, or not at all."""
@@ -49,8 +63,9 @@ class WritePlan:
     action: str  # what the audit log calls it: remember, update, move, forget, edit, ...
     entry_id: str
     title: str = ""
-    path: str = ""  # where the entry is once the plan is done ("" when it is gone)
+    path: str = ""  # the entry's file this plan is about (for a move: where it goes)
     files: list[FileWrite] = field(default_factory=list)
+    moves: list[FileMove] = field(default_factory=list)
     audit: dict[str, object] = field(default_factory=dict)
     forget: bool = False  # the entry is gone for good: lifecycle and undo copies go too
     interface: str = ""  # who writes, for the audit log, when not the writer's own interface
@@ -59,3 +74,9 @@ class WritePlan:
     def add(self, write: FileWrite) -> WritePlan:
         self.files.append(write)
         return self
+
+    @property
+    def paths(self) -> list[str]:
+        """Every path the plan touches, each once."""
+        moved = [path for move in self.moves for path in move.paths]
+        return list(dict.fromkeys([*(w.path for w in self.files), *moved]))

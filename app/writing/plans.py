@@ -11,7 +11,7 @@ from amber.clock import now_iso
 from amber.errors import ConflictError, InvalidInputError
 from amber.tree import layout
 from amber.tree.entry import Entry, render_new, rewrite
-from amber.writing.plan import ABSENT, ANY, FileWrite, WritePlan, sha256
+from amber.writing.plan import ABSENT, ANY, FileMove, FileWrite, WritePlan, sha256
 from amber.writing.writer import EntryWriter
 
 
@@ -28,15 +28,20 @@ def rewritten(
     updates: dict[str, object | None],
     body: str | None,
     action: str,
+    *,
+    stamp: bool = True,
 ) -> WritePlan:
-    """New values for Amber-owned fields (and the body, when given); `updated` is stamped.
-    A file without an id of its own gets the one it is known by, so it keeps it."""
+    """New values for Amber-owned fields (and the body, when given); `updated` is stamped
+    unless `stamp` is False. A file without an id of its own gets the one it is known by,
+    so it keeps it."""
     _check_rewritable(entry)
     data = writer.files.read_bytes(entry.path)
-    text = writer.text_of(entry.path)
+    text = decoded(entry.path, data)
     if not entry.has_own_id:
         updates = {"id": entry.id, **updates}
-    new_text = rewrite(text, {**updates, "updated": now_iso()}, body)
+    if stamp:
+        updates = {**updates, "updated": now_iso()}
+    new_text = rewrite(text, updates, body)
     plan = WritePlan(action, entry.id, entry.title, entry.path)
     return plan.add(FileWrite(entry.path, new_text.encode("utf-8"), entry.id, sha256(data)))
 
@@ -52,19 +57,15 @@ def replaced_text(writer: EntryWriter, entry: Entry, text: str, expected: str | 
 
 
 def moved(writer: EntryWriter, entry: Entry, target: str) -> WritePlan:
-    """The file at a new path, byte for byte (with its id written in when it had none, so
-    the move does not change it)."""
-    data = writer.files.read_bytes(entry.path)
+    """The file renamed as it is. A file without an id of its own must get one first
+    (`rewritten` with no changes), or the move would change its id."""
     if not entry.has_own_id:
-        _check_rewritable(entry)
-        new_data = rewrite(writer.text_of(entry.path), {"id": entry.id}).encode("utf-8")
-    else:
-        new_data = data
-    plan = WritePlan(
-        "move", entry.id, entry.title, target, audit={"from": entry.path, "to": target}
-    )
-    plan.add(FileWrite(target, new_data, entry.id, ABSENT))
-    return plan.add(FileWrite(entry.path, None, entry.id, sha256(data)))
+        raise ValueError(f"{entry.path} holds no id: write it in before moving the file")
+    data = writer.files.read_bytes(entry.path)
+    audit = {"from": entry.path, "to": target}
+    plan = WritePlan("move", entry.id, entry.title, target, audit=audit)
+    plan.moves.append(FileMove(entry.path, target, entry.id, sha256(data)))
+    return plan
 
 
 def move_target(writer: EntryWriter, entry: Entry, destination: str) -> str:
@@ -102,13 +103,24 @@ def archived(
 ) -> WritePlan:
     """The file moved under `_archive/` at the same relative path (with `updates` to its
     owned fields, e.g. `superseded_by`), the original removed."""
-    text = writer.text_of(entry.path)
-    data = text.encode("utf-8")
-    new_text = rewrite(text, updates) if updates else text
+    data = writer.files.read_bytes(entry.path)
+    text = decoded(entry.path, data)
+    new_data = rewrite(text, updates).encode("utf-8") if updates else data
     target = writer.free_archive_path(entry.path)
     plan = WritePlan("archive", entry.id, entry.title, target, audit={"archived_to": target})
     plan.add(FileWrite(entry.path, None, entry.id, sha256(data)))
-    return plan.add(FileWrite(target, new_text.encode("utf-8"), entry.id, ABSENT))
+    return plan.add(FileWrite(target, new_data, entry.id, ABSENT))
+
+
+def decoded(rel_path: str, data: bytes) -> str:
+    """A file's text, for a plan that rewrites it; a file that is not UTF-8 is refused
+    rather than rewritten with its undecodable bytes lost."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            f"'{rel_path}' is not valid UTF-8, so Amber will not rewrite it; fix it by hand"
+        ) from exc
 
 
 def raise_changed(rel_path: str) -> None:

@@ -3,14 +3,16 @@
 `EntryWriter.commit(plan)`, with the tree lock held:
 
 1. refuses a file the index would skip as too large;
-2. checks that every file still holds what the plan was made from (compare-and-swap: an
+2. takes the index's write lock (so that nothing waits for it with files half written);
+3. checks that every file still holds what the plan was made from (compare-and-swap: an
    edit made meanwhile is reported, never overwritten);
-3. writes the files atomically (temp file + rename), removals last;
-4. in one transaction: indexes every path (the index rows follow the files), writes the
-   audit record (naming who asked, see `acting_for`), forgets what the plan forgets, and
-   runs the caller's `on_commit` (the distiller's operation log, a review decision);
-5. if anything fails, puts every file back as it was: the index never saw the change, so
-   neither may the tree.
+4. writes the files atomically (temp file + rename), then renames, then removals;
+5. in the same transaction: indexes every path (the index rows follow the files), writes
+   the audit record (naming who asked, see `acting_for`), forgets what the plan forgets,
+   and runs the caller's `on_commit` (the distiller's operation log, a review decision);
+6. if anything fails before the commit, puts back every file that still holds what this
+   commit wrote: the index never saw the change, so neither may the tree (and an edit
+   made in the meantime stays).
 
 The service (CLI, TUI, MCP), the distiller, review, archive and undo all write through it.
 """
@@ -31,7 +33,7 @@ from amber.store.db import Database
 from amber.tree import layout
 from amber.tree.entry import Entry, parse_entry
 from amber.tree.files import TreeFiles
-from amber.writing.plan import ANY, FileWrite, WritePlan, sha256
+from amber.writing.plan import ABSENT, ANY, FileWrite, WritePlan, sha256
 
 OnCommit = Callable[[sqlcipher3.Connection, "Commit"], None]
 
@@ -90,16 +92,6 @@ class EntryWriter:
     def bytes_of(self, rel_path: str) -> bytes | None:
         return self.files.read_bytes(rel_path) if self.files.exists(rel_path) else None
 
-    def text_of(self, rel_path: str) -> str:
-        """A file's text, for a plan that rewrites it; a file that is not UTF-8 is refused
-        rather than rewritten with its undecodable bytes lost."""
-        try:
-            return self.files.read_bytes(rel_path).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InvalidInputError(
-                f"'{rel_path}' is not valid UTF-8, so Amber will not rewrite it; fix it by hand"
-            ) from exc
-
     def free_path(self, folder: str, title: str) -> str:
         """A new file name in `folder` from `title`, never one that exists."""
         stem = f"{folder}/{layout.slugify(title)}" if folder else layout.slugify(title)
@@ -120,34 +112,54 @@ class EntryWriter:
 
     def commit(self, plan: WritePlan, on_commit: OnCommit | None = None) -> Commit:
         """Apply a plan (the caller holds the tree lock); see the module docstring."""
+        if (plan.files or plan.moves) and not self.files.lock.is_locked:
+            raise RuntimeError("EntryWriter.commit changes files: hold writer.locked()")
         self._check_sizes(plan.files)
-        changes = self._check_expected(plan.files)
-        commit = Commit(plan.id, plan, changes)
+        changes: tuple[FileChange, ...] = ()
+        applied = False
         try:
-            self._write_files(plan.files)
             with self.db.write() as conn:
-                if plan.forget:  # before indexing: a copy refused the id may take it now
-                    self._forget_rows(conn, plan)
-                self._index(conn, [w.path for w in plan.files])
-                detail = {**self.requester, **plan.audit}
-                who = plan.interface or self.interface
-                audit.record(conn, who, plan.action, plan.entry_id, detail)
-                if on_commit is not None:
-                    on_commit(conn, commit)
+                changes = self._check_expected(plan)
+                commit = Commit(plan.id, plan, changes)
+                applied = True
+                self._apply(plan)
+                self._record(conn, commit, on_commit)
         except BaseException:
-            self.restore(changes)
+            if applied:
+                self._put_back(plan, changes)
             raise
         if plan.forget:
             self.db.checkpoint()  # no copy of what was forgotten stays in the WAL
         return commit
 
-    def restore(self, changes: tuple[FileChange, ...] | list[FileChange]) -> None:
+    def _record(
+        self, conn: sqlcipher3.Connection, commit: Commit, on_commit: OnCommit | None
+    ) -> None:
+        plan = commit.plan
+        if plan.forget:  # before indexing: a copy refused the id may take it now
+            self._forget_rows(conn, plan)
+        self._index(conn, plan.paths)
+        who = plan.interface or self.interface
+        audit.record(conn, who, plan.action, plan.entry_id, {**self.requester, **plan.audit})
+        if on_commit is not None:
+            on_commit(conn, commit)
+
+    def _restore(self, changes: list[FileChange]) -> None:
         """Put files back as they were before a commit."""
         for change in changes:
             if change.before is None:
                 self.files.delete(change.path)
             else:
                 self.files.write_bytes(change.path, change.before, change.before_mtime_ns)
+
+    def _put_back(self, plan: WritePlan, changes: tuple[FileChange, ...]) -> None:
+        """Undo a commit that failed, file by file, leaving alone any file that no longer
+        holds what the commit left there (someone saved it meanwhile)."""
+        for move in reversed(plan.moves):
+            if _hash(self.bytes_of(move.target)) == move.expected:
+                self.files.move(move.target, move.source)
+        ours = [c for c in changes if _hash(self.bytes_of(c.path)) == c.after_hash]
+        self._restore(ours)
 
     def _check_sizes(self, writes: list[FileWrite]) -> None:
         limit = self.indexer.max_file_bytes
@@ -160,22 +172,32 @@ class EntryWriter:
                     "import it as a conversation"
                 )
 
-    def _check_expected(self, writes: list[FileWrite]) -> tuple[FileChange, ...]:
+    def _check_expected(self, plan: WritePlan) -> tuple[FileChange, ...]:
         changes = []
-        for write in writes:
-            before = self.bytes_of(write.path)
-            if write.expected is not ANY and write.expected != _hash(before):
-                raise ConflictError(_changed_message(write.path, before), write.path)
+        for write in plan.files:
+            before = self._expect(write.path, write.expected)
             stat = self.files.stat(write.path) if before is not None else None
             mtime = stat.mtime_ns if stat else None
             changes.append(FileChange(write.path, before, write.after_hash, mtime))
+        for move in plan.moves:
+            self._expect(move.source, move.expected)
+            self._expect(move.target, ABSENT)
         return tuple(changes)
 
-    def _write_files(self, writes: list[FileWrite]) -> None:
-        for write in writes:
+    def _expect(self, rel_path: str, expected: str | object | None) -> bytes | None:
+        """The file's bytes, when they are what the plan expects (else ConflictError)."""
+        before = self.bytes_of(rel_path)
+        if expected is not ANY and expected != _hash(before):
+            raise ConflictError(_changed_message(rel_path, before), rel_path)
+        return before
+
+    def _apply(self, plan: WritePlan) -> None:
+        for write in plan.files:
             if write.data is not None:
                 self.files.write_bytes(write.path, write.data)
-        for write in writes:
+        for move in plan.moves:
+            self.files.move(move.source, move.target)
+        for write in plan.files:
             if write.data is None:
                 self.files.delete(write.path)
 
