@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import sqlcipher3
 
 from amber.events import EventDraft
-from amber.redact import redact
+from amber.redact import Redaction, redact
 from amber.store import events as event_rows
 from amber.trust import TRUSTED, instruction_signals, looks_like_instructions
 
@@ -50,13 +51,19 @@ class Prepared:
 def prepare(draft: EventDraft) -> Prepared:
     """The draft as it may be stored, and how many secrets were taken out of it."""
     text = redact(draft.text)
-    title = redact(draft.title) if draft.title else None
+    title = _redacted_title(draft.title) if draft.title else None
     new_title = title.text if title else draft.title
     meta = _flagged(draft, f"{new_title}\n{text.text}")
     title_secrets = len(title.kinds) if title else 0
     if text.text != draft.text or new_title != draft.title or meta is not draft.meta:
         draft = replace(draft, text=text.text, title=new_title, meta=meta)
     return Prepared(draft, len(text.kinds), title_secrets)
+
+
+@lru_cache(maxsize=1024)
+def _redacted_title(title: str) -> Redaction:
+    """Every message of a thread carries its title: redacted once, not once a message."""
+    return redact(title)
 
 
 def _flagged(draft: EventDraft, shown: str) -> dict[str, object]:
