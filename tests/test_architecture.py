@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers.daemon import daemon_with
@@ -275,20 +276,21 @@ def test_comments_cite_files_in_the_repository() -> None:
     assert not found, "cite README.md or ARCHITECTURE.md instead:\n" + "\n".join(found)
 
 
-def plugin_examples() -> dict[str, str]:
-    """The code of each `### Example: ...` section of "Writing a plugin", by its title."""
+def plugin_example(title: str, name: str) -> Any:
+    """An instance of class `name` from the `### Example: <title>` code of "Writing a
+    plugin", run as written there."""
     text = architecture_text().split("## Writing a plugin", 1)[1]
     found = re.findall(r"### Example: ([^\n]+)\n.*?```python\n(.*?)```", text, re.S)
-    return {title.strip(): code for title, code in found}
+    code = {heading.strip(): block for heading, block in found}[title]
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "ARCHITECTURE.md", "exec"), namespace)
+    return namespace[name]()
 
 
 def test_the_example_importer_imports(service: MemoryService, tmp_path: Path) -> None:
-    code = plugin_examples()["an importer"]
-    namespace: dict[str, object] = {}
-    exec(compile(code, "ARCHITECTURE.md", "exec"), namespace)
+    importer = plugin_example("an importer", "NotesImporter")
     notes = tmp_path / "notes.jsonl"
     notes.write_text('{"id": "n1", "text": "Ferry leaves at 7", "at": "2024-05-01T07:00"}\n')
-    importer = namespace["NotesImporter"]()  # type: ignore[operator]
     assert importer.detect(notes)
     result = service.import_file(notes, importer)
     assert result.added == 1
@@ -297,13 +299,10 @@ def test_the_example_importer_imports(service: MemoryService, tmp_path: Path) ->
 
 
 def test_the_example_source_captures(home: Path, tmp_path: Path) -> None:
-    code = plugin_examples()["a capture source"]
-    namespace: dict[str, object] = {}
-    exec(compile(code, "ARCHITECTURE.md", "exec"), namespace)
+    source = plugin_example("a capture source", "JournalSource")
     journal = tmp_path / "journal.txt"
     journal.write_text("Met Ana at the bakery\nhalf a line")
     set_capture_value(home, "journal", "file", str(journal))
-    source = namespace["JournalSource"]()  # type: ignore[operator]
     Control(DaemonPaths.of(load_config(home))).enable("journal", True)  # off by default
     with daemon_with(home, source) as daemon:
         wait_for(lambda: daemon.stats["journal"].captured >= 1, "the journal's first line")
