@@ -38,6 +38,9 @@ max_file_bytes = 5_000_000
 [index]
 # Commands without a running watcher compare the tree with the index at start-up.
 reconcile_on_start = true
+# One message or capture longer than this is stored cut to its start and end, with a
+# note and the sha256 of the whole text.
+max_event_bytes = 262_144
 
 [models]
 # Installed models are listed in models/models.json (`amber models list`); none means
@@ -124,6 +127,7 @@ class Config:
     key_storage: str
     tree_dir: Path
     max_file_bytes: int = 5_000_000
+    max_event_bytes: int = 262_144  # one message or capture; longer ones are cut (ingest)
     reconcile_on_start: bool = True
     models: ModelsSettings = field(default_factory=ModelsSettings, compare=False)
     capture: CaptureSettings = field(default_factory=CaptureSettings, compare=False)
@@ -193,6 +197,7 @@ def _config_from(home: Path, data: dict, path: Path) -> Config:
         tree_dir=tree_dir if tree_dir.is_absolute() else home / tree_dir,
         max_file_bytes=int(tree.get("max_file_bytes", 5_000_000)),
         reconcile_on_start=bool(data.get("index", {}).get("reconcile_on_start", True)),
+        max_event_bytes=int(data.get("index", {}).get("max_event_bytes", 262_144)),
         models=_models_settings(data.get("models")),
         capture=_capture_settings(data.get("capture"), path),
     )

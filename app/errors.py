@@ -47,6 +47,23 @@ class ImportFormatError(InvalidInputError):
     """An import file is malformed or in a format Amber does not read."""
 
 
+def os_error_message(exc: OSError) -> str:
+    """One line for an error the operating system gave, saying what to do about it."""
+    import errno
+
+    where = f" ({exc.filename})" if exc.filename else ""
+    advice = {
+        errno.ENOSPC: "the disk is full; free some space and try again",
+        errno.EDQUOT: "the disk quota is used up; free some space and try again",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied; check the owner and mode of the file or folder",
+        errno.EPERM: "operation not permitted; check the owner and mode of the file or folder",
+        errno.EXDEV: "the move crosses file systems",
+        errno.ENAMETOOLONG: "a file name is too long for this file system",
+    }.get(exc.errno or 0, exc.strerror or str(exc))
+    return f"{advice}{where}"
+
+
 class TreeWriteError(AmberError):
     """A file in the Context Tree could not be written (disk full, permissions...)."""
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from amber.config import Config, default_home, load_config, write_default_config
 from amber.errors import KeyUnavailableError
-from amber.security import keys
+from amber.security import keys, private
 from amber.store.db import Database, open_database
 from amber.store.migrations import migrate
 from amber.tree.files import TreeFiles
@@ -44,7 +44,20 @@ def open_home(
     lock and its log), so that it is read once."""
     config = config or load_config(home)
     key = keys.load_key(config, prompt)
-    return Home(config, key, _open_index(config, key), tree_files(config))
+    opened = Home(config, key, _open_index(config, key), tree_files(config))
+    private.tighten(_own_paths(config))  # a home made by an older version was looser
+    return opened
+
+
+def _own_paths(config: Config) -> list[Path]:
+    """What Amber made under the home (the tree too, unless it is the user's own folder)."""
+    home = config.home
+    names = ["config.toml", "keyfile.json", "locks", "logs", "models", "daemon", "screens"]
+    paths = [home / name for name in names]
+    paths += sorted(home.glob("index.db*"))
+    if config.tree_dir.parent == home:
+        paths.append(config.tree_dir)
+    return paths
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,8 @@ def _create_home(
 ) -> tuple[Config, bool, str]:
     storage = "passphrase" if use_passphrase or not keys.keyring_usable() else "keyring"
     passphrase = keys.obtain_passphrase(prompt, confirm=True) if storage == "passphrase" else ""
+    if storage == "passphrase":
+        keys.check_new_passphrase(passphrase)
     home.mkdir(parents=True, exist_ok=True)
     os.chmod(home, 0o700)
     if (home / "index.db").exists():
@@ -95,6 +110,7 @@ def _create_home(
     db.close()
     for folder in (config.tree_dir, config.locks_dir, config.logs_dir):
         folder.mkdir(parents=True, exist_ok=True)
+    private.tighten(_own_paths(config))
     return config, True, storage
 
 

@@ -23,7 +23,7 @@ import sqlcipher3
 
 from amber.errors import ImportFormatError, InvalidInputError
 from amber.events import EventDraft
-from amber.ingest import ingest
+from amber.ingest import MAX_EVENT_BYTES, ingest
 from amber.pluginspec import Importer, build_plugin_manager, collect_importers
 from amber.store import audit
 from amber.store.db import Database
@@ -105,6 +105,7 @@ def import_file(
     on_commit: Callable[[int], None] | None = None,
     *,
     chosen: bool = False,
+    max_event_bytes: int = MAX_EVENT_BYTES,
 ) -> ImportResult:
     """Store the messages of ``path``. ``chosen``: the user named the format, so a file in
     which nothing reads as that format is an error, not an import of nothing."""
@@ -116,7 +117,7 @@ def import_file(
     try:
         for batch, salvaged in _batches(_Distinct(result).drafts(drafts), BATCH_SIZE):
             with db.write() as conn:
-                _store(conn, batch, result)
+                _store(conn, batch, result, max_event_bytes)
                 record.save(conn)
             if on_commit and not salvaged:  # the error that follows says what was stored
                 on_commit(result.read)
@@ -129,8 +130,10 @@ def import_file(
     return result
 
 
-def _store(conn: sqlcipher3.Connection, batch: list[EventDraft], result: ImportResult) -> None:
-    got = ingest(conn, batch)
+def _store(
+    conn: sqlcipher3.Connection, batch: list[EventDraft], result: ImportResult, max_bytes: int
+) -> None:
+    got = ingest(conn, batch, max_bytes)
     result.read += len(batch)
     result.added += got.added
     result.redacted += got.redacted

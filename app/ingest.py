@@ -1,8 +1,10 @@
 """The one way events enter memory: `amber import`, the capture daemon and the tailed
 agent sessions all store their drafts through `ingest`.
 
-Inside the caller's transaction, for every draft: secrets are redacted from its text and
-its title; text from an untrusted source (a screen, a file, a web page, a tool's output)
+Inside the caller's transaction, for every draft: a text over the size limit is cut to
+its start and end, with a note saying how much is left out and the sha256 of the whole
+(a 200 MB paste would otherwise slow every later recall); secrets are redacted from its
+text and its title; text from an untrusted source (a screen, a file, a web page, a tool's output)
 that reads like orders to an AI is flagged in `meta`, so that recall and the MCP server
 show it as quoted data; then it is inserted, once (events are unique by their dedup key,
 so a batch that comes twice adds nothing the second time). The caller commits, together
@@ -12,6 +14,7 @@ progress), so nothing is acknowledged before it is stored.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -23,6 +26,8 @@ from amber.redact import Redaction, redact
 from amber.store import events as event_rows
 from amber.trust import TRUSTED, instruction_signals, looks_like_instructions
 
+MAX_EVENT_BYTES = 262_144  # a long chat message is a few KB; a book is not a message
+
 
 @dataclass(frozen=True)
 class Ingested:
@@ -33,9 +38,13 @@ class Ingested:
     redacted_titles: dict[str, int] = field(default_factory=dict)
 
 
-def ingest(conn: sqlcipher3.Connection, drafts: Iterable[EventDraft]) -> Ingested:
+def ingest(
+    conn: sqlcipher3.Connection,
+    drafts: Iterable[EventDraft],
+    max_bytes: int = MAX_EVENT_BYTES,
+) -> Ingested:
     """Store the drafts not seen before, made safe to store (see the module docstring)."""
-    prepared = [prepare(draft) for draft in drafts]
+    prepared = [prepare(cut_to(draft, max_bytes)) for draft in drafts]
     added = event_rows.insert_events(conn, [p.draft for p in prepared])
     titles = {p.draft.title: p.title_secrets for p in prepared if p.title_secrets}
     return Ingested(added, sum(p.text_secrets for p in prepared), titles)
@@ -58,6 +67,23 @@ def prepare(draft: EventDraft) -> Prepared:
     if text.text != draft.text or new_title != draft.title or meta is not draft.meta:
         draft = replace(draft, text=text.text, title=new_title, meta=meta)
     return Prepared(draft, len(text.kinds), title_secrets)
+
+
+def cut_to(draft: EventDraft, max_bytes: int) -> EventDraft:
+    """The draft with a text of at most about `max_bytes`: its start and its end."""
+    data = draft.text.encode("utf-8", errors="replace")
+    if len(data) <= max_bytes:
+        return draft
+    keep = max(max_bytes // 2 - 256, 1)
+    digest = hashlib.sha256(data).hexdigest()
+    note = (
+        f"\n\n[... {len(data) - 2 * keep:,} of {len(data):,} bytes left out by Amber's "
+        f"size limit ([index] max_event_bytes); sha256 of the whole text: {digest}]\n\n"
+    )
+    head = data[:keep].decode("utf-8", errors="ignore")
+    tail = data[-keep:].decode("utf-8", errors="ignore")
+    meta = {**draft.meta, "cut": {"bytes": len(data), "sha256": digest}}
+    return replace(draft, text=head + note + tail, meta=meta)
 
 
 @lru_cache(maxsize=1024)

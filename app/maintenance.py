@@ -22,6 +22,7 @@ class DoctorReport:
     key: str = ""
     integrity: str = ""
     config: list[str] = field(default_factory=list)  # bad values in config.toml
+    unreadable_names: list[str] = field(default_factory=list)  # not UTF-8: passed over
 
     @property
     def clean(self) -> bool:
@@ -30,6 +31,7 @@ class DoctorReport:
             and not self.problems
             and not self.skipped
             and not self.config
+            and not self.unreadable_names
             and (self.integrity == "ok")
         )
 
@@ -38,6 +40,7 @@ def doctor(config: Config, db: Database, indexer: Indexer) -> DoctorReport:
     """Report drift between tree and index without changing anything."""
     report = DoctorReport(key=f"{config.key_storage}: {key_location(config)}")
     report.config = config.problems
+    report.unreadable_names = indexer.files.unreadable_names()
     report.drift = _drift(indexer)
     rows = db.query("SELECT path, problem FROM entries WHERE problem IS NOT NULL")
     report.problems = dict(rows)

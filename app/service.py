@@ -53,8 +53,10 @@ if TYPE_CHECKING:
     from amber.distill import Distiller
     from amber.distill.parts import DistillParts
     from amber.distill.review import ReviewQueue
+    from amber.forgetting import ForgetPlan, ForgetReport
     from amber.importing import ImportResult
     from amber.pluginspec import Importer
+    from amber.store.forget import Selection
 
 log = logging.getLogger(__name__)
 NO_CHAT_MODEL = (
@@ -202,6 +204,18 @@ class MemoryService:
             current = self.reader.entry(handle)
             self.writer.commit(plans.forgotten(current))
         return current.id
+
+    def forget_plan(self, selection: Selection) -> ForgetPlan:
+        """What forgetting these events would delete and change; changes nothing."""
+        from amber.forgetting import Forgetting
+
+        return Forgetting(self.distill_parts()).plan(selection)
+
+    def forget_events(self, plan: ForgetPlan) -> ForgetReport:
+        """Forget the events of a plan for good, with what was distilled from them."""
+        from amber.forgetting import Forgetting
+
+        return Forgetting(self.distill_parts()).apply(plan)
 
     def save_entry_text(self, handle: str, text: str, *, expected: str | None = None) -> Entry:
         """Replace an entry's whole file as an editor saving it would (secrets in the body
@@ -404,7 +418,10 @@ class MemoryService:
         """Store an export file's messages as events (see `amber.importing`)."""
         from amber.importing import import_file
 
-        return import_file(self.db, path, importer, self.interface, on_commit, chosen=chosen)
+        limit = self.config.max_event_bytes
+        return import_file(
+            self.db, path, importer, self.interface, on_commit, chosen=chosen, max_event_bytes=limit
+        )
 
     def distill_parts(self) -> DistillParts:
         from amber.distill.parts import DistillParts

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from amber.cli.context import memory
-from amber.cli.output import console, print_json
+from amber.cli.output import console, print_json, safe_markup
 from amber.errors import InvalidInputError
 from amber.lifecycle import STALE_BELOW, STALE_IDLE_DAYS
 
@@ -32,7 +31,7 @@ def archive(
         return
     for item in found:
         console.print(
-            f"{escape(item.path)}  importance {item.importance}, idle {item.idle_days} "
+            f"{safe_markup(item.path)}  importance {item.importance}, idle {item.idle_days} "
             f"days ({item.maturity})",
             highlight=False,
         )

@@ -7,11 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from amber.cli.context import prompt_passphrase
-from amber.cli.output import console, err, print_json
+from amber.cli.output import console, err, print_json, safe_markup
 from amber.config import load_config
 
 if TYPE_CHECKING:
@@ -83,13 +82,13 @@ def _print_status(state: DaemonStatus) -> None:
     queue = data.get("queue", {})
     console.print(f"queue {queue.get('depth', 0)}/{queue.get('capacity', '?')}", highlight=False)
     if data.get("config_problem"):
-        console.print(f"[red]{escape(data['config_problem'])}[/]")
+        console.print(f"[red]{safe_markup(data['config_problem'])}[/]")
     if queue.get("problem"):
-        console.print(f"[red]writer: {escape(queue['problem'])}[/]")
+        console.print(f"[red]writer: {safe_markup(queue['problem'])}[/]")
     distiller = data.get("distiller", {})
     console.print(
         f"distiller backlog {distiller.get('backlog', '?')} events "
-        f"({escape(str(distiller.get('state', '?')))})",
+        f"({safe_markup(str(distiller.get('state', '?')))})",
         highlight=False,
     )
     console.print(_sources_table(data.get("sources", {})))
@@ -112,7 +111,7 @@ def _sources_table(sources: dict[str, Any]) -> Table:
         state = s.get("state", "?") + (f": {s['detail']}" if s.get("detail") else "")
         table.add_row(
             name,
-            escape(state),
+            safe_markup(state),
             _when(s.get("last_capture")),
             str(s.get("captured", 0)),
             str(s.get("skipped", 0)),

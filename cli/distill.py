@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from amber.cli.context import memory
-from amber.cli.output import console, err, print_json
+from amber.cli.output import console, err, print_json, safe_markup
 from amber.errors import InvalidInputError
 from amber.text import one_line
 
@@ -58,7 +57,7 @@ def _print_report(report: DistillReport, waiting: int) -> None:
     for reason, count in report.rejected.most_common():
         console.print(f"  rejected {count}: {reason}", style="dim", highlight=False)
     for failure in dict.fromkeys(report.model_failures):
-        console.print(f"  [yellow]model failed[/] (digested instead): {escape(failure)}")
+        console.print(f"  [yellow]model failed[/] (digested instead): {safe_markup(failure)}")
     if waiting:
         console.print(f"{waiting} proposal(s) wait for you: `amber review`")
     if report.ops:
@@ -87,7 +86,11 @@ def log(
         table.add_column(column, overflow="fold")
     for o in ops:
         action = o.action + (" (undone)" if o.undone_at else "")
-        where = f"{escape(o.title)}\n[dim]{escape(o.path)}[/]" if o.path else escape(o.title)
+        where = (
+            f"{safe_markup(o.title)}\n[dim]{safe_markup(o.path)}[/]"
+            if o.path
+            else safe_markup(o.title)
+        )
         table.add_row(o.id, o.ts[:16].replace("T", " "), action, where, str(o.detail["events"]))
     console.print(table if ops else "No distiller operations yet: `amber distill` makes some.")
 
@@ -110,17 +113,17 @@ def _show_op(op: object, events: list, as_json: bool) -> None:
     if as_json:
         print_json(data)
         return
-    console.print(f"[bold]{data['action']}[/] {escape(str(data['title']))} ({data['id']})")
+    console.print(f"[bold]{data['action']}[/] {safe_markup(str(data['title']))} ({data['id']})")
     for key in ("ts", "run_id", "entry_id", "path", "undone_at"):
         if data.get(key):
             console.print(f"  {key}: {data[key]}", highlight=False)
     for key, value in data["detail"].items():  # type: ignore[union-attr]
-        console.print(f"  {key}: {escape(str(value))}", highlight=False)
+        console.print(f"  {key}: {safe_markup(str(value))}", highlight=False)
     for path in data["files"]:  # type: ignore[union-attr]
-        console.print(f"  file: {escape(path)}", highlight=False)
+        console.print(f"  file: {safe_markup(path)}", highlight=False)
     for e in events:
         text = one_line(e.text)[:120]
-        console.print(f"  event {e.ref or e.id} {e.author}: {escape(text)}", highlight=False)
+        console.print(f"  event {e.ref or e.id} {e.author}: {safe_markup(text)}", highlight=False)
 
 
 def undo(

@@ -14,13 +14,15 @@ from collections.abc import Iterable
 import typer
 from typer.core import TyperGroup
 
-from amber.errors import AmberError
+from amber.errors import AmberError, os_error_message
+from amber.security.private import keep_private
 
 # Module under amber.cli -> the commands its `register(app)` adds. One line per module
 # keeps additions apart; tests/test_cli.py checks this against what each module registers.
 COMMANDS: dict[str, tuple[str, ...]] = {
     "setup": ("init", "version"),
-    "memory": ("remember", "show", "edit", "mv", "forget"),
+    "memory": ("remember", "show", "edit", "mv"),
+    "forget": ("forget",),
     "recall": ("recall", "search"),
     "ask": ("ask", "embed"),
     "tree": ("tree",),
@@ -39,7 +41,8 @@ HELP = "Amber: your local, encrypted memory. Everything stays on this machine."
 
 
 class AmberGroup(TyperGroup):
-    """Errors a user can cause print one line and exit non-zero, without a traceback."""
+    """Errors a user can cause, and errors the system gives (a full disk, a read-only
+    folder), print one line and exit non-zero, without a traceback."""
 
     def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
         try:
@@ -47,6 +50,9 @@ class AmberGroup(TyperGroup):
         except AmberError as exc:
             typer.echo(f"amber: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:  # the disk, a permission, a read-only folder: not a bug
+            typer.echo(f"amber: {os_error_message(exc)}", err=True)
+            raise typer.Exit(1) from None
 
 
 def build_app(modules: Iterable[str] = COMMANDS) -> typer.Typer:
@@ -84,6 +90,7 @@ def __getattr__(name: str) -> typer.Typer:
 
 
 def run() -> None:
+    keep_private()  # every file and folder this process creates is the user's only
     # Arguments that are not UTF-8 reach Python as lone surrogates and would fail deep
     # inside a command; say so before running anything.
     for arg in sys.argv[1:]:

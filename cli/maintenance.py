@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from amber.cli.context import memory
-from amber.cli.output import console, err, print_json
+from amber.cli.output import console, err, print_json, safe_markup
 from amber.maintenance import DoctorReport
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -45,12 +44,18 @@ def _print_doctor(report: DoctorReport) -> None:
     console.print(f"key: {report.key}", highlight=False)
     console.print(f"index integrity: {report.integrity}", highlight=False)
     for problem in report.config:
-        console.print(f"[yellow]config[/]: {escape(problem)}", highlight=False)
+        console.print(f"[yellow]config[/]: {safe_markup(problem)}", highlight=False)
+    for name in report.unreadable_names:
+        console.print(
+            f"[yellow]{safe_markup(name)}[/]: its name is not valid UTF-8, so Amber passes it "
+            "over; rename it (e.g. `mv` it in a shell) to a UTF-8 name",
+            highlight=False,
+        )
     for what, paths in report.drift.items():
         for path in paths:
-            console.print(f"[yellow]drift ({what})[/]: {escape(path)}", highlight=False)
+            console.print(f"[yellow]drift ({what})[/]: {safe_markup(path)}", highlight=False)
     for path, why in {**report.problems, **report.skipped}.items():
-        console.print(f"[yellow]{escape(path)}[/]: {escape(why)}", highlight=False)
+        console.print(f"[yellow]{safe_markup(path)}[/]: {safe_markup(why)}", highlight=False)
     if any(report.drift.values()):
         err.print("run `amber doctor --fix` (or keep `amber watch` running) to reindex drift")
     console.print("[green]all good[/]" if report.clean else "[red]problems found[/]")

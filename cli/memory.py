@@ -1,17 +1,16 @@
-"""Commands that write or show one memory: remember, show, edit, mv, forget."""
+"""Commands that write or show one memory: remember, show, edit, mv (forget: cli/forget.py)."""
 
 from __future__ import annotations
 
 import os
 import shlex
 import subprocess
-import sys
 from typing import Annotated
 
 import typer
 
 from amber.cli.context import memory
-from amber.cli.output import console, err, print_json, read_stdin
+from amber.cli.output import console, err, print_json, read_stdin, safe_markup, shown
 from amber.errors import InvalidInputError
 from amber.reads import EntryView
 from amber.service import MemoryService
@@ -54,7 +53,8 @@ def remember(
     if as_json:
         print_json(_entry_json(entry))
     else:
-        console.print(f"Remembered [bold]{entry.title}[/] → {entry.path} ({entry.id})")
+        title = safe_markup(entry.title)
+        console.print(f"Remembered [bold]{title}[/] → {safe_markup(entry.path)} ({entry.id})")
 
 
 def embed_new(service: MemoryService) -> None:
@@ -111,27 +111,7 @@ def mv(
     if as_json:
         print_json(_entry_json(entry))
     else:
-        console.print(f"Moved {entry.id} → {entry.path}")
-
-
-def forget(
-    handle: Annotated[str, typer.Argument(help="Entry id, path or title.")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
-) -> None:
-    """Delete an entry for good: from the tree, the index and the search index."""
-    with memory() as service:
-        view = service.get(handle)
-        if not yes:
-            _confirm_forget(view.entry)
-        entry_id = service.forget(view.entry.id)
-    console.print(f"Forgot {entry_id} ({view.entry.path})")
-
-
-def _confirm_forget(entry: Entry) -> None:
-    if not sys.stdin.isatty():
-        raise InvalidInputError("forget needs confirmation: run it in a terminal or pass --yes")
-    if not typer.confirm(f"Forget '{entry.title}' ({entry.path}) for good?"):
-        raise typer.Exit(1)
+        console.print(f"Moved {entry.id} → {shown(entry.path)}", markup=False)
 
 
 def _entry_json(entry: Entry) -> dict[str, object]:
@@ -164,15 +144,17 @@ def _print_view(view: EntryView) -> None:
     if e.valid_from:
         meta += f" · valid from {e.valid_from}"
     meta += f"\n{view.maturity} · importance {view.importance:.2f} · recalled {view.access_count}×"
+    tags = shown(", ".join(e.tags))
+    console.print(Panel(Markdown(shown(e.body)), title=shown(e.title), subtitle=f"tags: {tags}"))
+    console.print(shown(meta), style="dim", highlight=False, markup=False)
     if e.problem:
-        meta += f"\n[yellow]problem: {e.problem}[/]"
-    console.print(Panel(Markdown(e.body), title=e.title, subtitle=f"tags: {', '.join(e.tags)}"))
-    console.print(meta, style="dim", highlight=False)
+        console.print(f"problem: {shown(e.problem)}", style="yellow", markup=False)
     for src in view.sources:
         where = f"{src.conversation or src.uri}#{src.message_id}" if src.message_id else src.uri
-        console.print(f"  source: {src.source} {where} {src.timestamp or ''}", highlight=False)
+        line = f"  source: {src.source} {where} {src.timestamp or ''}"
+        console.print(shown(line), highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:
-    for command in (remember, show, edit, mv, forget):
+    for command in (remember, show, edit, mv):
         app.command()(command)

@@ -1,4 +1,9 @@
-"""Printing: JSON for scripts and agents, rich tables for people. Messages go to stderr."""
+"""Printing: JSON for scripts and agents, rich tables for people. Messages go to stderr.
+
+Stored text is shown through `shown()` (or `safe_markup()` inside rich markup): a memory
+captured from a screen, a file or an agent may hold terminal escapes or bidirectional
+controls that would repaint the terminal or reorder what a person reads. JSON keeps every
+character, with those written as \\u escapes."""
 
 from __future__ import annotations
 
@@ -8,23 +13,45 @@ from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from amber.errors import InvalidInputError
 from amber.retrieval.hits import Hit
+from amber.text import BIDI_CONTROLS, printable
 
 console = Console()
 err = Console(stderr=True)
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(_plain(data), ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(_terminal_safe(json.dumps(_plain(data), ensure_ascii=False, indent=2)) + "\n")
 
 
 def print_json_line(data: Any) -> None:
-    sys.stdout.write(json.dumps(_plain(data), ensure_ascii=False) + "\n")
+    sys.stdout.write(_terminal_safe(json.dumps(_plain(data), ensure_ascii=False)) + "\n")
     sys.stdout.flush()
+
+
+# JSON writes C0 controls as \\u escapes itself; these it would write raw.
+_JSON_ESCAPES = {
+    ord(c): f"\\u{ord(c):04x}" for c in BIDI_CONTROLS + "".join(map(chr, range(0x7F, 0xA0)))
+}
+
+
+def _terminal_safe(text: str) -> str:
+    return text.translate(_JSON_ESCAPES)
+
+
+def shown(text: str) -> str:
+    """Stored text as a terminal may print it (see the module docstring)."""
+    return printable(text)
+
+
+def safe_markup(text: str) -> str:
+    """Stored text to put inside rich markup: printable, and its brackets not markup."""
+    return escape(printable(text))
 
 
 def _plain(data: Any) -> Any:
@@ -46,8 +73,8 @@ def hits_table(query: str, hits: list[Hit]) -> Table:
     table.add_column("snippet", ratio=3)
     for hit in hits:
         where = hit.path or _event_where(hit)
-        label = Text(hit.title, style="bold")
-        label.append(f"\n{where}", style="dim")
+        label = Text(shown(hit.title), style="bold")
+        label.append(f"\n{shown(where)}", style="dim")
         if hit.superseded:
             label.append("  (superseded)", style="yellow")
         table.add_row(f"{hit.score:.4f}", label, _highlight(hit.snippet, query))
@@ -63,7 +90,7 @@ def _event_where(hit: Hit) -> str:
 
 
 def _highlight(snippet: str, query: str) -> Text:
-    text = Text(snippet)
+    text = Text(shown(snippet))
     words = [w for w in query.split() if len(w) > 2]
     if words:
         text.highlight_words(words, style="bold magenta", case_sensitive=False)

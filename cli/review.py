@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from amber.cli.context import memory
-from amber.cli.output import console, err, print_json
+from amber.cli.output import console, err, print_json, safe_markup
 from amber.errors import InvalidInputError
 from amber.store.review import ReviewRow
 
@@ -54,12 +53,12 @@ def _print_item(item: ReviewRow, text: str | None = None) -> None:
     target = f"{item.proposal.get('target_title')} ({item.proposal.get('target_path')})"
     cand = item.proposal["candidate"]
     assert isinstance(cand, dict)
-    console.print(f"[bold]{item.id}[/] {item.status}: {item.action} {escape(target)}")
-    console.print(f"  why: {escape(item.reason)}", highlight=False)
+    console.print(f"[bold]{item.id}[/] {item.status}: {item.action} {safe_markup(target)}")
+    console.print(f"  why: {safe_markup(item.reason)}", highlight=False)
     for statement in cand["statements"]:
-        console.print(f"  + {escape(statement['text'])}", highlight=False)
+        console.print(f"  + {safe_markup(statement['text'])}", highlight=False)
     if text is not None:
-        console.print(f"\n{escape(text)}", highlight=False)
+        console.print(f"\n{safe_markup(text)}", highlight=False)
 
 
 @app.command()

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from amber.cli.context import memory
-from amber.cli.output import console, err, print_json
+from amber.cli.output import console, err, print_json, safe_markup
 from amber.config import load_config
 from amber.errors import InvalidInputError, NotFoundError
 
@@ -101,7 +100,7 @@ def _table(rows: list[dict[str, Any]], running: bool) -> Table:
         now = live.get("state", "-") if running else "daemon not running"
         if live.get("detail"):
             now += f": {live['detail']}"
-        table.add_row(row["name"], switch, escape(now), escape(row["description"]))
+        table.add_row(row["name"], switch, safe_markup(now), safe_markup(row["description"]))
     return table
 
 

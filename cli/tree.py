@@ -8,7 +8,7 @@ import typer
 from rich.tree import Tree
 
 from amber.cli.context import memory
-from amber.cli.output import console, print_json
+from amber.cli.output import console, print_json, safe_markup
 from amber.maintenance import TreeNode
 from amber.tree.layout import normalize_folder
 
@@ -26,7 +26,7 @@ def tree(
     if as_json:
         print_json(root)
         return
-    view = Tree(f"[bold]{root.name}[/] ({root.count})")
+    view = Tree(f"[bold]{safe_markup(root.name)}[/] ({root.count})")
     _add(view, root, depth, entries)
     console.print(view)
 
@@ -35,13 +35,14 @@ def _add(view: Tree, node: TreeNode, depth: int, show_entries: bool) -> None:
     if depth <= 0:
         return
     for child in sorted(node.children.values(), key=lambda c: c.name):
-        label = f"[bold blue]{child.name}/[/] ({child.count})"
+        label = f"[bold blue]{safe_markup(child.name)}/[/] ({child.count})"
         if child.description:
-            label += f" [dim]{child.description}[/]"
+            label += f" [dim]{safe_markup(child.description)}[/]"
         _add(view.add(label), child, depth - 1, show_entries)
     if show_entries:
         for item in sorted(node.entries, key=lambda e: e["title"].lower()):
-            view.add(f"{item['title']} [dim]{item['kind']} · {item['id'][:10]}[/]")
+            title = safe_markup(item["title"])
+            view.add(f"{title} [dim]{safe_markup(item['kind'])} · {item['id'][:10]}[/]")
 
 
 def register(app: typer.Typer) -> None:

@@ -117,7 +117,7 @@ def fresh_service(events: list) -> object:
     home = Path(tempfile.mkdtemp(prefix="amber-bench-distill-"))
     os.environ.update(
         AMBER_HOME=str(home),
-        AMBER_PASSPHRASE="bench",
+        AMBER_PASSPHRASE="bench passphrase",
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
     )
     keys.SCRYPT_PARAMS = {"n": 2**10, "r": 8, "p": 1}  # the KDF is not what is measured

@@ -93,7 +93,7 @@ def build_home(entries: int, dims: int, rng: random.Random) -> object:
     home = Path(tempfile.mkdtemp(prefix="amber-bench-models-"))
     os.environ.update(
         AMBER_HOME=str(home),
-        AMBER_PASSPHRASE="bench",
+        AMBER_PASSPHRASE="bench passphrase",
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
     )
     init_home(home)

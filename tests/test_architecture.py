@@ -60,6 +60,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "amber.lifecycle",
         "amber.maintenance",
         "amber.freshness",
+        "amber.forgetting",
         "amber.distill",
     ),
     "composition": ("amber.home", "amber.service", "amber.watcher"),

@@ -95,3 +95,10 @@ def test_bench_locomo_scores_a_tiny_conversation(tmp_path: Path) -> None:
     assert overall["n"] == 3
     assert overall["R@20"] == 1.0
     assert result["dropped_evidence_ids"] == 0  # "D2 1" is normalized, not dropped
+
+
+def test_bench_startup_and_concurrent_edits_run(tmp_path: Path) -> None:
+    startup = run_script("bench_startup.py", "--runs", "1", cwd=tmp_path)
+    assert "amber recall (keyring)" in startup.stdout
+    edits = run_script("bench_concurrent_edits.py", "--rounds", "1", "--lines", "20", cwd=tmp_path)
+    assert "lines lost:" in edits.stdout

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from amber.distill.candidate import Statement, event_ref
-from amber.distill.validation import normalize
+from amber.distill.validation import content_stems, normalize
 
 FACTS = "## Facts"
 EVIDENCE = "## Evidence"
@@ -85,3 +85,35 @@ def _append_to_section(body: str, heading: str, lines: list[str]) -> str:
     while end > start + 1 and not rows[end - 1].strip():
         end -= 1
     return "\n".join(rows[:end] + lines + rows[end:]) + "\n"
+
+
+_EVIDENCE_LINE = re.compile(r'^(\S+): "(.*)"$')
+
+
+def without_events(body: str, forgotten: set[str]) -> str | None:
+    """The body with the evidence of forgotten events taken out, and every fact that no
+    remaining quote supports better than a forgotten one did; None when no fact is left.
+    (A fact's own evidence is not marked in the body, so support is judged by the words a
+    fact shares with each quote; when in doubt, the fact goes.)"""
+    kept, dropped = [], []
+    for line in section_bullets(body, EVIDENCE):
+        match = _EVIDENCE_LINE.match(line)
+        ref, quote = (match.group(1), match.group(2)) if match else ("", line)
+        (dropped if ref in forgotten else kept).append((line, content_stems(quote)))
+    if not dropped:
+        return body
+    facts = [f for f in section_bullets(body, FACTS) if _supported(f, kept, dropped)]
+    if not facts:
+        return None
+    lines = [f"- {fact}" for fact in facts]
+    evidence = [f"- {line}" for line, _ in kept]
+    return f"{FACTS}\n" + "\n".join(lines) + f"\n\n{EVIDENCE}\n" + "\n".join(evidence) + "\n"
+
+
+def _supported(
+    fact: str, kept: list[tuple[str, set[str]]], dropped: list[tuple[str, set[str]]]
+) -> bool:
+    words = content_stems(fact)
+    best_kept = max((len(words & stems) for _, stems in kept), default=0)
+    best_dropped = max((len(words & stems) for _, stems in dropped), default=0)
+    return best_kept > 0 and best_kept >= best_dropped

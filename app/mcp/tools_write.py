@@ -21,6 +21,7 @@ from amber.mcp.scope import Scope
 from amber.mcp.state import AmberState, client_of, provenance_ref, using
 from amber.mcp.tools_read import Kind
 from amber.service import MemoryService
+from amber.store.forget import Selection
 from amber.tree.entry import Entry
 from amber.trust import looks_like_instructions
 from amber.writing.fields import title_from
@@ -171,17 +172,40 @@ def _change(
 
 
 def forget_memory(ctx: Ctx, id: MemoryId) -> dict[str, Any]:
-    """Delete a memory for good: its file, its index rows and its search terms. Only for a
-    memory that is wrong or that the user asked to forget; prefer update_memory to correct
-    one. This cannot be undone."""
+    """Delete a memory for good: its file, its index rows and its search terms (a captured
+    message, where you can see those, with what was distilled from it). Only for a memory
+    that is wrong or that the user asked to forget; prefer update_memory to correct one.
+    This cannot be undone."""
     with using(ctx) as state:
-        current = _find(state, id)
+        try:
+            current = _find(state, id)
+        except NotFoundError:
+            return _forget_event(state, ctx, id)
         state.scope.check_write(current.path, id)
         client, version = client_of(ctx)
         with state.service.acting_for(_detail(client, version)):
             forgotten = state.service.forget(current.id)
     log.info("forget %s (for %s)", forgotten, client)
     return {"forgotten": forgotten, "path": current.path}
+
+
+def _forget_event(state: AmberState, ctx: Ctx, handle: str) -> dict[str, Any]:
+    """Captured messages belong to no folder: only a global-scope server sees them, so only
+    it may forget one (by its id or ref, one at a time)."""
+    plan = state.service.forget_plan(Selection(handle=handle.strip()))
+    if not state.scope.is_global or len(plan.events) != 1:
+        raise NotFoundError(NOT_FOUND.format(handle=handle))
+    client, version = client_of(ctx)
+    with state.service.acting_for(_detail(client, version)):
+        report = state.service.forget_events(plan)
+    log.info("forget event %s (for %s)", plan.events[0].id, client)
+    return {
+        "forgotten": plan.events[0].id,
+        "type": "event",
+        "rewritten": report.rewritten,
+        "removed": report.removed,
+        "yours": report.yours,
+    }
 
 
 def _find(state: AmberState, handle: str) -> Entry:

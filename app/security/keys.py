@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from amber.config import Config
-from amber.errors import KeyUnavailableError
+from amber.errors import InvalidInputError, KeyUnavailableError
 
 KEYRING_SERVICE = "amber"
 PASSPHRASE_ENV = "AMBER_PASSPHRASE"
@@ -25,6 +25,7 @@ KEY_BYTES = 32
 SCRYPT_PARAMS = {"n": 2**15, "r": 8, "p": 1}
 
 PassphrasePrompt = Callable[[bool], str]  # argument: confirm (ask twice) -> passphrase
+PASSPHRASE_MIN = 8  # for a new home; scrypt slows guessing, it cannot save a 3-letter word
 
 
 def keyring_usable() -> bool:
@@ -94,6 +95,14 @@ def obtain_passphrase(prompt: PassphrasePrompt | None, confirm: bool) -> str:
             f"a passphrase is needed: set {PASSPHRASE_ENV} or run in a terminal to be asked"
         )
     return passphrase
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    if len(passphrase) < PASSPHRASE_MIN:
+        raise InvalidInputError(
+            f"the passphrase has {len(passphrase)} characters; use at least {PASSPHRASE_MIN} "
+            "(a few words are easy to remember and slow to guess)"
+        )
 
 
 def create_passphrase_key(config: Config, passphrase: str) -> bytes:

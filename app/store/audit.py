@@ -33,6 +33,12 @@ def set_detail(conn: sqlcipher3.Connection, rowid: int, detail: dict[str, object
     conn.execute("UPDATE audit SET detail = ? WHERE rowid = ?", (json.dumps(detail), rowid))
 
 
+def scrub(conn: sqlcipher3.Connection, target: str) -> None:
+    """Forgetting: the records about `target` keep that something happened, and when, but
+    no longer say what (paths are made from titles, so they say too much)."""
+    conn.execute("UPDATE audit SET detail = '{}' WHERE target = ?", (target,))
+
+
 def last_rowid(db: Database) -> int:
     """The newest record: it changes whenever any interface writes memory."""
     row = db.one("SELECT max(rowid) FROM audit")

@@ -37,6 +37,10 @@ class IndexBusyError(AmberError, sqlcipher3.OperationalError):
     OperationalError, so the daemon's writer retries it like any other busy moment."""
 
 
+class IndexFullError(AmberError, sqlcipher3.OperationalError):
+    """The disk (or the file system's quota) is full: the transaction was rolled back."""
+
+
 class Database:
     """One connection, safe to share between the threads of one process."""
 
@@ -52,12 +56,17 @@ class Database:
             _begin(self.conn, self.path)
             try:
                 yield self.conn
-            except BaseException:
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
                 # SQLite may have rolled back already (a full disk does): keep the real error.
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
+                if _disk_full(exc):
+                    raise IndexFullError(
+                        f"the disk holding {self.path} is full; nothing of this change was "
+                        "stored, free some space and try again"
+                    ) from exc
                 raise
-            self.conn.execute("COMMIT")
 
     def query(self, sql: str, params: tuple | list = ()) -> list[Row]:
         with self._lock:
@@ -88,6 +97,11 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+
+
+def _disk_full(exc: BaseException) -> bool:
+    text = str(exc)
+    return isinstance(exc, sqlcipher3.OperationalError) and "is full" in text
 
 
 def _begin(conn: sqlcipher3.Connection, path: Path) -> None:

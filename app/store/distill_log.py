@@ -133,10 +133,13 @@ def purge_entry(conn: sqlcipher3.Connection, entry_id: str, path: str) -> None:
         "WHERE o.entry_id = ? OR f.path = ?",
         (entry_id, path),
     ).fetchall()
-    for (op_id,) in ops:
-        conn.execute("UPDATE distill_op_files SET before = NULL WHERE op_id = ?", (op_id,))
+    for (op_id,) in ops:  # the path too: a file's name is made from the entry's title
         conn.execute(
-            "UPDATE distill_ops SET purged = 1, title = '', detail = '{}' WHERE id = ?", (op_id,)
+            "UPDATE distill_op_files SET before = NULL, path = '' WHERE op_id = ?", (op_id,)
+        )
+        conn.execute(
+            "UPDATE distill_ops SET purged = 1, title = '', path = '', detail = '{}' WHERE id = ?",
+            (op_id,),
         )
     conn.execute("DELETE FROM distill_written WHERE entry_id = ?", (entry_id,))
 
@@ -155,6 +158,12 @@ def set_written(conn: sqlcipher3.Connection, entry_id: str, content_hash: str | 
 
 def digest_entry(db: Database, key: str) -> str | None:
     row = db.one("SELECT entry_id FROM distill_digests WHERE key = ?", (key,))
+    return row[0] if row else None
+
+
+def digest_key_of(db: Database, entry_id: str) -> str | None:
+    """The digest an entry is, if it is one (its conversation or day)."""
+    row = db.one("SELECT key FROM distill_digests WHERE entry_id = ?", (entry_id,))
     return row[0] if row else None
 
 

@@ -21,8 +21,8 @@ EVENT_COLUMNS = (
 
 # The full-text row of a message also holds the messages just before it in the same
 # conversation, in a low-weight `context` column: the question a reply answers usually names
-# what the reply leaves out ("Where did you go?" / "To Sweden, twice!"). Events are never
-# deleted; a feature that deletes one must re-index the CONTEXT_MESSAGES events after it.
+# what the reply leaves out ("Where did you go?" / "To Sweden, twice!"). Forgetting an
+# event re-indexes its conversation (`reindex_rows`), so no follower keeps its words.
 CONTEXT_MESSAGES = 2
 CONTEXT_WORDS = 60  # of each
 _SEARCH_INSERT = (
@@ -63,19 +63,14 @@ def insert_events(conn: sqlcipher3.Connection, drafts: Iterable[EventDraft]) -> 
         if cur.rowcount == 1:
             added += 1
             context = recent.before(cur.lastrowid, draft.source, draft.conversation, draft.text)
-            conn.execute(
-                _SEARCH_INSERT,
-                (
-                    cur.lastrowid,
-                    draft.author,
-                    draft.text,
-                    context,
-                    event_scope(draft.source),
-                    draft.source,
-                    ts,
-                ),
-            )
+            _search_row(conn, (cur.lastrowid, draft.author, draft.text, draft.source, ts), context)
     return added
+
+
+def _search_row(conn: sqlcipher3.Connection, row: tuple, context: str) -> None:
+    """The full-text row of one event: row is (rowid, author, text, source, ts)."""
+    rowid, author, text, source, ts = row
+    conn.execute(_SEARCH_INSERT, (rowid, author, text, context, event_scope(source), source, ts))
 
 
 class _RecentMessages:
@@ -109,24 +104,36 @@ def _clipped(text: str) -> str:
     return " ".join(words[:CONTEXT_WORDS])
 
 
+_REINDEX_SELECT = "SELECT rowid, author, text, source, ts, conversation FROM events"
+
+
 def reindex_events(conn: sqlcipher3.Connection) -> int:
     """Rebuild the FTS rows of all events from the events table, one conversation at a time."""
+    rows = conn.execute(f"{_REINDEX_SELECT} ORDER BY source, conversation, rowid").fetchall()
+    reindex_rows(conn, rows)
+    return len(rows)
+
+
+def reindex_thread(conn: sqlcipher3.Connection, source: str, conversation: str) -> None:
+    """Rebuild the FTS rows of one conversation (after one of its messages was forgotten)."""
     rows = conn.execute(
-        "SELECT rowid, author, text, source, ts, conversation FROM events "
-        "ORDER BY source, conversation, rowid"
+        f"{_REINDEX_SELECT} WHERE source = ? AND conversation = ? ORDER BY rowid",
+        (source, conversation),
     ).fetchall()
+    conn.executemany("DELETE FROM search WHERE rowid = ?", [(row[0],) for row in rows])
+    reindex_rows(conn, rows)
+
+
+def reindex_rows(conn: sqlcipher3.Connection, rows: list[tuple]) -> None:
+    """FTS rows for events ordered by conversation, each with the messages before it."""
     recent: list[str] = []
     thread: tuple[str, str] | None = None
     for rowid, author, text, source, ts, conversation in rows:
         if (source, conversation) != thread or not conversation:
             recent = []
             thread = (source, conversation)
-        conn.execute(
-            _SEARCH_INSERT,
-            (rowid, author, text, "\n".join(recent), event_scope(source), source, ts),
-        )
+        _search_row(conn, (rowid, author, text, source, ts), "\n".join(recent))
         recent = [*recent, _clipped(text)][-CONTEXT_MESSAGES:]
-    return len(rows)
 
 
 def _event(row: tuple) -> Event:

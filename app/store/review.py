@@ -58,6 +58,12 @@ def item(db: Database, item_id: str) -> ReviewRow | None:
     return _row(row) if row else None
 
 
+def drop_for_target(conn: sqlcipher3.Connection, entry_id: str) -> None:
+    """Proposals for an entry that was forgotten: they quote it, and there is nothing left
+    to change."""
+    conn.execute("DELETE FROM review_items WHERE target_id = ?", (entry_id,))
+
+
 def ids_with_prefix(db: Database, prefix: str, limit: int = 5) -> list[str]:
     rows = db.query(
         "SELECT id FROM review_items WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",

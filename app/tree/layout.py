@@ -78,4 +78,21 @@ def archive_path(rel_path: str) -> str:
 def is_entry_file(rel_path: str) -> bool:
     parts = rel_path.split("/")
     hidden = any(p.startswith(".") or p in IGNORED_DIRS for p in parts[:-1])
-    return rel_path.endswith(".md") and not hidden and not parts[-1].startswith(".")
+    markdown = rel_path.endswith(".md") and not hidden and not parts[-1].startswith(".")
+    return markdown and is_utf8_name(rel_path)
+
+
+def is_utf8_name(rel_path: str) -> bool:
+    """Whether a path read from the disk is valid UTF-8. Python hands undecodable bytes
+    over as lone surrogates, which the index, the terminal and JSON cannot hold: such a
+    file is passed over and reported (`amber doctor`), never a crash."""
+    try:
+        rel_path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(rel_path: str) -> str:
+    """A path as it can be printed: undecodable bytes as \\xNN escapes."""
+    return rel_path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -27,12 +27,12 @@ import sqlcipher3
 
 from amber.errors import ConflictError, InvalidInputError
 from amber.indexer import Indexer
-from amber.store import audit, distill_log
+from amber.store import audit, distill_log, review
 from amber.store import entries as entry_rows
 from amber.store.db import Database
 from amber.tree import layout
 from amber.tree.entry import Entry, parse_entry
-from amber.tree.files import TreeFiles
+from amber.tree.files import Expected, TreeFiles
 from amber.writing.plan import ABSENT, ANY, FileWrite, WritePlan, sha256
 
 OnCommit = Callable[[sqlcipher3.Connection, "Commit"], None]
@@ -194,7 +194,7 @@ class EntryWriter:
     def _apply(self, plan: WritePlan) -> None:
         for write in plan.files:
             if write.data is not None:
-                self.files.write_bytes(write.path, write.data)
+                self.files.write_bytes(write.path, write.data, expected=_expected(write))
         for move in plan.moves:
             self.files.move(move.source, move.target)
         for write in plan.files:
@@ -216,6 +216,14 @@ class EntryWriter:
             entry_rows.forget_lifecycle(conn, write.entry_id)
             self.indexer.release_id(conn, write.entry_id)
             distill_log.purge_entry(conn, write.entry_id, write.path)
+            review.drop_for_target(conn, write.entry_id)
+            audit.scrub(conn, write.entry_id)
+
+
+def _expected(write: FileWrite) -> Expected | None:
+    """The compare-and-swap checked again just before and just after the rename: an
+    editor's save during the write's fsync, or into the file it had open, is not lost."""
+    return None if write.expected is ANY else Expected(write.expected)  # type: ignore[arg-type]
 
 
 def _hash(data: bytes | None) -> str | None:

@@ -58,6 +58,14 @@ FORMAT_HINT = "the generic format is documented in `amber import conversation --
 UTF8_HINT = "save the file as UTF-8 and import it again"
 SKIP_EMPTY = "empty text and no attachments"
 _MESSAGES_KEY = re.compile(rb'"messages"\s*:')
+_KEY = re.compile(rb'"(conversation|speaker|text)"\s*:')
+
+
+def _starts_like_a_message(head: bytes) -> bool:
+    """A message too long to read whole for a sniff (a pasted log, a huge attachment
+    text): its keys, seen in the part that was read, tell what it is."""
+    keys = {match.group(1) for match in _KEY.finditer(head)}
+    return head[:1] == b"{" and (b"conversation" in keys or {b"speaker", b"text"} <= keys)
 
 
 @dataclass
@@ -160,6 +168,8 @@ def _choose_format(path: Path, head: bytes) -> str:
 def _first_line_is_generic_message(head: bytes) -> bool:
     # Decoding leniently here lets the reader report bad UTF-8 with its line, instead of
     # detection calling the file "not a conversation format".
+    if b"\n" not in head and len(head) >= HEAD_BYTES:  # a first line longer than the head
+        return _starts_like_a_message(head)
     line = head.partition(b"\n")[0].decode("utf-8", errors="replace")
     try:
         obj = loads(line)

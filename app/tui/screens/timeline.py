@@ -10,10 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static, Tab, Tabs
 
+from amber.errors import AmberError
 from amber.events import Event
 from amber.retrieval.provenance import event_source
+from amber.store.forget import Selection
 from amber.text import one_line
 from amber.tui.blocking import off_loop
+from amber.tui.dialogs.confirm import ConfirmDialog
 from amber.tui.dialogs.events import EventsDialog
 from amber.tui.screens.base import AmberScreen
 
@@ -33,6 +36,7 @@ class TimelineScreen(AmberScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right_square_bracket", "next_source(1)", "Next source"),
         Binding("left_square_bracket", "next_source(-1)", "Previous source"),
+        Binding("d,delete", "forget", "Forget"),
     ]
 
     def __init__(self) -> None:
@@ -93,7 +97,7 @@ class TimelineScreen(AmberScreen):
             hint.update("No events yet: `amber import conversation FILE`, or run the daemon.")
         else:
             shown = f"newest {len(self.events)}" if len(self.events) == LIMIT else "all"
-            hint.update(f"{shown} · Enter reads an event · [ ] change source")
+            hint.update(f"{shown} · Enter reads an event · d forgets it · [ ] change source")
 
     @on(Tabs.TabActivated, "#sources")
     def _source_chosen(self, event: Tabs.TabActivated) -> None:
@@ -109,6 +113,38 @@ class TimelineScreen(AmberScreen):
             chosen = self.events[index]
             title = f"{chosen.source} · {when(chosen)}"
             self.app.push_screen(EventsDialog(title, [event_source(chosen)], self.memory.get_event))
+
+    def action_forget(self) -> None:
+        """Forget the highlighted event for good (and what was distilled from it)."""
+        index = self.query_one(DataTable).cursor_row
+        if not 0 <= index < len(self.events):
+            return
+        chosen = self.events[index]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._forget(chosen.id)
+
+        detail = (
+            f"{chosen.source} · {when(chosen)}\n{preview(chosen)[:160]}\n\nIts text, search "
+            "tokens and vectors are deleted; entries made from it are rewritten without it."
+        )
+        self.app.push_screen(
+            ConfirmDialog("Forget this event for good?", detail, "Forget"), answered
+        )
+
+    @work(group="write")
+    async def _forget(self, event_id: str) -> None:
+        try:
+            plan = await off_loop(self, self.memory.forget_plan, Selection(handle=event_id))
+            report = await off_loop(self, self.memory.forget_events, plan)
+        except AmberError as exc:
+            self.notify(str(exc), severity="error", timeout=6)
+            return
+        changed = len(report.rewritten) + len(report.removed)
+        note = f"; {changed} entries made from it changed" if changed else ""
+        self.notify(f"Forgot the event{note}", timeout=4)
+        self.load()
 
     def action_next_source(self, step: int) -> None:
         tabs = self.query_one(Tabs)

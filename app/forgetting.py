@@ -1,0 +1,152 @@
+"""Forgetting events: a message, a conversation, a source over a time range, or whatever
+holds a piece of text (a leaked key), gone for good, with what was distilled from it.
+
+`plan` finds what a selection names, so a person sees it before anything is deleted.
+`apply` then:
+
+1. rewrites the entries that cite the events, one entry writer commit each: a digest the
+   distiller owns is rebuilt from the events that remain (removed when none do); a
+   distilled entry loses the evidence of the forgotten events and the facts only they
+   supported (removed when no fact is left); an entry a person wrote or edited keeps its
+   text, loses the events from its `sources`, and is reported so its owner can read it.
+   Copies of the old text kept for `amber undo` are dropped with it.
+2. deletes the events and every trace the index holds of them (amber.store.forget), and
+   records in the audit log how many were forgotten, never what;
+3. truncates the WAL, so no copy of a deleted page outlives the command.
+
+Entries come first: if the process dies in between, running the same forget again finds
+the events again, and the entries no longer cite them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlcipher3
+
+from amber.distill.digest import build_digest, scope_events
+from amber.distill.journal import Journal
+from amber.distill.parts import DistillParts
+from amber.distill.render import without_events
+from amber.ids import new_id
+from amber.store import audit, distill_log
+from amber.store import forget as forget_rows
+from amber.store.forget import FoundEvent, Selection
+from amber.tree.entry import Entry
+from amber.writing import plans
+from amber.writing.plan import WritePlan, sha256
+from amber.writing.writer import Commit
+
+ACTION = "forget-derived"
+
+
+def _still_holds(rewritten: tuple[dict[str, object | None], str], text: str) -> bool:
+    updates, body = rewritten
+    shown = f"{updates.get('title', '')}\n{updates.get('tags', '')}\n{body}".casefold()
+    return bool(text) and text.casefold() in shown
+
+
+@dataclass
+class ForgetPlan:
+    selection: Selection
+    events: list[FoundEvent]
+    citing: list[tuple[str, str]]  # (entry id, path) of entries that cite them
+    holding: list[tuple[str, str]] = field(default_factory=list)  # entries holding the text
+
+    @property
+    def handles(self) -> set[str]:
+        """How entries name these events: their refs and their ids."""
+        return {e.ref for e in self.events if e.ref} | {e.id for e in self.events}
+
+
+@dataclass
+class ForgetReport:
+    events: int = 0
+    entries: list[str] = field(default_factory=list)  # entries that held the text: forgotten
+    rewritten: list[str] = field(default_factory=list)  # distilled entries, now without them
+    removed: list[str] = field(default_factory=list)  # distilled entries nothing was left of
+    yours: list[str] = field(default_factory=list)  # a person's entries that still mention them
+
+
+class Forgetting:
+    def __init__(self, parts: DistillParts) -> None:
+        self.parts = parts
+        self.journal = Journal(parts.db, parts.writer, new_id())
+
+    def plan(self, selection: Selection) -> ForgetPlan:
+        db = self.parts.db
+        events = forget_rows.find(db, selection)
+        handles = [e.ref for e in events if e.ref] + [e.id for e in events]
+        citing = forget_rows.citing_entries(db, handles)
+        holding = [h for h in forget_rows.entries_holding(db, selection.match) if h not in citing]
+        return ForgetPlan(selection, events, citing, holding)
+
+    def apply(self, plan: ForgetPlan) -> ForgetReport:
+        report = ForgetReport(events=len(plan.events))
+        writer = self.parts.writer
+        with writer.locked():
+            for _entry_id, path in plan.holding:
+                if (entry := writer.read(path)) is not None:
+                    self._commit(plans.forgotten(entry))
+                    report.entries.append(path)
+            for _entry_id, path in plan.citing:
+                if (entry := writer.read(path)) is not None:
+                    self._derived(entry, plan, report)
+        if not plan.events:
+            return report
+        with self.parts.db.write() as conn:
+            forget_rows.delete(conn, plan.events)
+            detail = {**writer.requester, "events": report.events}
+            audit.record(conn, writer.interface, "forget-events", "", detail)
+        self.parts.db.checkpoint()
+        return report
+
+    # -- what was made from them ---------------------------------------------------------------
+
+    def _derived(self, entry: Entry, plan: ForgetPlan, report: ForgetReport) -> None:
+        sources = [s for s in entry.sources if s not in plan.handles]
+        if not self.journal.owned(entry):
+            self._commit(
+                plans.rewritten(self.parts.writer, entry, {"sources": sources}, None, ACTION)
+            )
+            report.yours.append(entry.path)
+            return
+        rewritten = self._distilled(entry, plan, sources)
+        if rewritten is not None and _still_holds(rewritten, plan.selection.match):
+            rewritten = None  # the text asked to be forgotten would stay: the entry goes
+            self._commit(plans.forgotten(entry), owned=False)
+            report.removed.append(entry.path)
+            return
+        updates, body = rewritten
+        self._commit(plans.rewritten(self.parts.writer, entry, updates, body, ACTION), owned=True)
+        report.rewritten.append(entry.path)
+
+    def _distilled(
+        self, entry: Entry, plan: ForgetPlan, sources: list[str]
+    ) -> tuple[dict[str, object | None], str] | None:
+        """The fields and body the distiller would have written without the forgotten
+        events (a digest's title and tags come from its messages too); None: nothing."""
+        key = distill_log.digest_key_of(self.parts.db, entry.id)
+        if key is None:
+            body = without_events(entry.body, plan.handles)
+            return None if body is None else ({"sources": sources}, body)
+        forgotten = {e.id for e in plan.events}
+        remaining = [e for e in scope_events(self.parts.db, key) if e.id not in forgotten]
+        if not remaining:
+            return None
+        digest = build_digest(self.parts.db, key, remaining)
+        fields = {"title": digest.title, "tags": digest.tags, "sources": digest.sources}
+        return {**fields, "valid_from": digest.valid_from}, digest.body
+
+    def _commit(self, plan: WritePlan, owned: bool = False) -> None:
+        """One entry's change; the undo copies of its earlier text go in the same
+        transaction (they quote what is being forgotten)."""
+        write = plan.files[0]
+
+        def drop_old_copies(conn: sqlcipher3.Connection, _commit: Commit) -> None:
+            distill_log.purge_entry(conn, plan.entry_id, write.path)
+            if owned and write.data is not None:  # still the distiller's own text
+                distill_log.set_written(conn, plan.entry_id, sha256(write.data))
+
+        plan.audit = {}
+        self.parts.writer.commit(plan, drop_old_copies)

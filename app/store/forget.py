@@ -1,0 +1,155 @@
+"""SQL for forgetting events: finding them by what a person can name, and removing every
+trace the index holds of them.
+
+Removing an event deletes its row, its full-text row (FTS5 secure-delete overwrites the
+tokens), its vectors, the undo copies of distiller operations that used it, and review
+proposals that quote it; the full-text `context` column of the messages after it in its
+conversation (which holds the start of the messages before them) is rebuilt without it.
+`secure_delete` zeroes freed pages; the caller truncates the WAL afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import sqlcipher3
+
+from amber.ids import prefix_bounds
+from amber.store import vectors
+from amber.store.db import Database, marks
+from amber.store.events import reindex_thread
+
+_COLUMNS = "rowid, id, ref, source, conversation, ts, substr(text, 1, 200)"
+
+
+@dataclass(frozen=True)
+class FoundEvent:
+    rowid: int
+    id: str
+    ref: str
+    source: str
+    conversation: str
+    timestamp: str | None
+    preview: str  # the start of its text, to show before anything is deleted
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which events: any of these that is given narrows the choice (all must hold)."""
+
+    handle: str = ""  # an event id, an id prefix (6+ characters) or a ref
+    conversation: str = ""
+    source: str = ""
+    since: str = ""  # ISO times, the end excluded
+    until: str = ""
+    match: str = ""  # text the event holds (case-insensitive)
+
+    @property
+    def empty(self) -> bool:
+        return not any(vars(self).values())
+
+
+def find(db: Database, selection: Selection, limit: int = 1_000_000) -> list[FoundEvent]:
+    if selection.empty:
+        return []
+    where, params = _where(selection)
+    rows = db.query(
+        f"SELECT {_COLUMNS} FROM events WHERE {' AND '.join(where)} ORDER BY rowid LIMIT ?",
+        [*params, limit],
+    )
+    return [FoundEvent(*row) for row in rows]
+
+
+def _where(selection: Selection) -> tuple[list[str], list[object]]:
+    where: list[str] = []
+    params: list[object] = []
+    if selection.handle:
+        low, high = prefix_bounds(selection.handle.upper())
+        where.append("(id = ? OR ref = ? OR (length(?) >= 6 AND id >= ? AND id < ?))")
+        params += [selection.handle, selection.handle, selection.handle, low, high]
+    for column in ("conversation", "source"):
+        if value := getattr(selection, column):
+            where.append(f"{column} = ?")
+            params.append(value)
+    if selection.since:
+        where.append("coalesce(ts, captured_at) >= ?")
+        params.append(selection.since)
+    if selection.until:
+        where.append("coalesce(ts, captured_at) < ?")
+        params.append(selection.until)
+    if selection.match:
+        where.append("(instr(lower(text), lower(?)) > 0 OR instr(lower(title), lower(?)) > 0)")
+        params += [selection.match, selection.match]
+    return where, params
+
+
+def entries_holding(db: Database, text: str) -> list[tuple[str, str]]:
+    """(entry id, path) of every entry whose title or text holds `text` (any case)."""
+    if not text:
+        return []
+    rows = db.query(
+        "SELECT id, path FROM entries WHERE instr(lower(body), lower(?)) > 0 "
+        "OR instr(lower(title), lower(?)) > 0 ORDER BY path",
+        (text, text),
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def citing_entries(db: Database, handles: list[str]) -> list[tuple[str, str]]:
+    """(entry id, path) of every entry whose `sources` name one of these events."""
+    rows = db.query_in(
+        "SELECT DISTINCT e.id, e.path FROM entries e, json_each(e.sources) s "
+        "WHERE s.value IN (%s) ORDER BY e.path",
+        handles,
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def delete(conn: sqlcipher3.Connection, found: list[FoundEvent]) -> None:
+    """Remove the events and every trace of them (see the module docstring)."""
+    rowids = [event.rowid for event in found]
+    ids = [event.id for event in found]
+    threads = {(e.source, e.conversation) for e in found if e.conversation}
+    for start in range(0, len(rowids), 500):
+        chunk = rowids[start : start + 500]
+        conn.execute(f"DELETE FROM search WHERE rowid IN ({marks(chunk)})", chunk)
+        conn.execute(f"DELETE FROM events WHERE rowid IN ({marks(chunk)})", chunk)
+        for rowid in chunk:
+            vectors.delete_doc(conn, rowid)
+    _purge_derived(conn, ids)
+    for source, conversation in sorted(threads):
+        reindex_thread(conn, source, conversation)
+
+
+def _purge_derived(conn: sqlcipher3.Connection, event_ids: list[str]) -> None:
+    """Undo copies of operations that used the events (an entry's earlier text may quote
+    them) and review proposals that quote them."""
+    for start in range(0, len(event_ids), 500):
+        chunk = event_ids[start : start + 500]
+        ops = conn.execute(
+            f"SELECT DISTINCT op_id FROM distill_op_events WHERE event_id IN ({marks(chunk)})",
+            chunk,
+        ).fetchall()
+        for (op_id,) in ops:
+            conn.execute("UPDATE distill_op_files SET before = NULL WHERE op_id = ?", (op_id,))
+            conn.execute(
+                "UPDATE distill_ops SET purged = 1, title = '', detail = '{}' WHERE id = ?",
+                (op_id,),
+            )
+        conn.execute(f"DELETE FROM distill_op_events WHERE event_id IN ({marks(chunk)})", chunk)
+    forgotten = set(event_ids)
+    for rowid, proposal in conn.execute("SELECT rowid, proposal FROM review_items").fetchall():
+        if _cited(json.loads(proposal)) & forgotten:
+            conn.execute("DELETE FROM review_items WHERE rowid = ?", (rowid,))
+
+
+def _cited(proposal: dict) -> set[str]:
+    candidate = proposal.get("candidate") or {}
+    statements = candidate.get("statements") or [] if isinstance(candidate, dict) else []
+    return {
+        str(evidence.get("event"))
+        for statement in statements
+        for evidence in statement.get("evidence") or []
+        if isinstance(evidence, dict)
+    }

@@ -1,0 +1,179 @@
+"""Forgetting captured and imported messages: gone from the index (rows, search tokens,
+vectors, the context of the messages after them, undo copies, review proposals) and from
+what was distilled from them; the audit log says that something was forgotten, not what."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers.cli import amber
+
+from amber.distill import Distiller
+from amber.distill.candidate import Candidate, Evidence, Statement
+from amber.distill.journal import Journal
+from amber.events import Event
+from amber.ids import new_id
+from amber.service import MemoryService
+from amber.store import distill_events
+from amber.store.forget import Selection
+
+SECRET = "zq7secretvalue"  # one token, found nowhere else
+MESSAGES = [
+    ("m1", "Ana", "2023-05-08T10:00:00Z", "I booked the flat in Lisbon near the river"),
+    ("m2", "Ben", "2023-05-08T10:01:00Z", f"The wifi password is {SECRET} and the door opens"),
+    ("m3", "Ana", "2023-05-08T10:02:00Z", "Thanks, we arrive on Friday by train"),
+]
+
+
+def import_trip(service: MemoryService, tmp_path: Path) -> None:
+    messages = [
+        {"id": i, "speaker": who, "timestamp": ts, "text": text} for i, who, ts, text in MESSAGES
+    ]
+    export = tmp_path / "trip.json"
+    export.write_text(json.dumps({"id": "trip", "title": "Trip planning", "messages": messages}))
+    code, _out, err = amber("import", "conversation", str(export))
+    assert code == 0, err
+
+
+def event_of(service: MemoryService, message_id: str) -> Event:
+    row = service.db.one("SELECT id FROM events WHERE message_id = ?", (message_id,))
+    assert row is not None
+    return service.get_event(row[0])
+
+
+def every_stored_text(service: MemoryService) -> str:
+    """Every value of every table, the full-text index's own tables included."""
+    tables = [r[0] for r in service.db.query("SELECT name FROM sqlite_master WHERE type='table'")]
+    values = []
+    for table in tables:
+        for row in service.db.query(f'SELECT * FROM "{table}"'):
+            values += [
+                v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in row
+            ]
+    return "\n".join(values)
+
+
+def _text(value: object) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def test_an_event_is_forgotten_by_its_id(service: MemoryService, tmp_path: Path) -> None:
+    """`amber forget <event id>` said "no entry" (exit 4): messages could never go."""
+    import_trip(service, tmp_path)
+    secret = event_of(service, "m2")
+    assert SECRET in every_stored_text(service)
+    code, out, err = amber("forget", secret.id, "--yes")
+    assert code == 0, err
+    assert "Forgot 1 events" in out
+    assert SECRET not in every_stored_text(service)
+    assert not service.recall(SECRET)
+    follower = event_of(service, "m3")  # its search row held the start of m2 as context
+    assert [h.id for h in service.recall("wifi password door")] != [follower.id]
+    assert service.audit_log(1)[0]["action"] == "forget-events"
+    assert SECRET not in json.dumps(service.audit_log(50))
+
+
+def test_a_conversation_and_a_time_range_are_forgotten(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    import_trip(service, tmp_path)
+    window = ["--since", "2023-05-08T10:01", "--until", "2023-05-08T10:02"]
+    code, out, _err = amber("forget", "--source", "conversation", *window, "--dry-run")
+    assert code == 0
+    assert "Would forget 1 events" in out
+    assert service.db.one("SELECT count(*) FROM events")[0] == 3
+    code, _out, err = amber("forget", "--conversation", "trip", "--yes")
+    assert code == 0, err
+    assert service.db.one("SELECT count(*) FROM events")[0] == 0
+
+
+def test_forgetting_asks_first(service: MemoryService, tmp_path: Path) -> None:
+    import_trip(service, tmp_path)
+    code, _out, err = amber("forget", "--match", SECRET)
+    assert code == 2
+    assert "needs confirmation" in err
+    assert SECRET in every_stored_text(service)
+
+
+def test_a_digest_is_rebuilt_without_a_forgotten_message(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    import_trip(service, tmp_path)
+    Distiller(service.distill_parts()).run()
+    [digest] = [h for h in service.recall("Lisbon flat") if h.type == "entry"]
+    assert SECRET in service.get(digest.id).entry.body
+    code, out, err = amber("forget", "--match", SECRET, "--yes", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["rewritten"] == [digest.path]
+    entry = service.get(digest.id).entry
+    assert SECRET not in entry.body + " ".join(entry.tags)
+    assert len(entry.sources) == 2  # the two messages that remain
+    assert SECRET not in every_stored_text(service)  # the undo copy of the digest is gone
+    assert service.doctor().clean
+
+
+def test_a_distilled_fact_goes_with_its_evidence(service: MemoryService, tmp_path: Path) -> None:
+    import_trip(service, tmp_path)
+    flat, secret = event_of(service, "m1"), event_of(service, "m2")
+    parts = service.distill_parts()
+    journal = Journal(parts.db, parts.writer, new_id())
+    facts = [
+        Statement("Ana booked a flat in Lisbon.", [Evidence(flat, "booked the flat in Lisbon")]),
+        Statement(f"The wifi password is {SECRET}.", [Evidence(secret, f"password is {SECRET}")]),
+    ]
+    with parts.writer.locked():
+        op, entry = journal.plan_add(Candidate("Lisbon trip", "fact", "trips", facts), "trips")
+        journal.commit(op)
+    service.forget_events(service.forget_plan(Selection(handle=secret.id)))
+    body = service.get(entry.id).entry.body
+    assert "Ana booked a flat in Lisbon." in body
+    assert SECRET not in body
+    assert secret.ref not in service.get(entry.id).entry.sources
+
+
+def test_a_page_a_person_wrote_keeps_its_text_and_is_named(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    import_trip(service, tmp_path)
+    secret = event_of(service, "m2")
+    mine = service.remember("My own summary of the trip", sources=[secret.ref], path="trips")
+    report = service.forget_events(service.forget_plan(Selection(handle=secret.id)))
+    assert report.yours == [mine.path]
+    kept = service.get(mine.id).entry
+    assert kept.body.startswith("My own summary")
+    assert kept.sources == []
+
+
+def test_undo_copies_of_operations_that_used_it_are_dropped(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    import_trip(service, tmp_path)
+    report = Distiller(service.distill_parts()).run()
+    service.forget_events(service.forget_plan(Selection(match=SECRET)))
+    code, _out, err = amber("undo", report.ops[0])
+    assert code == 2
+    assert "forgotten" in err
+
+
+def test_an_agent_with_the_whole_tree_can_forget_a_message(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    from amber.mcp.scope import Scope
+    from amber.mcp.state import AmberState
+    from amber.mcp.tools_write import _forget_event
+
+    import_trip(service, tmp_path)
+    secret = event_of(service, "m2")
+
+    class Ctx:  # what the tool reads of its MCP context
+        class request_context:
+            session = type("S", (), {"client_params": None})()
+
+    with pytest.raises(Exception, match="no memory"):
+        _forget_event(AmberState(service, Scope("projects/app")), Ctx(), secret.id)  # type: ignore[arg-type]
+    result = _forget_event(AmberState(service, Scope()), Ctx(), secret.id)  # type: ignore[arg-type]
+    assert result["forgotten"] == secret.id
+    assert not distill_events.events_by_id(service.db, [secret.id])
