@@ -356,3 +356,14 @@ def test_every_recall_kind_is_named_once() -> None:
     from amber.retrieval.request import RECALL_KINDS
 
     assert len(RECALL_KINDS) == len(set(RECALL_KINDS))
+
+
+def test_forgetting_an_entry_scrubs_its_paths_from_the_audit_log(service: MemoryService) -> None:
+    """The audit log kept the paths of moved-then-forgotten entries (made from their titles)."""
+    entry = service.remember("Divorce lawyer appointment on Monday", path="private")
+    moved = service.move(entry.id, "private/legal")
+    service.forget(entry.id)
+    logged = json.dumps(service.audit_log(10))
+    assert "divorce" not in logged.lower()
+    assert moved.path not in logged
+    assert [r["action"] for r in service.audit_log(3)] == ["forget", "move", "remember"]

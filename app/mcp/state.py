@@ -12,7 +12,7 @@ from typing import Any
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 
-from amber.errors import AmberError
+from amber.errors import AmberError, os_error_message
 from amber.mcp.scope import Scope
 from amber.service import MemoryService
 
@@ -39,6 +39,8 @@ def using(ctx: Context[AmberState, Any]) -> Iterator[AmberState]:
             yield state
         except AmberError as exc:
             raise ToolError(str(exc)) from exc
+        except OSError as exc:  # a full disk, a read-only folder: the agent reads why
+            raise ToolError(os_error_message(exc)) from exc
 
 
 def client_of(ctx: Context[AmberState, Any]) -> tuple[str, str]:

@@ -34,9 +34,13 @@ def set_detail(conn: sqlcipher3.Connection, rowid: int, detail: dict[str, object
 
 
 def scrub(conn: sqlcipher3.Connection, target: str) -> None:
-    """Forgetting: the records about `target` keep that something happened, and when, but
-    no longer say what (paths are made from titles, so they say too much)."""
-    conn.execute("UPDATE audit SET detail = '{}' WHERE target = ?", (target,))
+    """Forgetting: the records about `target` keep who did what and when, but no longer
+    where (a path is made from a title, so it says what the memory was about)."""
+    conn.execute(
+        "UPDATE audit SET detail = json_remove(detail, '$.path', '$.from', '$.to', "
+        "'$.archived_to') WHERE target = ?",
+        (target,),
+    )
 
 
 def last_rowid(db: Database) -> int:
