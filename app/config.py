@@ -155,6 +155,11 @@ class Config:
         return self.locks_dir / "watch.lock"
 
     @property
+    def screens_dir(self) -> Path:
+        """Encrypted screenshots, only when the user opted in to keeping them."""
+        return self.home / "screens"
+
+    @property
     def logs_dir(self) -> Path:
         return self.home / "logs"
 

@@ -12,7 +12,8 @@ holds a piece of text (a leaked key), gone for good, with what was distilled fro
    Copies of the old text kept for `amber undo` are dropped with it.
 2. deletes the events and every trace the index holds of them (amber.store.forget), and
    records in the audit log how many were forgotten, never what;
-3. truncates the WAL, so no copy of a deleted page outlives the command.
+3. truncates the WAL, so no copy of a deleted page outlives the command, and deletes the
+   kept screenshots of forgotten screen events.
 
 Entries come first: if the process dies in between, running the same forget again finds
 the events again, and the entries no longer cite them.
@@ -21,6 +22,7 @@ the events again, and the entries no longer cite them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlcipher3
 
@@ -69,8 +71,9 @@ class ForgetReport:
 
 
 class Forgetting:
-    def __init__(self, parts: DistillParts) -> None:
+    def __init__(self, parts: DistillParts, screens: Path) -> None:
         self.parts = parts
+        self.screens = screens  # where kept screenshots of screen events are
         self.journal = Journal(parts.db, parts.writer, new_id())
 
     def plan(self, selection: Selection) -> ForgetPlan:
@@ -99,7 +102,15 @@ class Forgetting:
             detail = {**writer.requester, "events": report.events}
             audit.record(conn, writer.interface, "forget-events", "", detail)
         self.parts.db.checkpoint()
+        self._delete_screenshots(plan.events)
         return report
+
+    def _delete_screenshots(self, events: list[FoundEvent]) -> None:
+        root = self.screens.resolve()
+        for event in events:
+            path = (self.screens / event.image).resolve() if event.image else None
+            if path is not None and root in path.parents:  # a name, never a way out
+                path.unlink(missing_ok=True)
 
     # -- what was made from them ---------------------------------------------------------------
 

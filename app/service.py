@@ -209,13 +209,13 @@ class MemoryService:
         """What forgetting these events would delete and change; changes nothing."""
         from amber.forgetting import Forgetting
 
-        return Forgetting(self.distill_parts()).plan(selection)
+        return Forgetting(self.distill_parts(), self.config.screens_dir).plan(selection)
 
     def forget_events(self, plan: ForgetPlan) -> ForgetReport:
         """Forget the events of a plan for good, with what was distilled from them."""
         from amber.forgetting import Forgetting
 
-        return Forgetting(self.distill_parts()).apply(plan)
+        return Forgetting(self.distill_parts(), self.config.screens_dir).apply(plan)
 
     def save_entry_text(self, handle: str, text: str, *, expected: str | None = None) -> Entry:
         """Replace an entry's whole file as an editor saving it would (secrets in the body

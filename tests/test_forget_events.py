@@ -177,3 +177,23 @@ def test_an_agent_with_the_whole_tree_can_forget_a_message(
     result = _forget_event(AmberState(service, Scope()), Ctx(), secret.id)  # type: ignore[arg-type]
     assert result["forgotten"] == secret.id
     assert not distill_events.events_by_id(service.db, [secret.id])
+
+
+def test_a_kept_screenshot_goes_with_its_event(service: MemoryService) -> None:
+    from helpers.events import store_events
+
+    from amber.events import EventDraft
+
+    shot = service.config.screens_dir / "20260101" / "frame.png.enc"
+    shot.parent.mkdir(parents=True)
+    shot.write_bytes(b"sealed")
+    draft = EventDraft(
+        "screen",
+        "a window with a secret",
+        uri="screen:1",
+        trust="untrusted",
+        meta={"image": "20260101/frame.png.enc"},
+    )
+    store_events(service, [draft])
+    service.forget_events(service.forget_plan(Selection(source="screen")))
+    assert not shot.exists()

@@ -20,7 +20,10 @@ from amber.store import vectors
 from amber.store.db import Database, marks
 from amber.store.events import reindex_thread
 
-_COLUMNS = "rowid, id, ref, source, conversation, ts, substr(text, 1, 200)"
+_COLUMNS = (
+    "rowid, id, ref, source, conversation, ts, substr(text, 1, 200), "
+    "coalesce(json_extract(meta, '$.image'), '')"
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class FoundEvent:
     conversation: str
     timestamp: str | None
     preview: str  # the start of its text, to show before anything is deleted
+    image: str = ""  # a kept screenshot of it (a name in the screens folder), if any
 
 
 @dataclass(frozen=True)
