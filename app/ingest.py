@@ -24,7 +24,7 @@ import sqlcipher3
 from amber.events import EventDraft
 from amber.redact import Redaction, redact
 from amber.store import events as event_rows
-from amber.trust import TRUSTED, instruction_signals, looks_like_instructions
+from amber.trust import TRUSTED, flagged_signals
 
 MAX_EVENT_BYTES = 262_144  # a long chat message is a few KB; a book is not a message
 
@@ -93,7 +93,7 @@ def _redacted_title(title: str) -> Redaction:
 
 
 def _flagged(draft: EventDraft, shown: str) -> dict[str, object]:
-    if draft.trust == TRUSTED or not looks_like_instructions(shown):
+    signals = [] if draft.trust == TRUSTED else flagged_signals(shown)
+    if not signals:
         return draft.meta
-    signals = instruction_signals(shown)
     return {**draft.meta, "flagged_as_instructions": True, "instruction_signals": signals}

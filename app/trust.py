@@ -1079,6 +1079,14 @@ def looks_like_instructions(text: str) -> bool:
     return instruction_score(text) >= FLAG_THRESHOLD
 
 
+def flagged_signals(text: str) -> list[str]:
+    """The signals found when the text reads like orders to an AI, else [] (one pass)."""
+    found = _found(text)
+    if sum(found.values()) < FLAG_THRESHOLD:
+        return []
+    return sorted(found, key=lambda name: -found[name])
+
+
 def source_trust(source_kinds: Iterable[str], event_trusts: Iterable[str] = ()) -> str:
     """A memory is untrusted when any of its sources is: an event captured as untrusted
     (a screen, a web page, a file) or a cited web page."""
