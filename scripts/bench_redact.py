@@ -48,12 +48,23 @@ HELD_OUT_SEED = 20261122  # any seed but the corpus one (20240611)
 
 def recall(lines: list[str], kinds: list[str]) -> dict[str, object]:
     missed = []
+    per_kind: dict[str, list[int]] = {}  # kind: [found, lines]
     for line, kind in zip(lines, kinds, strict=True):
         result = redact(line)
+        counts = per_kind.setdefault(kind, [0, 0])
+        counts[1] += 1
         if result.kinds != (kind,) or f"[REDACTED:{kind}]" not in result.text:
             missed.append({"kind": kind, "found": list(result.kinds), "line": line})
+        else:
+            counts[0] += 1
     found = len(lines) - len(missed)
-    return {"lines": len(lines), "found": found, "recall": found / len(lines), "missed": missed}
+    return {
+        "lines": len(lines),
+        "found": found,
+        "recall": found / len(lines),
+        "per_kind": per_kind,
+        "missed": missed,
+    }
 
 
 def false_positives(lines: Iterator[tuple[str, str]], distinct: bool = False) -> dict[str, object]:
@@ -139,8 +150,21 @@ def measure(seed: int) -> dict[str, object]:
     }
 
 
+def kind_table(secrets: dict, held: dict) -> None:  # type: ignore[type-arg]
+    """Recall per kind, the corpus and the held-out seed side by side, worst first."""
+    rows = []
+    for kind, (found, lines) in secrets["per_kind"].items():
+        held_found, held_lines = held["per_kind"].get(kind, (0, 0))
+        both = (found + held_found) / (lines + held_lines)
+        rows.append((both, kind, f"{found}/{lines}", f"{held_found}/{held_lines}"))
+    print(f"  {'kind':20} {'corpus':>9} {'held-out':>9} {'recall':>8}")
+    for both, kind, corpus, held_out in sorted(rows):
+        print(f"  {kind:20} {corpus:>9} {held_out:>9} {both:>8.1%}")
+
+
 def report(results: dict[str, object], show: int) -> None:
     print(f"redaction benchmark on {results['machine']}")
+    kind_table(results["secrets"], results["held_out"])  # type: ignore[arg-type]
     for name in ("secrets", "held_out"):
         r = results[name]
         print(f"  recall    {name:9} {r['recall']:.2%}  ({r['found']}/{r['lines']})")  # type: ignore[index]
