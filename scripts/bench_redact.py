@@ -4,7 +4,9 @@ Targets (README, "Benchmarks"): recall >= 99%, false positives <= 1 per 10,000 l
 
 Corpora:
   secrets    tests/data/redact/secrets.txt: one fake, format-exact secret per line inside
-             prose, code, shell history or an agent's tool call, with the kind expected
+             prose, code, shell history or an agent's tool call, with the kind expected;
+             vendor tokens also bare (in a sentence, a JSON value, a checklist), passwords
+             in prose, ~/.netrc and ~/.pgpass lines, htpasswd and crypt hashes
   held-out   the same generator with another seed: secrets the rules were not tuned on
   benign     tests/data/redact/benign.txt: prose, markdown, code, configs, shell commands,
              hashes, UUIDs, base64, URLs (nothing in it may change)
@@ -13,6 +15,7 @@ Corpora:
              .rst) in site-packages, and the text under /usr/share/doc (changelogs, READMEs,
              copyright notices; gzipped ones too) where the system has it
 
+Recall is printed per kind (corpus and held-out seed side by side, worst first) and in all.
 Real corpora count each distinct non-blank line once (licence text repeats thousands of
 times under /usr/share/doc).
 

@@ -1,9 +1,14 @@
 """Generate the redaction test corpus in tests/data/redact (deterministic, seeded).
 
 secrets.txt holds one fake but format-exact secret per line, inside realistic prose or
-code; secrets.kinds holds the kind `amber.redact` must report for the same line.
+code; secrets.kinds holds the kind `amber.redact` must report for the same line. Vendor
+tokens (right prefixes, lengths and alphabets) also stand bare: in a sentence, a JSON
+value, a command, a checklist. Passwords also come in prose, ~/.netrc, ~/.pgpass and
+htpasswd lines, and start with punctuation.
 benign.txt holds ordinary text that must come out unchanged: prose, markdown, code,
-git SHAs, UUIDs, base64 in docs, URLs without passwords, lockfile hashes, versions, colors.
+git SHAs, UUIDs, base64 in docs and images, URLs without passwords, lockfile hashes,
+versions, colors, and near misses (ordinary words after "password", passwd and shadow
+lines, pgpass-like timestamps and addresses, vendor names next to commit hashes).
 
 Usage: python scripts/make_redact_corpus.py [OUT_DIR]
 """
