@@ -286,6 +286,7 @@ _PROSE_TOKEN = (  # the same for tokens and keys, whose values must look random
 )
 _COMPOUND = re.compile(r"[A-Za-z]+[0-9]{0,3}(?:[-_./'’][A-Za-z]+[0-9]{0,3})+")  # sha256-hashed
 _COUNT = re.compile(r"[0-9]+[-+]?[A-Za-z]{0,10}")  # 12-character, 128bit, 8+
+_WORD_AND_VERSION = re.compile(r"[a-z]+[0-9]{1,3}")  # sha256, utf8, v2
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}")
 # Every token format needs a run of 20 such characters: a text without one (most prose
 # and code) skips those rules' triggers altogether, which keeps ordinary text cheap.
@@ -467,6 +468,8 @@ def _find_spaced_assignments(text: str) -> Iterator[Span]:
 
 
 def _context_finder(kind: str, name: str, token: str) -> Callable[[str], Iterator[Span]]:
+    """A hex key a little after its vendor's name, unless what lies between says it is a
+    commit, a hash or a version (``datadog-agent commit 9fceb02...``)."""
     pattern = rf"(?:{name})(?P<gap>[^\n]{{0,60}}?)(?<![A-Za-z0-9])(?P<v>{token})(?![A-Za-z0-9])"
 
     def find(text: str) -> Iterator[Span]:
@@ -479,13 +482,16 @@ def _context_finder(kind: str, name: str, token: str) -> Callable[[str], Iterato
 
 
 def _find_netrc(text: str) -> Iterator[Span]:
+    """``machine HOST ... password PW``: the format says what PW is, so any value counts."""
     for m in _regex(_NETRC).finditer(text):
         if not _is_placeholder(m.group("pw"), ["password"]):
             yield m.start("pw"), m.end("pw"), "password"
 
 
 def _find_pgpass(text: str) -> Iterator[Span]:
-    if text.count(":") < 4:
+    """host:port:database:user:password; the port (digits or ``*``) and a host with a
+    letter or a dot keep times, MAC and IPv6 addresses out."""
+    if text.count(":") < 4:  # cheaper than the regex on the many lines with one colon
         return
     for m in _regex(_PGPASS).finditer(text):
         if _classify(["password"], 3, m.group("pw"), loose=False) is not None:
@@ -516,7 +522,7 @@ def _prose_finder(pattern: str) -> Callable[[str], Iterator[Span]]:
 def _prose_kind(words: list[str], value: str, quoted: bool, bare: bool) -> str | None:
     """Prose names a secret loosely, so its value must look like one: a password mixes
     letters with digits or symbols; a token or key must look random."""
-    strength = _strength(words) or (3 if words == ["pwd"] else 0)
+    strength = _strength(words)
     if strength < 3:
         return _classify(words, strength, value, loose=True) if _looks_random(value) else None
     if len(value) < 6 or len(value) > 100 or _not_a_prose_password(value):
@@ -525,7 +531,7 @@ def _prose_kind(words: list[str], value: str, quoted: bool, bare: bool) -> str |
         return None  # a word or a name in code
     if bare and not (any(c.isalpha() for c in value) and any(c.isdigit() for c in value)):
         return None  # `password reset`, `passwd anonymous@`: without a link, letters and digits
-    if bare and re.fullmatch(r"[a-z]+[0-9]{1,3}", value):
+    if bare and _WORD_AND_VERSION.fullmatch(value):
         return None  # `password sha256`: a word and a version more often than a password
     return _classify(words, strength, value, loose=not quoted)
 

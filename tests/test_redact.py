@@ -405,7 +405,7 @@ def test_commands_and_documentation_are_left_alone(text: str) -> None:
     assert redact(text) == Redaction(text, ())
 
 
-# --- vendor formats, prose, netrc, pgpass, htpasswd (issue 16) -----------------------
+# --- vendor formats, prose, netrc, pgpass, htpasswd ----------------------------------
 
 _RNG = random.Random(16)  # the tokens are made here, so this file holds none
 HEX = "0123456789abcdef"
