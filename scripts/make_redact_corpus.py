@@ -1,9 +1,14 @@
 """Generate the redaction test corpus in tests/data/redact (deterministic, seeded).
 
 secrets.txt holds one fake but format-exact secret per line, inside realistic prose or
-code; secrets.kinds holds the kind `amber.redact` must report for the same line.
+code; secrets.kinds holds the kind `amber.redact` must report for the same line. Vendor
+tokens (right prefixes, lengths and alphabets) also stand bare: in a sentence, a JSON
+value, a command, a checklist. Passwords also come in prose, ~/.netrc, ~/.pgpass and
+htpasswd lines, and start with punctuation.
 benign.txt holds ordinary text that must come out unchanged: prose, markdown, code,
-git SHAs, UUIDs, base64 in docs, URLs without passwords, lockfile hashes, versions, colors.
+git SHAs, UUIDs, base64 in docs and images, URLs without passwords, lockfile hashes,
+versions, colors, and near misses (ordinary words after "password", passwd and shadow
+lines, pgpass-like timestamps and addresses, vendor names next to commit hashes).
 
 Usage: python scripts/make_redact_corpus.py [OUT_DIR]
 """
@@ -147,6 +152,210 @@ def huggingface_token() -> str:
 
 def pypi_token() -> str:
     return "pypi-AgEIcHlwaS5vcmc" + mixed(B64URL, rng.randint(60, 120))
+
+
+def discord_token() -> str:
+    user_id = str(rng.randint(10**17, 10**19 - 1)).encode()
+    return ".".join([b64url(user_id), mixed(B64URL, 6), mixed(B64URL, rng.choice([27, 38]))])
+
+
+def telegram_token() -> str:
+    return f"{rng.randint(10**7, 10**10 - 1)}:AA{rng.choice('EFGH')}" + mixed(B64URL, 32)
+
+
+def sentry_dsn() -> str:
+    host = rng.choice([f"o{rng.randint(10**5, 10**7)}.ingest.sentry.io", "sentry.acme.dev"])
+    return f"https://{pick(HEX, 32)}@{host}/{rng.randint(2, 10**7)}"
+
+
+def atlassian_token() -> str:
+    return "ATATT3xFfGF0" + mixed(B64URL, 171) + "=" + pick(HEX.upper(), 8)
+
+
+def fcm_key() -> str:
+    return "AAAA" + mixed(B64URL, 7) + ":APA91b" + mixed(B64URL, 134)
+
+
+def azure_secret() -> str:
+    return mixed(ALNUM + "_.", 3) + rng.choice(string.digits) + "Q~" + mixed(ALNUM + "_.~-", 34)
+
+
+def mapbox_token() -> str:
+    payload = b64url(json.dumps({"u": rng.choice(NAMES), "a": mixed(ALNUM, 25)}).encode())
+    return f"sk.{payload}." + mixed(B64URL, 22)
+
+
+def vault_token() -> str:
+    return rng.choice(["hvs.", "hvs.", "hvb."]) + mixed(B64URL, rng.choice([24, 91]))
+
+
+AGE_ALPHABET = "qpzry9x8gf2tvdw0s3jn54khce6mual7".upper()
+PROSE_PASSWORD_CHARS = ALNUM + "!#%&*+-_.^~@$?"
+
+
+def prose_password() -> str:
+    """A password with symbols inside; one that starts with `$`, `%` or `{` reads as a variable
+    or a template (`$DB_PASSWORD`, `%(pw)s`), and amber.redact leaves those alone."""
+    if rng.random() < 0.5:
+        return password()
+    return rng.choice(ALNUM) + mixed(PROSE_PASSWORD_CHARS, rng.randint(7, 19))
+
+
+def punct_password() -> str:
+    """A password that starts with punctuation (`!j6DlzxCrpRQuLbv`)."""
+    return rng.choice("!#?@*:&^~") + mixed(ALNUM, rng.randint(10, 18))
+
+
+def password_hash() -> str:
+    salt = pick(ALNUM + "./", 8)
+    r = rng.random()
+    if r < 0.3:
+        return f"$apr1${salt}$" + pick(ALNUM + "./", 22)
+    if r < 0.55:
+        return (
+            f"$2{rng.choice('aby')}$"
+            + f"{rng.choice([5, 10, 12])}$".zfill(3)
+            + pick(ALNUM + "./", 53)
+        )
+    if r < 0.7:
+        return "{SHA}" + base64.b64encode(rng.randbytes(20)).decode()
+    if r < 0.85:
+        return f"$6${salt}$" + pick(ALNUM + "./", 86)
+    return f"$y$j9T${pick(ALNUM + './', 22)}$" + pick(ALNUM + "./", 43)
+
+
+# Tokens with a vendor prefix (kind, generator): the formats of gitleaks' rules.
+VENDOR_TOKENS: dict[str, Callable[[], str]] = {
+    "sendgrid_key": lambda: f"SG.{mixed(B64URL, 22)}.{mixed(B64URL, 43)}",
+    "shopify_token": lambda: rng.choice(["shpat_", "shpca_", "shppa_", "shpss_"]) + pick(HEX, 32),
+    "digitalocean_token": lambda: rng.choice(["dop_v1_", "doo_v1_", "dor_v1_"]) + pick(HEX, 64),
+    "vault_token": vault_token,
+    "linear_key": lambda: "lin_api_" + mixed(ALNUM, 40),
+    "postman_key": lambda: f"PMAK-{pick(HEX, 24)}-{pick(HEX, 34)}",
+    "newrelic_key": lambda: rng.choice(["NRAK-", "NRAK-", "NRAA-"]) + pick(UPPER_NUM, 27),
+    "age_key": lambda: "AGE-SECRET-KEY-1" + pick(AGE_ALPHABET, 58),
+    "databricks_token": lambda: "dapi" + pick(HEX, 32) + rng.choice(["", "", "-2", "-3"]),
+    "discord_token": discord_token,
+    "telegram_token": telegram_token,
+    "mailgun_key": lambda: "key-" + pick(HEX, 32),
+    "twilio_key": lambda: "SK" + pick(HEX, 32),
+    "atlassian_token": atlassian_token,
+    "notion_token": lambda: rng.choice(
+        ["secret_" + mixed(ALNUM, 43), "ntn_" + pick(string.digits, 11) + mixed(ALNUM, 35)]
+    ),
+    "sentry_token": lambda: rng.choice(["sntryu_" + pick(HEX, 64), "sntrys_eyJ" + mixed(B64, 150)]),
+    "fcm_key": fcm_key,
+    "grafana_token": lambda: rng.choice(
+        [f"glsa_{mixed(ALNUM, 32)}_{pick(HEX, 8)}", "glc_eyJ" + mixed(ALNUM, 120) + "="]
+    ),
+    "doppler_token": lambda: f"dp.{rng.choice(['pt', 'st', 'sa', 'ct'])}." + mixed(ALNUM, 43),
+    "pulumi_token": lambda: "pul-" + pick(HEX, 40),
+    "terraform_token": lambda: f"{mixed(ALNUM, 14)}.atlasv1.{mixed(ALNUM, 67)}",
+    "dockerhub_token": lambda: "dckr_pat_" + mixed(B64URL, 27),
+    "tailscale_key": lambda: (
+        f"tskey-{rng.choice(['auth', 'api', 'client'])}-"
+        + f"{mixed(ALNUM, 12)}CNTRL-{mixed(ALNUM, 33)}"
+    ),
+    "azure_secret": azure_secret,
+    "mapbox_token": mapbox_token,
+    "square_token": lambda: rng.choice(["sq0atp-" + mixed(B64URL, 22), "EAAA" + mixed(B64URL, 60)]),
+    "mailchimp_key": lambda: pick(HEX, 32) + f"-us{rng.randint(1, 21)}",
+    "groq_key": lambda: "gsk_" + mixed(ALNUM, 52),
+    "replicate_token": lambda: "r8_" + mixed(ALNUM, 37),
+    "onepassword_token": lambda: "ops_eyJ" + mixed(B64, rng.randint(300, 600)),
+    "heroku_key": lambda: "HRKU-AA" + mixed(B64URL, 58),
+    "supabase_token": lambda: "sbp_" + pick(HEX, 40),
+    "planetscale_token": lambda: rng.choice(["pscale_pw_", "pscale_tkn_"]) + mixed(B64URL, 43),
+}
+# Where a bare token turns up: prose, chat, a command, JSON under a neutral name, a file.
+BARE_TEMPLATES = [
+    "here it is: {}",
+    "I pasted {} into the wrong channel, sorry",
+    "{}",
+    '  "value": "{}",',
+    "curl -H 'X-Auth: {}' https://api.acme.dev/v1/me",
+    "- [ ] revoke {} before Friday",
+    "Bash: ./deploy.sh --credential {} --env prod",
+]
+# Formats without a prefix: only the vendor's name nearby tells what they are.
+CONTEXT_TOKENS: list[tuple[str, Callable[[], str], list[str]]] = [
+    (
+        "datadog_key",
+        lambda: pick(HEX, rng.choice([32, 40])),
+        [
+            "datadog api key: {}",
+            "DD_API_KEY={}",
+            "my Datadog app key is {}",
+            "export DATADOG_APP_KEY={}",
+            "DD-APPLICATION-KEY: {}",
+        ],
+    ),
+    (
+        "twilio_key",
+        lambda: pick(HEX, 32),
+        [
+            "TWILIO_AUTH_TOKEN={}",
+            "twilio auth token {}",
+            'client = Client("AC{}", "{}")'.format("0" * 32, "{}"),
+        ],
+    ),
+    (
+        "mailgun_key",
+        lambda: f"{pick(HEX, 32)}-{pick(HEX, 8)}-{pick(HEX, 8)}",
+        ["MAILGUN_API_KEY={}", "the mailgun key is {}", "mailgun private key {}"],
+    ),
+    (
+        "sentry_dsn",
+        sentry_dsn,
+        ["SENTRY_DSN={}", 'sentry_sdk.init(dsn="{}")', "Sentry DSN for staging: {}", "{}"],
+    ),
+]
+PASSWORD_TEMPLATES: list[tuple[str, Callable[[], str], list[str]]] = [
+    (
+        "password",
+        prose_password,
+        [
+            "the wifi password is {}",
+            "set the password to {}",
+            "Your password is: {}",
+            "My bank password was {} until I changed it",
+            "Passphrase for the backup disk is {}",
+            "pwd for the NAS = {}",
+            "The new router password: {}.",
+            "machine api.github.com login ana password {}",
+            "  password {}",
+            "default login anonymous password {}",
+            "db.internal:5432:prod:app:{}",
+            "localhost:*:*:postgres:{}",
+            "echo '10.0.4.17:5432:bakery:report:{}' >> ~/.pgpass",
+        ],
+    ),
+    (
+        "password",
+        punct_password,
+        [
+            "DB_PASSWORD={}",
+            "password: '{}'",
+            "export ADMIN_PASS={}",
+            '"passwd": "{}"',
+            "the vpn password is {}",
+        ],
+    ),
+    (
+        "password_hash",
+        password_hash,
+        [
+            "ana:{}",
+            "admin:{}",
+            'hashed = "{}"',
+            "echo 'deploy:{}' >> /etc/nginx/.htpasswd",
+        ],
+    ),
+]
+
+
+def vendor_templates() -> list[tuple[str, Callable[[], str], list[str]]]:
+    return [(kind, make, BARE_TEMPLATES) for kind, make in VENDOR_TOKENS.items()]
 
 
 SECRET_TEMPLATES: list[tuple[str, Callable[[], str], list[str]]] = [
@@ -379,7 +588,8 @@ SECRET_TEMPLATES: list[tuple[str, Callable[[], str], list[str]]] = [
 
 def secrets_lines(per_template: int) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
-    for kind, make, templates in SECRET_TEMPLATES:
+    groups = [*SECRET_TEMPLATES, *vendor_templates(), *CONTEXT_TOKENS, *PASSWORD_TEMPLATES]
+    for kind, make, templates in groups:
         for template in templates:
             rows.extend((template.format(make()), kind) for _ in range(per_template))
     return rows
@@ -440,6 +650,9 @@ FILLERS: dict[str, Callable[[], str]] = {
     "word": lambda: rng.choice(WORDS),
     "sri": lambda: base64.b64encode(rng.randbytes(64)).decode(),
     "sentence": sentence,
+    "png": lambda: base64.b64encode(
+        b"\x89PNG\r\n\x1a\n" + rng.randbytes(rng.randint(90, 600))
+    ).decode(),
 }
 FILL = re.compile(r"\{(" + "|".join(FILLERS) + r")\}")
 
@@ -778,6 +991,53 @@ unicode: 日本語のメモ — パスワードは保存しません。
 unicode: Ключ шифрования хранится в связке ключей.
 unicode: مفتاح التشفير محفوظ محليا 🔐
 emoji: 🔑 key, 🗝️ old key, 🔒 locked
+# Near misses: words after "password", netrc, pgpass, passwd/shadow, hashes, vendor names
+Click the password reset link in the email from {name}.
+The password is required.
+The password is stored in the team vault.
+Your password was changed on {ver}.
+The password is at least 12 characters long.
+Passwords are hashed with argon2id before they are stored.
+The wifi password is on the fridge.
+The password is sha256-hashed and salted.
+Use a password manager; the password strength meter shows red below 12 characters.
+password reset token expired
+Password: ********
+Enter the password for {name}'s account:
+The default password policy is unchanged.
+machine learning password reset flow
+passwd: password updated successfully
+pwd
+PWD=/home/{name}/src
+OLDPWD=/home/{name}
+root:x:0:0:root:/root:/bin/bash
+{name}:x:1000:1000:{name},,,:/home/{name}:/usr/bin/zsh
+daemon:*:19000:0:99999:7:::
+{name}:!:19000:0:99999:7:::
+localhost:5432:*:postgres:*
+hostname:port:database:username:password
+2024-05-17 10:22:31:842 INFO sync: done
+fe80::1ff:fe23:4567:890a
+00:1a:2b:3c:4d:5e
+The token is valid for 24 hours.
+The API key is shown once; copy it now.
+Use the access token from the settings page.
+secret_key_base: <%= ENV["SECRET_KEY_BASE"] %>
+This is a key-value store; see key-{word} in the docs.
+awk '{print $1}' access.log | sort | uniq -c
+echo "usage: $0 $1 $2"
+sed -e 's/$1$/x/' notes.txt
+datadog-agent commit {sha}
+Datadog dashboard for the {word} service
+twilio-python=={ver} --hash=sha256:{sha256}
+Mailgun webhook delivered message {uuid}
+https://sentry.io/organizations/acme/issues/{n}/
+https://example.com/login?password=&next=/home/{name}
+Set the password to something long; change your password to a passphrase.
+https://{name}@bitbucket.org/acme/amber.git
+data:image/png;base64,{png}
+<img src="data:image/png;base64,{png}" alt="logo">
+  "image": "data:image/jpeg;base64,{png}",
 """
 
 
