@@ -22,7 +22,12 @@ from amber.store.forget import Selection
 SECRET = "zq7secretvalue"  # one token, found nowhere else
 MESSAGES = [
     ("m1", "Ana", "2023-05-08T10:00:00Z", "I booked the flat in Lisbon near the river"),
-    ("m2", "Ben", "2023-05-08T10:01:00Z", f"The wifi password is {SECRET} and the door opens"),
+    (
+        "m2",
+        "Ben",
+        "2023-05-08T10:01:00Z",
+        f"My therapist {SECRET} moved our session, the door opens",
+    ),
     ("m3", "Ana", "2023-05-08T10:02:00Z", "Thanks, we arrive on Friday by train"),
 ]
 
@@ -70,7 +75,7 @@ def test_an_event_is_forgotten_by_its_id(service: MemoryService, tmp_path: Path)
     assert SECRET not in every_stored_text(service)
     assert not service.recall(SECRET)
     follower = event_of(service, "m3")  # its search row held the start of m2 as context
-    assert [h.id for h in service.recall("wifi password door")] != [follower.id]
+    assert [h.id for h in service.recall("therapist session door")] != [follower.id]
     assert service.audit_log(1)[0]["action"] == "forget-events"
     assert SECRET not in json.dumps(service.audit_log(50))
 
@@ -122,7 +127,7 @@ def test_a_distilled_fact_goes_with_its_evidence(service: MemoryService, tmp_pat
     journal = Journal(parts.db, parts.writer, new_id())
     facts = [
         Statement("Ana booked a flat in Lisbon.", [Evidence(flat, "booked the flat in Lisbon")]),
-        Statement(f"The wifi password is {SECRET}.", [Evidence(secret, f"password is {SECRET}")]),
+        Statement(f"Ben's therapist is {SECRET}.", [Evidence(secret, f"therapist {SECRET}")]),
     ]
     with parts.writer.locked():
         op, entry = journal.plan_add(Candidate("Lisbon trip", "fact", "trips", facts), "trips")

@@ -137,6 +137,10 @@ def _check_key(conn: sqlcipher3.Connection, path: Path) -> None:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher3.DatabaseError as exc:
+        # SQLCipher says "file is not a database" when the first page fails its HMAC: a
+        # wrong key. Anything else (a full disk, an I/O error) must not blame the key.
+        if "not a database" not in str(exc):
+            raise DatabaseError(f"cannot open {path}: {exc}") from exc
         raise WrongKeyError(
             f"cannot decrypt {path}: wrong key or passphrase (or not an Amber index)"
         ) from exc
