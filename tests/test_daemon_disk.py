@@ -22,13 +22,14 @@ from amber.config import load_config
 from amber.daemon import statusfile
 from amber.daemon.control import Control
 from amber.daemon.errors import DaemonError
+from amber.daemon.health import DiskHealth
 from amber.daemon.inprocess import DaemonThread
 from amber.daemon.jsonfile import read_json
 from amber.daemon.paths import DaemonPaths
 from amber.daemon.settings import set_capture_value
 from amber.daemon.sink import Capture, CaptureSink
 from amber.daemon.stats import SourceStats
-from amber.daemon.statusfile import read_status
+from amber.daemon.statusfile import StatusWriter, read_status
 from amber.events import EventDraft
 from amber.plugins.sources.files import FileSource
 from amber.pluginspec import CaptureContext
@@ -260,6 +261,35 @@ def test_status_infers_a_daemon_that_cannot_write_any_status(
     assert now["running"] and now["status_stale"]
     assert now["disk"]["problem"] == "disk full"
     assert now["disk"]["free_bytes"] == 0
+
+
+def test_the_status_goes_to_the_spare_and_the_spare_comes_back(
+    service: MemoryService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """StatusWriter alone: status.json on a full disk, the spare in place; a spare that went
+    missing is reserved again once there is room."""
+    paths = DaemonPaths(service.config.home)
+    paths.ensure()
+    health = DiskHealth()
+    writer = StatusWriter(paths, health)
+    writer.prepare()
+    assert paths.status_spare.stat().st_size == statusfile.RESERVE_BYTES
+    disk = FullDisk(monkeypatch, paths.home).fill(service.db)
+    writer.write(lambda: {"updated": "2026-01-01T10:00:00Z", "disk": health.to_json()})
+    written, source = statusfile.newest_status(paths)
+    assert source == paths.status_spare
+    assert written["disk"]["places"][0]["what"] == "status"
+    assert paths.status_spare.stat().st_size == statusfile.RESERVE_BYTES  # same blocks
+
+    paths.status_spare.unlink()  # even this went (someone tidied up)
+    writer.write(lambda: {"updated": "2026-01-01T10:00:02Z"})  # nowhere to go: no raise
+    disk.free()
+    assert writer.write(lambda: {"updated": "2026-01-01T10:00:04Z", "disk": health.to_json()})
+    assert statusfile.newest_status(paths) == (
+        {"updated": "2026-01-01T10:00:04Z", "disk": {"ok": True}},
+        paths.status,
+    )
+    assert paths.status_spare.stat().st_size == statusfile.RESERVE_BYTES
 
 
 def test_switches_on_a_full_disk_fail_in_one_line(

@@ -175,7 +175,7 @@ class Daemon:
 
     def _note_hold(self, before: str, now: str) -> None:
         if now and not before:
-            log.warning("%s; capture paused, %d captures waiting", now, self.sink.waiting)
+            log.warning("capture paused (%s), %d captures waiting", now, self.sink.waiting)
         elif before and not now:
             log.info("the index can be written again: capture resumes")
 

@@ -171,12 +171,16 @@ class StatusWriter:
         self._spare_failed = False
 
     def prepare(self) -> None:
-        """Reserve the spare's blocks while there is room (at start)."""
+        """Reserve the spare's blocks while there is room (at start, and again after the
+        spare could not be written)."""
         try:
             reserve(self.paths.status_spare, RESERVE_BYTES)
         except OSError as exc:
             spare = self.paths.status_spare
             log.warning("cannot reserve %s (%s): a full disk will silence the status", spare, exc)
+            self._spare_failed = True
+        else:
+            self._spare_failed = False
 
     def write(self, compose: Callable[[], dict[str, Any]]) -> bool:
         """Write the status `compose` makes (called again after a change in health). True
@@ -184,6 +188,8 @@ class StatusWriter:
         if not self._replace(compose()):
             self._in_place(compose())
             return False
+        if self._spare_failed:  # gone or never made: reserve it while there is room
+            self.prepare()
         ended = self.health.ok(STATUS)
         if ended is None:
             return False
