@@ -22,14 +22,13 @@ from amber.config import load_config
 from amber.daemon import statusfile
 from amber.daemon.control import Control
 from amber.daemon.errors import DaemonError
-from amber.daemon.health import DiskHealth
 from amber.daemon.inprocess import DaemonThread
 from amber.daemon.jsonfile import read_json
 from amber.daemon.paths import DaemonPaths
 from amber.daemon.settings import set_capture_value
 from amber.daemon.sink import Capture, CaptureSink
 from amber.daemon.stats import SourceStats
-from amber.daemon.statusfile import StatusWriter, read_status
+from amber.daemon.statusfile import read_status
 from amber.events import EventDraft
 from amber.plugins.sources.files import FileSource
 from amber.pluginspec import CaptureContext
@@ -268,10 +267,12 @@ def test_the_status_goes_to_the_spare_and_the_spare_comes_back(
 ) -> None:
     """StatusWriter alone: status.json on a full disk, the spare in place; a spare that went
     missing is reserved again once there is room."""
+    from amber.daemon.health import DiskHealth  # here: the other tests run on older code too
+
     paths = DaemonPaths(service.config.home)
     paths.ensure()
     health = DiskHealth()
-    writer = StatusWriter(paths, health)
+    writer = statusfile.StatusWriter(paths, health)
     writer.prepare()
     assert paths.status_spare.stat().st_size == statusfile.RESERVE_BYTES
     disk = FullDisk(monkeypatch, paths.home).fill(service.db)
@@ -295,8 +296,7 @@ def test_the_status_goes_to_the_spare_and_the_spare_comes_back(
 def test_switches_on_a_full_disk_fail_in_one_line(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with MemoryService.open(home, interface="test") as svc:
-        FullDisk(monkeypatch, home).fill(svc.db)
+    FullDisk(monkeypatch, home).fill(None)
     with pytest.raises(DaemonError, match="No space left on device"):
         Control(DaemonPaths(home)).pause(None)
     code, _, err = amber("sources", "pause")

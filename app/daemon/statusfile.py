@@ -137,7 +137,7 @@ def _seq(data: dict[str, Any]) -> int:
 
 
 def _age(data: dict[str, Any]) -> float | None:
-    written = parse_iso(str(data.get("updated") or "")) if data.get("updated") else None
+    written = parse_iso(str(data.get("updated") or ""))
     if written is None:
         return None
     return max(0.0, (datetime.now(UTC) - written).total_seconds())
@@ -145,11 +145,11 @@ def _age(data: dict[str, Any]) -> float | None:
 
 def _alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
     except ProcessLookupError:
         return False
     except PermissionError:  # another user's process: alive
-        return True
+        pass
     return True
 
 
