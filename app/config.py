@@ -17,6 +17,9 @@ CONFIG_NAME = "config.toml"
 INDEX_NAME = "index.db"
 KEYFILE_NAME = "keyfile.json"
 KEY_STORAGES = ("keyring", "passphrase")
+# One message or capture longer than this is stored cut (amber/ingest.py): a long chat
+# message is a few KB; a book is not a message.
+MAX_EVENT_BYTES = 262_144
 
 CONFIG_TEMPLATE = """\
 # Amber configuration. Edit freely; `amber doctor` checks it.
@@ -127,7 +130,7 @@ class Config:
     key_storage: str
     tree_dir: Path
     max_file_bytes: int = 5_000_000
-    max_event_bytes: int = 262_144  # one message or capture; longer ones are cut (ingest)
+    max_event_bytes: int = MAX_EVENT_BYTES
     reconcile_on_start: bool = True
     models: ModelsSettings = field(default_factory=ModelsSettings, compare=False)
     capture: CaptureSettings = field(default_factory=CaptureSettings, compare=False)
@@ -202,7 +205,7 @@ def _config_from(home: Path, data: dict, path: Path) -> Config:
         tree_dir=tree_dir if tree_dir.is_absolute() else home / tree_dir,
         max_file_bytes=int(tree.get("max_file_bytes", 5_000_000)),
         reconcile_on_start=bool(data.get("index", {}).get("reconcile_on_start", True)),
-        max_event_bytes=int(data.get("index", {}).get("max_event_bytes", 262_144)),
+        max_event_bytes=int(data.get("index", {}).get("max_event_bytes", MAX_EVENT_BYTES)),
         models=_models_settings(data.get("models")),
         capture=_capture_settings(data.get("capture"), path),
     )

@@ -21,12 +21,11 @@ from functools import lru_cache
 
 import sqlcipher3
 
+from amber.config import MAX_EVENT_BYTES
 from amber.events import EventDraft
 from amber.redact import Redaction, redact
 from amber.store import events as event_rows
 from amber.trust import TRUSTED, flagged_signals
-
-MAX_EVENT_BYTES = 262_144  # a long chat message is a few KB; a book is not a message
 
 
 @dataclass(frozen=True)

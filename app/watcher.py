@@ -17,12 +17,17 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from amber.service import MemoryService
+from amber.store.db import IndexBusyError, IndexFullError
 from amber.tree.layout import is_entry_file
 
 QUIET_S = 0.3
 EMBED_BATCH = 128
 IDLE_TICK_S = 5.0
 CAP_S = 1.5
+# A full disk or a long-held index lock passes; the file is tried again, not left out of
+# the index until its next edit.
+RETRY_S = 30.0
+PASSING_ERRORS = (IndexFullError, IndexBusyError, OSError)
 OnChange = Callable[[str, str], None]
 
 
@@ -63,6 +68,8 @@ class TreeWatcher:
         self._lock = FileLock(str(service.config.watch_lock_path))
         self._last_write = -1
         self._embedded_up_to = -2  # not yet checked
+        # The worker thread's own: files (None: the whole tree) to index again, and when.
+        self._retry_at: dict[str | None, float] = {}
 
     def start(self) -> None:
         with contextlib.suppress(Timeout):  # tells other processes the index is kept fresh
@@ -101,10 +108,11 @@ class TreeWatcher:
         while not self._stop.is_set():
             batch, rescan = self._next_batch()
             if rescan:
-                self.service.reconcile()
+                self._reconcile()
             for rel_path in batch:
                 self._index(rel_path)
             self._embed_some()
+            self._retry_due()
 
     def _embed_some(self) -> None:
         """Vectors for new memories, a bounded batch at a time so file events stay prompt."""
@@ -142,18 +150,48 @@ class TreeWatcher:
                         return batch, rescan
                     self._cond.wait(QUIET_S / 3)
                 else:
-                    self._cond.wait(IDLE_TICK_S)
+                    self._cond.wait(self._idle_wait())
                     return [], False  # an idle tick: time to embed what is pending
         return [], False
+
+    def _idle_wait(self) -> float:
+        soonest = min(self._retry_at.values(), default=time.monotonic() + IDLE_TICK_S)
+        return max(0.0, min(IDLE_TICK_S, soonest - time.monotonic()))
+
+    def _retry_due(self) -> None:
+        now = time.monotonic()
+        for rel_path in [p for p, when in self._retry_at.items() if when <= now]:
+            del self._retry_at[rel_path]
+            if rel_path is None:
+                self.request_rescan()
+            else:
+                self.add(rel_path)
+
+    def _reconcile(self) -> None:
+        try:
+            self.service.reconcile()
+        except Exception as exc:  # the watcher must outlive a full disk; say why
+            self._failed(None, exc)
+        else:
+            self._retry_at.pop(None, None)
 
     def _index(self, rel_path: str) -> None:
         try:
             outcome = self.service.watched_file_changed(rel_path)
         except Exception as exc:  # one bad file must not stop the watcher; say why
-            self.on_change(rel_path, f"error: {exc}")
+            self._failed(rel_path, exc)
             return
+        self._retry_at.pop(rel_path, None)
         if outcome != "unchanged":
             self.on_change(rel_path, outcome)
+
+    def _failed(self, rel_path: str | None, exc: Exception) -> None:
+        where = "(tree)" if rel_path is None else rel_path
+        if not isinstance(exc, PASSING_ERRORS):
+            self.on_change(where, f"error: {exc}")
+            return
+        self._retry_at[rel_path] = time.monotonic() + RETRY_S
+        self.on_change(where, f"error: {exc}; trying again in {RETRY_S:.0f} s")
 
 
 def run_watch(service: MemoryService, on_change: OnChange | None = None) -> None:

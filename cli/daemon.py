@@ -77,14 +77,19 @@ def _print_status(state: DaemonStatus) -> None:
         seen = f" (last seen {data.get('updated')})" if data.get("updated") else ""
         console.print(f"[yellow]daemon not running[/]{seen}; `amber daemon start`")
         return
+    disk = state.disk
     paused = " [yellow]PAUSED[/]" if data.get("paused") else ""
-    console.print(f"daemon running, pid {state.pid}, since {data.get('started')}{paused}")
+    alert = "" if disk.get("ok", True) else f" [bold red]{safe_markup(_problem(disk).upper())}[/]"
+    since = data.get("started") or "?"
+    console.print(f"daemon running, pid {state.pid or '?'}, since {since}{paused}{alert}")
+    _print_disk(disk)
+    _print_silence(state)
     queue = data.get("queue", {})
     console.print(f"queue {queue.get('depth', 0)}/{queue.get('capacity', '?')}", highlight=False)
     if data.get("config_problem"):
         console.print(f"[red]{safe_markup(data['config_problem'])}[/]")
-    if queue.get("problem"):
-        console.print(f"[red]writer: {safe_markup(queue['problem'])}[/]")
+    if queue.get("problem") and disk.get("ok", True):  # else the disk lines said it
+        console.print(f"[red]writer: {safe_markup(queue['problem'])}[/]", soft_wrap=True)
     distiller = data.get("distiller", {})
     console.print(
         f"distiller backlog {distiller.get('backlog', '?')} events "
@@ -99,6 +104,68 @@ def _print_status(state: DaemonStatus) -> None:
                 highlight=False,
                 markup=False,
             )
+
+
+def _problem(disk: dict[str, Any]) -> str:
+    return str(disk.get("problem") or "cannot write")
+
+
+def _print_disk(disk: dict[str, Any]) -> None:
+    """The disk trouble: what, since when, what waits; then each file that fails."""
+    if disk.get("ok", True):
+        return
+    line = [f"{_problem(disk)} since {_when(disk.get('since'))}"]
+    if disk.get("capture") == "paused":
+        line.append("capture paused")
+    if disk.get("waiting") is not None:
+        line.append(f"{disk['waiting']} captures waiting to be stored")
+    console.print("; ".join(line), style="red", markup=False, highlight=False, soft_wrap=True)
+    for place in disk.get("places", []):
+        tries = place.get("failures") or 1
+        after = f", {tries} tries" if tries > 1 else ""
+        console.print(
+            f"  {place.get('what')}: {place.get('path')}: {place.get('error')}"
+            f" (since {_when(place.get('since'))}{after})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    console.print("  it resumes by itself once it can write again; no restart needed")
+
+
+def _print_silence(state: DaemonStatus) -> None:
+    """A running daemon whose status is old: say so, and what the numbers shown are."""
+    free = state.disk.get("free_bytes")
+    room = f"; {_bytes(free)} free there" if free is not None else ""
+    where = f"it may not be able to write {state.folder}{room}"
+    if not state.data:
+        console.print(
+            f"[yellow]no status from the daemon yet[/]: {safe_markup(where)}", soft_wrap=True
+        )
+    elif state.stale:
+        last = state.data.get("updated")
+        console.print(
+            f"[yellow]no status from the daemon for {_age(state.age_s or 0)} "
+            f"(last {_when(last)})[/]: {safe_markup(where)}; the numbers below are from then",
+            soft_wrap=True,
+        )
+    elif state.source.endswith("status.spare.json"):
+        console.print("(status written in place: status.json cannot be replaced now)")
+
+
+def _age(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.0f} h"
+
+
+def _bytes(count: int) -> str:
+    size = float(count)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024:
+            return f"{size:.0f} {unit}"
+        size /= 1024
+    return f"{size:.0f} TiB"
 
 
 def _sources_table(sources: dict[str, Any]) -> Table:
@@ -126,7 +193,10 @@ def _when(stamp: str | None) -> str:
     """Local time; the date only when it is not today."""
     if not stamp:
         return "-"
-    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return stamp
     today = moment.date() == datetime.now().astimezone().date()
     return f"{moment:%H:%M:%S}" if today else f"{moment:%Y-%m-%d %H:%M}"
 

@@ -185,3 +185,18 @@ def test_many_producers_every_refusal_counted(service: MemoryService, capacity: 
     assert event_rows.event_count(service.db) == 150
     assert stats["test"].dropped == sum(refused)
     assert stats["test"].queued == 0
+
+
+def test_a_capture_over_the_size_limit_is_stored_cut(service: MemoryService) -> None:
+    """The daemon passes `[index] max_event_bytes` on; before, captures ignored it."""
+    stats = Stats()
+    sink = CaptureSink(service.db, stats.__getitem__, max_event_bytes=2_000)
+    sink.start()
+    assert sink.offer(Capture("test", [draft(1, "start " + "x" * 50_000 + " end")]))
+    sink.stop()
+    row = service.db.one("SELECT text FROM events")
+    assert row is not None
+    assert len(row[0].encode()) < 3_000
+    assert row[0].startswith("start ")
+    assert row[0].endswith(" end")
+    assert "max_event_bytes" in row[0]

@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 from helpers.cli import amber
 
 from amber.errors import TreeWriteError
@@ -99,6 +100,35 @@ def test_forget_on_a_read_only_file_system_is_one_line(
     assert len(err.strip().splitlines()) == 1
     monkeypatch.undo()
     assert service.get(entry.id).entry.body.startswith("Kept on a read-only disk")
+
+
+class _UnreadableIndex:
+    """A connection whose disk fails on the first read, the way a full or failing disk does."""
+
+    def __init__(self, conn: object) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, *args: object) -> object:
+        if sql.startswith("SELECT count(*) FROM sqlite_master"):
+            raise sqlcipher3.OperationalError("disk I/O error")
+        return self.conn.execute(sql, *args)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.conn, name)
+
+
+def test_a_disk_error_at_open_is_not_called_a_wrong_passphrase(
+    service: MemoryService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It said "wrong key or passphrase" for a full disk: a user would retype it forever."""
+    real_connect = sqlcipher3.connect
+    monkeypatch.setattr(
+        sqlcipher3, "connect", lambda *a, **k: _UnreadableIndex(real_connect(*a, **k))
+    )
+    code, _out, err = amber("recall", "anything")
+    assert code == 1
+    assert "disk I/O error" in err
+    assert "passphrase" not in err
 
 
 def test_a_move_across_file_systems_copies(

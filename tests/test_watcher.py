@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from helpers.disk import FullDisk
 
+from amber import watcher as watcher_module
 from amber.service import MemoryService
 from amber.watcher import TreeWatcher
 
@@ -90,3 +92,29 @@ def test_changes_while_nothing_ran_are_caught_at_start(home: Path) -> None:
         assert report.added == ["offline.md"]
         assert service.recall("September passport")[0].id == entry.id
         assert service.recall("tangerine")
+
+
+def test_a_file_that_met_a_full_disk_is_tried_again(
+    service: MemoryService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It was reported and then left out of the index until its next edit; a rescan that
+    met the full disk ended the watcher's thread."""
+    monkeypatch.setattr(watcher_module, "RETRY_S", 0.3)
+    disk = FullDisk(monkeypatch, service.config.home).fill(service.db, files=False)
+    seen: list[str] = []
+    watcher = TreeWatcher(service, lambda path, outcome: seen.append(outcome))
+    watcher.start()
+    try:
+        (service.config.tree_dir / "boats").mkdir()  # a new folder: a rescan, failing too
+        (service.config.tree_dir / "boats" / "kayak.md").write_text("The kayak paddle is teal\n")
+        assert _seconds_until(lambda: len(seen) >= 2) < 5
+        assert _indexed(service, "boats/kayak.md") is None
+        disk.free()
+        assert _seconds_until(lambda: _indexed(service, "boats/kayak.md") is not None) < 5
+    finally:
+        watcher.stop()
+    assert all("trying again" in outcome for outcome in seen[:2])
+
+
+def _indexed(service: MemoryService, rel_path: str) -> object:
+    return service.db.one("SELECT id FROM entries WHERE path = ?", (rel_path,))

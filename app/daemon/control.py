@@ -2,7 +2,8 @@
 
 `amber sources enable|disable|pause|resume` write it (under a file lock, atomic replace);
 the running daemon notices the change within a second and starts or stops sources. It
-works whether or not the daemon runs, and without the database key.
+works whether or not the daemon runs, and without the database key. On a full disk the
+change fails in one line (`DaemonError`) and the old switches stay as they were.
 
     {"paused": {"until": null}, "sources": {"screen": {"enabled": false},
                                             "files": {"paused": {"until": "2026-...Z"}}}}
@@ -16,6 +17,8 @@ from typing import Any
 
 from filelock import FileLock
 
+from amber.daemon.errors import DaemonError
+from amber.daemon.health import write_problem
 from amber.daemon.jsonfile import read_json, write_json
 from amber.daemon.paths import DaemonPaths
 
@@ -79,6 +82,15 @@ class Control:
     def load(self) -> ControlState:
         return ControlState(read_json(self.paths.control) or {})
 
+    def read(self) -> ControlState | None:
+        """The switches; None when the file is there but cannot be read now (an I/O error):
+        the daemon then keeps the switches it has rather than fall back to the defaults,
+        which could start a source the user disabled."""
+        if not self.paths.control.exists():
+            return ControlState({})
+        data = read_json(self.paths.control)
+        return None if data is None else ControlState(data)
+
     def version(self) -> tuple[int, int]:
         """Changes whenever the file is replaced (cheap enough to poll every second)."""
         try:
@@ -121,8 +133,11 @@ class _Edit:
         self.data: dict[str, Any] = {}
 
     def __enter__(self) -> dict[str, Any]:
-        self.paths.ensure()
-        self.lock.acquire(timeout=10)
+        try:
+            self.paths.ensure()
+            self.lock.acquire(timeout=10)
+        except OSError as exc:
+            raise _unwritable(self.paths, exc) from None
         self.data = read_json(self.paths.control) or {}
         return self.data
 
@@ -130,5 +145,13 @@ class _Edit:
         try:
             if exc_type is None:
                 write_json(self.paths.control, self.data)
+        except OSError as exc:
+            raise _unwritable(self.paths, exc) from None
         finally:
             self.lock.release()
+
+
+def _unwritable(paths: DaemonPaths, exc: OSError) -> DaemonError:
+    """One line instead of a traceback: a full disk is the user's to fix, not a bug."""
+    hint = "; free some space and try again" if write_problem(exc) else ""
+    return DaemonError(f"cannot change {paths.control}: {exc.strerror or exc}{hint}")

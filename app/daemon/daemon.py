@@ -4,6 +4,11 @@ Signal handlers only set an event; every wait in the daemon is `event.wait(timeo
 SIGTERM is answered within a second. Shutdown order: stop the sources, drain the queue
 into the database, stop the tree watcher and idle work, write the final status, close the
 database (the caller closes it), release the lock.
+
+A full disk (or a quota, or an I/O error) never ends the daemon: a write that fails is
+recorded in `DiskHealth` and tried again. While the index cannot be written, capture is
+paused (what was captured waits in the queue) and the status says so; the first commit
+that works again lifts the pause.
 """
 
 from __future__ import annotations
@@ -19,14 +24,18 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+import sqlcipher3
+
 from amber.clock import now_iso
 from amber.daemon.context import SourceContext
-from amber.daemon.control import Control
+from amber.daemon.control import Control, ControlState
+from amber.daemon.health import INDEX, LOG, DiskHealth
 from amber.daemon.idle import IdleRunner, IdleWork
+from amber.daemon.logs import retry_log
 from amber.daemon.paths import DaemonPaths
 from amber.daemon.sink import CAPACITY, CaptureSink
 from amber.daemon.stats import SourceStats
-from amber.daemon.statusfile import write_status
+from amber.daemon.statusfile import StatusWriter
 from amber.daemon.supervisor import SourceRunner, Supervisor
 from amber.errors import AmberError
 from amber.pluginspec import CaptureSource
@@ -53,6 +62,17 @@ class DaemonOptions:
     extra_status: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class _Switches:
+    """What the main loop last applied, to see when to apply again."""
+
+    version: tuple[int, int] | None = None
+    applied_at: float = 0.0
+    pause_ends: datetime | None = None
+    state: ControlState = field(default_factory=lambda: ControlState({}))
+    hold: str = ""  # why capture is held (the disk), as applied
+
+
 class Daemon:
     def __init__(
         self,
@@ -60,15 +80,20 @@ class Daemon:
         sources: dict[str, CaptureSource],
         options: DaemonOptions | None = None,
         derive_key: Callable[[str], bytes] | None = None,
+        health: DiskHealth | None = None,
     ) -> None:
         self.service = service
         self.derive_key = derive_key
         self.options = options or DaemonOptions()
         self.paths = DaemonPaths.of(service.config)
+        self.health = health or DiskHealth()  # shared with the log handler (run.py)
         self.stop_event = threading.Event()
         self.reload_event = threading.Event()
         self.stats = {name: SourceStats(name) for name in sources}
-        self.sink = CaptureSink(service.db, self._stats_for, self.options.queue_capacity)
+        capacity = self.options.queue_capacity
+        limit = service.config.max_event_bytes
+        self.sink = CaptureSink(service.db, self._stats_for, capacity, self.health, limit)
+        self.status_file = StatusWriter(self.paths, self.health)
         self.control = Control(self.paths)
         self.supervisor = Supervisor(
             {
@@ -80,45 +105,80 @@ class Daemon:
         self.started = now_iso()
         self._backlog = (0, 0.0, 0)  # (count, when counted, captures then)
         self._watcher: Any = None
+        self._switches = _Switches()
+        self._status_at = 0.0
+        self._seq = 0  # orders two status files written in the same second
+        self._trouble: dict[str, str] = {}  # each loop step's trouble, logged once
         self.config_problem = ""
 
     def run(self) -> None:
         log.info("daemon %d started for %s", os.getpid(), self.paths.home)
+        self.status_file.prepare()
         self.sink.start()
-        self._start_watcher()
-        if self.idle:
-            self.idle.start()
-        self._loop()
-        self._shutdown()
+        try:
+            self._start_watcher()
+            if self.idle:
+                self.idle.start()
+            self._loop()
+        finally:  # even after a bug: no source or writer thread outlives the daemon
+            self._shutdown()
 
     def request_stop(self) -> None:
         self.stop_event.set()
 
     def _loop(self) -> None:
-        version = None
-        applied_at = 0.0
-        status_at = 0.0
-        pause_ends: datetime | None = None
         while True:
-            now = time.monotonic()
-            if (
-                self.control.version() != version
-                or now - applied_at >= CONTROL_EVERY_S
-                or (pause_ends is not None and datetime.now(UTC) >= pause_ends)
-            ):
-                version = self.control.version()
-                applied_at = now
-                state = self.control.load()
-                self.supervisor.apply(state)
-                pause_ends = state.next_change()
-                status_at = 0.0  # show the switch at once
+            self._guarded(self._apply_switches)
             if self.reload_event.is_set():
-                self._restart_sources()
-            if now - status_at >= self.options.status_every_s:
-                self.write_status("running")
-                status_at = now
+                self._guarded(self._restart_sources)
+            if time.monotonic() - self._status_at >= self.options.status_every_s:
+                self._status_at = time.monotonic()
+                self._guarded(self.write_status, "running")
             if self.stop_event.wait(TICK_S):
                 return
+
+    def _guarded(self, step: Callable[..., None], *args: Any) -> None:
+        """One step of the loop. Trouble with the disk or the index (an I/O error, a full
+        disk) is logged once and the step tried again next tick: it never ends the daemon."""
+        name = step.__name__.strip("_")
+        try:
+            step(*args)
+        except (OSError, sqlcipher3.Error) as exc:
+            if self._trouble.get(name) != str(exc):
+                log.warning("%s failed, trying again: %s", name, exc)
+            self._trouble[name] = str(exc)
+        else:
+            self._trouble.pop(name, None)
+
+    def _apply_switches(self, force: bool = False) -> None:
+        """Start and stop sources after a change of the switches, the end of a timed pause,
+        or a change of the disk's state; now and then anyway (a clock jump)."""
+        now, seen = time.monotonic(), self._switches
+        version, hold = self.control.version(), self._hold()
+        if not (
+            force
+            or version != seen.version
+            or now - seen.applied_at >= CONTROL_EVERY_S
+            or (seen.pause_ends is not None and datetime.now(UTC) >= seen.pause_ends)
+            or hold != seen.hold
+        ):
+            return
+        state = self.control.read() or seen.state  # unreadable now: keep the switches
+        self._note_hold(seen.hold, hold)
+        self._switches = _Switches(version, now, state.next_change(), state, hold)
+        self.supervisor.apply(state, hold)
+        self._status_at = 0.0  # show the switch at once
+
+    def _hold(self) -> str:
+        """Why capture waits: the index cannot be written (a full disk); "" when it can."""
+        failure = self.health.failure(INDEX)
+        return f"{failure.problem}; resumes by itself" if failure else ""
+
+    def _note_hold(self, before: str, now: str) -> None:
+        if now and not before:
+            log.warning("capture paused (%s), %d captures waiting", now, self.sink.waiting)
+        elif before and not now:
+            log.info("the index can be written again: capture resumes")
 
     def _restart_sources(self) -> None:
         """SIGHUP: re-read config.toml and restart the sources with it."""
@@ -140,7 +200,7 @@ class Daemon:
         self.service.reload_config(config)
         self.config_problem = ""
         self.supervisor.stop_all()
-        self.supervisor.apply(self.control.load())
+        self._apply_switches(force=True)
 
     def _shutdown(self) -> None:
         log.info("stopping: sources, then the queue (%d waiting)", self.sink.depth)
@@ -204,37 +264,55 @@ class Daemon:
         count, when, seen = self._backlog
         captured = sum(stats.captured for stats in list(self.stats.values()))
         if fresh or captured != seen or time.monotonic() - when >= BACKLOG_EVERY_S or not when:
-            count = undistilled_count(self.service.db)
+            try:
+                count = undistilled_count(self.service.db)
+            except sqlcipher3.Error:  # the index cannot be read now: the last count will do
+                return count
             self._backlog = (count, time.monotonic(), captured)
         return count
 
     def write_status(self, state: str) -> None:
-        control = self.control.load()
+        """Write the status (never raises on a full disk: see StatusWriter)."""
+        if self.health.failure(LOG):
+            retry_log()  # else a quiet daemon's log would read as failing long after
+        if self.status_file.write(lambda: self._status(state)):
+            self.sink.retry_soon()  # status.json can be written again: try the index too
+
+    def _status(self, state: str) -> dict[str, Any]:
+        control = self._switches.state
         distiller: dict[str, Any] = {"backlog": self.backlog()}
         distiller.update(self.idle.to_json() if self.idle else {"state": "not wired"})
-        write_status(
-            self.paths,
-            {
-                "pid": os.getpid(),
-                "state": state,
-                "started": self.started,
-                "updated": now_iso(),
-                "home": str(self.paths.home),
-                "paused": control.paused(None),
-                "paused_until": control.paused_until(None),
-                "log": str(self.paths.log),
-                "queue": {
-                    "depth": self.sink.depth,
-                    "capacity": self.options.queue_capacity,
-                    "problem": self.sink.problem,
-                },
-                "sources": {name: stats.to_json() for name, stats in sorted(self.stats.items())},
-                "distiller": distiller,
-                "tree_watcher": self._watcher is not None,
-                "config_problem": self.config_problem,
-                **self.options.extra_status,
+        self._seq += 1
+        return {
+            "pid": os.getpid(),
+            "state": state,
+            "started": self.started,
+            "updated": now_iso(),
+            "seq": self._seq,
+            "every_s": self.options.status_every_s,
+            "home": str(self.paths.home),
+            "paused": control.paused(None),
+            "paused_until": control.paused_until(None),
+            "log": str(self.paths.log),
+            "queue": {
+                "depth": self.sink.depth,
+                "capacity": self.options.queue_capacity,
+                "problem": self.sink.problem,
             },
-        )
+            "disk": self._disk(),
+            "sources": {name: stats.to_json() for name, stats in sorted(self.stats.items())},
+            "distiller": distiller,
+            "tree_watcher": self._watcher is not None,
+            "config_problem": self.config_problem,
+            **self.options.extra_status,
+        }
+
+    def _disk(self) -> dict[str, Any]:
+        disk = self.health.to_json()
+        if not disk["ok"]:
+            disk["capture"] = "paused" if self._switches.hold else "running"
+            disk["waiting"] = self.sink.waiting
+        return disk
 
 
 def install_signal_handlers(daemon: Daemon) -> Callable[[], None]:

@@ -34,7 +34,11 @@ class InstanceLock:
                 f"a daemon already runs for {self.paths.home} (pid {pid or '?'}); "
                 "`amber daemon stop` stops it"
             ) from None
-        self.paths.pid.write_text(f"{os.getpid()}\n", encoding="utf-8")
+        try:
+            self.paths.pid.write_text(f"{os.getpid()}\n", encoding="utf-8")
+        except OSError:  # a full disk: run anyway; readers see "pid unknown", not an old pid
+            with contextlib.suppress(OSError):
+                self.paths.pid.unlink()
 
     def release(self) -> None:
         with contextlib.suppress(FileNotFoundError):

@@ -35,6 +35,12 @@ class DaemonPaths:
         return self.folder / "status.json"
 
     @property
+    def status_spare(self) -> Path:
+        """Blocks reserved at start, rewritten in place when status.json cannot be
+        replaced (a full disk): how the daemon still tells its status then."""
+        return self.folder / "status.spare.json"
+
+    @property
     def control(self) -> Path:
         """Enabled/paused sources; written by `amber sources`, watched by the daemon."""
         return self.folder / "control.json"

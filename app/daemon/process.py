@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from amber.daemon.errors import DaemonError, DaemonNotRunningError, DaemonRunningError
 from amber.daemon.instance import daemon_pid
-from amber.daemon.jsonfile import read_json
 from amber.daemon.paths import DaemonPaths
+from amber.daemon.statusfile import newest_status
 
 if TYPE_CHECKING:
     from amber.config import Config
@@ -82,7 +82,7 @@ def start_detached(
 
 
 def _is_up(paths: DaemonPaths, pid: int) -> bool:
-    status = read_json(paths.status) or {}
+    status, _ = newest_status(paths)  # on a full disk, the spare
     return status.get("pid") == pid and status.get("state") == "running"
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from amber.config import load_config
 from amber.daemon.daemon import Daemon, DaemonOptions, install_signal_handlers
+from amber.daemon.health import DiskHealth
 from amber.daemon.idle import distiller_work
 from amber.daemon.instance import InstanceLock
 from amber.daemon.logs import close_logging, setup_logging
@@ -41,7 +42,8 @@ def run_daemon(
     paths = DaemonPaths.of(config)
     lock = InstanceLock(paths)
     lock.acquire()
-    logger = setup_logging(paths.log, foreground)
+    health = DiskHealth()  # one record of write trouble: the log's, the index's, the status's
+    logger = setup_logging(paths.log, foreground, health)
     try:
         with MemoryService(open_home(config=config, prompt=prompt), "daemon") as service:
             found = available_sources() if sources is None else sources
@@ -49,7 +51,7 @@ def run_daemon(
             wanted = opts.distill_when_idle and config.capture.distill_when_idle
             if opts.idle_work is None and wanted:
                 opts = replace(opts, idle_work=distiller_work(service))
-            daemon = Daemon(service, found, opts, service.derived_key)
+            daemon = Daemon(service, found, opts, service.derived_key, health)
             if on_ready is not None:
                 on_ready(daemon)
             _run_with_signals(daemon)

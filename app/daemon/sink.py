@@ -8,6 +8,10 @@ comes again after a restart and is ignored by the events table's unique dedup ke
 Back-pressure: the queue is bounded. A source that cannot read its input again (the screen)
 has a new item dropped and counted in its `dropped`, never silently; one that can but would
 only see it again at a rescan (the files source) waits for room instead.
+
+Write trouble (a full disk, a quota, an I/O error, a locked index): the writer keeps the
+batch and tries again with back-off, for as long as it takes; disk trouble is reported to
+`DiskHealth`, where the daemon sees it and pauses capture until a commit works again.
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from typing import Any
 
 import sqlcipher3
 
+from amber.daemon.health import INDEX, DiskHealth, write_problem
 from amber.daemon.stats import SourceStats
 from amber.events import EventDraft
-from amber.ingest import ingest
+from amber.ingest import MAX_EVENT_BYTES, ingest
 from amber.store.db import Database
 
 log = logging.getLogger("amber.daemon")
@@ -44,12 +49,23 @@ class Capture:
 
 
 class CaptureSink:
-    def __init__(self, db: Database, stats: Callable[[str], SourceStats], capacity: int = CAPACITY):
+    def __init__(
+        self,
+        db: Database,
+        stats: Callable[[str], SourceStats],
+        capacity: int = CAPACITY,
+        health: DiskHealth | None = None,
+        max_event_bytes: int = MAX_EVENT_BYTES,
+    ):
         self.db = db
+        self.max_event_bytes = max_event_bytes
+        self.health = health or DiskHealth()
         self._stats = stats
         self._queue: queue.Queue[Capture] = queue.Queue(capacity)
         self._stopping = threading.Event()
+        self._wake = threading.Event()  # ends a back-off early: stopping, or room is back
         self._thread = threading.Thread(target=self._run, name="amber-capture-writer", daemon=True)
+        self._holding = 0  # captures in the batch being committed (or retried)
         self.problem = ""  # the writer's current trouble (disk full...), for the status
 
     def offer(self, capture: Capture, wait_unless: threading.Event | None = None) -> bool:
@@ -71,12 +87,22 @@ class CaptureSink:
     def depth(self) -> int:
         return self._queue.qsize()
 
+    @property
+    def waiting(self) -> int:
+        """Captures not stored yet: queued, or in the batch the writer is trying."""
+        return self.depth + self._holding
+
+    def retry_soon(self) -> None:
+        """Cut a back-off short: something suggests the disk has room again."""
+        self._wake.set()
+
     def start(self) -> None:
         self._thread.start()
 
     def stop(self, timeout: float = 30.0) -> None:
         """Commit what is queued, then end the writer (sources must be stopped first)."""
         self._stopping.set()
+        self._wake.set()
         self._thread.join(timeout)
 
     def _run(self) -> None:
@@ -98,28 +124,36 @@ class CaptureSink:
         return batch
 
     def _commit_with_retry(self, batch: list[Capture]) -> None:
+        self._holding = len(batch)
         attempt = 0
         while True:
             try:
                 self._commit(batch)
-                self.problem = ""
-                return
-            except sqlcipher3.OperationalError as exc:  # disk full, I/O error, locked: wait
+            except Exception as exc:
+                if not _retryable(exc):  # a bad item (e.g. a plugin's checkpoint): isolate it
+                    self._commit_one_by_one(batch) if len(batch) > 1 else self._drop_bad(batch[0])
+                    break
                 attempt += 1
-                self._note_failure(batch, f"cannot write the index: {_cause(exc)}")
+                self._note_failure(batch, _cause(exc))
                 if self._stopping.is_set() and attempt >= DRAIN_ATTEMPTS:
                     self._give_up(batch, "not committed at shutdown")
-                    return
-                self._stopping.wait(RETRY_S[min(attempt, len(RETRY_S)) - 1])
-            except Exception:  # a bad item (e.g. a plugin's checkpoint): isolate it
-                self._commit_one_by_one(batch) if len(batch) > 1 else self._drop_bad(batch[0])
-                return
+                    break
+                self._back_off(attempt)
+            else:
+                self._note_success(len(batch))
+                break
+        self._holding = 0
+
+    def _back_off(self, attempt: int) -> None:
+        self._wake.wait(RETRY_S[min(attempt, len(RETRY_S)) - 1])
+        if not self._stopping.is_set():
+            self._wake.clear()
 
     def _commit(self, batch: list[Capture]) -> None:
         results: list[tuple[Capture, int]] = []
         with self.db.write() as conn:
             for capture in batch:
-                results.append((capture, ingest(conn, capture.drafts).added))
+                results.append((capture, ingest(conn, capture.drafts, self.max_event_bytes).added))
                 if capture.checkpoint:
                     capture.checkpoint(conn)
         for capture, added in results:  # committed: now, and only now, acknowledge
@@ -143,17 +177,39 @@ class CaptureSink:
         log.exception("capture from %s could not be stored", capture.source)
         self._give_up([capture], "could not be stored")
 
-    def _note_failure(self, batch: list[Capture], message: str) -> None:
+    def _note_failure(self, batch: list[Capture], cause: BaseException) -> None:
+        message = f"cannot write the index: {cause}"
         self.problem = message
-        log.warning("%s (%d captures waiting)", message, len(batch))
+        if write_problem(cause):
+            self.health.failed(INDEX, self.db.path, cause)
+        log.warning("%s (%d captures waiting)", message, self.waiting)
         for name in {c.source for c in batch}:
             self._stats(name).error(message)
+
+    def _note_success(self, count: int) -> None:
+        if not self.problem:
+            return
+        self.problem = ""
+        ended = self.health.ok(INDEX)
+        if ended is not None:
+            log.info(
+                "index writable again after %s since %s (%d failed tries)",
+                ended.problem,
+                ended.since,
+                ended.failures,
+            )
 
     def _give_up(self, batch: list[Capture], why: str) -> None:
         for capture in batch:
             stats = self._stats(capture.source)
             stats.add(queued=-1, dropped=len(capture.drafts))
             stats.error(f"{len(capture.drafts)} items {why}")
+
+
+def _retryable(exc: BaseException) -> bool:
+    """Trouble that passes (a locked index, a full disk, an I/O error): keep the batch and
+    try again. Anything else is the batch's own fault."""
+    return isinstance(exc, sqlcipher3.OperationalError) or write_problem(_cause(exc)) is not None
 
 
 def _cause(exc: BaseException) -> BaseException:

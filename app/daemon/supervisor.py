@@ -80,21 +80,25 @@ class Supervisor:
     def __init__(self, runners: dict[str, SourceRunner]) -> None:
         self.runners = runners
 
-    def apply(self, control: ControlState) -> None:
-        """Start what should run and stop what should not; a change takes effect at once."""
-        to_stop: list[tuple[SourceRunner, str]] = []
+    def apply(self, control: ControlState, hold: str = "") -> None:
+        """Start what should run and stop what should not; a change takes effect at once.
+        `hold`: why nothing may capture now (the disk is full), shown as each source's
+        pause; the user's own switches come back when the hold ends."""
+        to_stop: list[tuple[SourceRunner, str, str]] = []
         for name, runner in self.runners.items():
             if not control.enabled(name, runner.source.default_enabled):
-                to_stop.append((runner, DISABLED))
+                to_stop.append((runner, DISABLED, ""))
             elif control.paused(name):
-                to_stop.append((runner, PAUSED))
+                to_stop.append((runner, PAUSED, _until(control, name)))
+            elif hold:
+                to_stop.append((runner, PAUSED, hold))
             else:
                 runner.start()
-        for runner, _ in to_stop:  # signal all first, so they wind down together
+        for runner, _, _ in to_stop:  # signal all first, so they wind down together
             runner.signal_stop()
-        for runner, state in to_stop:
-            if runner.running or runner.stats.state not in (state,):
-                runner.join(state, _until(control, runner.source.name, state))
+        for runner, state, detail in to_stop:
+            if runner.running or (runner.stats.state, runner.stats.detail) != (state, detail):
+                runner.join(state, detail)
 
     def stop_all(self) -> None:
         for runner in self.runners.values():
@@ -104,8 +108,6 @@ class Supervisor:
                 runner.join(STOPPED, "daemon stopped")
 
 
-def _until(control: ControlState, name: str, state: str) -> str:
-    if state != PAUSED:
-        return ""
+def _until(control: ControlState, name: str) -> str:
     until = control.paused_until(name) or control.paused_until(None)
     return f"until {until}" if until else ""

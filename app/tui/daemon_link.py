@@ -7,10 +7,13 @@ no database key and no connection to the daemon process are needed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from amber.config import Config
 from amber.tui.protocols import DaemonStatus, SourceHealth
+
+if TYPE_CHECKING:
+    from amber.daemon.statusfile import DaemonStatus as LiveStatus
 
 START_HINT = "start it with `amber daemon start` (or `amber daemon install` to run at login)"
 
@@ -34,7 +37,7 @@ class FileDaemonControl:
             seen = live.data.get("updated")
             note = f"last seen {seen}; {START_HINT}" if seen else START_HINT
             return DaemonStatus(running=False, paused=paused, paused_until=until, notes=(note,))
-        return _running_status(live.pid, live.data, paused, until)
+        return _running_status(live, paused, until)
 
     def pause(self) -> None:
         self.control.pause(None)
@@ -43,23 +46,23 @@ class FileDaemonControl:
         self.control.resume(None)
 
 
-def _running_status(
-    pid: int | None, data: dict[str, Any], paused: bool, until: str | None
-) -> DaemonStatus:
+def _running_status(live: LiveStatus, paused: bool, until: str | None) -> DaemonStatus:
+    data = live.data
     sources = tuple(_source(name, s) for name, s in sorted(data.get("sources", {}).items()))
     captures = [s.last_capture for s in sources if s.last_capture]
     queue = data.get("queue", {})
     return DaemonStatus(
         running=True,
         paused=paused,
-        pid=pid,
+        pid=live.pid,
         started_at=data.get("started"),
         paused_until=until,
         last_capture=max(captures) if captures else None,
         queue_depth=int(queue.get("depth", 0) or 0),
         queue_capacity=queue.get("capacity"),
         sources=sources,
-        notes=_notes(data),
+        notes=_silence(live) + _disk_notes(live.disk) + _notes(data, live.disk.get("ok", True)),
+        disk=_disk_line(live.disk),
     )
 
 
@@ -76,10 +79,10 @@ def _source(name: str, s: dict[str, Any]) -> SourceHealth:
     )
 
 
-def _notes(data: dict[str, Any]) -> tuple[str, ...]:
+def _notes(data: dict[str, Any], disk_ok: bool) -> tuple[str, ...]:
     notes = []
     problem = data.get("queue", {}).get("problem")
-    if problem:
+    if problem and disk_ok:  # else the disk's notes said it
         notes.append(f"writer problem: {problem}")
     distiller = data.get("distiller") or {}
     if distiller:
@@ -87,3 +90,35 @@ def _notes(data: dict[str, Any]) -> tuple[str, ...]:
             f"distiller: {distiller.get('state', '?')}, backlog {distiller.get('backlog', '?')}"
         )
     return tuple(notes)
+
+
+def _disk_line(disk: dict[str, Any]) -> str:
+    """E.g. DISK FULL since ... · capture paused · 3 captures waiting · resumes by itself."""
+    if disk.get("ok", True):
+        return ""
+    since = str(disk.get("since") or "-")[:19].replace("T", " ")
+    parts = [f"{str(disk.get('problem') or 'cannot write').upper()} since {since}"]
+    if disk.get("capture") == "paused":
+        parts.append("capture paused")
+    if disk.get("waiting") is not None:
+        parts.append(f"{disk['waiting']} captures waiting")
+    return " · ".join([*parts, "resumes by itself"])
+
+
+def _disk_notes(disk: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(
+        f"cannot write {place.get('path')}: {place.get('error')}"
+        for place in disk.get("places", [])
+    )
+
+
+def _silence(live: LiveStatus) -> tuple[str, ...]:
+    """A running daemon whose status is old: the panel's numbers are from then."""
+    if not live.stale:
+        return ()
+    free = live.disk.get("free_bytes")
+    room = f", {free} bytes free there" if free is not None else ""
+    return (
+        f"no status from the daemon for {live.age_s or 0:.0f} s: it may not be able to "
+        f"write {live.folder}{room}; the numbers shown are from then",
+    )

@@ -37,6 +37,7 @@ class DaemonStatus:
     queue_capacity: int | None = None
     sources: tuple[SourceHealth, ...] = ()
     notes: tuple[str, ...] = ()  # anything else worth a line: distiller backlog, problems
+    disk: str = ""  # trouble writing (a full disk) in one line, its kind first in capitals
 
     @property
     def dropped(self) -> int:

@@ -37,6 +37,8 @@ def summary(status: DaemonStatus | None) -> Text:
             f"\nlast capture {stamp(status.last_capture)} · queue {queue} · "
             f"dropped {status.dropped} · errors {status.errors}"
         )
+    if status.disk:
+        text.append(f"\n{status.disk}", style="bold red")
     if status.paused:
         until = f" until {stamp(status.paused_until)}" if status.paused_until else ""
         text.append(f"\nCAPTURE PAUSED{until} · u resumes", style="bold reverse")
