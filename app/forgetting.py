@@ -7,9 +7,11 @@ holds a piece of text (a leaked key), gone for good, with what was distilled fro
 1. rewrites the entries that cite the events, one entry writer commit each: a digest the
    distiller owns is rebuilt from the events that remain (removed when none do); a
    distilled entry loses the evidence of the forgotten events and the facts only they
-   supported (removed when no fact is left); an entry a person wrote or edited keeps its
-   text, loses the events from its `sources`, and is reported so its owner can read it.
-   Copies of the old text kept for `amber undo` are dropped with it.
+   supported (removed when no fact is left); an entry a person wrote or edited loses the
+   events from its `sources` at once, and its text waits for its owner's consent: the
+   lines quoting the events (and the text asked to be forgotten) are taken out by a FORGET
+   proposal in the review queue (amber.distill.review). Copies of the old text kept for
+   `amber undo` are dropped with it.
 2. deletes the events and every trace the index holds of them (amber.store.forget), and
    records in the audit log how many were forgotten, never what;
 3. truncates the WAL, so no copy of a deleted page outlives the command, and deletes the
@@ -29,7 +31,8 @@ import sqlcipher3
 from amber.distill.digest import build_digest, scope_events
 from amber.distill.journal import Journal
 from amber.distill.parts import DistillParts
-from amber.distill.render import without_events
+from amber.distill.render import without_citations, without_events
+from amber.distill.review import OnCommitConn, ReviewQueue
 from amber.ids import new_id
 from amber.store import audit, distill_log
 from amber.store import forget as forget_rows
@@ -67,7 +70,8 @@ class ForgetReport:
     entries: list[str] = field(default_factory=list)  # entries that held the text: forgotten
     rewritten: list[str] = field(default_factory=list)  # distilled entries, now without them
     removed: list[str] = field(default_factory=list)  # distilled entries nothing was left of
-    yours: list[str] = field(default_factory=list)  # a person's entries that still mention them
+    yours: list[str] = field(default_factory=list)  # a person's entries that cited them
+    proposed: list[str] = field(default_factory=list)  # those of them quoting them: in review
 
 
 class Forgetting:
@@ -117,10 +121,7 @@ class Forgetting:
     def _derived(self, entry: Entry, plan: ForgetPlan, report: ForgetReport) -> None:
         sources = [s for s in entry.sources if s not in plan.handles]
         if not self.journal.owned(entry):
-            self._commit(
-                plans.rewritten(self.parts.writer, entry, {"sources": sources}, None, ACTION)
-            )
-            report.yours.append(entry.path)
+            self._yours(entry, plan, sources, report)
             return
         rewritten = self._distilled(entry, plan, sources)
         if rewritten is not None and _still_holds(rewritten, plan.selection.match):
@@ -131,6 +132,23 @@ class Forgetting:
         updates, body = rewritten
         self._commit(plans.rewritten(self.parts.writer, entry, updates, body, ACTION), owned=True)
         report.rewritten.append(entry.path)
+
+    def _yours(
+        self, entry: Entry, plan: ForgetPlan, sources: list[str], report: ForgetReport
+    ) -> None:
+        """A person's page: only Amber's own field changes now; their text changes once they
+        accept the proposal queued in the same transaction."""
+        change = plans.rewritten(self.parts.writer, entry, {"sources": sources}, None, ACTION)
+        queue = ReviewQueue(self.parts)
+        base = queue.pending_forgetting(entry) or entry.body
+        body: str | None = without_citations(base, plan.handles, plan.selection.match)
+        if body == entry.body:
+            body = None
+        else:
+            report.proposed.append(entry.path)
+        page_sha256 = sha256(change.files[0].data or b"")
+        self._commit(change, also=queue.propose_forgetting(entry, body, page_sha256))
+        report.yours.append(entry.path)
 
     def _distilled(
         self, entry: Entry, plan: ForgetPlan, sources: list[str]
@@ -149,15 +167,19 @@ class Forgetting:
         fields = {"title": digest.title, "tags": digest.tags, "sources": digest.sources}
         return {**fields, "valid_from": digest.valid_from}, digest.body
 
-    def _commit(self, plan: WritePlan, owned: bool = False) -> None:
+    def _commit(
+        self, plan: WritePlan, owned: bool = False, also: OnCommitConn | None = None
+    ) -> None:
         """One entry's change; the undo copies of its earlier text go in the same
-        transaction (they quote what is being forgotten)."""
+        transaction (they quote what is being forgotten), and `also` runs in it."""
         write = plan.files[0]
 
         def drop_old_copies(conn: sqlcipher3.Connection, _commit: Commit) -> None:
             distill_log.purge_entry(conn, plan.entry_id, write.path)
             if owned and write.data is not None:  # still the distiller's own text
                 distill_log.set_written(conn, plan.entry_id, sha256(write.data))
+            if also is not None:
+                also(conn)
 
         plan.audit = {}
         self.parts.writer.commit(plan, drop_old_copies)

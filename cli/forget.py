@@ -143,7 +143,8 @@ def _show(
         return
     _list("rewritten without them", report.rewritten, to_err)
     _list("removed (nothing was left)", report.removed, to_err)
-    _list("yours, still mentioning them: read them", report.yours, to_err)
+    _list("yours, no longer citing them", report.yours, to_err)
+    _list("of them quoting them: take the lines out with `amber review`", report.proposed, to_err)
 
 
 def _list(label: str, paths: list[str], to_err: bool) -> None:
@@ -165,6 +166,7 @@ def _json(plan: ForgetPlan, report: ForgetReport | None) -> dict[str, object]:
     }
     if report is not None:
         data.update(rewritten=report.rewritten, removed=report.removed, yours=report.yours)
+        data["review"] = report.proposed
     return data
 
 

@@ -1,4 +1,5 @@
-"""`amber review`: proposals the distiller made for entries a person wrote or edited."""
+"""`amber review`: proposals Amber made for entries a person wrote or edited (the
+distiller's changes, and lines quoting forgotten messages)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from amber.errors import InvalidInputError
 from amber.store.review import ReviewRow
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from amber.distill.review import ReviewQueue
     from amber.service import MemoryService
 
-app = typer.Typer(help="Distiller proposals that would change what you wrote: accept or reject.")
+app = typer.Typer(help="Proposals that would change what you wrote: accept, edit or reject.")
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ItemArg = Annotated[str, typer.Argument(help="Review item id (or a unique prefix).")]
 
@@ -51,11 +54,11 @@ def _queue(service: MemoryService) -> ReviewQueue:
 
 def _print_item(item: ReviewRow, text: str | None = None) -> None:
     target = f"{item.proposal.get('target_title')} ({item.proposal.get('target_path')})"
-    cand = item.proposal["candidate"]
+    cand = item.proposal.get("candidate") or {}  # a FORGET proposes a text, not statements
     assert isinstance(cand, dict)
     console.print(f"[bold]{item.id}[/] {item.status}: {item.action} {safe_markup(target)}")
     console.print(f"  why: {safe_markup(item.reason)}", highlight=False)
-    for statement in cand["statements"]:
+    for statement in cand.get("statements", []):
         console.print(f"  + {safe_markup(statement['text'])}", highlight=False)
     if text is not None:
         console.print(f"\n{safe_markup(text)}", highlight=False)
@@ -79,7 +82,7 @@ def accept(handle: ItemArg) -> None:
     """Apply the proposal (undoable with `amber undo OP`)."""
     with memory() as service:
         op_id = _queue(service).accept(handle)
-    console.print(f"Accepted; operation {op_id} (`amber undo {op_id}` reverses it)")
+    _say_accepted("Accepted", op_id)
 
 
 @app.command()
@@ -98,7 +101,14 @@ def edit(handle: ItemArg) -> None:
         item = queue.get(handle)
         text = _edit_text(queue.preview(item.id), service.config.home)
         op_id = queue.accept(item.id, body=text)
-    err.print(f"Accepted as edited; operation {op_id}")
+    _say_accepted("Accepted as edited", op_id, err)
+
+
+def _say_accepted(done: str, op_id: str | None, to: Console = console) -> None:
+    if op_id is None:  # a FORGET: what was forgotten does not come back
+        to.print(f"{done}; the page no longer holds what was forgotten")
+    else:
+        to.print(f"{done}; operation {op_id} (`amber undo {op_id}` reverses it)")
 
 
 def _edit_text(text: str, home: Path) -> str:

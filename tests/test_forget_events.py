@@ -18,6 +18,8 @@ from amber.ids import new_id
 from amber.service import MemoryService
 from amber.store import distill_events
 from amber.store.forget import Selection
+from amber.tree.entry import Entry
+from amber.tui.review_link import DistillerReview
 
 SECRET = "zq7secretvalue"  # one token, found nowhere else
 MESSAGES = [
@@ -147,9 +149,69 @@ def test_a_page_a_person_wrote_keeps_its_text_and_is_named(
     mine = service.remember("My own summary of the trip", sources=[secret.ref], path="trips")
     report = service.forget_events(service.forget_plan(Selection(handle=secret.id)))
     assert report.yours == [mine.path]
+    assert report.proposed == []  # it quotes nothing of them
     kept = service.get(mine.id).entry
     assert kept.body.startswith("My own summary")
     assert kept.sources == []
+
+
+def _edited_by_hand(service: MemoryService, secret: Event) -> Entry:
+    """A distilled page that quotes `secret`, then edited by its owner."""
+    parts = service.distill_parts()
+    journal = Journal(parts.db, parts.writer, new_id())
+    said = [Statement(f"Ben sees {SECRET} weekly.", [Evidence(secret, f"therapist {SECRET}")])]
+    with parts.writer.locked():
+        op, entry = journal.plan_add(Candidate("Ben", "fact", "people", said), "people")
+        journal.commit(op)
+    path = service.config.tree_dir / entry.path
+    path.write_text(path.read_text() + "\nMy own note: call Ben on Sunday.\n")
+    service.reconcile()
+    return service.get(entry.id).entry
+
+
+def test_a_page_a_person_edited_waits_for_their_consent(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    """Pages a person edited were only named: the forgotten message stayed quoted in them."""
+    import_trip(service, tmp_path)
+    secret = event_of(service, "m2")
+    page = _edited_by_hand(service, secret)
+    report = service.forget_events(service.forget_plan(Selection(match=SECRET)))
+    assert report.proposed == [page.path]
+    assert SECRET in service.get(page.id).entry.body  # nothing of theirs changed unasked
+    code, out, err = amber("review")
+    assert code == 0, err
+    assert "forget" in out
+    item = service.review_queue().items()[0]
+    preview = service.review_queue().preview(item.id)
+    assert SECRET not in preview
+    assert "My own note: call Ben on Sunday." in preview
+    shown_in_tui = DistillerReview(service).pending()[0]
+    assert (shown_in_tui.action, shown_in_tui.text) == ("FORGET", preview)
+    code, out, err = amber("review", "accept", item.id[:8])
+    assert code == 0, err
+    assert "no longer holds" in out
+    body = service.get(page.id).entry.body
+    assert SECRET not in body
+    assert "My own note: call Ben on Sunday." in body
+    assert SECRET not in every_stored_text(service)
+
+
+def test_a_forget_proposal_is_not_applied_over_newer_edits(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    import_trip(service, tmp_path)
+    secret = event_of(service, "m2")
+    page = _edited_by_hand(service, secret)
+    service.forget_events(service.forget_plan(Selection(handle=secret.id)))
+    path = service.config.tree_dir / page.path
+    path.write_text(path.read_text() + "A line written after the proposal.\n")
+    service.reconcile()
+    item = service.review_queue().items()[0]
+    code, _out, err = amber("review", "accept", item.id)
+    assert code != 0
+    assert "changed after this was proposed" in err
+    assert "A line written after the proposal." in path.read_text()
 
 
 def test_undo_copies_of_operations_that_used_it_are_dropped(

@@ -110,6 +110,30 @@ def without_events(body: str, forgotten: set[str]) -> str | None:
     return f"{FACTS}\n" + "\n".join(lines) + f"\n\n{EVIDENCE}\n" + "\n".join(evidence) + "\n"
 
 
+FORGOTTEN_MARK = "[forgotten]"
+_TRAILING_REF = re.compile(r"\((\S+)\)\s*$")
+
+
+def without_citations(body: str, forgotten: set[str], text: str = "") -> str:
+    """A person's body with every line that quotes a forgotten event taken out (an evidence
+    bullet, a digest's message line) and `text`, a piece of text asked to be forgotten,
+    replaced by a mark. Everything else, their own words included, stays as it is."""
+    kept = "".join(line for line in body.splitlines(True) if not _cites(line, forgotten))
+    if not text:
+        return kept
+    return re.sub(re.escape(text), FORGOTTEN_MARK, kept, flags=re.IGNORECASE)
+
+
+def _cites(line: str, forgotten: set[str]) -> bool:
+    bullet = _BULLET.match(line.rstrip("\n"))
+    if bullet is None:
+        return False
+    evidence = _EVIDENCE_LINE.match(bullet.group(1))
+    trailing = _TRAILING_REF.search(bullet.group(1))
+    refs = {m.group(1) for m in (evidence, trailing) if m is not None}
+    return bool(refs & forgotten)
+
+
 def _supported(
     fact: str, kept: list[tuple[str, set[str]]], dropped: list[tuple[str, set[str]]]
 ) -> bool:

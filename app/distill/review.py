@@ -1,15 +1,20 @@
-"""The review queue: what the distiller proposed for entries a person wrote or edited.
+"""The review queue: what Amber proposes for entries a person wrote or edited.
 
 The distiller never changes such an entry; it queues the proposal (an UPDATE or a
 SUPERSEDE, with its statements and evidence) and `amber review` lets the person accept it,
 reject it, or edit the text that accepting would write. Accepting writes through the same
 logged, undoable operations as the distiller.
+
+Forgetting events queues a FORGET for a person's page that quotes them: the page without
+those lines (and without the text asked to be forgotten). Accepting writes that text only
+while the page is still what the proposal was made from, and cannot be undone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from functools import partial
 
 import sqlcipher3
@@ -28,7 +33,12 @@ from amber.store import entries as entry_rows
 from amber.store import review as review_rows
 from amber.store.review import ReviewRow
 from amber.tree.entry import Entry
-from amber.writing import fields
+from amber.writing import fields, plans
+from amber.writing.plan import sha256
+from amber.writing.writer import Commit
+
+FORGET = "forget"
+OnCommitConn = Callable[[sqlcipher3.Connection], None]
 
 
 def proposal_key(action: str, target_id: str, cand: Candidate) -> str:
@@ -95,15 +105,21 @@ class ReviewQueue:
     def preview(self, handle: str) -> str:
         """The body accepting would write: the merged entry (update) or the new one."""
         item = self.get(handle)
+        if item.action == FORGET:
+            return str(item.proposal["body"])
         cand = self.candidate(item)
         target = self.target(item)
         if item.action == "update" and target is not None:
             return merged_body(target.body, cand.statements)
         return new_body(cand.statements)
 
-    def accept(self, handle: str, body: str | None = None) -> str:
-        """Apply the proposal (with `body` as edited by the person); returns the op id."""
+    def accept(self, handle: str, body: str | None = None) -> str | None:
+        """Apply the proposal (with `body` as edited by the person); returns the id of the
+        operation `amber undo` reverses, None for a FORGET (nothing to undo)."""
         item = self._pending(handle)
+        if item.action == FORGET:
+            self._accept_forgetting(item, body)
+            return None
         cand = self.candidate(item)
         journal = Journal(self.db, self.parts.writer, new_id())
 
@@ -114,6 +130,56 @@ class ReviewQueue:
             op = self._operation(journal, item, cand, body)
             op.detail.update(review=item.id, reason="accepted in review")
             return journal.commit(op, resolve)
+
+    def propose_forgetting(self, page: Entry, body: str | None, page_sha256: str) -> OnCommitConn:
+        """A FORGET for a person's page: `body` is their text without what was forgotten
+        (None: nothing to take out), `page_sha256` the page it applies to. Stored in the
+        caller's transaction; it replaces a pending FORGET for the same page, whose text
+        may quote what goes now."""
+        item = None
+        if body is not None:
+            proposal = {"key": sha256(body.encode("utf-8"))[:32], "body": body}
+            proposal.update(target_path=page.path, target_title=page.title)
+            proposal["page_sha256"] = page_sha256
+            reason = "forgotten messages are quoted in a page you wrote"
+            item = ReviewRow(new_id(), now_iso(), "pending", FORGET, page.id, reason, proposal)
+
+        def store(conn: sqlcipher3.Connection) -> None:
+            review_rows.drop_pending(conn, page.id, FORGET)
+            if item is not None:
+                review_rows.add_item(conn, item)
+
+        return store
+
+    def pending_forgetting(self, page: Entry) -> str | None:
+        """The text a pending FORGET for this page would write, if one waits and the page
+        is still what it was made from (else the person's newer text counts)."""
+        waiting = review_rows.pending_for(self.db, page.id, FORGET)
+        now = sha256(self.parts.writer.files.read_bytes(page.path))
+        return (
+            str(waiting[-1].proposal["body"])
+            if waiting and waiting[-1].proposal["page_sha256"] == now
+            else None
+        )
+
+    def _accept_forgetting(self, item: ReviewRow, body: str | None) -> None:
+        writer = self.parts.writer
+        with writer.locked():
+            page = self.target(item)
+            if page is None:
+                raise NotFoundError(f"the page review item {item.id} would change is gone")
+            if sha256(writer.files.read_bytes(page.path)) != item.proposal["page_sha256"]:
+                raise InvalidInputError(
+                    f"{page.path} changed after this was proposed; take the forgotten lines "
+                    f"out by hand, then `amber review reject {item.id}`"
+                )
+            text = fields.new_body(body) if body is not None else str(item.proposal["body"])
+            plan = plans.rewritten(writer, page, {}, text, "forget-derived")
+
+            def resolve(conn: sqlcipher3.Connection, _commit: Commit) -> None:
+                review_rows.resolve(conn, item.id, "accepted", now_iso(), None)
+
+            writer.commit(plan, resolve)
 
     def reject(self, handle: str) -> ReviewRow:
         item = self._pending(handle)

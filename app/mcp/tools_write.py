@@ -205,6 +205,7 @@ def _forget_event(state: AmberState, ctx: Ctx, handle: str) -> dict[str, Any]:
         "rewritten": report.rewritten,
         "removed": report.removed,
         "yours": report.yours,
+        "review": report.proposed,
     }
 
 

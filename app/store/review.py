@@ -64,6 +64,23 @@ def drop_for_target(conn: sqlcipher3.Connection, entry_id: str) -> None:
     conn.execute("DELETE FROM review_items WHERE target_id = ?", (entry_id,))
 
 
+def pending_for(db: Database, target_id: str, action: str) -> list[ReviewRow]:
+    rows = db.query(
+        f"SELECT {COLUMNS} FROM review_items WHERE target_id = ? AND action = ? "
+        "AND status = 'pending' ORDER BY rowid",
+        (target_id, action),
+    )
+    return [_row(r) for r in rows]
+
+
+def drop_pending(conn: sqlcipher3.Connection, target_id: str, action: str) -> None:
+    """Pending proposals a newer one replaces."""
+    conn.execute(
+        "DELETE FROM review_items WHERE target_id = ? AND action = ? AND status = 'pending'",
+        (target_id, action),
+    )
+
+
 def ids_with_prefix(db: Database, prefix: str, limit: int = 5) -> list[str]:
     rows = db.query(
         "SELECT id FROM review_items WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
