@@ -15,12 +15,15 @@ Corpora (tests/data/injection/, see its README.md):
 
 Speed is the time `looks_like_instructions` takes on texts of 1 KB (benign texts joined to
 1,024 characters: the common case, where no strong signal ends the work early), the best
-of several rounds, and the mean time per corpus text. `--against OLD.py` measures another
-version of app/trust.py too (`git show REV:app/trust.py > /tmp/old_trust.py`), timed in the
-same rounds, so that a busy machine slows both alike and the ratio stays fair.
+of several rounds, and the mean time per corpus text. `--against OLD` measures another
+version of the detector too, timed in the same rounds, so that a busy machine slows both
+alike and the ratio stays fair: a copy of the package app/trust/
+(`mkdir /tmp/old && git archive REV app/trust | tar -x -C /tmp/old`, then `--against
+/tmp/old/app/trust`), or, from before it was a package, the one module
+(`git show REV:app/trust.py > /tmp/old_trust.py`).
 
 Usage: .venv/bin/python scripts/bench_injection.py [--show 20] [--rounds 7] [--real]
-           [--against /tmp/old_trust.py] [--json]
+           [--against /tmp/old/app/trust] [--json]
 """
 
 from __future__ import annotations
@@ -57,13 +60,41 @@ def detector(module: object, name: str) -> Detector:
 
 
 def load_module(path: Path) -> object:
-    """Another version of app/trust.py, imported under a name of its own."""
+    """Another version of the detector: a copy of the package app/trust/, or a trust.py of
+    before it was a package, imported under a name of its own."""
+    if path.is_dir():
+        return load_package(path)
     spec = importlib.util.spec_from_file_location("bench_injection_other", path)
     assert spec and spec.loader, path
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while being built
     spec.loader.exec_module(module)
     return module
+
+
+def load_package(path: Path) -> object:
+    """A copy of app/trust/. Its modules import one another as `amber.trust.*`, so it is
+    imported as `amber.trust` while this version's modules step aside; they come back after."""
+    ours = {name: module for name, module in sys.modules.items() if is_trust(name)}
+    for name in ours:
+        del sys.modules[name]
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "amber.trust", path / "__init__.py", submodule_search_locations=[str(path)]
+        )
+        assert spec and spec.loader, path
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["amber.trust"] = module
+        spec.loader.exec_module(module)
+    finally:
+        for name in [name for name in sys.modules if is_trust(name)]:
+            del sys.modules[name]
+        sys.modules.update(ours)
+    return module
+
+
+def is_trust(name: str) -> bool:
+    return name == "amber.trust" or name.startswith("amber.trust.")
 
 
 def load(name: str) -> list[dict[str, str]]:
@@ -252,7 +283,7 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=20, help="missed/flagged texts to print")
     parser.add_argument("--rounds", type=int, default=7, help="timing passes (best is kept)")
     parser.add_argument("--real", action="store_true", help="also flag real text on this machine")
-    parser.add_argument("--against", type=Path, help="another trust.py to measure alongside")
+    parser.add_argument("--against", type=Path, help="another app/trust/ to measure too")
     parser.add_argument("--json", action="store_true", help="print all results as JSON")
     args = parser.parse_args()
     dets = [detector(trust, "this version")]
