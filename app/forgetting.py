@@ -32,7 +32,7 @@ from amber.distill.digest import build_digest, scope_events
 from amber.distill.journal import Journal
 from amber.distill.parts import DistillParts
 from amber.distill.render import without_citations, without_events
-from amber.distill.review import OnCommitConn, ReviewQueue
+from amber.distill.review import FORGET_DERIVED, OnCommitConn, ReviewQueue
 from amber.ids import new_id
 from amber.store import audit, distill_log
 from amber.store import forget as forget_rows
@@ -42,7 +42,7 @@ from amber.writing import plans
 from amber.writing.plan import WritePlan, sha256
 from amber.writing.writer import Commit
 
-ACTION = "forget-derived"
+ACTION = FORGET_DERIVED
 
 
 def _still_holds(rewritten: tuple[dict[str, object | None], str], text: str) -> bool:

@@ -144,7 +144,7 @@ def _show(
     _list("rewritten without them", report.rewritten, to_err)
     _list("removed (nothing was left)", report.removed, to_err)
     _list("yours, no longer citing them", report.yours, to_err)
-    _list("of them quoting them: take the lines out with `amber review`", report.proposed, to_err)
+    _list("quoting them, a change proposed in `amber review`", report.proposed, to_err)
 
 
 def _list(label: str, paths: list[str], to_err: bool) -> None:

@@ -155,8 +155,10 @@ def test_a_page_a_person_wrote_keeps_its_text_and_is_named(
     assert kept.sources == []
 
 
-def _edited_by_hand(service: MemoryService, secret: Event) -> Entry:
-    """A distilled page that quotes `secret`, then edited by its owner."""
+def _page_edited_by_hand(service: MemoryService, tmp_path: Path) -> tuple[Event, Entry]:
+    """The trip, and a distilled page quoting its message m2 that its owner then edited."""
+    import_trip(service, tmp_path)
+    secret = event_of(service, "m2")
     parts = service.distill_parts()
     journal = Journal(parts.db, parts.writer, new_id())
     said = [Statement(f"Ben sees {SECRET} weekly.", [Evidence(secret, f"therapist {SECRET}")])]
@@ -166,16 +168,14 @@ def _edited_by_hand(service: MemoryService, secret: Event) -> Entry:
     path = service.config.tree_dir / entry.path
     path.write_text(path.read_text() + "\nMy own note: call Ben on Sunday.\n")
     service.reconcile()
-    return service.get(entry.id).entry
+    return secret, service.get(entry.id).entry
 
 
 def test_a_page_a_person_edited_waits_for_their_consent(
     service: MemoryService, tmp_path: Path
 ) -> None:
     """Pages a person edited were only named: the forgotten message stayed quoted in them."""
-    import_trip(service, tmp_path)
-    secret = event_of(service, "m2")
-    page = _edited_by_hand(service, secret)
+    _message, page = _page_edited_by_hand(service, tmp_path)
     report = service.forget_events(service.forget_plan(Selection(match=SECRET)))
     assert report.proposed == [page.path]
     assert SECRET in service.get(page.id).entry.body  # nothing of theirs changed unasked
@@ -200,9 +200,7 @@ def test_a_page_a_person_edited_waits_for_their_consent(
 def test_a_forget_proposal_is_not_applied_over_newer_edits(
     service: MemoryService, tmp_path: Path
 ) -> None:
-    import_trip(service, tmp_path)
-    secret = event_of(service, "m2")
-    page = _edited_by_hand(service, secret)
+    secret, page = _page_edited_by_hand(service, tmp_path)
     service.forget_events(service.forget_plan(Selection(handle=secret.id)))
     path = service.config.tree_dir / page.path
     path.write_text(path.read_text() + "A line written after the proposal.\n")

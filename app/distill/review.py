@@ -38,6 +38,7 @@ from amber.writing.plan import sha256
 from amber.writing.writer import Commit
 
 FORGET = "forget"
+FORGET_DERIVED = "forget-derived"  # how the audit names a rewrite of what cited a forgotten event
 OnCommitConn = Callable[[sqlcipher3.Connection], None]
 
 
@@ -174,7 +175,7 @@ class ReviewQueue:
                     f"out by hand, then `amber review reject {item.id}`"
                 )
             text = fields.new_body(body) if body is not None else str(item.proposal["body"])
-            plan = plans.rewritten(writer, page, {}, text, "forget-derived")
+            plan = plans.rewritten(writer, page, {}, text, FORGET_DERIVED)
 
             def resolve(conn: sqlcipher3.Connection, _commit: Commit) -> None:
                 review_rows.resolve(conn, item.id, "accepted", now_iso(), None)
