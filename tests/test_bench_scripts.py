@@ -102,3 +102,46 @@ def test_bench_startup_and_concurrent_edits_run(tmp_path: Path) -> None:
     assert "amber recall (keyring)" in startup.stdout
     edits = run_script("bench_concurrent_edits.py", "--rounds", "1", "--lines", "20", cwd=tmp_path)
     assert "lines lost:" in edits.stdout
+
+
+def tiny_tree_locomo() -> list[dict]:
+    """`tiny_locomo` with a third session, an integer answer and an adversarial question."""
+    sample = tiny_locomo()[0]
+    conversation = sample["conversation"]
+    conversation["session_3_date_time"] = "4:15 pm on 2 June, 2023"
+    conversation["session_3"] = [
+        {"speaker": "Ana", "dia_id": "D3:1", "text": "Biscuit turned 3 today, we had cake."},
+        {"speaker": "Ben", "dia_id": "D3:2", "text": "Happy birthday to him!"},
+    ]
+    sample["qa"] += [
+        {"question": "How old is Biscuit?", "answer": 3, "evidence": ["D3:1"], "category": 4},
+        {
+            "question": "What is Ben's cat called?",
+            "adversarial_answer": "Biscuit",
+            "evidence": ["D1:1"],
+            "category": 5,
+        },
+    ]
+    return [sample]
+
+
+def test_bench_tree_prints_the_table(tmp_path: Path) -> None:
+    data = tmp_path / "tiny.json"
+    out = tmp_path / "tree.json"
+    keep = tmp_path / "homes"
+    data.write_text(json.dumps(tiny_tree_locomo()))
+    args = ("--data", str(data), "--json", str(out), "--keep", str(keep))
+    done = run_script("bench_tree.py", *args, cwd=tmp_path)
+    assert "| context of N words | N = 100 | N = 300 | N = 1000 |" in done.stdout
+    assert "| tree entries |" in done.stdout
+    assert "| raw messages |" in done.stdout
+    assert "| single-hop (2 questions) |" in done.stdout
+    result = json.loads(out.read_text())
+    assert result["questions"] == 4  # the adversarial question has no answer to find
+    assert result["tree"]["entries"] >= 1
+    assert result["tree"]["events"] == 6
+    raw = {q["question"]: q["scores"]["raw"]["1000"] for q in result["per_question"]}
+    assert raw["What is the name of Ana's dog?"] == 1.0
+    assert raw["How old is Biscuit?"] == 1.0  # an integer answer is read as its text
+    assert raw["When did Biscuit chew the shoes?"] == 0.0  # message texts carry no dates
+    assert list((keep / "tiny-1" / "tree").rglob("*.md"))
