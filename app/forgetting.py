@@ -28,14 +28,16 @@ from pathlib import Path
 
 import sqlcipher3
 
-from amber.distill.digest import build_digest, scope_events
 from amber.distill.journal import Journal
+from amber.distill.knowledge import Scopes
 from amber.distill.parts import DistillParts
 from amber.distill.render import without_citations, without_events
 from amber.distill.review import FORGET_DERIVED, OnCommitConn, ReviewQueue
 from amber.ids import new_id
 from amber.store import audit, distill_log
+from amber.store import entries as entry_rows
 from amber.store import forget as forget_rows
+from amber.store.db import Database
 from amber.store.forget import FoundEvent, Selection
 from amber.tree.entry import Entry
 from amber.writing import plans
@@ -43,6 +45,22 @@ from amber.writing.plan import WritePlan, sha256
 from amber.writing.writer import Commit
 
 ACTION = FORGET_DERIVED
+
+
+def _with_sibling_parts(db: Database, citing: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The entries, and the other parts of each episode among them: a forgotten message
+    shifts the statements after it into the parts before, so every part is rebuilt."""
+    found = dict.fromkeys(citing)
+    for entry_id, _path in citing:
+        key = distill_log.digest_key_of(db, entry_id)
+        if key is None or not key.startswith("episode:"):
+            continue
+        for sibling in distill_log.digest_keys(db, key.split("#")[0]):
+            sibling_id = distill_log.digest_entry(db, sibling)
+            row = entry_rows.entry_row(db, sibling_id) if sibling_id else None
+            if row is not None:
+                found[(row.id, row.path)] = None
+    return list(found)
 
 
 def _still_holds(rewritten: tuple[dict[str, object | None], str], text: str) -> bool:
@@ -84,7 +102,7 @@ class Forgetting:
         db = self.parts.db
         events = forget_rows.find(db, selection)
         handles = [e.ref for e in events if e.ref] + [e.id for e in events]
-        citing = forget_rows.citing_entries(db, handles)
+        citing = _with_sibling_parts(db, forget_rows.citing_entries(db, handles))
         holding = [h for h in forget_rows.entries_holding(db, selection.match) if h not in citing]
         return ForgetPlan(selection, events, citing, holding)
 
@@ -124,8 +142,8 @@ class Forgetting:
             self._yours(entry, plan, sources, report)
             return
         rewritten = self._distilled(entry, plan, sources)
-        if rewritten is not None and _still_holds(rewritten, plan.selection.match):
-            rewritten = None  # the text asked to be forgotten would stay: the entry goes
+        if rewritten is None or _still_holds(rewritten, plan.selection.match):
+            # nothing left, or the text asked to be forgotten would stay: the entry goes
             self._commit(plans.forgotten(entry), owned=False)
             report.removed.append(entry.path)
             return
@@ -154,18 +172,16 @@ class Forgetting:
         self, entry: Entry, plan: ForgetPlan, sources: list[str]
     ) -> tuple[dict[str, object | None], str] | None:
         """The fields and body the distiller would have written without the forgotten
-        events (a digest's title and tags come from its messages too); None: nothing."""
+        events (a page's title and tags come from its messages too); None: nothing."""
         key = distill_log.digest_key_of(self.parts.db, entry.id)
         if key is None:
             body = without_events(entry.body, plan.handles)
             return None if body is None else ({"sources": sources}, body)
-        forgotten = {e.id for e in plan.events}
-        remaining = [e for e in scope_events(self.parts.db, key) if e.id not in forgotten]
-        if not remaining:
+        page = Scopes(self.parts.db).page(key, leave_out=[e.id for e in plan.events])
+        if page is None:
             return None
-        digest = build_digest(self.parts.db, key, remaining)
-        fields = {"title": digest.title, "tags": digest.tags, "sources": digest.sources}
-        return {**fields, "valid_from": digest.valid_from}, digest.body
+        fields = {"title": page.title, "tags": page.tags, "sources": page.sources}
+        return {**fields, "valid_from": page.valid_from}, page.body
 
     def _commit(
         self, plan: WritePlan, owned: bool = False, also: OnCommitConn | None = None

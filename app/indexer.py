@@ -111,7 +111,7 @@ class Indexer:
             return "skipped"
         entry_rows.clear_skip(conn, rel)
         self._resolve_duplicate_id(conn, entry)
-        kinds = source_kinds(entry.sources)
+        kinds = source_kinds(entry.provenance)
         entry_rows.upsert_entry(conn, entry, digest, stat.mtime_ns, stat.size, kinds)
         if who:
             audit.record(conn, who, "file-changed", entry.id, {"path": rel})

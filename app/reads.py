@@ -56,7 +56,7 @@ class Reader:
     def view(self, handle: str, within: Within | None = None) -> EntryView:
         entry = self.entry(handle, within)
         life = entry_rows.lifecycle_of(self.db, [entry.id]).get(entry.id, Lifecycle())
-        return EntryView(entry, entry_sources(self.db, entry.sources), *life)
+        return EntryView(entry, entry_sources(self.db, entry.provenance), *life)
 
     def read(self, rel_path: str) -> Entry:
         data = self.files.read_bytes(rel_path)

@@ -37,7 +37,8 @@ def test_start_status_single_instance_stop(home: Path, amber_cli) -> None:
         assert now["pid"] > 0
         assert {"files", "screen"} <= set(now["sources"])
         assert now["distiller"]["backlog"] == 0
-        assert now["queue"]["depth"] == 0
+        # Sources may already have handed the writer a capture or two: a moment's depth.
+        assert 0 <= now["queue"]["depth"] <= now["queue"]["capacity"]
         # no display here: the screen source says so and counts it, the others go on
         wait_for(
             lambda: status(amber_cli)["sources"]["screen"]["errors"] == 1,

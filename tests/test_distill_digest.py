@@ -1,4 +1,6 @@
-"""Zero-LLM distillation (digests) and the commands around the distiller: distill, log, undo."""
+"""Zero-LLM digests (a chat with an assistant, a day of screen text) and the commands
+around the distiller: distill, log, undo. Conversations between people become episodes
+and people pages instead: tests/test_distill_pages.py."""
 
 from __future__ import annotations
 
@@ -17,10 +19,15 @@ from amber.service import MemoryService
 
 DAY = "2026-05-08T10:0"
 MESSAGES = [
-    ("m1", "Ana", DAY + "0:00Z", "We adopted a greyhound called Biscuit from the shelter"),
-    ("m2", "Ben", DAY + "1:00Z", "Lovely! Is Biscuit good with cats? Bring Biscuit to Lisbon"),
-    ("m3", "Ana", DAY + "2:00Z", "Yes, and the greyhound sleeps all day on the sofa"),
-    ("m4", "Ben", DAY + "3:00Z", "ok"),
+    ("m1", "user", DAY + "0:00Z", "We adopted a greyhound called Biscuit from the shelter"),
+    (
+        "m2",
+        "assistant",
+        DAY + "1:00Z",
+        "Lovely! Is Biscuit good with cats? Bring Biscuit to Lisbon",
+    ),
+    ("m3", "user", DAY + "2:00Z", "Yes, and the greyhound sleeps all day on the sofa"),
+    ("m4", "assistant", DAY + "3:00Z", "ok"),
 ]
 
 
@@ -49,8 +56,8 @@ def test_a_conversation_becomes_one_digest_linking_its_events(
     assert "greyhound" in entry.tags
     assert "biscuit" in entry.tags
     assert "Names: Biscuit, Lisbon" in entry.body
-    assert "between Ana, Ben: 4 messages" in entry.body
-    assert "- 2026-05-08 Ana: We adopted a greyhound" in entry.body
+    assert "between user, assistant: 4 messages" in entry.body
+    assert "- 2026-05-08 user: We adopted a greyhound" in entry.body
     assert "(conversation:dogs#m1)" in entry.body
     assert "ok (conversation" not in entry.body
     assert entry.valid_from == "2026-05-08"
@@ -153,7 +160,7 @@ def test_distill_summary_and_undo_run(home: Path, tmp_path: Path) -> None:
         import_messages(service, conversation_file(tmp_path, MESSAGES))
     code, out, _ = amber("distill")
     assert code == 0
-    assert "4 events without a model (digests): 1 digest" in out
+    assert "4 events without a model: 1 digest" in out
     run_id = out.split("amber undo --run ")[1].split()[0]
     code, out, _ = amber("undo", "--run", run_id)
     assert code == 0

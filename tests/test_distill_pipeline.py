@@ -267,10 +267,10 @@ class FailingModel(ScriptedModel):
         raise ModelError("scripted failure")
 
 
-def test_a_failing_model_falls_back_to_a_digest(service: MemoryService) -> None:
+def test_a_failing_model_falls_back_to_zero_llm_pages(service: MemoryService) -> None:
     add_events(service, [("m1", "Caroline", "2023-05-10T09:00:00+00:00", BERLIN)])
     report = Distiller(service.distill_parts(), FailingModel([])).run()
-    assert report.digested == 1
+    assert report.paged == 2  # the day's episode and Caroline's page
     assert report.model_failures == ["scripted failure"]
     assert Distiller(service.distill_parts(), FailingModel([])).pending() == 0
 

@@ -128,6 +128,27 @@ class When:
             return f"{self.start.year:04d}s"
         return f"{self.start.year:04d}"
 
+    def words(self) -> str:
+        """The period as people write and ask about it: "7 May 2023", "week of 1 May
+        2023", "May 2023"; seasons, years and decades as `label` has them."""
+        if self.grain == "day":
+            return day_words(self.start)
+        if self.grain in ("week", "weekend"):
+            return f"{self.grain} of {day_words(self.start)}"
+        if self.grain == "month":
+            return f"{_MONTH_NAMES[self.start.month - 1]} {self.start.year}"
+        return self.label()
+
+
+def day_words(day: date) -> str:
+    """'7 May 2023': a day as people write and ask about it."""
+    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+_MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+).split()
+
 
 @dataclass(frozen=True)
 class TimeMention:
@@ -188,17 +209,18 @@ def said_label(said: datetime | date) -> str:
     return said_day(said).isoformat()
 
 
-def annotate(text: str, said: datetime | date) -> str:
+def annotate(text: str, said: datetime | date, label: Callable[[When], str] = When.label) -> str:
     """`text` with each resolved phrase followed by its label in parentheses: "I went
-    there last week (week of 2023-02-27)". A phrase whose label would repeat it ("on
-    2023-05-07", "in 2019") or that is already followed by its label is left alone, so
-    annotating twice changes nothing."""
+    there last week (week of 2023-02-27)", or with `label=When.words` "(week of 27
+    February 2023)". A phrase whose label would repeat it ("on 2023-05-07", "in 2019") or
+    that is already followed by its label is left alone, so annotating twice changes
+    nothing."""
     parts: list[str] = []
     done = 0
     for mention in find_times(text, said):
-        label = mention.when.label()
-        note = f" ({label})"
-        if _says(mention.when.phrase, label) or text.startswith(note, mention.end):
+        label_text = label(mention.when)
+        note = f" ({label_text})"
+        if _says(mention.when.phrase, label_text) or text.startswith(note, mention.end):
             continue
         parts += [text[done : mention.end], note]
         done = mention.end
@@ -208,7 +230,7 @@ def annotate(text: str, said: datetime | date) -> str:
 
 def _says(phrase: str, label: str) -> bool:
     """Whether a phrase already names its label: "2019", "the summer of 2019"."""
-    return label in " ".join(_FILLER.sub(" ", phrase.lower()).split())
+    return label.lower() in " ".join(_FILLER.sub(" ", phrase.lower()).split())
 
 
 def primary_when(text: str, said: datetime | date) -> When | None:

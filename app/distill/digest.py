@@ -1,5 +1,7 @@
-"""Zero-LLM distillation: one digest entry per conversation, and per day of a source
-without conversations, titled and tagged from keywords and names, linking to its events.
+"""Zero-LLM digests: one entry per conversation of machine roles (user and assistant,
+agent sessions), and per day of a source without conversations (screen text, files,
+shell), titled and tagged from keywords and names, linking to its events. Conversations
+between people become episodes and people pages instead (amber/distill/knowledge.py).
 
 A digest is rebuilt from all stored events of its conversation or day, so new messages
 extend it and running it again on the same events gives the same bytes.
@@ -8,11 +10,11 @@ extend it and running it again on the same events gives the same bytes.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 from amber.distill.batching import event_day
 from amber.distill.candidate import event_ref
 from amber.distill.keywords import keywords, names, words
+from amber.distill.pages import Page
 from amber.events import Event
 from amber.store import distill_events as queue
 from amber.store.db import Database
@@ -40,19 +42,7 @@ def scope_events(db: Database, key: str) -> list[Event]:
     return queue.day_events(db, source, where)
 
 
-@dataclass
-class Digest:
-    key: str
-    title: str
-    folder: str
-    body: str
-    valid_from: str | None
-    tags: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-
-
-def build_digest(db: Database, key: str, events: list[Event], continued: bool = False) -> Digest:
+def build_digest(db: Database, key: str, events: list[Event], continued: bool = False) -> Page:
     texts = [e.text for e in events]
     total = queue.event_total(db)
     terms = keywords(texts, lambda w: queue.event_frequency(db, w, FREQUENCY_CAP), total)
@@ -67,15 +57,16 @@ def build_digest(db: Database, key: str, events: list[Event], continued: bool = 
     if mentioned:
         body += f"Names: {', '.join(mentioned)}\n"
     body += "\n## Highlights\n" + "\n".join(_highlights(events, set(terms), mentioned)) + "\n"
-    return Digest(
-        key,
-        title,
-        _folder(events[0], first),
-        body,
-        first or None,
-        [layout.slugify(t) for t in terms[:TAGS]],
-        list(dict.fromkeys(event_ref(e) for e in events)),
-        events,
+    return Page(
+        key=key,
+        title=title,
+        kind="note",
+        folder=_folder(events[0], first),
+        body=body,
+        events=events,
+        valid_from=first or None,
+        tags=[layout.slugify(t) for t in terms[:TAGS]],
+        sources=list(dict.fromkeys(event_ref(e) for e in events)),
     )
 
 

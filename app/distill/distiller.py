@@ -19,10 +19,11 @@ from amber.distill import undo
 from amber.distill.batching import Batch, make_batches
 from amber.distill.candidate import Candidate
 from amber.distill.curation import Curator, Decision
-from amber.distill.digest import Digest, build_digest, digest_key, scope_events
 from amber.distill.extraction import extract, prompt_overhead
 from amber.distill.journal import Journal, Operation, log_only
+from amber.distill.knowledge import Scopes, new_lines
 from amber.distill.model import DistillModel, context_tokens, token_counter
+from amber.distill.pages import Page
 from amber.distill.parts import DistillParts
 from amber.distill.paths import FolderIndex
 from amber.distill.report import DistillReport
@@ -89,7 +90,7 @@ class Distiller:
         if self.model is not None:
             run.with_model(events, self.model)
         else:
-            run.digests(events)
+            run.pages(events)
         if run.done:  # updates were made: count them, and let idle entries decay
             lifecycle.refresh(self.db)
         report.seconds = round(time.monotonic() - started, 3)
@@ -113,6 +114,7 @@ class _Run:
         self.journal = Journal(parts.db, parts.writer, report.run_id)
         self.curator = Curator(self.journal, parts.recaller, distiller.model)
         self.reviews = ReviewQueue(parts)
+        self.scopes = Scopes(parts.db)
         self.progress = progress or (lambda done, total: None)
         self.should_stop = should_stop or (lambda: False)
         self.done = 0
@@ -140,7 +142,7 @@ class _Run:
             self.report.prompt_tokens += getattr(exc, "prompt_tokens", 0)
             self.report.output_tokens += getattr(exc, "output_tokens", 0)
             self.report.model_failures.append(str(exc))
-            self._digest_groups(batch.events)
+            self._write_pages(batch.events)
             return
         self.report.prompt_tokens += extraction.prompt_tokens
         self.report.output_tokens += extraction.output_tokens
@@ -201,77 +203,102 @@ class _Run:
             return log_only(decision.action, target.id, cand.title, target.path, events, detail)
         return self.journal.plan_add(cand, cand.folder)[0]
 
-    # -- without a model: digests ----------------------------------------------------------
+    # -- without a model: pages ------------------------------------------------------------
 
-    def digests(self, events: list[Event]) -> None:
-        groups: dict[str, list[Event]] = {}
-        for event in events:
-            groups.setdefault(digest_key(event), []).append(event)
-        for key, group in groups.items():
+    def pages(self, events: list[Event]) -> None:
+        """Episodes, people pages and digests for these events (amber.distill.knowledge);
+        the events count as distilled once every page they change is written."""
+        if self._write_pages(events):
+            self._finished(events)
+
+    def _write_pages(self, events: list[Event]) -> bool:
+        """False when asked to stop before every page was written."""
+        for key in self.scopes.keys(events):
             if self.should_stop():
                 self.report.stopped = True
-                return
-            self._digest(key, group)
-            self._finished(group)
+                return False
+            self._page(key)
+        return True
 
-    def _digest_groups(self, events: list[Event]) -> None:
-        groups: dict[str, list[Event]] = {}
-        for event in events:
-            groups.setdefault(digest_key(event), []).append(event)
-        for key, group in groups.items():
-            self._digest(key, group)
-
-    def _digest(self, key: str, new_events: list[Event]) -> None:
+    def _page(self, key: str) -> None:
+        """Write the pages `key` names; parts an episode no longer has go."""
         with self.writer.locked():
-            existing = self._digest_entry(key)
-            if existing is not None and not self.journal.owned(existing):
-                digest = build_digest(self.db, key, new_events, continued=True)
-                existing = None  # a person edited it: continue in a new entry
-            else:
-                digest = build_digest(self.db, key, scope_events(self.db, key) or new_events)
-            op = self._digest_operation(digest, existing)
-            if op is None:
+            built = self.scopes.build(key)
+            for page in built:
+                self._write_page(page)
+            for stale in self.scopes.stale(key, [p.key for p in built]):
+                self._remove_page(stale)
+
+    def _write_page(self, page: Page) -> None:
+        existing = self._page_entry(page.key)
+        if existing is not None and not self.journal.owned(existing):
+            if page.kind != "note":
+                self._propose(page, existing)
+                return
+            continued = self.scopes.continued(page, existing)
+            if continued is None:
                 self.report.count("unchanged")
                 return
-            self.report.ops.append(self.journal.commit(op))
-        self.report.count("digested")
+            page, existing = continued, None  # a digest a person edited goes on in a new one
+        op = self._page_operation(page, existing)
+        if op is None:
+            self.report.count("unchanged")
+            return
+        self.report.ops.append(self.journal.commit(op))
+        self.report.count("digested" if page.kind == "note" else "paged")
 
-    def _digest_entry(self, key: str) -> Entry | None:
+    def _remove_page(self, key: str) -> None:
+        existing = self._page_entry(key)
+        if existing is None or not self.journal.owned(existing):
+            return  # gone already, or a person's now: theirs to keep
+        op = self.journal.plan_remove(existing, {"digest": key})
+        op.digests[key] = None
+        self.report.ops.append(self.journal.commit(op))
+
+    def _propose(self, page: Page, existing: Entry) -> None:
+        """A page a person edited: what is new in the rebuilt page waits in review."""
+        cand = new_lines(page, existing)
+        if cand is None:
+            self.report.count("unchanged")
+            return
+        decision = Decision("review", existing, "a page you edited has new lines", "update")
+        self._apply(decision, cand, [])
+
+    def _page_entry(self, key: str) -> Entry | None:
         entry_id = log_rows.digest_entry(self.db, key)
         row = entry_rows.entry_row(self.db, entry_id) if entry_id else None
         return self.writer.read(row.path) if row else None
 
-    def _digest_operation(self, digest: Digest, existing: Entry | None) -> Operation | None:
-        events = [e.id for e in digest.events]
+    def _page_operation(self, page: Page, existing: Entry | None) -> Operation | None:
+        events = [e.id for e in page.events]
+        fields = {
+            "title": page.title,
+            "tags": page.tags,
+            "sources": page.sources,
+            "valid_from": page.valid_from,
+        }
         if existing is None:
             stamp = now_iso()
             entry = Entry(
                 id=new_id(),
-                title=digest.title,
-                kind="note",
-                body=digest.body,
-                tags=digest.tags,
-                sources=digest.sources,
-                valid_from=digest.valid_from,
+                title=page.title,
+                kind=page.kind,
+                body=page.body,
+                tags=page.tags,
+                sources=page.sources,
+                valid_from=page.valid_from,
                 created=stamp,
                 updated=stamp,
             )
-            op = self.journal.plan_entry(entry, digest.folder, events)
+            op = self.journal.plan_entry(entry, page.folder, events)
         else:
-            fields = {
-                "title": digest.title,
-                "tags": digest.tags,
-                "sources": digest.sources,
-                "valid_from": digest.valid_from,
-            }
-            if all(getattr(existing, k) == v for k, v in fields.items()) and (
-                existing.body == digest.body
-            ):
+            unchanged = all(getattr(existing, k) == v for k, v in fields.items())
+            if unchanged and existing.body == page.body:
                 return None
-            op = self.journal.plan_rewrite(existing, fields, digest.body, events)
+            op = self.journal.plan_rewrite(existing, fields, page.body, events)
         op.plan.action = "digest"
-        op.detail = {"digest": digest.key}
-        op.digests[digest.key] = op.entry_id
+        op.detail = {"digest": page.key}
+        op.digests[page.key] = op.entry_id
         return op
 
     def _finished(self, events: list[Event]) -> None:

@@ -139,6 +139,10 @@ class Journal:
             op.unclaimed.add(moved.path)
         return op
 
+    def plan_remove(self, target: Entry, detail: dict[str, object]) -> Operation:
+        """A page the distiller wrote and no longer has anything for (undoable)."""
+        return Operation(plans.removed(self.writer, target, "remove"), detail=dict(detail))
+
     def plan_archive(self, target: Entry, reason: str) -> Operation:
         plan = plans.archived(self.writer, target)
         plan.path = target.path

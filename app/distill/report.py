@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-OUTCOMES = ("added", "updated", "superseded", "unchanged", "review", "digested")
+OUTCOMES = ("added", "updated", "superseded", "unchanged", "review", "digested", "paged")
 
 
 @dataclass
@@ -20,6 +20,7 @@ class DistillReport:
     unchanged: int = 0  # NOOP: already known
     review: int = 0  # proposals that wait in `amber review`
     digested: int = 0  # digest entries written (zero-LLM, or after a model failure)
+    paged: int = 0  # episodes and people pages written (zero-LLM)
     rejected: Counter[str] = field(default_factory=Counter)  # reason -> statements
     model_failures: list[str] = field(default_factory=list)
     prompt_tokens: int = 0
@@ -52,10 +53,11 @@ class DistillReport:
                 ("unchanged", "unchanged"),
                 ("review", "to review"),
                 ("digested", "digest" if self.digested == 1 else "digests"),
+                ("paged", "page" if self.paged == 1 else "pages"),
             )
             if getattr(self, name)
         ]
         if self.rejected_total:
             parts.append(f"{self.rejected_total} statements rejected")
-        how = f"with {self.model}" if self.model else "without a model (digests)"
+        how = f"with {self.model}" if self.model else "without a model"
         return f"{self.events} events {how}: " + (", ".join(parts) or "nothing new")

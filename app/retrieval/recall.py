@@ -175,8 +175,10 @@ class Recaller:
     def _add_relations(
         self, fused: dict[int, fusion.Fused], flt: search.SearchFilter, docs: Documents
     ) -> None:
-        """One hop: entries linked from the best entry hits join with part of their score,
-        if the filter admits them (a link may point out of the folders being searched)."""
+        """One hop: entries linked from the best entry hits join with part of their best
+        linking hit's score, if the filter admits them (a link may point out of the folders
+        being searched). The best, not the sum: a page every hit links to (a person's page
+        from each of their episodes) would otherwise outrank the hits themselves."""
         seeds = sorted((f for f in fused.values() if f.key < 0), key=lambda f: -f.score)
         links = {seed.key: docs.links(seed.key) for seed in seeds[:RELATION_SEEDS]}
         wanted = sorted({name for names in links.values() for name in names})
@@ -185,11 +187,15 @@ class Recaller:
         by_name = entry_rows.ids_by_name(self.db, wanted)
         keys = search.keys_for_entry_ids(self.db, [i for ids in by_name.values() for i in ids])
         allowed = search.keys_matching(self.db, list(keys.values()), flt)
+        best: dict[int, float] = {}
         for seed in seeds[:RELATION_SEEDS]:
             for name in links[seed.key]:
                 for entry_id in by_name.get(entry_rows.name_key(name), []):
-                    if keys.get(entry_id) in allowed:
-                        self._relate(fused, keys[entry_id], seed.score)
+                    key = keys.get(entry_id)
+                    if key in allowed and key != seed.key:
+                        best[key] = max(best.get(key, 0.0), seed.score)
+        for key, seed_score in best.items():
+            self._relate(fused, key, seed_score)
         docs.load(list(fused))
 
     @staticmethod

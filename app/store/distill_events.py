@@ -74,3 +74,41 @@ def event_frequency(db: Database, term: str, cap: int) -> int:
 def event_total(db: Database) -> int:
     row = db.one("SELECT max(rowid) FROM events")
     return int(row[0] or 0) if row else 0
+
+
+def thread_day_events(db: Database, source: str, conversation: str, day: str) -> list[Event]:
+    """The events of one conversation on one day (YYYY-MM-DD), oldest first."""
+    rows = db.query(
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE source = ? AND conversation = ? "
+        "AND coalesce(ts, captured_at) >= ? AND coalesce(ts, captured_at) < ? "
+        "ORDER BY coalesce(ts, captured_at), rowid",
+        (source, conversation, day, day + "\U0010ffff"),
+    )
+    return _events(rows)
+
+
+def thread_authors(db: Database, source: str, conversation: str) -> list[str]:
+    """Who speaks in a conversation, in order of their first message."""
+    rows = db.query(
+        "SELECT author FROM events WHERE source = ? AND conversation = ? AND author != '' "
+        "GROUP BY author ORDER BY min(coalesce(ts, captured_at)), min(rowid)",
+        (source, conversation),
+    )
+    return [row[0] for row in rows]
+
+
+def events_about(db: Database, name: str) -> list[Event]:
+    """Conversation messages a person wrote or that name them (in their text, not only in
+    the messages around), oldest first."""
+    rows = db.query(
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE conversation != '' AND (author = ? "
+        "OR rowid IN (SELECT rowid FROM search WHERE search MATCH ? AND rowid > 0)) "
+        "ORDER BY coalesce(ts, captured_at), rowid",
+        (name, _phrase_in_body(name)),
+    )
+    return _events(rows)
+
+
+def _phrase_in_body(name: str) -> str:
+    words = " ".join(w for w in name.replace('"', " ").split())
+    return f'body : "{words}"'

@@ -167,6 +167,16 @@ def digest_key_of(db: Database, entry_id: str) -> str | None:
     return row[0] if row else None
 
 
+def digest_keys(db: Database, prefix: str) -> list[str]:
+    """Keys of pages that have an entry, starting with `prefix`."""
+    rows = db.query(
+        "SELECT key FROM distill_digests WHERE key >= ? AND key < ? AND entry_id IS NOT NULL "
+        "ORDER BY key",
+        (prefix, prefix + "\U0010ffff"),
+    )
+    return [row[0] for row in rows]
+
+
 def set_digest(conn: sqlcipher3.Connection, key: str, entry_id: str | None) -> None:
     _set(conn, "distill_digests", "key", key, "entry_id", entry_id)
 

@@ -114,7 +114,7 @@ def upsert_entry(
         json.dumps(entry.tags),
         json.dumps(entry.aliases),
         json.dumps(entry.links),
-        json.dumps(entry.sources),
+        json.dumps(entry.provenance),
         json.dumps(entry.supersedes),
         json.dumps(entry.superseded_by),
         entry.created,

@@ -24,6 +24,10 @@ OWNED_FIELDS = (
     "sources",
 )
 _LIST_FIELDS = ("tags", "aliases", "sources", "supersedes", "superseded_by")
+# A footnote that cites messages: `[^3]: conversation:trip#m2, 01J...` (the distiller's
+# pages cite this way, amber/distill/pages.py); its refs are the entry's sources too.
+_CITATION = re.compile(r"^\[\^[\w-]+\]:\s*(.+?)\s*$", re.MULTILINE)
+_CITED_REF = re.compile(r"^[\w.-]+:\S+$|^[0-9A-HJKMNP-TV-Z]{26}$")
 _WIKILINK = re.compile(r"\[\[([^\]|#\n]+)(?:#[^\]|\n]*)?(?:\|[^\]\n]*)?\]\]")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
@@ -49,6 +53,21 @@ class Entry:
     @property
     def links(self) -> list[str]:
         return sorted({m.group(1).strip() for m in _WIKILINK.finditer(self.body)})
+
+    @property
+    def cited(self) -> list[str]:
+        """The events its footnotes cite, in order."""
+        refs: dict[str, None] = {}
+        for match in _CITATION.finditer(self.body):
+            parts = [p.strip() for p in match.group(1).split(",")]
+            if parts and all(_CITED_REF.match(p) for p in parts):
+                refs.update(dict.fromkeys(parts))
+        return list(refs)
+
+    @property
+    def provenance(self) -> list[str]:
+        """Every event it names: its `sources` and what its footnotes cite."""
+        return list(dict.fromkeys([*self.sources, *self.cited]))
 
     @property
     def archived(self) -> bool:

@@ -92,6 +92,14 @@ def move_target(writer: EntryWriter, entry: Entry, destination: str) -> str:
     return target
 
 
+def removed(writer: EntryWriter, entry: Entry, action: str) -> WritePlan:
+    """The file deleted as it is now (an edit made meanwhile refuses the commit); unlike
+    `forgotten`, what was kept for undo stays, so the removal can be undone."""
+    data = writer.files.read_bytes(entry.path)
+    plan = WritePlan(action, entry.id, entry.title, entry.path)
+    return plan.add(FileWrite(entry.path, None, entry.id, sha256(data)))
+
+
 def forgotten(entry: Entry) -> WritePlan:
     """The file and everything derived from it, gone for good."""
     plan = WritePlan("forget", entry.id, entry.title, "", forget=True)

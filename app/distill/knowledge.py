@@ -1,0 +1,132 @@
+"""What the zero-LLM distiller writes for a set of events, and each page rebuilt from its
+scope.
+
+Conversations between people (messages whose author is a name, not a role such as
+"user" or "assistant") become episodes (amber/distill/episodes.py) and people pages
+(amber/distill/people.py); everything else becomes digests (amber/distill/digest.py).
+A page is identified by its key and rebuilt from every stored event in its scope, so the
+distiller, forgetting and a second run all agree on what a page holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from amber.distill import digest, episodes, people
+from amber.distill.candidate import Candidate, Evidence, event_ref
+from amber.distill.candidate import Statement as CandidateStatement
+from amber.distill.pages import Page
+from amber.distill.statements import Context, question_of, select_statements
+from amber.events import Event
+from amber.store import distill_events as queue
+from amber.store import distill_log as log_rows
+from amber.store.db import Database
+from amber.tree.entry import Entry
+
+# Authors that are roles, not people: their threads are digested, not turned into pages.
+ROLES = frozenset("user human assistant ai model system tool summary bot me".split())
+
+
+def between_people(event: Event) -> bool:
+    return bool(event.conversation and event.author and event.author.casefold() not in ROLES)
+
+
+class Scopes:
+    """Page keys for events and pages for keys, over one index (thread speakers cached)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._speakers = lru_cache(maxsize=256)(self._thread_speakers)
+        self._questions = lru_cache(maxsize=64)(self._thread_questions)
+
+    def context(self, event: Event) -> Context:
+        """Who takes part in the event's conversation, and what the message before it
+        asked (if someone else asked something)."""
+        participants = self._speakers(event.source, event.conversation)
+        asked = self._questions(event.source, event.conversation).get(event.id, "")
+        return Context(participants, asked)
+
+    def _thread_speakers(self, source: str, conversation: str) -> list[str]:
+        return queue.thread_authors(self.db, source, conversation)
+
+    def _thread_questions(self, source: str, conversation: str) -> dict[str, str]:
+        """Event id -> the question the message before it ended with, by someone else."""
+        participants = self._speakers(source, conversation)
+        asked: dict[str, str] = {}
+        before: Event | None = None
+        for event in queue.thread_events(self.db, source, conversation):
+            if before is not None and before.author != event.author:
+                question = question_of(before, participants)
+                if question:
+                    asked[event.id] = question
+            before = event
+        return asked
+
+    def keys(self, events: list[Event]) -> list[str]:
+        """Every page these events change, in a stable order: digests and episodes in the
+        events' order, then the people they speak as or name."""
+        keys: dict[str, None] = {}
+        talk = [e for e in events if between_people(e)]
+        for event in events:
+            key = episodes.episode_key(event) if between_people(event) else digest.digest_key(event)
+            keys[key] = None
+        for name in self._people_in(talk):
+            keys[people.person_key(name)] = None
+        return list(keys)
+
+    def _people_in(self, events: list[Event]) -> list[str]:
+        named: dict[str, None] = dict.fromkeys(e.author for e in events)
+        statements = [s for e in events for s in select_statements(e, self.context(e))]
+        for name in people.people_named(statements):
+            named[name] = None
+        for name in {n for s in statements for n in s.names} - set(named):
+            if log_rows.digest_entry(self.db, people.person_key(name)):
+                named[name] = None  # someone with a page already, named again
+        return list(named)
+
+    def build(self, key: str, leave_out: Iterable[str] = ()) -> list[Page]:
+        """The pages `key` names (a person's page comes with their topic pages), from its
+        scope's stored events except `leave_out` (ids); [] when nothing is worth a page."""
+        skip = set(leave_out)
+        kind, rest = key.split(":", 1)
+        if kind == "person":
+            events = [e for e in queue.events_about(self.db, rest) if e.id not in skip]
+            return people.build_person(rest, events, self.context)
+        if kind == "episode":
+            source, conversation, day = episodes.episode_scope(key)
+            found = queue.thread_day_events(self.db, source, conversation, day)
+            events = [e for e in found if e.id not in skip]
+            if not events:
+                return []
+            return episodes.build_episode(key, events, self.context)
+        events = [e for e in digest.scope_events(self.db, key) if e.id not in skip]
+        return [digest.build_digest(self.db, key, events)] if events else []
+
+    def continued(self, page: Page, edited: Entry) -> Page | None:
+        """A digest of the events `page` covers that the version a person edited does
+        not cite, titled as its continuation; None when there are none."""
+        cited = set(edited.provenance)
+        new = [e for e in page.events if event_ref(e) not in cited and e.id not in cited]
+        return digest.build_digest(self.db, page.key, new, continued=True) if new else None
+
+    def stale(self, key: str, built: list[str]) -> list[str]:
+        """Parts of an episode that a rebuild no longer makes (it has fewer statements)."""
+        if not key.startswith("episode:"):
+            return []
+        return [k for k in log_rows.digest_keys(self.db, key) if k not in built]
+
+    def page(self, key: str, leave_out: Iterable[str] = ()) -> Page | None:
+        """One page as `build` makes it (an episode's part with its whole episode)."""
+        built = self.build(key.split("#")[0], leave_out)
+        return next((p for p in built if p.key == key), None)
+
+
+def new_lines(page: Page, edited: Entry) -> Candidate | None:
+    """What a rebuilt page says that the version a person edited does not, as a proposal
+    for the review queue; None when nothing is new."""
+    fresh = [f for f in page.facts if f.text not in edited.body]
+    if not fresh:
+        return None
+    said = [CandidateStatement(f.text, [Evidence(f.event, f.quote)]) for f in fresh]
+    return Candidate(page.title, page.kind, page.folder, said, page.valid_from)

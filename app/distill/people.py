@@ -1,0 +1,153 @@
+"""People pages: `people/<name>.md`, what the conversations say about one person.
+
+A person's page is a profile: the most telling things they said about themselves (who
+they are, life events, likes, plans), one dated line each citing its message, and the
+topics they keep coming back to (amber/distill/topics.py) with how often and when. The
+full record stays in the episodes (amber/distill/episodes.py), so a fact is written once
+and the page stays short enough to read. Someone others talk about ("my sister Anna",
+"Anna and I") gets a page once two statements name them; a capitalised word nothing marks
+as a person (a place, a brand, OCR noise) gets none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from amber.distill.batching import event_day
+from amber.distill.pages import Citations, Fact, Page, human_date
+from amber.distill.statements import Contexts, Statement, select_statements
+from amber.distill.topics import group_by_topic
+from amber.events import Event
+
+MIN_MENTIONS = 2  # statements naming someone before they get a page
+SECTIONS = (
+    ("attribute", "About"),
+    ("life", "Life events"),
+    ("preference", "Likes and interests"),
+    ("plan", "Plans"),
+    ("event", "What happened"),
+    ("mention", "Mentioned"),
+    ("image", "Pictures"),
+)
+PROFILE_FACTS = 12  # the page is a profile; the full record is in the episodes
+DAYS_SHOWN = 4
+TAGS = 5
+RELATIONS = (
+    "friend|friends|sister|brother|sibling|mom|mother|mum|dad|father|son|daughter|wife|"
+    "husband|partner|boyfriend|girlfriend|fiance|fiancee|cousin|aunt|uncle|grandma|"
+    "grandmother|grandpa|grandfather|niece|nephew|neighbor|neighbour|coworker|colleague|"
+    "boss|buddy|mentor|teacher|coach|roommate|classmate|kid|child|baby|pal|bestie"
+)
+_PERSON_CUE = re.compile(
+    rf"\b(?:{RELATIONS}),?\s+(?P<after>[A-Z][a-z]+)|(?P<before>[A-Z][a-z]+)\s+and\s+(?:I|me)\b"
+)
+
+
+def person_key(name: str) -> str:
+    return f"person:{name}"
+
+
+def people_named(statements: list[Statement]) -> list[str]:
+    """Names marked as people somewhere in these statements' words."""
+    found: list[str] = []
+    for statement in statements:
+        for match in _PERSON_CUE.finditer(statement.said):
+            name = match.group("after") or match.group("before")
+            if name and name not in found:
+                found.append(name)
+    return found
+
+
+def build_person(name: str, events: list[Event], context: Contexts) -> list[Page]:
+    """The person's page from the messages they wrote or that name them; [] if fewer
+    than MIN_MENTIONS statements are about them (one for someone who speaks)."""
+    statements = _about(name, events, context)
+    speaks = any(e.author == name for e in events)
+    if len(statements) < (1 if speaks else MIN_MENTIONS):
+        return []
+    leave_out = {n.casefold() for e in events for n in context(e).participants}
+    leave_out.add(name.casefold())
+    topics, _rest = _topics(statements, leave_out)
+    return [_person_page(name, statements, topics, speaks)]
+
+
+def _about(name: str, events: list[Event], context: Contexts) -> list[Statement]:
+    named = re.compile(rf"\b{re.escape(name)}\b")
+    about: list[Statement] = []
+    for event in events:
+        for statement in select_statements(event, context(event)):
+            if event.author == name or named.search(statement.said):
+                about.append(statement)
+    return about
+
+
+def _topics(
+    statements: list[Statement], leave_out: set[str]
+) -> tuple[list[tuple[str, list[Statement]]], list[Statement]]:
+    # A picture's caption describes the picture ("a dog walking past a wall"), not a topic.
+    said = ["" if s.kind == "image" else s.said for s in statements]
+    groups, rest = group_by_topic(said, leave_out)
+    topics = [(topic, [statements[i] for i in members]) for topic, members in groups]
+    return topics, [statements[i] for i in rest]
+
+
+def _person_page(
+    name: str,
+    statements: list[Statement],
+    topics: list[tuple[str, list[Statement]]],
+    speaks: bool,
+) -> Page:
+    said = "what they said about themselves" if speaks else "what others said about them"
+    others = Counter(s.speaker for s in statements if s.speaker and s.speaker != name)
+    told = f", told by {', '.join(o for o, _ in others.most_common(3))}" if others else ""
+    parts = [f"{name}: {said}{told}, {_span(statements)}.\n"]
+    profile = _profile(statements)
+    citations = Citations()
+    for kind, heading in SECTIONS:
+        lines = [_line(s, citations) for s in profile if s.kind == kind]
+        if lines:
+            parts.append(f"## {heading}\n" + "\n".join(lines) + "\n")
+    if topics:
+        parts.append("## Topics\n" + "\n".join(_topic_line(t, f) for t, f in topics) + "\n")
+    return Page(
+        key=person_key(name),
+        title=name,
+        kind="person",
+        folder="people",
+        body="\n".join(parts) + citations.footer(),
+        events=list(dict.fromkeys(s.event for s in statements)),
+        tags=[t for t, _ in topics[:TAGS]],
+        facts=[Fact(s.text, s.said, s.event) for s in profile],
+    )
+
+
+def _profile(statements: list[Statement]) -> list[Statement]:
+    """The most telling statements about the person, in the order they were said: what
+    they are, like and plan first, then what they did."""
+    about = [s for s in statements if s.kind != "image"] or statements
+    ranked = sorted(about, key=lambda s: (not (s.about_speaker or s.kind == "life"), -s.score))
+    best = set(ranked[:PROFILE_FACTS])
+    return [s for s in about if s in best]
+
+
+def _topic_line(topic: str, facts: list[Statement]) -> str:
+    days = sorted({event_day(s.event) for s in facts if event_day(s.event)})
+    shown = ", ".join(human_date(d) for d in days[:DAYS_SHOWN])
+    more = f" and {len(days) - DAYS_SHOWN} more days" if len(days) > DAYS_SHOWN else ""
+    return f"- {topic}: {len(facts)} statements; {shown}{more}"
+
+
+def _span(statements: list[Statement]) -> str:
+    days = sorted({event_day(s.event) for s in statements if event_day(s.event)})
+    if not days:
+        return "undated"
+    if days[0] == days[-1]:
+        return human_date(days[0])
+    return f"{human_date(days[0])} to {human_date(days[-1])}"
+
+
+def _line(statement: Statement, citations: Citations) -> str:
+    day = event_day(statement.event)
+    when = f"{human_date(day)}: " if day else ""
+    return f"- {when}{statement.text}{citations.mark([statement.event])}"
