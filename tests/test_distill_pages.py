@@ -322,3 +322,16 @@ def test_topics_are_what_statements_share_not_their_verbs() -> None:
     groups, rest = group_by_topic(said, {"maria"})
     assert groups == [("pottery", [0, 1, 2])]
     assert rest == [3, 4]
+
+
+def test_only_footnotes_that_cite_messages_are_sources() -> None:
+    from amber.tree.entry import parse_entry
+
+    body = (
+        "# Notes\n\nA fact.[^1] A link.[^2] A thought.[^3]\n\n"
+        "[^1]: conversation:trip#m2, 01M96S7694M09VV8QSPX2Q7699\n"
+        "[^2]: https://example.com/page#part\n"
+        "[^3]: my own aside, not a source\n"
+    )
+    entry = parse_entry("notes/x.md", body)
+    assert entry.cited == ["conversation:trip#m2", "01M96S7694M09VV8QSPX2Q7699"]

@@ -27,7 +27,8 @@ _LIST_FIELDS = ("tags", "aliases", "sources", "supersedes", "superseded_by")
 # A footnote that cites messages: `[^3]: conversation:trip#m2, 01J...` (the distiller's
 # pages cite this way, amber/distill/pages.py); its refs are the entry's sources too.
 _CITATION = re.compile(r"^\[\^[\w-]+\]:\s*(.+?)\s*$", re.MULTILINE)
-_CITED_REF = re.compile(r"^[\w.-]+:\S+$|^[0-9A-HJKMNP-TV-Z]{26}$")
+# An event's ref (`source:where#message`, amber/events.py) or id; a web address is not one.
+_CITED_REF = re.compile(r"^[\w.-]+:(?!//)\S*#\S+$|^[0-9A-HJKMNP-TV-Z]{26}$")
 _WIKILINK = re.compile(r"\[\[([^\]|#\n]+)(?:#[^\]|\n]*)?(?:\|[^\]\n]*)?\]\]")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
