@@ -28,6 +28,7 @@ from pathlib import Path
 
 import sqlcipher3
 
+from amber.distill import episodes
 from amber.distill.journal import Journal
 from amber.distill.knowledge import Scopes
 from amber.distill.parts import DistillParts
@@ -55,7 +56,7 @@ def _with_sibling_parts(db: Database, citing: list[tuple[str, str]]) -> list[tup
         key = distill_log.digest_key_of(db, entry_id)
         if key is None or not key.startswith("episode:"):
             continue
-        for sibling in distill_log.digest_keys(db, key.split("#")[0]):
+        for sibling in distill_log.digest_keys(db, episodes.parts_prefix(key)):
             sibling_id = distill_log.digest_entry(db, sibling)
             row = entry_rows.entry_row(db, sibling_id) if sibling_id else None
             if row is not None:
@@ -102,7 +103,8 @@ class Forgetting:
         db = self.parts.db
         events = forget_rows.find(db, selection)
         handles = [e.ref for e in events if e.ref] + [e.id for e in events]
-        citing = _with_sibling_parts(db, forget_rows.citing_entries(db, handles))
+        quoting = [*handles, *forget_rows.replies_to(db, events)]
+        citing = _with_sibling_parts(db, forget_rows.citing_entries(db, quoting))
         holding = [h for h in forget_rows.entries_holding(db, selection.match) if h not in citing]
         return ForgetPlan(selection, events, citing, holding)
 
@@ -148,6 +150,8 @@ class Forgetting:
             report.removed.append(entry.path)
             return
         updates, body = rewritten
+        if body == entry.body and all(getattr(entry, k) == v for k, v in updates.items()):
+            return  # it only answered a forgotten question it did not quote: as it was
         self._commit(plans.rewritten(self.parts.writer, entry, updates, body, ACTION), owned=True)
         report.rewritten.append(entry.path)
 
@@ -161,6 +165,8 @@ class Forgetting:
         base = queue.pending_forgetting(entry) or entry.body
         body: str | None = without_citations(base, plan.handles, plan.selection.match)
         if body == entry.body:
+            if sources == entry.sources:
+                return  # nothing of theirs names what is forgotten
             body = None
         else:
             report.proposed.append(entry.path)
@@ -177,7 +183,7 @@ class Forgetting:
         if key is None:
             body = without_events(entry.body, plan.handles)
             return None if body is None else ({"sources": sources}, body)
-        page = Scopes(self.parts.db).page(key, leave_out=[e.id for e in plan.events])
+        page = Scopes(self.parts.db, leave_out=[e.id for e in plan.events]).page(key)
         if page is None:
             return None
         fields = {"title": page.title, "tags": page.tags, "sources": page.sources}

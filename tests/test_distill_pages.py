@@ -335,3 +335,37 @@ def test_only_footnotes_that_cite_messages_are_sources() -> None:
     )
     entry = parse_entry("notes/x.md", body)
     assert entry.cited == ["conversation:trip#m2", "01M96S7694M09VV8QSPX2Q7699"]
+
+
+def test_a_forgotten_question_is_not_quoted_by_its_answer(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    import_talk(service, tmp_path, TALK)
+    Distiller(service.distill_parts()).run()
+    asked = "Any plans for the summer?"
+    assert any(asked in body for _, body in tree_of(service).values())
+    row = service.db.one("SELECT id FROM events WHERE message_id = 'm7'")
+    service.forget_events(service.forget_plan(_selection(row[0])))
+    assert not any(asked in body for _, body in tree_of(service).values())
+    assert "Maria is researching adoption agencies" in "".join(
+        body for _, body in tree_of(service).values()
+    )
+
+
+def test_a_conversation_id_with_a_hash_keeps_its_episode_parts(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    rows = [
+        {"id": f"m{i}", "speaker": who, "timestamp": _at(when, i), "text": text}
+        for i, (when, who, text) in enumerate(TALK)
+    ]
+    path = tmp_path / "hash.json"
+    path.write_text(json.dumps({"id": "team#general", "title": "General", "messages": rows}))
+    import_file(service.db, path, available_importers(False)["generic"], "test")
+    Distiller(service.distill_parts()).run()
+    row = service.db.one("SELECT id FROM events WHERE message_id = 'm0'")
+    report = service.forget_events(service.forget_plan(_selection(row[0])))
+    assert report.rewritten
+    pages = tree_of(service)
+    assert not any("pottery class yesterday" in body for _, body in pages.values())
+    assert any("charity race" in body for _, body in pages.values())

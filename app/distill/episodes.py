@@ -8,7 +8,7 @@ from collections import Counter
 
 from amber.distill.batching import event_day
 from amber.distill.pages import Citations, Fact, Page, human_date
-from amber.distill.statements import Contexts, Statement, select_statements
+from amber.distill.statements import Reading, Statement
 from amber.distill.topics import TIME_WORDS
 from amber.distill.wording import content_words, words
 from amber.events import Event
@@ -26,6 +26,22 @@ def episode_key(event: Event) -> str:
     return f"episode:{event.source}:{event.conversation}:{event_day(event)}"
 
 
+def part_key(key: str, n: int) -> str:
+    return f"{key}#{n}"
+
+
+def parts_prefix(key: str) -> str:
+    """What every part key of an episode starts with, and no other episode's key does."""
+    return part_key(whole_key(key), 0)[:-1]
+
+
+def whole_key(key: str) -> str:
+    """The episode a part's key belongs to ("...:2023-05-08#2" -> "...:2023-05-08"); a
+    conversation id may hold '#' itself, so only a final '#<number>' is a part."""
+    head, mark, number = key.rpartition("#")
+    return head if mark and number.isdigit() else key
+
+
 def episode_scope(key: str) -> tuple[str, str, str]:
     """(source, conversation, day) of an episode key."""
     _, rest = key.split(":", 1)
@@ -34,15 +50,15 @@ def episode_scope(key: str) -> tuple[str, str, str]:
     return source, conversation, day
 
 
-def build_episode(key: str, events: list[Event], context: Contexts) -> list[Page]:
+def build_episode(key: str, events: list[Event], reading: Reading) -> list[Page]:
     """The episode of these events (one conversation, one day), in parts of a few
     statements each; [] if nothing in them is worth a line."""
-    statements = [s for e in events for s in select_statements(e, context(e))]
+    statements = [s for e in events for s in reading.statements(e)]
     if not statements:
         return []
     parts = _parts(statements)
     return [
-        _part_page(f"{key}#{n}", part, events, n, len(parts)) for n, part in enumerate(parts, 1)
+        _part_page(part_key(key, n), part, events, n, len(parts)) for n, part in enumerate(parts, 1)
     ]
 
 

@@ -17,7 +17,7 @@ from amber.distill import digest, episodes, people
 from amber.distill.candidate import Candidate, Evidence, event_ref
 from amber.distill.candidate import Statement as CandidateStatement
 from amber.distill.pages import Page
-from amber.distill.statements import Context, question_of, select_statements
+from amber.distill.statements import Context, Statement, question_of, select_statements
 from amber.events import Event
 from amber.store import distill_events as queue
 from amber.store import distill_log as log_rows
@@ -33,12 +33,23 @@ def between_people(event: Event) -> bool:
 
 
 class Scopes:
-    """Page keys for events and pages for keys, over one index (thread speakers cached)."""
+    """Page keys for events and pages for keys, over one index (thread speakers cached).
+    `leave_out`: ids of events being forgotten, read as if already gone (a question asked
+    in one of them is not quoted as what a later answer was asked)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, leave_out: Iterable[str] = ()) -> None:
         self.db = db
+        self.leave_out = frozenset(leave_out)
         self._speakers = lru_cache(maxsize=256)(self._thread_speakers)
         self._questions = lru_cache(maxsize=64)(self._thread_questions)
+        self._read: dict[str, list[Statement]] = {}  # event id -> its statements, this run
+
+    def statements(self, event: Event) -> list[Statement]:
+        """The message's statements, read once: a message is on its episode, on its
+        speaker's page and on the page of everyone it names."""
+        if event.id not in self._read:
+            self._read[event.id] = select_statements(event, self.context(event))
+        return self._read[event.id]
 
     def context(self, event: Event) -> Context:
         """Who takes part in the event's conversation, and what the message before it
@@ -55,7 +66,7 @@ class Scopes:
         participants = self._speakers(source, conversation)
         asked: dict[str, str] = {}
         before: Event | None = None
-        for event in queue.thread_events(self.db, source, conversation):
+        for event in self._kept(queue.thread_events(self.db, source, conversation)):
             if before is not None and before.author != event.author:
                 question = question_of(before, participants)
                 if question:
@@ -77,7 +88,7 @@ class Scopes:
 
     def _people_in(self, events: list[Event]) -> list[str]:
         named: dict[str, None] = dict.fromkeys(e.author for e in events)
-        statements = [s for e in events for s in select_statements(e, self.context(e))]
+        statements = [s for e in events for s in self.statements(e)]
         for name in people.people_named(statements):
             named[name] = None
         for name in {n for s in statements for n in s.names} - set(named):
@@ -85,22 +96,24 @@ class Scopes:
                 named[name] = None  # someone with a page already, named again
         return list(named)
 
-    def build(self, key: str, leave_out: Iterable[str] = ()) -> list[Page]:
+    def _kept(self, events: list[Event]) -> list[Event]:
+        return [e for e in events if e.id not in self.leave_out]
+
+    def build(self, key: str) -> list[Page]:
         """The pages `key` names (a person's page comes with their topic pages), from its
-        scope's stored events except `leave_out` (ids); [] when nothing is worth a page."""
-        skip = set(leave_out)
+        scope's stored events; [] when nothing is worth a page."""
         kind, rest = key.split(":", 1)
         if kind == "person":
-            events = [e for e in queue.events_about(self.db, rest) if e.id not in skip]
-            return people.build_person(rest, events, self.context)
+            events = self._kept(queue.events_about(self.db, rest))
+            return people.build_person(rest, events, self)
         if kind == "episode":
             source, conversation, day = episodes.episode_scope(key)
             found = queue.thread_day_events(self.db, source, conversation, day)
-            events = [e for e in found if e.id not in skip]
+            events = self._kept(found)
             if not events:
                 return []
-            return episodes.build_episode(key, events, self.context)
-        events = [e for e in digest.scope_events(self.db, key) if e.id not in skip]
+            return episodes.build_episode(key, events, self)
+        events = self._kept(digest.scope_events(self.db, key))
         return [digest.build_digest(self.db, key, events)] if events else []
 
     def continued(self, page: Page, edited: Entry) -> Page | None:
@@ -114,11 +127,13 @@ class Scopes:
         """Parts of an episode that a rebuild no longer makes (it has fewer statements)."""
         if not key.startswith("episode:"):
             return []
-        return [k for k in log_rows.digest_keys(self.db, key) if k not in built]
+        return [
+            k for k in log_rows.digest_keys(self.db, episodes.parts_prefix(key)) if k not in built
+        ]
 
-    def page(self, key: str, leave_out: Iterable[str] = ()) -> Page | None:
+    def page(self, key: str) -> Page | None:
         """One page as `build` makes it (an episode's part with its whole episode)."""
-        built = self.build(key.split("#")[0], leave_out)
+        built = self.build(episodes.whole_key(key))
         return next((p for p in built if p.key == key), None)
 
 

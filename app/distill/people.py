@@ -16,7 +16,7 @@ from collections import Counter
 
 from amber.distill.batching import event_day
 from amber.distill.pages import Citations, Fact, Page, human_date
-from amber.distill.statements import Contexts, Statement, select_statements
+from amber.distill.statements import Reading, Statement
 from amber.distill.topics import group_by_topic
 from amber.events import Event
 
@@ -59,24 +59,24 @@ def people_named(statements: list[Statement]) -> list[str]:
     return found
 
 
-def build_person(name: str, events: list[Event], context: Contexts) -> list[Page]:
+def build_person(name: str, events: list[Event], reading: Reading) -> list[Page]:
     """The person's page from the messages they wrote or that name them; [] if fewer
     than MIN_MENTIONS statements are about them (one for someone who speaks)."""
-    statements = _about(name, events, context)
+    statements = _about(name, events, reading)
     speaks = any(e.author == name for e in events)
     if len(statements) < (1 if speaks else MIN_MENTIONS):
         return []
-    leave_out = {n.casefold() for e in events for n in context(e).participants}
+    leave_out = {n.casefold() for e in events for n in reading.context(e).participants}
     leave_out.add(name.casefold())
     topics, _rest = _topics(statements, leave_out)
     return [_person_page(name, statements, topics, speaks)]
 
 
-def _about(name: str, events: list[Event], context: Contexts) -> list[Statement]:
+def _about(name: str, events: list[Event], reading: Reading) -> list[Statement]:
     named = re.compile(rf"\b{re.escape(name)}\b")
     about: list[Statement] = []
     for event in events:
-        for statement in select_statements(event, context(event)):
+        for statement in reading.statements(event):
             if event.author == name or named.search(statement.said):
                 about.append(statement)
     return about

@@ -19,9 +19,9 @@ words, names, numbers, verb tense), not a list of any conversation's topics.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 
 from amber.distill import dates, wording
 from amber.distill.sentences import split_sentences
@@ -65,7 +65,13 @@ class Context:
     asked: str = ""
 
 
-Contexts = Callable[[Event], Context]
+class Reading(Protocol):
+    """How page builders read messages: each message's statements (read once per run, by
+    amber/distill/knowledge.py `Scopes`) and where it was said."""
+
+    def statements(self, event: Event) -> list[Statement]: ...
+
+    def context(self, event: Event) -> Context: ...
 
 
 def select_statements(event: Event, context: Context) -> list[Statement]:

@@ -65,6 +65,25 @@ def find(db: Database, selection: Selection, limit: int = 1_000_000) -> list[Fou
     return [FoundEvent(*row) for row in rows]
 
 
+def replies_to(db: Database, found: list[FoundEvent]) -> list[str]:
+    """Ids and refs of the messages said right after these in their conversations: a page
+    may quote a forgotten question as what its answer was asked (amber/distill/statements.py)."""
+    replies: list[str] = []
+    for event in found:
+        if not event.conversation:
+            continue
+        row = db.one(
+            "SELECT id, ref FROM events WHERE source = ? AND conversation = ? AND "
+            "(coalesce(ts, captured_at), rowid) > "
+            "(SELECT coalesce(ts, captured_at), rowid FROM events WHERE rowid = ?) "
+            "ORDER BY coalesce(ts, captured_at), rowid LIMIT 1",
+            (event.source, event.conversation, event.rowid),
+        )
+        if row is not None:
+            replies += [handle for handle in row if handle]
+    return replies
+
+
 def _where(selection: Selection) -> tuple[list[str], list[object]]:
     where: list[str] = []
     params: list[object] = []
