@@ -1,12 +1,12 @@
 """People pages: `people/<name>.md`, what the conversations say about one person.
 
 A person's page is a profile: the most telling things they said about themselves (who
-they are, life events, likes, plans), one dated line each citing its message, and the
-topics they keep coming back to (amber/distill/topics.py) with how often and when. The
-full record stays in the episodes (amber/distill/episodes.py), so a fact is written once
-and the page stays short enough to read. Someone others talk about ("my sister Anna",
-"Anna and I") gets a page once two statements name them; a capitalised word nothing marks
-as a person (a place, a brand, OCR noise) gets none.
+they are, life events, likes, plans), one dated line each citing its message, tagged with
+the topics they keep coming back to (amber/distill/topics.py). The full record stays in
+the episodes (amber/distill/episodes.py), so a fact is written once and the page stays
+short enough to read. Someone others talk about ("my sister Anna", "Anna and I") gets a
+page once two statements name them; a capitalised word nothing marks as a person (a
+place, a brand, OCR noise) gets none.
 """
 
 from __future__ import annotations
@@ -30,8 +30,10 @@ SECTIONS = (
     ("mention", "Mentioned"),
     ("image", "Pictures"),
 )
-PROFILE_FACTS = 12  # the page is a profile; the full record is in the episodes
-DAYS_SHOWN = 4
+# The page is a profile; the full record is in the episodes. Six lines, and the topics
+# only as tags: longer profiles and a line per topic made the tree 6% bigger and found
+# no more answers (scripts/bench_tree.py).
+PROFILE_FACTS = 6
 TAGS = 5
 RELATIONS = (
     "friend|friends|sister|brother|sibling|mom|mother|mum|dad|father|son|daughter|wife|"
@@ -68,8 +70,7 @@ def build_person(name: str, events: list[Event], reading: Reading) -> list[Page]
         return []
     leave_out = {n.casefold() for e in events for n in reading.context(e).participants}
     leave_out.add(name.casefold())
-    topics, _rest = _topics(statements, leave_out)
-    return [_person_page(name, statements, topics, speaks)]
+    return [_person_page(name, statements, _topics(statements, leave_out), speaks)]
 
 
 def _about(name: str, events: list[Event], reading: Reading) -> list[Statement]:
@@ -82,20 +83,18 @@ def _about(name: str, events: list[Event], reading: Reading) -> list[Statement]:
     return about
 
 
-def _topics(
-    statements: list[Statement], leave_out: set[str]
-) -> tuple[list[tuple[str, list[Statement]]], list[Statement]]:
+def _topics(statements: list[Statement], leave_out: set[str]) -> list[str]:
+    """What the person keeps coming back to, most statements first: the page's tags."""
     # A picture's caption describes the picture ("a dog walking past a wall"), not a topic.
     said = ["" if s.kind == "image" else s.said for s in statements]
-    groups, rest = group_by_topic(said, leave_out)
-    topics = [(topic, [statements[i] for i in members]) for topic, members in groups]
-    return topics, [statements[i] for i in rest]
+    groups, _rest = group_by_topic(said, leave_out)
+    return [topic for topic, _members in groups]
 
 
 def _person_page(
     name: str,
     statements: list[Statement],
-    topics: list[tuple[str, list[Statement]]],
+    topics: list[str],
     speaks: bool,
 ) -> Page:
     said = "what they said about themselves" if speaks else "what others said about them"
@@ -108,8 +107,6 @@ def _person_page(
         lines = [_line(s, citations) for s in profile if s.kind == kind]
         if lines:
             parts.append(f"## {heading}\n" + "\n".join(lines) + "\n")
-    if topics:
-        parts.append("## Topics\n" + "\n".join(_topic_line(t, f) for t, f in topics) + "\n")
     return Page(
         key=person_key(name),
         title=name,
@@ -117,7 +114,7 @@ def _person_page(
         folder="people",
         body="\n".join(parts) + citations.footer(),
         events=list(dict.fromkeys(s.event for s in statements)),
-        tags=[t for t, _ in topics[:TAGS]],
+        tags=topics[:TAGS],
         facts=[Fact(s.text, s.said, s.event) for s in profile],
     )
 
@@ -129,13 +126,6 @@ def _profile(statements: list[Statement]) -> list[Statement]:
     ranked = sorted(about, key=lambda s: (not (s.about_speaker or s.kind == "life"), -s.score))
     best = set(ranked[:PROFILE_FACTS])
     return [s for s in about if s in best]
-
-
-def _topic_line(topic: str, facts: list[Statement]) -> str:
-    days = sorted({event_day(s.event) for s in facts if event_day(s.event)})
-    shown = ", ".join(human_date(d) for d in days[:DAYS_SHOWN])
-    more = f" and {len(days) - DAYS_SHOWN} more days" if len(days) > DAYS_SHOWN else ""
-    return f"- {topic}: {len(facts)} statements; {shown}{more}"
 
 
 def _span(statements: list[Statement]) -> str:

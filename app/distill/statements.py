@@ -118,7 +118,7 @@ def _statement(
         return None
     text = wording.with_subject(core, speaker) if speaker else core
     if speaker:
-        text = wording.rewrite_person(text, speaker)
+        text = _attributed(wording.rewrite_person(text, speaker), speaker)
     said = _said_at(event)
     score = sense.score
     if said is not None:
@@ -130,6 +130,12 @@ def _statement(
 
 
 TIME_BONUS = 3.0  # a statement that says when something happened is worth more
+
+
+def _attributed(text: str, speaker: str) -> str:
+    """A line that does not name its speaker says who said it: an episode mixes speakers,
+    and "Searching for a studio has been tricky" is somebody's news."""
+    return text if re.search(rf"\b{re.escape(speaker)}\b", text) else f"{speaker}: {text}"
 
 
 def _said_at(event: Event) -> datetime | None:

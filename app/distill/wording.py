@@ -276,6 +276,16 @@ _STARTS_WITHOUT_SUBJECT = re.compile(
 )
 
 
+# A sentence that opens with an -ing phrase followed by its own verb ("Finding a studio has
+# been tricky", "Dancing and running my biz need hard work") has a subject already.
+_GERUND_SUBJECT = re.compile(
+    r"^[A-Za-z]+ing\b(?:(?![,;:.!?]|\s[-–—]\s|\s(?:that|which|who|where)\b).)*?\s"
+    r"(?:is|was|are|were|has|have|had|can|could|will|would|might|must|should|makes?|lets?|"
+    r"gives?|brings?|takes?|helps?|keeps?|needs?|means?|feels?|seems?)\b",
+    re.IGNORECASE,
+)
+
+
 def with_subject(sentence: str, speaker: str) -> str:
     """A sentence that starts with its verb ("Lost my job yesterday", "Researching
     adoption agencies") gets the speaker as its subject."""
@@ -283,6 +293,8 @@ def with_subject(sentence: str, speaker: str) -> str:
     if match is None or _FIRST_SINGULAR.match(sentence):
         return sentence
     verb = match.group(1).casefold()
+    if verb.endswith("ing") and _GERUND_SUBJECT.match(sentence):
+        return sentence  # "Dancing lets me be myself": the activity is the subject
     head = sentence[: match.start(1)].casefold()
     rest = sentence[match.end(1) :]
     if verb.endswith("ing"):
