@@ -2,8 +2,9 @@
 scope.
 
 Conversations between people (messages whose author is a name, not a role such as
-"user" or "assistant") become episodes (amber/distill/episodes.py) and people pages
-(amber/distill/people.py); everything else becomes digests (amber/distill/digest.py).
+"user" or "assistant") become episodes (amber/distill/episodes.py), people pages
+(amber/distill/people.py) and pages for the places, organisations and pets they name
+(amber/distill/things.py); everything else becomes digests (amber/distill/digest.py).
 A page is identified by its key and rebuilt from every stored event in its scope, so the
 distiller, forgetting and a second run all agree on what a page holds.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from amber.distill import digest, episodes, people
+from amber.distill import digest, episodes, people, things
 from amber.distill.candidate import Candidate, Evidence, event_ref
 from amber.distill.candidate import Statement as CandidateStatement
 from amber.distill.pages import Page
@@ -82,8 +83,11 @@ class Scopes:
         for event in events:
             key = episodes.episode_key(event) if between_people(event) else digest.digest_key(event)
             keys[key] = None
-        for name in self._people_in(talk):
+        named = self._people_in(talk)
+        for name in named:
             keys[people.person_key(name)] = None
+        for name in self._things_in(talk, set(named)):
+            keys[things.thing_key(name)] = None
         return list(keys)
 
     def _people_in(self, events: list[Event]) -> list[str]:
@@ -96,6 +100,22 @@ class Scopes:
                 named[name] = None  # someone with a page already, named again
         return list(named)
 
+    def _things_in(self, events: list[Event], named: set[str]) -> list[str]:
+        """Places, organisations and pets these events name, and things with a page
+        already named again."""
+        statements = [s for e in events for s in self.statements(e)]
+        people_pages = {
+            n for n in {n for s in statements for n in s.names} if self._has(people.person_key(n))
+        }
+        found = dict.fromkeys(things.things_named(statements, named | people_pages))
+        for name in {n for s in statements for n in s.names} - set(found) - named:
+            if self._has(things.thing_key(name)):
+                found[name] = None
+        return list(found)
+
+    def _has(self, key: str) -> bool:
+        return bool(log_rows.digest_entry(self.db, key))
+
     def _kept(self, events: list[Event]) -> list[Event]:
         return [e for e in events if e.id not in self.leave_out]
 
@@ -106,6 +126,8 @@ class Scopes:
         if kind == "person":
             events = self._kept(queue.events_about(self.db, rest))
             return people.build_person(rest, events, self)
+        if kind == "thing":
+            return things.build_thing(rest, self._kept(queue.events_about(self.db, rest)), self)
         if kind == "episode":
             source, conversation, day = episodes.episode_scope(key)
             found = queue.thread_day_events(self.db, source, conversation, day)

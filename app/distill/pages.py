@@ -15,10 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
+from amber.distill.batching import event_day
 from amber.distill.candidate import event_ref
 from amber.distill.dates import day_words
 from amber.events import Event
+
+if TYPE_CHECKING:
+    from amber.distill.statements import Statement
 
 
 @dataclass
@@ -70,3 +75,19 @@ def human_date(day: str) -> str:
         return day_words(date.fromisoformat(day[:10]))
     except ValueError:
         return day
+
+
+def dated_line(statement: Statement, citations: Citations) -> str:
+    """A page's line: the day it was said, the statement, its footnote."""
+    day = event_day(statement.event)
+    when = f"{human_date(day)}: " if day else ""
+    return f"- {when}{statement.text}{citations.mark([statement.event])}"
+
+
+def day_span(statements: list[Statement]) -> str:
+    """The days these statements were said over, in words."""
+    days = sorted({d for s in statements if (d := event_day(s.event))})
+    if not days:
+        return "undated"
+    first, last = human_date(days[0]), human_date(days[-1])
+    return first if first == last else f"{first} to {last}"

@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from amber.distill.batching import event_day
-from amber.distill.pages import Citations, Fact, Page, human_date
+from amber.distill.pages import Citations, Fact, Page, dated_line, day_span
 from amber.distill.statements import Reading, Statement
 from amber.distill.topics import group_by_topic
 from amber.events import Event
@@ -100,11 +99,11 @@ def _person_page(
     said = "what they said about themselves" if speaks else "what others said about them"
     others = Counter(s.speaker for s in statements if s.speaker and s.speaker != name)
     told = f", told by {', '.join(o for o, _ in others.most_common(3))}" if others else ""
-    parts = [f"{name}: {said}{told}, {_span(statements)}.\n"]
+    parts = [f"{name}: {said}{told}, {day_span(statements)}.\n"]
     profile = _profile(statements)
     citations = Citations()
     for kind, heading in SECTIONS:
-        lines = [_line(s, citations) for s in profile if s.kind == kind]
+        lines = [dated_line(s, citations) for s in profile if s.kind == kind]
         if lines:
             parts.append(f"## {heading}\n" + "\n".join(lines) + "\n")
     return Page(
@@ -126,18 +125,3 @@ def _profile(statements: list[Statement]) -> list[Statement]:
     ranked = sorted(about, key=lambda s: (not (s.about_speaker or s.kind == "life"), -s.score))
     best = set(ranked[:PROFILE_FACTS])
     return [s for s in about if s in best]
-
-
-def _span(statements: list[Statement]) -> str:
-    days = sorted({event_day(s.event) for s in statements if event_day(s.event)})
-    if not days:
-        return "undated"
-    if days[0] == days[-1]:
-        return human_date(days[0])
-    return f"{human_date(days[0])} to {human_date(days[-1])}"
-
-
-def _line(statement: Statement, citations: Citations) -> str:
-    day = event_day(statement.event)
-    when = f"{human_date(day)}: " if day else ""
-    return f"- {when}{statement.text}{citations.mark([statement.event])}"

@@ -30,7 +30,9 @@ _MARKERS = frozenset(
 TIME_WORDS = frozenset(
     """day days week weeks weekend weekends month months year years today tomorrow
     yesterday tonight morning afternoon evening night time times moment moments hour
-    hours minute minutes summer winter spring fall autumn season next last ago""".split()
+    hours minute minutes summer winter spring fall autumn season next last ago monday tuesday
+    wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december""".split()
 )
 _MODIFIER_ENDINGS = re.compile(r"(?:ly|ed)$")  # adverbs, past participles
 

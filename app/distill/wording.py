@@ -91,7 +91,9 @@ _PAST = frozenset(
 )
 _NOT_NAMES = frozenset(
     """I I'm I've I'd I'll It It's Let Let's That That's The This There Yeah Yep Yes Wow Oh
-    Thanks Hey Hi Hello Well So Ok Okay Haha Lol Omg Mom Dad Mum OMG LOL BTW""".split()
+    Thanks Hey Hi Hello Well So Ok Okay Haha Lol Omg Mom Dad Mum OMG LOL BTW
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
+    May June July August September October November December""".split()
 )
 _CAPITALISED = re.compile(r"\b([A-Z][a-z][\w'’-]*(?:\s+[A-Z][a-z][\w'’-]*)*|[A-Z]{2,}\+?)")
 
