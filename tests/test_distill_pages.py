@@ -112,6 +112,13 @@ def test_an_answer_says_what_was_asked() -> None:
     ]
 
 
+def test_a_question_that_tells_nothing_is_not_quoted() -> None:
+    asked = Context(["Maria", "Tom"], asked="Anything new?")
+    assert facts("I adopted a puppy named Rex yesterday.", context=asked) == [
+        "Maria adopted a puppy named Rex yesterday (5 March 2023)."
+    ]
+
+
 def test_other_languages_are_kept_as_said() -> None:
     german = "Ich habe gestern einen Hund adoptiert, er heißt Rex."
     assert facts(german) == [f"Maria: {german}"]  # kept as said, and who said it

@@ -84,11 +84,23 @@ def select_statements(event: Event, context: Context) -> list[Statement]:
         statement = _statement(sentence, event, speaker, context.participants)
         if statement is not None and statement.score >= MIN_SCORE:
             picked.append(statement)
-    if picked and context.asked and picked[0].kind != "image":
+    if picked and _tells_more(context.asked, picked[0]):
         first = picked[0]
         text = f"{first.text.rstrip('.!')} (asked \u201c{context.asked}\u201d)"
         picked[0] = replace(first, text=text)
     return picked
+
+
+def _tells_more(asked: str, answer: Statement) -> bool:
+    """Whether the question says something its answer does not: "Any plans for the
+    summer?" does, "Anything new?" or "What's it done for you?" do not."""
+    if not asked or answer.kind == "image":
+        return False
+    said = {w.casefold() for w in wording.content_words(wording.words(answer.said))}
+    return any(
+        w.casefold() not in said and wording.rarity(w) >= QUOTED_RARITY
+        for w in wording.content_words(wording.words(asked))
+    )
 
 
 def question_of(event: Event, participants: list[str]) -> str:
@@ -129,6 +141,7 @@ def _statement(
     return Statement(text, sentence, event, speaker, kind, sense.names, score)
 
 
+QUOTED_RARITY = 1.2  # "summer", "counseling" tell; "anything", "new", "done" do not
 TIME_BONUS = 3.0  # a statement that says when something happened is worth more
 
 
