@@ -71,6 +71,11 @@ def facts(text: str, author: str = "Maria", context: Context = PEOPLE) -> list[s
             "I started playing violin 5 years ago.",
             "Maria started playing violin 5 years ago (2018).",
         ),
+        (  # "we" comes first, but the name goes to the speaker's own first mention
+            "I'll always remember our trip last year when we saw the Perseid meteor shower.",
+            "Maria will always remember their trip last year (2022) when Maria and others saw "
+            "the Perseid meteor shower.",
+        ),
         (  # the activity is the subject: no "Maria is searching ... has been"
             "Searching for a studio location in Utrecht has been tricky.",
             "Maria: Searching for a studio location in Utrecht has been tricky.",

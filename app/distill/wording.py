@@ -315,7 +315,8 @@ def rewrite_person(text: str, speaker: str) -> str:
     text = _with_plural(text, speaker)
     out: list[str] = []
     done = 0
-    named = speaker in text
+    first = _ANY_PERSON.search(text)
+    named = speaker in text[: first.start()] if first else True  # named before "I"?
     agree_at = -1
     for match in _ANY_PERSON.finditer(text):
         out.append(text[done : match.start()])
