@@ -16,6 +16,7 @@ from amber.store import vectors as vector_rows
 from amber.store.db import Database
 from amber.tree.entry import Entry, parse_entry
 from amber.tree.files import FileStat, TreeFiles
+from amber.tree.layout import is_entry_file
 from amber.tree.sources import source_kind
 
 BINARY_SNIFF_BYTES = 8192
@@ -74,7 +75,7 @@ class Indexer:
     def index_in(self, conn: sqlcipher3.Connection, rel_path: str, who: str | None) -> str:
         """`index_file` inside the caller's transaction (to batch files, or to audit too)."""
         stat = self.files.stat(rel_path)
-        if stat is None:
+        if stat is None or not is_entry_file(rel_path):  # gone, or never an entry
             return self._remove_in(conn, rel_path, who)
         data = self.files.read_bytes(rel_path)
         digest = hashlib.sha256(data).hexdigest()

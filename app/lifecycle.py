@@ -151,7 +151,7 @@ def stale(
     for row in life_rows.rows(db):
         idle = idle_days(row, now)
         importance = decayed(row.base, idle, row.maturity)
-        if row.path.startswith(ARCHIVE + "/") or row.kind == "context":
+        if row.path.startswith(ARCHIVE + "/"):
             continue
         if row.maturity == "draft" and importance <= below and idle >= min_idle_days:
             found.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from amber.security.keys import key_location
 from amber.store import entries as entry_rows
 from amber.store import events as event_rows
 from amber.store.db import Database
-from amber.tree.layout import ARCHIVE, CONTEXT_FILE
+from amber.tree.layout import ARCHIVE
+
+Describe = Callable[[str], str]  # a folder's path -> what its context.md says it holds
 
 
 @dataclass
@@ -88,6 +91,9 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
 
 
+DESCRIPTION_CHARS = 120
+
+
 @dataclass
 class TreeNode:
     name: str
@@ -111,17 +117,21 @@ class TreeNode:
         }
 
 
-def tree(db: Database, folder: str = "", include_archive: bool = False) -> TreeNode:
+def tree(
+    db: Database, folder: str = "", include_archive: bool = False, describe: Describe | None = None
+) -> TreeNode:
+    """The entries under `folder` as nested folders; `describe` gives each folder its
+    description (its context.md is a file on disk, never an index row)."""
     root = TreeNode(name=folder.rsplit("/", 1)[-1] or "tree", path=folder)
     for row in entry_rows.entry_rows_under(db, folder):
         rel = row.path[len(folder) :].lstrip("/") if folder else row.path
         if rel.startswith(ARCHIVE + "/") and not include_archive:
             continue
         node = _node_for(root, rel.split("/")[:-1])
-        if rel.endswith(CONTEXT_FILE) and row.kind == "context":
-            node.description = _first_line(row.body)
-            continue
         node.entries.append({"id": row.id, "title": row.title, "kind": row.kind, "path": row.path})
+    if describe is not None:
+        for node in _nodes(root):
+            node.description = describe(node.path)[:DESCRIPTION_CHARS]
     return root
 
 
@@ -133,9 +143,7 @@ def _node_for(root: TreeNode, parts: list[str]) -> TreeNode:
     return node
 
 
-def _first_line(body: str) -> str:
-    for line in body.splitlines():
-        text = line.strip().lstrip("#").strip()
-        if text:
-            return text[:120]
-    return ""
+def _nodes(node: TreeNode) -> Iterator[TreeNode]:
+    yield node
+    for child in node.children.values():
+        yield from _nodes(child)

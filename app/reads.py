@@ -20,6 +20,7 @@ from amber.store.db import Database
 from amber.store.entries import EntryRow, Lifecycle
 from amber.tree.entry import Entry, parse_entry
 from amber.tree.files import TreeFiles
+from amber.tree.layout import is_context_file
 
 Within = Callable[[str], bool]  # which tree paths the caller may see (an agent's scope)
 
@@ -49,6 +50,11 @@ class Reader:
         row = entry_rows.entry_row(self.db, handle) or self._row_by_path(handle)
         if row is not None and within and not within(row.path):
             row = None
+        if row is None and is_context_file(handle):
+            raise NotFoundError(
+                f"'{handle}' is a folder's context.md, not an entry: read the file itself, "
+                "or `amber tree FOLDER` to see what the folder holds"
+            )
         if row is None:
             row = self._row_by_prefix_or_name(handle, within)
         return self.read(row.path)

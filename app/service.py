@@ -9,7 +9,8 @@ gets the same behaviour.
 - finding memories: `amber.retrieval` (recall), `amber.reads` (by id, path, title; listings);
 - importing files as events: `amber.importing` (through `amber.ingest`);
 - the distiller, review and undo: `amber.distill`, given the parts it needs;
-- keeping files and index in step, doctor, stats: `amber.indexer`, `amber.maintenance`.
+- keeping files and index in step, doctor, stats: `amber.indexer`, `amber.maintenance`;
+- each folder's context.md: `amber.contexts`.
 
 It is built from an opened home (`amber.home.open_home`), which it closes when closed.
 """
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from amber import lifecycle, maintenance
+from amber import contexts, lifecycle, maintenance
 from amber.ask import AskResult, ask
 from amber.clock import now_iso
 from amber.config import Config
@@ -45,6 +46,7 @@ from amber.store import entries as entry_rows
 from amber.store import events as event_rows
 from amber.store import vectors as vector_rows
 from amber.tree import layout
+from amber.tree.context import read_description
 from amber.tree.entry import Entry
 from amber.writing import fields, plans
 from amber.writing.writer import EntryWriter
@@ -199,10 +201,12 @@ class MemoryService:
         return plans.move_target(self.writer, self.reader.entry(handle), destination)
 
     def forget(self, handle: str) -> str:
-        """Delete an entry from the tree and the index for good (secure_delete, WAL truncated)."""
+        """Delete an entry from the tree and the index for good (secure_delete, WAL truncated);
+        its folder's context.md no longer names it."""
         with self.writer.locked():
             current = self.reader.entry(handle)
             self.writer.commit(plans.forgotten(current))
+            contexts.refresh(self.writer, contexts.folders_of([current.path]), create=False)
         return current.id
 
     def forget_plan(self, selection: Selection) -> ForgetPlan:
@@ -215,7 +219,10 @@ class MemoryService:
         """Forget the events of a plan for good, with what was distilled from them."""
         from amber.forgetting import Forgetting
 
-        return Forgetting(self.distill_parts(), self.config.screens_dir).apply(plan)
+        report = Forgetting(self.distill_parts(), self.config.screens_dir).apply(plan)
+        changed = [*report.entries, *report.rewritten, *report.removed]
+        contexts.refresh(self.writer, contexts.folders_of(changed), create=False)
+        return report
 
     def save_entry_text(self, handle: str, text: str, *, expected: str | None = None) -> Entry:
         """Replace an entry's whole file as an editor saving it would (secrets in the body
@@ -266,7 +273,16 @@ class MemoryService:
         return outline.outline_rows(self.db)
 
     def tree(self, folder: str = "", include_archive: bool = False) -> maintenance.TreeNode:
-        return maintenance.tree(self.db, folder, include_archive)
+        return maintenance.tree(self.db, folder, include_archive, self.folder_description)
+
+    def folder_description(self, folder: str) -> str:
+        """What a folder's context.md says it holds ('' without one)."""
+        return read_description(self.files, folder)
+
+    def refresh_contexts(self, folder: str = "") -> contexts.ContextReport:
+        """Write the context.md of `folder`, of every folder below it and above it ('': of
+        every folder), from the index; a person's context.md is kept and reported."""
+        return contexts.refresh(self.writer, below=layout.normalize_folder(folder or ""))
 
     def recent_events(self, source: str = "", limit: int = 200) -> list[Event]:
         """Events newest first (by when they happened), optionally from one source kind."""

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from amber.cli.context import memory
-from amber.cli.output import console, err, print_json, safe_markup
+from amber.cli.output import console, err, print_json, print_kept_contexts, safe_markup
 from amber.errors import InvalidInputError
 from amber.text import one_line
 
@@ -60,6 +60,7 @@ def _print_report(report: DistillReport, waiting: int) -> None:
         console.print(f"  [yellow]model failed[/] (digested instead): {safe_markup(failure)}")
     if waiting:
         console.print(f"{waiting} proposal(s) wait for you: `amber review`")
+    print_kept_contexts(report.contexts_kept)
     if report.ops:
         console.print(f"Undo this run: amber undo --run {report.run_id}", style="dim")
 

@@ -66,6 +66,16 @@ def _plain(data: Any) -> Any:
     return data
 
 
+def print_kept_contexts(paths: list[str]) -> None:
+    """A context.md a person edited is theirs: say it was left alone, and how to hand it back."""
+    for path in paths:
+        console.print(
+            f"kept {safe_markup(path)}: you edited it, so Amber leaves it as it is "
+            "(delete it to have Amber write it again)",
+            highlight=False,
+        )
+
+
 def hits_table(query: str, hits: list[Hit]) -> Table:
     table = Table(title=f"recall: {query}", show_lines=False, expand=True)
     table.add_column("score", justify="right", width=7)

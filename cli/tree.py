@@ -1,4 +1,4 @@
-"""`amber tree`: the Context Tree with counts."""
+"""`amber tree`: the Context Tree with counts; `--context` writes each folder's context.md."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import typer
 from rich.tree import Tree
 
 from amber.cli.context import memory
-from amber.cli.output import console, print_json, safe_markup
+from amber.cli.output import console, print_json, print_kept_contexts, safe_markup
+from amber.contexts import ContextReport
 from amber.maintenance import TreeNode
 from amber.tree.layout import normalize_folder
 
@@ -18,11 +19,22 @@ def tree(
     depth: Annotated[int, typer.Option(help="How many folder levels to show.")] = 3,
     entries: Annotated[bool, typer.Option(help="List entries, not only folders.")] = True,
     archive: Annotated[bool, typer.Option(help="Include _archive.")] = False,
+    context: Annotated[
+        bool,
+        typer.Option(
+            "--context",
+            help="Write each folder's context.md (in FOLDER, below and above it) instead.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Browse the Context Tree: domains, topics and entries."""
+    where = normalize_folder(folder) if folder else ""
+    if context:
+        _write_contexts(where, as_json)
+        return
     with memory() as service:
-        root = service.tree(normalize_folder(folder) if folder else "", archive)
+        root = service.tree(where, archive)
     if as_json:
         print_json(root)
         return
@@ -43,6 +55,28 @@ def _add(view: Tree, node: TreeNode, depth: int, show_entries: bool) -> None:
         for item in sorted(node.entries, key=lambda e: e["title"].lower()):
             title = safe_markup(item["title"])
             view.add(f"{title} [dim]{safe_markup(item['kind'])} · {item['id'][:10]}[/]")
+
+
+def _write_contexts(folder: str, as_json: bool) -> None:
+    with memory() as service:
+        report = service.refresh_contexts(folder)
+    if as_json:
+        print_json(report)
+        return
+    _print_contexts(report)
+    console.print(
+        f"context.md: {len(report.written)} written, {len(report.removed)} removed, "
+        f"{report.unchanged} unchanged, {len(report.kept)} yours kept",
+        highlight=False,
+    )
+
+
+def _print_contexts(report: ContextReport) -> None:
+    for path in report.written:
+        console.print(f"wrote {safe_markup(path)}", highlight=False)
+    for path in report.removed:
+        console.print(f"removed {safe_markup(path)} (no entries left there)", highlight=False)
+    print_kept_contexts(report.kept)
 
 
 def register(app: typer.Typer) -> None:

@@ -62,6 +62,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "amber.freshness",
         "amber.forgetting",
         "amber.distill",
+        "amber.contexts",
     ),
     "composition": ("amber.home", "amber.service", "amber.watcher"),
     "daemon": ("amber.daemon",),

@@ -141,13 +141,13 @@ def test_tree_listing_counts_and_context_descriptions(service: MemoryService) ->
     ctx = service.config.tree_dir / "people" / "context.md"
     ctx.write_text("# Everyone I know\n")
     service.reconcile()
-    root = tree(service.db)
+    root = tree(service.db, describe=service.folder_description)
     assert root.count == 3
     assert root.children["people"].count == 2
     assert root.children["people"].description == "Everyone I know"
     assert set(root.children["people"].children) == {"family", "work"}
     data = stats(service.config, service.db)
-    assert data["entries"] == 4
+    assert data["entries"] == 3  # a folder's context.md is not an entry
     assert data["kinds"]["person"] == 2
 
 

@@ -54,20 +54,21 @@ def test_unusable_filters_say_what_to_do(raw: str, message: str) -> None:
         parse_search(raw, NOW)
 
 
-def row(path: str, title: str = "", kind: str = "note", description: str = "") -> OutlineRow:
-    return OutlineRow(path, path, title or path.rsplit("/", 1)[-1], kind, description)
+def row(path: str, title: str = "", kind: str = "note") -> OutlineRow:
+    return OutlineRow(path, path, title or path.rsplit("/", 1)[-1], kind)
 
 
 def test_outline_counts_folders_and_reads_context_descriptions() -> None:
+    described = {"people": "Friends and family"}
     root = build_outline(
         [
-            row("people/context.md", kind="context", description="# Friends and family\nmore"),
             row("people/ana.md"),
             row("people/work/ben.md"),
             row("people/work/cy.md"),
             row("_archive/people/old.md"),
             row("health/teeth.md"),
-        ]
+        ],
+        lambda folder: described.get(folder, ""),
     )
     assert root.count == 5
     people = find_folder(root, "people")

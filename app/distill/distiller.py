@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from amber import lifecycle
+from amber import contexts, lifecycle
 from amber.clock import now_iso
 from amber.distill import undo
 from amber.distill.batching import Batch, make_batches
@@ -93,6 +93,11 @@ class Distiller:
             run.pages(events)
         if run.done:  # updates were made: count them, and let idle entries decay
             lifecycle.refresh(self.db)
+        if report.ops:  # once a run is done, never for each page it writes
+            changed = contexts.folders_of(log_rows.run_paths(self.db, report.run_id))
+            refreshed = contexts.refresh(self.parts.writer, changed)
+            report.contexts = refreshed.written + refreshed.removed
+            report.contexts_kept = refreshed.kept
         report.seconds = round(time.monotonic() - started, 3)
         return report
 

@@ -28,6 +28,8 @@ class DistillReport:
     seconds: float = 0.0
     ops: list[str] = field(default_factory=list)
     stopped: bool = False  # asked to stop before the end (the daemon's machine got busy)
+    contexts: list[str] = field(default_factory=list)  # context.md files written or removed
+    contexts_kept: list[str] = field(default_factory=list)  # a person's: left as they are
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)

@@ -13,6 +13,7 @@ from functools import partial
 
 import sqlcipher3
 
+from amber import contexts
 from amber.clock import now_iso
 from amber.distill.parts import DistillParts
 from amber.errors import ConflictError, InvalidInputError, NotFoundError
@@ -43,7 +44,14 @@ def find_op(parts: DistillParts, handle: str) -> OpRecord:
 
 def undo(parts: DistillParts, handle: str) -> UndoResult:
     """Put back the bytes every file had before the operation, as one write: a file that
-    no longer holds what the operation left there stops it (nothing is undone)."""
+    no longer holds what the operation left there stops it (nothing is undone). The
+    context.md of the folders it changed lists their entries as they are again."""
+    result = _undo(parts, handle)
+    contexts.refresh(parts.writer, contexts.folders_of(result.paths))
+    return result
+
+
+def _undo(parts: DistillParts, handle: str) -> UndoResult:
     op = find_op(parts, handle)
     _check_undoable(parts, op)
     plan = WritePlan("undo", op.entry_id, op.title, op.path, audit={"op": op.id})
@@ -70,7 +78,14 @@ def undo_run(parts: DistillParts, run_id: str) -> list[UndoResult]:
     ids = log_rows.run_op_ids(parts.db, run_id.strip())
     if not ids:
         raise NotFoundError(f"no operations of run '{run_id}' to undo; `amber log` lists runs")
-    return [undo(parts, op_id) for op_id in ids]
+    results = []
+    try:
+        for op_id in ids:
+            results.append(_undo(parts, op_id))
+    finally:  # once for the run, also when an operation refused to be undone
+        changed = [path for result in results for path in result.paths]
+        contexts.refresh(parts.writer, contexts.folders_of(changed))
+    return results
 
 
 def _check_undoable(parts: DistillParts, op: OpRecord) -> None:

@@ -19,11 +19,12 @@ from amber.errors import InvalidInputError
 from amber.retrieval.recall import RecallOptions, check_options
 from amber.retrieval.timephrases import parse_date_bound
 from amber.text import one_line
-from amber.tree.entry import CONTEXT_KIND, KINDS
+from amber.tree.entry import KINDS
 from amber.tree.layout import normalize_folder
 
-# What recall can be narrowed to: the kinds of entries, plus events and folder descriptions.
-RECALL_KINDS = tuple(dict.fromkeys([*KINDS, "event", CONTEXT_KIND]))
+# What recall can be narrowed to: the kinds of entries, plus events (a folder's context.md is
+# not memory, amber/tree/layout.py `is_context_file`).
+RECALL_KINDS = tuple(dict.fromkeys([*KINDS, "event"]))
 TYPES = {"all": ("entry", "event"), "entry": ("entry",), "event": ("event",)}
 
 

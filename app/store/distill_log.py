@@ -108,6 +108,16 @@ def run_op_ids(db: Database, run_id: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+def run_paths(db: Database, run_id: str) -> list[str]:
+    """Every file a run's operations wrote or removed."""
+    rows = db.query(
+        "SELECT DISTINCT f.path FROM distill_op_files f JOIN distill_ops o ON o.id = f.op_id "
+        "WHERE o.run_id = ? ORDER BY f.path",
+        (run_id,),
+    )
+    return [r[0] for r in rows]
+
+
 def later_ops_touching(db: Database, op_id: str, paths: list[str]) -> list[str]:
     """Operations after `op_id`, still in effect, that changed any of these paths."""
     if len(paths) > IN_CHUNK:  # the order below must hold over every path at once

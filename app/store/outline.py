@@ -1,16 +1,19 @@
-"""What the TUI's tree browser reads: every entry's place and name, without bodies.
+"""What the TUI's tree browser and the folders' context.md files read: every entry's place
+and name, without bodies.
 
 `maintenance.tree` reads whole rows (bodies included) to print `amber tree`; the browser
-refreshes whenever memory changes, so it reads only the columns it shows.
+refreshes whenever memory changes, and a context.md lists a folder's entries, so they read
+only the columns they show.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from amber.store.db import Database
-
-DESCRIPTION_CHARS = 300  # enough for a context.md's first line
+from amber.store.db import UNDER_FOLDER, Database, under_folder
+from amber.tree.layout import ARCHIVE
 
 
 @dataclass(frozen=True)
@@ -19,13 +22,32 @@ class OutlineRow:
     path: str
     title: str
     kind: str
-    description: str  # the start of a context.md body; '' for entries
 
 
 def outline_rows(db: Database) -> list[OutlineRow]:
-    rows = db.query(
-        "SELECT id, path, title, kind, "
-        f"CASE WHEN kind = 'context' THEN substr(body, 1, {DESCRIPTION_CHARS}) ELSE '' END "
-        "FROM entries ORDER BY path"
-    )
+    rows = db.query("SELECT id, path, title, kind FROM entries ORDER BY path")
     return [OutlineRow(*row) for row in rows]
+
+
+class ListedEntry(NamedTuple):
+    """An entry as a folder's context.md lists it (amber/contexts/)."""
+
+    path: str
+    title: str
+    tags_json: str
+    created: str | None
+    updated: str | None
+    valid_from: str | None
+
+    def tags(self) -> list[str]:
+        return json.loads(self.tags_json) if self.tags_json != "[]" else []
+
+
+def listed_entries(db: Database) -> list[ListedEntry]:
+    """Every entry outside the archive (what was superseded is not what a folder holds)."""
+    rows = db.query(
+        "SELECT path, title, tags, created, updated, valid_from FROM entries "
+        f"WHERE NOT ({UNDER_FOLDER}) ORDER BY path",
+        (under_folder(ARCHIVE),),
+    )
+    return [ListedEntry(*row) for row in rows]

@@ -9,7 +9,6 @@ from amber.ids import path_id
 from amber.tree import frontmatter as fm
 
 KINDS = ("fact", "preference", "event", "decision", "procedure", "person", "project", "note")
-CONTEXT_KIND = "context"
 OWNED_FIELDS = (
     "id",
     "title",
@@ -95,11 +94,10 @@ def parse_entry(rel_path: str, text: str) -> Entry:
 
 def _entry_from(rel_path: str, meta: dict[str, object], body: str) -> Entry:
     own_id = _text(meta.get("id"))
-    default_kind = CONTEXT_KIND if rel_path.endswith("/context.md") else "note"
     return Entry(
         id=own_id or path_id(rel_path),
         title=_text(meta.get("title")) or _title_from(rel_path, body),
-        kind=_text(meta.get("kind")) or default_kind,
+        kind=_text(meta.get("kind")) or "note",
         body=body,
         path=rel_path,
         created=_text(meta.get("created")) or None,

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 
 from amber.errors import ConflictError, NotFoundError, TreeWriteError
 from amber.security import private
-from amber.tree.layout import IGNORED_DIRS, check_relative, is_entry_file, is_utf8_name, shown_name
+from amber.tree.layout import (
+    IGNORED_DIRS,
+    check_relative,
+    is_context_file,
+    is_entry_file,
+    is_utf8_name,
+    shown_name,
+)
 
 if TYPE_CHECKING:
     from filelock import FileLock
@@ -170,6 +177,12 @@ class TreeFiles:
             if is_entry_file(rel):
                 st = item.stat(follow_symlinks=False)
                 yield FileStat(rel, st.st_mtime_ns, st.st_size)
+
+    def context_files(self) -> Iterator[str]:
+        """Every folder's context.md (amber/tree/context.py), read like `walk` reads entries."""
+        for rel, _ in self._scan(self.root, ""):
+            if is_context_file(rel) and is_utf8_name(rel):
+                yield rel
 
     def unreadable_names(self) -> list[str]:
         """Markdown files passed over because their names are not valid UTF-8, shown with

@@ -76,10 +76,24 @@ def archive_path(rel_path: str) -> str:
 
 
 def is_entry_file(rel_path: str) -> bool:
+    """The one rule for which tree files are entries: what the scanner, the indexer, the
+    watcher and `amber doctor` read as memory. Anything else is passed over unseen."""
     parts = rel_path.split("/")
     hidden = any(p.startswith(".") or p in IGNORED_DIRS for p in parts[:-1])
     markdown = rel_path.endswith(".md") and not hidden and not parts[-1].startswith(".")
-    return markdown and is_utf8_name(rel_path)
+    return markdown and not is_context_file(rel_path) and is_utf8_name(rel_path)
+
+
+def is_context_file(rel_path: str) -> bool:
+    """A folder's `context.md` (amber/tree/context.py): a listing of what the folder holds,
+    rebuilt from the index. Never an entry: indexed, it would answer every recall that
+    one of the titles it lists answers, and say nothing they do not."""
+    return rel_path.rsplit("/", 1)[-1] == CONTEXT_FILE
+
+
+def context_path(folder: str) -> str:
+    """Where a folder's context.md is ('' is the tree's root)."""
+    return f"{folder}/{CONTEXT_FILE}" if folder else CONTEXT_FILE
 
 
 def is_utf8_name(rel_path: str) -> bool:

@@ -6,10 +6,13 @@ then shows one folder's children at a time, so expanding a folder costs its size
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from amber.store.outline import OutlineRow
-from amber.tree.layout import ARCHIVE, CONTEXT_FILE
+from amber.tree.layout import ARCHIVE
+
+DESCRIPTION_CHARS = 80
 
 
 @dataclass
@@ -29,16 +32,15 @@ class Folder:
         return sorted(self.entries, key=lambda e: e.title.casefold())
 
 
-def build_outline(rows: list[OutlineRow]) -> Folder:
+def build_outline(rows: list[OutlineRow], describe: Callable[[str], str] | None = None) -> Folder:
+    """The folders of these rows; `describe` gives a folder's description (what its
+    context.md says; that file is on disk, never an index row)."""
     root = Folder(name="tree", path="")
     for row in rows:
-        parts = row.path.split("/")
-        folder = _folder_for(root, parts[:-1])
-        if parts[-1] == CONTEXT_FILE and row.kind == "context":
-            folder.description = _first_line(row.description)
-        else:
-            folder.entries.append(row)
+        _folder_for(root, row.path.split("/")[:-1]).entries.append(row)
     _count(root)
+    if describe is not None:
+        _describe(root, describe)
     return root
 
 
@@ -65,9 +67,7 @@ def _count(folder: Folder) -> int:
     return folder.count
 
 
-def _first_line(body: str) -> str:
-    for line in body.splitlines():
-        text = line.strip().lstrip("#").strip()
-        if text:
-            return text[:80]
-    return ""
+def _describe(folder: Folder, describe: Callable[[str], str]) -> None:
+    for child in folder.folders.values():
+        child.description = describe(child.path)[:DESCRIPTION_CHARS]
+        _describe(child, describe)

@@ -85,7 +85,7 @@ def move_target(writer: EntryWriter, entry: Entry, destination: str) -> str:
     if not layout.is_entry_file(target):
         raise InvalidInputError(
             f"'{target}' would be skipped when Amber reads the tree (a hidden or empty "
-            "file name); give a name such as notes/passport.md"
+            "file name, or a folder's context.md); give a name such as notes/passport.md"
         )
     if writer.files.exists(target):
         raise InvalidInputError(f"'{target}' already exists; choose another destination")

@@ -101,9 +101,11 @@ class EntryWriter:
         return self._free(layout.archive_path(rel_path).removesuffix(".md"))
 
     def _free(self, stem: str) -> str:
+        """`stem`.md, else `stem`-2.md...: never a file that exists, nor a folder's
+        context.md (an entry titled "Context" would not be read as one)."""
         candidate = f"{stem}.md"
         n = 2
-        while self.files.exists(candidate):
+        while self.files.exists(candidate) or layout.is_context_file(candidate):
             candidate = f"{stem}-{n}.md"
             n += 1
         return candidate

@@ -70,7 +70,10 @@ class MainScreen(SearchPane, EntryActions):
 
     @work(exclusive=True, group="reload")
     async def _reload(self) -> None:
-        outline = await off_loop(self, lambda: build_outline(self.memory.outline()))
+        memory = self.memory  # folder descriptions are read from each context.md on disk
+        outline = await off_loop(
+            self, lambda: build_outline(memory.outline(), memory.folder_description)
+        )
         self.outline = outline
         tree = self.query_one(MemoryTree)
         tree.show_outline(outline)
