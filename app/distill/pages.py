@@ -84,6 +84,12 @@ def dated_line(statement: Statement, citations: Citations) -> str:
     return f"- {when}{statement.text}{citations.mark([statement.event])}"
 
 
+def first_day(statements: list[Statement]) -> str | None:
+    """The day the earliest of these statements was said: when a page's subject enters
+    the memory (its `valid_from`)."""
+    return min((d for s in statements if (d := event_day(s.event))), default=None)
+
+
 def day_span(statements: list[Statement]) -> str:
     """The days these statements were said over, in words."""
     days = sorted({d for s in statements if (d := event_day(s.event))})

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from amber.distill.pages import Citations, Fact, Page, dated_line, day_span
+from amber.distill.pages import Citations, Fact, Page, dated_line, day_span, first_day
 from amber.distill.statements import Reading, Statement
 from amber.distill.topics import group_by_topic
 from amber.events import Event
@@ -114,6 +114,7 @@ def _person_page(
         body="\n".join(parts) + citations.footer(),
         events=list(dict.fromkeys(s.event for s in statements)),
         tags=topics[:TAGS],
+        valid_from=first_day(statements),
         facts=[Fact(s.text, s.said, s.event) for s in profile],
     )
 

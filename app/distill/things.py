@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from amber.distill.pages import Citations, Fact, Page, dated_line, day_span
+from amber.distill.pages import Citations, Fact, Page, dated_line, day_span, first_day
 from amber.distill.statements import Reading, Statement
 from amber.events import Event
 
@@ -119,5 +119,6 @@ def _thing_page(name: str, kind: str, statements: list[Statement]) -> Page:
         body=body + citations.footer(),
         events=list(dict.fromkeys(s.event for s in statements)),
         tags=[kind],
+        valid_from=first_day(statements),
         facts=[Fact(s.text, s.said, s.event) for s in shown],
     )
