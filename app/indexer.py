@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import sqlcipher3
 
 from amber.ids import path_id
-from amber.store import audit
+from amber.store import audit, fulltext
 from amber.store import entries as entry_rows
 from amber.store import events as event_rows
 from amber.store import vectors as vector_rows
@@ -185,7 +185,8 @@ class Indexer:
     def rebuild(self) -> ReconcileReport:
         """Drop every derived row and rebuild it from the files and the events."""
         with self.db.write() as conn:
-            for table in ("search", "entry_names", "entries", "skipped_files"):
+            fulltext.clear(conn)
+            for table in ("entry_names", "entries", "skipped_files"):
                 conn.execute(f"DELETE FROM {table}")
             vector_rows.delete_all_entries(conn)
             event_rows.reindex_events(conn)

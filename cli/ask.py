@@ -9,6 +9,7 @@ import typer
 
 from amber.cli.context import memory
 from amber.cli.output import console, err, hits_table, print_json
+from amber.cli.recall import NOW_HELP
 from amber.models.runtime import NoModelError
 from amber.retrieval.request import RecallFilters, recall_options
 
@@ -17,10 +18,11 @@ def ask(
     question: Annotated[str, typer.Argument(help="A question about your memories.")],
     k: Annotated[int, typer.Option("-k", help="How many memories the model reads.")] = 8,
     path: Annotated[str, typer.Option(help="Only entries under this tree folder.")] = "",
+    now: Annotated[str, typer.Option("--now", help=NOW_HELP)] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Answer a question from your memory, citing the memories used (local model, offline)."""
-    options = recall_options(RecallFilters(k=k, paths=(path,) if path else ()))
+    options = recall_options(RecallFilters(k=k, paths=(path,) if path else (), now=now))
     with memory() as service:
         try:
             result = service.ask(question, options, None if as_json else _stream)

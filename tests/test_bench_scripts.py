@@ -39,6 +39,16 @@ def test_bench_recall_runs_every_query_class(tmp_path: Path) -> None:
     assert {"exact_title", "filtered", "no_match"} <= set(classes)
 
 
+def test_bench_cjk_measures_both_scripts(tmp_path: Path) -> None:
+    out = tmp_path / "cjk.json"
+    run_script("bench_cjk.py", "--messages", "150", "--runs", "1", "--out", str(out), cwd=tmp_path)
+    report = json.loads(out.read_text())
+    assert set(report["median"]) == {"latin", "cjk"}
+    cjk = report["runs"]["cjk"][0]
+    assert cjk["added"] == 150
+    assert cjk["queries"]["8 chars"]["source_in_top10"] > 0.5  # found inside their runs
+
+
 def tiny_locomo() -> list[dict]:
     """Two sessions in LoCoMo's own structure, with questions whose evidence is plain."""
     turns = [

@@ -54,6 +54,15 @@ Until = Annotated[
     str | None,
     Field(max_length=40, description="Only memories before the end of this time (same forms)."),
 ]
+Now = Annotated[
+    str | None,
+    Field(
+        max_length=40,
+        description="When the question is asked, if not now: time phrases ('last weekend', "
+        "'yesterday', 'in May') and since/until are read against it. 2023-05-30 or "
+        "2023-05-30T14:30 (UTC unless it gives a zone).",
+    ),
+]
 
 
 def search_memory(
@@ -72,6 +81,7 @@ def search_memory(
     kind: Annotated[Kind | None, Field(description="Only memories of this kind.")] = None,
     since: Since = None,
     until: Until = None,
+    now: Now = None,
 ) -> dict[str, Any]:
     """Search the user's long-term memory (Amber) for facts, decisions, preferences, notes
     and past conversations.
@@ -89,7 +99,12 @@ def search_memory(
     with using(ctx) as state:
         roots = [state.scope.read_folder(path)] if path and path.strip() else state.scope.readable
         filters = RecallFilters(
-            k=k, paths=tuple(roots), kind=kind or "", since=since or "", until=until or ""
+            k=k,
+            paths=tuple(roots),
+            kind=kind or "",
+            since=since or "",
+            until=until or "",
+            now=now or "",
         )
         hits = state.service.recall(query, recall_options(filters))
         items = [hit_result(state.service, hit) for hit in hits]

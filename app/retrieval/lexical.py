@@ -12,7 +12,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 
+from amber.cjk import split_terms
 from amber.retrieval.query import match_expression
+from amber.retrieval.unspaced import UnspacedChannel, combine
 from amber.store import search
 from amber.store.db import Database
 
@@ -35,6 +37,7 @@ class LexicalChannel:
         self.db = db
         self._count = (0, 0.0)  # (documents, when counted)
         self._frequency: dict[str, int] = {}  # term -> capped document frequency
+        self._unspaced = UnspacedChannel(db)
 
     def _document_frequency(self, term: str, cap: int) -> int:
         """Cached: frequencies drift slowly, and only decide which terms are worth ranking."""
@@ -45,6 +48,19 @@ class LexicalChannel:
         return self._frequency[term]
 
     def search(self, query_terms: list[str], flt: search.SearchFilter, pool: int) -> LexicalResult:
+        """Terms in scripts written without spaces (CJK, Thai) are looked up in the bigram
+        table, the rest in the ordinary index, and the two merged."""
+        spaced, runs = split_terms(query_terms)
+        found = self._spaced(spaced, flt, pool) if spaced else LexicalResult()
+        if not runs:
+            return found
+        unspaced = self._unspaced.search(runs, flt, pool)
+        scored = combine(found.scored, unspaced.scored)
+        ranked = {key for key, _ in scored}
+        newest = dict.fromkeys(k for k in [*found.newest, *unspaced.newest] if k not in ranked)
+        return LexicalResult(scored, list(newest))
+
+    def _spaced(self, query_terms: list[str], flt: search.SearchFilter, pool: int) -> LexicalResult:
         if not (flt.since or flt.until):  # path, kind, source are scope tokens in the MATCH
             return self._search(query_terms, flt, pool)
         # A date filter reads the stored timestamp of every match in SQL; ranking without it

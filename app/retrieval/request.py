@@ -4,20 +4,22 @@
 since:"last may"`) and the MCP tools' arguments all become a `RecallFilters` of plain
 text, and `recall_options` turns that into the `RecallOptions` recall runs with: the same
 kinds, types, channels and date phrases everywhere, the same one-line error for a typo
-(`--kind facts` is refused, not an empty result), and dates read against one reference
-time (now, or the time a question was asked).
+(`--kind facts` is refused, not an empty result), and dates and time phrases read against
+one reference time: now, or the time a question was asked (`--now`, a `now` field of a
+`--queries` line, the MCP `now` argument), checked here with one message for every
+interface.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from amber.clock import now
 from amber.errors import InvalidInputError
 from amber.retrieval.recall import RecallOptions, check_options
-from amber.retrieval.timephrases import parse_date_bound
+from amber.retrieval.timephrases import parse_date_bound, parse_reference_time
 from amber.text import one_line
 from amber.tree.entry import KINDS
 from amber.tree.layout import normalize_folder
@@ -30,7 +32,8 @@ TYPES = {"all": ("entry", "event"), "entry": ("entry",), "event": ("event",)}
 
 @dataclass(frozen=True)
 class RecallFilters:
-    """A recall request as typed: every value is text, as given (or its default)."""
+    """A recall request as typed: every value is text, as given (or its default); `now` may
+    also be a datetime from code (the TUI's clock in tests)."""
 
     k: int = 10
     paths: tuple[str, ...] = ()  # folders; none: the whole tree
@@ -42,12 +45,12 @@ class RecallFilters:
     channels: str = "hybrid"
     include_archived: bool = False
     as_of: str = ""
-    now: datetime | None = None  # the reference time for dates and phrases; None: now
+    now: str | datetime | None = None  # the reference time for dates and phrases; "": now
 
 
 def recall_options(filters: RecallFilters) -> RecallOptions:
     """Check every filter and build the options; InvalidInputError names the bad one."""
-    moment = filters.now or now()
+    moment = _reference(filters.now)
     options = RecallOptions(
         k=filters.k,
         paths=tuple(normalize_folder(p) for p in filters.paths),
@@ -63,6 +66,12 @@ def recall_options(filters: RecallFilters) -> RecallOptions:
     )
     check_options(options)
     return options
+
+
+def _reference(given: str | datetime | None) -> datetime:
+    if isinstance(given, datetime):
+        return given if given.utcoffset() is not None else given.replace(tzinfo=UTC)
+    return parse_reference_time(given) if given and given.strip() else now()
 
 
 def _kind(kind: str) -> str:

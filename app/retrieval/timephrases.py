@@ -89,6 +89,43 @@ _BOUND_HELP = (
 )
 
 
+_REFERENCE_HELP = (
+    "cannot read {text!r} as the time the question is asked (now); use an ISO date or time: "
+    "2023-05-30, 2023-05-30T14:30 or 2023-05-30T14:30+02:00 (UTC unless it gives a zone)"
+)
+
+
+def parse_reference_time(text: str) -> datetime:
+    """The moment a question was asked, which its time phrases are read against. A date
+    alone is its last moment: the question came after whatever was said that day, and
+    "today" is still that day."""
+    cleaned = text.strip()
+    moment = None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
+        day = _iso_date(cleaned)
+        moment = datetime.combine(day, time.max, tzinfo=UTC) if day else None
+    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\S+", cleaned):
+        moment = _iso_datetime(cleaned)
+    if moment is None or not _valid_year(moment.year):
+        raise InvalidInputError(_REFERENCE_HELP.format(text=text))
+    return moment
+
+
+def _iso_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _iso_datetime(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
+
+
 def parse_time_phrases(query: str, now: datetime) -> ParsedTime:
     """Find the first time phrase in `query`; return its range and the query without it."""
     now = _aware(now)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 import sqlcipher3
 
 from amber.ids import prefix_bounds
-from amber.store import scope, vectors
+from amber.store import fulltext, scope, vectors
 from amber.store.db import UNDER_FOLDER, Database, marks, under_folder
 from amber.text import one_line
 from amber.tree.entry import Entry
@@ -150,7 +150,7 @@ def _claim_rowid(conn: sqlcipher3.Connection, entry: Entry) -> int | None:
     if keep is None:
         return None
     conn.execute("DELETE FROM entry_names WHERE entry_id = ?", (keep[1],))
-    conn.execute("DELETE FROM search WHERE rowid = ?", (-keep[0],))
+    fulltext.delete(conn, [-keep[0]])
     return int(keep[0])
 
 
@@ -182,25 +182,17 @@ def _insert_text(
     kind: str,
     source_kinds: str,
     ts: str | None,
+    *,
+    spaced: bool = True,
 ) -> None:
-    conn.execute(
-        "INSERT INTO search (rowid, title, body, context, scope, path, kind, source, ts) "
-        "VALUES (?,?,?,'',?,?,?,?,?)",
-        (
-            key,
-            title,
-            body,
-            scope.entry_scope(path, kind, source_kinds),
-            path,
-            kind,
-            source_kinds,
-            ts,
-        ),
-    )
+    entry_scope = scope.entry_scope(path, kind, source_kinds)
+    row = fulltext.TextRow(key, title, body, "", entry_scope, path, kind, source_kinds, ts)
+    fulltext.insert(conn, row, spaced=spaced)
 
 
-def reindex_entry_text(conn: sqlcipher3.Connection) -> None:
-    """Full-text rows of every indexed entry, from the entries table (for migrations)."""
+def reindex_entry_text(conn: sqlcipher3.Connection, *, spaced: bool = True) -> None:
+    """Full-text rows of every indexed entry, from the entries table (for migrations;
+    `spaced=False`: only their bigram rows, see fulltext.insert)."""
     rows = conn.execute(
         "SELECT rowid, title, aliases, tags, body, path, kind, sources, valid_from, updated, "
         "created FROM entries"
@@ -208,7 +200,8 @@ def reindex_entry_text(conn: sqlcipher3.Connection) -> None:
     for rowid, title, aliases, tags, body, path, kind, sources, valid, updated, created in rows:
         words = " ".join([title, *json.loads(aliases), *json.loads(tags)])
         kinds = " ".join(sorted({source_kind(s) for s in json.loads(sources)})) or "manual"
-        _insert_text(conn, -rowid, words, body, path, kind, kinds, valid or updated or created)
+        when = valid or updated or created
+        _insert_text(conn, -rowid, words, body, path, kind, kinds, when, spaced=spaced)
 
 
 def _search_title(entry: Entry) -> str:
@@ -226,7 +219,7 @@ def delete_entry_rows(conn: sqlcipher3.Connection, entry_id: str, path: str) -> 
 
 
 def _delete_row(conn: sqlcipher3.Connection, rowid: int, entry_id: str) -> None:
-    conn.execute("DELETE FROM search WHERE rowid = ?", (-rowid,))
+    fulltext.delete(conn, [-rowid])
     conn.execute("DELETE FROM entry_names WHERE entry_id = ?", (entry_id,))
     conn.execute("DELETE FROM entries WHERE rowid = ?", (rowid,))
     vectors.delete_doc(conn, -rowid)

@@ -11,6 +11,7 @@ import sqlcipher3
 from amber.clock import iso, now
 from amber.events import Event, EventDraft
 from amber.ids import new_id
+from amber.store import fulltext
 from amber.store.db import Database
 from amber.store.scope import event_scope
 
@@ -25,10 +26,6 @@ EVENT_COLUMNS = (
 # event re-indexes its conversation (`reindex_rows`), so no follower keeps its words.
 CONTEXT_MESSAGES = 2
 CONTEXT_WORDS = 60  # of each
-_SEARCH_INSERT = (
-    "INSERT INTO search (rowid, title, body, context, scope, path, kind, source, ts) "
-    "VALUES (?, ?, ?, ?, ?, '', 'event', ?, ?)"
-)
 
 
 def insert_events(conn: sqlcipher3.Connection, drafts: Iterable[EventDraft]) -> int:
@@ -67,10 +64,14 @@ def insert_events(conn: sqlcipher3.Connection, drafts: Iterable[EventDraft]) -> 
     return added
 
 
-def _search_row(conn: sqlcipher3.Connection, row: tuple, context: str) -> None:
+def _search_row(
+    conn: sqlcipher3.Connection, row: tuple, context: str, *, spaced: bool = True
+) -> None:
     """The full-text row of one event: row is (rowid, author, text, source, ts)."""
     rowid, author, text, source, ts = row
-    conn.execute(_SEARCH_INSERT, (rowid, author, text, context, event_scope(source), source, ts))
+    scope = event_scope(source)
+    text_row = fulltext.TextRow(rowid, author, text, context, scope, "", "event", source, ts)
+    fulltext.insert(conn, text_row, spaced=spaced)
 
 
 class _RecentMessages:
@@ -107,10 +108,11 @@ def _clipped(text: str) -> str:
 _REINDEX_SELECT = "SELECT rowid, author, text, source, ts, conversation FROM events"
 
 
-def reindex_events(conn: sqlcipher3.Connection) -> int:
-    """Rebuild the FTS rows of all events from the events table, one conversation at a time."""
+def reindex_events(conn: sqlcipher3.Connection, *, spaced: bool = True) -> int:
+    """Rebuild the FTS rows of all events from the events table, one conversation at a time
+    (`spaced=False`: only their bigram rows, see fulltext.insert)."""
     rows = conn.execute(f"{_REINDEX_SELECT} ORDER BY source, conversation, rowid").fetchall()
-    reindex_rows(conn, rows)
+    reindex_rows(conn, rows, spaced=spaced)
     return len(rows)
 
 
@@ -120,11 +122,11 @@ def reindex_thread(conn: sqlcipher3.Connection, source: str, conversation: str) 
         f"{_REINDEX_SELECT} WHERE source = ? AND conversation = ? ORDER BY rowid",
         (source, conversation),
     ).fetchall()
-    conn.executemany("DELETE FROM search WHERE rowid = ?", [(row[0],) for row in rows])
+    fulltext.delete(conn, [row[0] for row in rows])
     reindex_rows(conn, rows)
 
 
-def reindex_rows(conn: sqlcipher3.Connection, rows: list[tuple]) -> None:
+def reindex_rows(conn: sqlcipher3.Connection, rows: list[tuple], *, spaced: bool = True) -> None:
     """FTS rows for events ordered by conversation, each with the messages before it."""
     recent: list[str] = []
     thread: tuple[str, str] | None = None
@@ -132,7 +134,7 @@ def reindex_rows(conn: sqlcipher3.Connection, rows: list[tuple]) -> None:
         if (source, conversation) != thread or not conversation:
             recent = []
             thread = (source, conversation)
-        _search_row(conn, (rowid, author, text, source, ts), "\n".join(recent))
+        _search_row(conn, (rowid, author, text, source, ts), "\n".join(recent), spaced=spaced)
         recent = [*recent, _clipped(text)][-CONTEXT_MESSAGES:]
 
 

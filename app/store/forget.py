@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import sqlcipher3
 
 from amber.ids import prefix_bounds
-from amber.store import vectors
+from amber.store import fulltext, vectors
 from amber.store.db import Database, marks
 from amber.store.events import reindex_thread
 
@@ -136,7 +136,7 @@ def delete(conn: sqlcipher3.Connection, found: list[FoundEvent]) -> None:
     threads = {(e.source, e.conversation) for e in found if e.conversation}
     for start in range(0, len(rowids), 500):
         chunk = rowids[start : start + 500]
-        conn.execute(f"DELETE FROM search WHERE rowid IN ({marks(chunk)})", chunk)
+        fulltext.delete(conn, chunk)
         conn.execute(f"DELETE FROM events WHERE rowid IN ({marks(chunk)})", chunk)
         for rowid in chunk:
             vectors.delete_doc(conn, rowid)

@@ -285,12 +285,24 @@ _SEARCH_TABLE = """
 
 
 def m0008_search_context(conn: sqlcipher3.Connection) -> None:
-    """Rebuild the full-text table with a `context` column (see store.events)."""
-    from amber.store import entries, events
+    """Rebuild the full-text table with a `context` column (see store.events). Indexing
+    writes the bigram table too (m0010), so it is rebuilt here as well."""
+    from amber.store import entries, events, fulltext
 
     _run_script(conn, "DROP TABLE search;\n" + _SEARCH_TABLE)
+    fulltext.create_unspaced(conn, again=True)
     events.reindex_events(conn)
     entries.reindex_entry_text(conn)
+
+
+def m0010_search_cjk(conn: sqlcipher3.Connection) -> None:
+    """The bigram table for text in scripts written without spaces (store.fulltext), filled
+    from the events and entries already indexed; nothing to fill when m0008 made it now."""
+    from amber.store import entries, events, fulltext
+
+    if fulltext.create_unspaced(conn):
+        events.reindex_events(conn, spaced=False)
+        entries.reindex_entry_text(conn, spaced=False)
 
 
 MIGRATIONS: list[Migration] = [
@@ -302,6 +314,7 @@ MIGRATIONS: list[Migration] = [
     m0006_distiller,
     m0007_source_checkpoints,
     m0008_search_context,
+    m0010_search_cjk,
 ]
 
 
