@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from amber.distill import digest, episodes, people, things
+from amber.distill import digest, episodes, people, projects, things
 from amber.distill.candidate import Candidate, Evidence, event_ref
 from amber.distill.candidate import Statement as CandidateStatement
 from amber.distill.pages import Page
@@ -44,6 +44,7 @@ class Scopes:
         self._speakers = lru_cache(maxsize=256)(self._thread_speakers)
         self._questions = lru_cache(maxsize=64)(self._thread_questions)
         self._read: dict[str, list[Statement]] = {}  # event id -> its statements, this run
+        self.projects = projects.Projects(db)
 
     def statements(self, event: Event) -> list[Statement]:
         """The message's statements, read once: a message is on its episode, on its
@@ -88,6 +89,7 @@ class Scopes:
             keys[people.person_key(name)] = None
         for name in self._things_in(talk, set(named)):
             keys[things.thing_key(name)] = None
+        keys.update(dict.fromkeys(self.projects.keys(e for e in events if not between_people(e))))
         return list(keys)
 
     def _people_in(self, events: list[Event]) -> list[str]:
@@ -123,6 +125,8 @@ class Scopes:
         """The pages `key` names (a person's page comes with their topic pages), from its
         scope's stored events; [] when nothing is worth a page."""
         kind, rest = key.split(":", 1)
+        if kind == projects.KIND:
+            return self.projects.build(key, self.leave_out)
         if kind == "person":
             events = self._kept(queue.events_about(self.db, rest))
             return people.build_person(rest, events, self)
@@ -146,16 +150,20 @@ class Scopes:
         return digest.build_digest(self.db, page.key, new, continued=True) if new else None
 
     def stale(self, key: str, built: list[str]) -> list[str]:
-        """Parts of an episode that a rebuild no longer makes (it has fewer statements)."""
-        if not key.startswith("episode:"):
+        """Parts of an episode that a rebuild no longer makes (it has fewer statements),
+        pages of a project nothing qualifies for any more."""
+        if key.startswith(f"{projects.KIND}:"):
+            prefix = projects.pages_prefix(key)
+        elif key.startswith("episode:"):
+            prefix = episodes.parts_prefix(key)
+        else:
             return []
-        return [
-            k for k in log_rows.digest_keys(self.db, episodes.parts_prefix(key)) if k not in built
-        ]
+        return [k for k in log_rows.digest_keys(self.db, prefix) if k not in built]
 
     def page(self, key: str) -> Page | None:
-        """One page as `build` makes it (an episode's part with its whole episode)."""
-        built = self.build(episodes.whole_key(key))
+        """One page as `build` makes it (an episode's part with its whole episode, a
+        project's page with the project)."""
+        built = self.build(projects.whole_key(episodes.whole_key(key)))
         return next((p for p in built if p.key == key), None)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 from amber.events import Event
 from amber.store.db import IN_CHUNK, Database, marks
 from amber.store.events import EVENT_COLUMNS
@@ -112,3 +115,56 @@ def events_about(db: Database, name: str) -> list[Event]:
 def _phrase_in_body(name: str) -> str:
     words = " ".join(w for w in name.replace('"', " ").split())
     return f'body : "{words}"'
+
+
+# The folder an agent session's event ran in (`cwd` in meta: plugins/importers/claude_code.py,
+# codex.py); a meta that is not JSON reads as none. The index `events_cwd`
+# (store/migrations.py m0011) is on this very expression, so a query must spell it the same.
+CWD = "json_extract(CASE WHEN json_valid(meta) THEN meta END, '$.cwd')"
+
+
+@dataclass(frozen=True)
+class SessionEvent:
+    """An event of an agent session with its meta: the tool, exit code, error flag."""
+
+    event: Event
+    meta: dict[str, object]
+
+
+def session_cwd(db: Database, source: str, conversation: str) -> str:
+    """The folder a session started in: the `cwd` of its first event that has one."""
+    row = db.one(
+        f"SELECT {CWD} FROM events INDEXED BY events_conversation "
+        f"WHERE source = ? AND conversation = ? AND {CWD} IS NOT NULL "
+        "ORDER BY coalesce(ts, captured_at), rowid LIMIT 1",
+        (source, conversation),
+    )
+    return str(row[0]) if row and row[0] else ""
+
+
+def sessions_in(db: Database, cwds: list[str]) -> list[tuple[str, str]]:
+    """(source, conversation) of every session with an event in one of these folders."""
+    rows = db.query(
+        f"SELECT DISTINCT source, conversation FROM events WHERE {CWD} IS NOT NULL "
+        f"AND {CWD} IN ({marks(cwds)}) AND conversation != '' ORDER BY source, conversation",
+        cwds,
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def session_events(db: Database, source: str, conversation: str) -> list[SessionEvent]:
+    """Every stored event of one session with its meta, oldest first."""
+    rows = db.query(
+        f"SELECT {EVENT_COLUMNS}, meta FROM events WHERE source = ? AND conversation = ? "
+        "ORDER BY coalesce(ts, captured_at), rowid",
+        (source, conversation),
+    )
+    return [SessionEvent(Event(*row[:12]), _meta(row[12])) for row in rows]
+
+
+def _meta(text: str) -> dict[str, object]:
+    try:
+        meta = json.loads(text)
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}

@@ -305,6 +305,20 @@ def m0010_search_cjk(conn: sqlcipher3.Connection) -> None:
         entries.reindex_entry_text(conn, spaced=False)
 
 
+def m0011_event_cwd(conn: sqlcipher3.Connection) -> None:
+    """Agent sessions' events by the folder they ran in: a project's pages gather its
+    sessions through it (amber/distill/projects.py). Only events with a `cwd` are in it,
+    and a meta that is not JSON is read as none rather than failing the migration."""
+    _run_script(
+        conn,
+        """
+        CREATE INDEX events_cwd ON events(
+            json_extract(CASE WHEN json_valid(meta) THEN meta END, '$.cwd'), source, conversation
+        ) WHERE json_extract(CASE WHEN json_valid(meta) THEN meta END, '$.cwd') IS NOT NULL;
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m0001_core,
     m0002_vectors,
@@ -315,6 +329,7 @@ MIGRATIONS: list[Migration] = [
     m0007_source_checkpoints,
     m0008_search_context,
     m0010_search_cjk,
+    m0011_event_cwd,
 ]
 
 
