@@ -22,14 +22,18 @@ TOPICS = 5
 SHARED_FROM = 4  # in a folder of this many entries, a topic is one at least two share
 ROOT = "Everything Amber keeps, by domain: read a folder's context.md, then open what you need."
 DOMAINS = {
-    "people": "People: a page each, with what they said about themselves and the topics "
-    "they come back to.",
+    "people": "People: a page each, the most telling things they said about themselves, "
+    "tagged with the topics they come back to.",
     "episodes": "Conversations between people: a page per conversation and day (a long day "
     "in parts), by year.",
     "conversations": "Digests of chats with assistants and of agent sessions: one per "
     "conversation, by month.",
-    "projects": "Projects: what each is about, where it stands and what was decided.",
-    "places": "Places: where they are and what happened there.",
+    "projects": "Projects, a folder each: the standing instructions, decisions, commands, "
+    "errors and their fixes, and files that coding-agent sessions show.",
+    "places": "Places: every statement that names one, dated.",
+    "organisations": "Organisations (employers, companies, groups): every statement that "
+    "names one, dated.",
+    "pets": "Pets: every statement that names one, dated.",
     "preferences": "Preferences: what is liked, and how things should be done.",
     "decisions": "Decisions: what was decided, and why.",
     "procedures": "Procedures: how things are done, step by step.",
