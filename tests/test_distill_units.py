@@ -14,6 +14,7 @@ from amber.distill.render import known, merged_body, new_body
 from amber.distill.rewrite_prompt import answer_schema, answers_in
 from amber.distill.validation import (
     BAD_LENGTH,
+    CUT_OFF,
     DROPPED_NAMES,
     INVENTED,
     LOST_NAMES,
@@ -22,6 +23,7 @@ from amber.distill.validation import (
     drop_problem,
     normalize,
     rewrite_problem,
+    same_line,
 )
 from amber.events import Event
 
@@ -48,6 +50,7 @@ LINE = "Ana moved to Lisbon last week (week of 1 January 2024) with their 2 cats
         ("She moved to Lisbon in the week of 1 January 2024 with 2 cats.", LOST_NAMES),
         ("Ana enjoys quantum gardening with cats since 1 January 2024 in Lisbon, 2.", UNSUPPORTED),
         ("Ana, 1 January 2024, Lisbon, 2.", LOST_WORDS),
+        ("Ana moved to Lisbon with 2 cats (week of 1 January 2024", CUT_OFF),
         ("Ana", BAD_LENGTH),
         ("Ana moved. " * 40, BAD_LENGTH),
     ],
@@ -61,6 +64,8 @@ def test_a_rewrite_need_not_repeat_the_question_its_line_answers() -> None:
     message = "Researching adoption agencies, it has been a dream of mine."
     fact = "Ana is researching adoption agencies for the summer."
     assert rewrite_problem(fact, line, message, "Ana") is None
+    assert same_line("Ana is researching adoption agencies.", line)  # the question says more
+    assert not same_line(fact, line)
 
 
 def test_only_a_line_without_names_or_numbers_may_be_left_out() -> None:

@@ -23,7 +23,7 @@ class DistillReport:
     sent: int = 0
     batches: int = 0
     rewritten: int = 0
-    kept: int = 0  # given back as it was
+    kept: int = 0  # given back as it was (or only without the question it answers)
     dropped: int = 0  # it tells nothing, said the model
     rejected: Counter[str] = field(default_factory=Counter)  # reason -> lines
     failed: int = 0  # no answer (the model failed or broke off)
@@ -87,4 +87,4 @@ class DistillReport:
         ]
         said += f": {', '.join(outcomes)}" if outcomes else ""
         tokens = self.prompt_tokens + self.output_tokens
-        return f"{said}; {tokens:,} tokens ({self.tokens_per_event:g} per event)"
+        return f"{said}; {tokens:,} tokens, {self.tokens_per_event:g} per event"

@@ -37,7 +37,7 @@ from amber.distill.rewrite_prompt import (
 from amber.distill.rewritten import line_hash
 from amber.distill.salvage import StreamGuard
 from amber.distill.statements import Context, Statement, select_statements
-from amber.distill.validation import drop_problem, longest_fact, normalize, rewrite_problem
+from amber.distill.validation import drop_problem, longest_fact, rewrite_problem, same_line
 from amber.events import Event
 from amber.models.runtime import ModelError
 from amber.redact import redact
@@ -155,7 +155,7 @@ def _verdict(line: Statement, answer: str | None) -> tuple[str, str]:
     if not fact:
         problem = drop_problem(line.text, line.speaker)
         return (f"rejected:{problem}", "") if problem else ("dropped", "")
-    if normalize(fact).rstrip(".") == normalize(line.text).rstrip("."):
+    if same_line(fact, line.text):
         return "kept", ""
     problem = rewrite_problem(fact, line.text, line.event.text, line.speaker)
     return (f"rejected:{problem}", "") if problem else ("rewritten", fact)

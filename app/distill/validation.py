@@ -32,6 +32,7 @@ _ASKED = re.compile(r" \(asked \u201c.*\u201d\)$")
 _SENTENCE_END = (".", "!", "?", ":", '"', "\u201c")
 
 BAD_LENGTH = "empty or too long"
+CUT_OFF = "cut off (a bracket or quote left open)"
 INVENTED = "names or numbers not in the message"
 UNSUPPORTED = "words not in the message"
 LOST_NAMES = "left out a name, date or number"
@@ -66,6 +67,8 @@ def rewrite_problem(fact: str, line: str, message: str, speaker: str) -> str | N
     cannot be used; None when it says only what they say and keeps what the line says."""
     if not MIN_FACT_CHARS <= len(fact) <= longest_fact(line):
         return BAD_LENGTH
+    if fact.count("(") != fact.count(")") or fact.count("\u201c") != fact.count("\u201d"):
+        return CUT_OFF
     given = f"{speaker} {message} {line}"  # the line holds the dates resolved in words
     found = _folded(given)
     if any(word not in found for word in _named(fact, starts=True)):
@@ -82,6 +85,13 @@ def rewrite_problem(fact: str, line: str, message: str, speaker: str) -> str | N
     if wanted and len(wanted & set(said)) / len(wanted) < MIN_KEPT:
         return LOST_WORDS
     return None
+
+
+def same_line(fact: str, line: str) -> bool:
+    """Whether a rewrite gives the line back, or only without the question it answers (a
+    small model's habit: the line that says what was asked says more)."""
+    said = normalize(fact).rstrip(".")
+    return said in (normalize(line).rstrip("."), normalize(_ASKED.sub("", line)).rstrip("."))
 
 
 def drop_problem(line: str, speaker: str) -> str | None:
