@@ -442,7 +442,7 @@ class MemoryService:
     def distill_parts(self) -> DistillParts:
         from amber.distill.parts import DistillParts
 
-        return DistillParts(self.db, self.writer, self.recaller)
+        return DistillParts(self.db, self.writer)
 
     def review_queue(self) -> ReviewQueue:
         """What the distiller proposed for entries a person wrote: accept, edit, reject."""

@@ -21,14 +21,15 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 def distill(
     limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
     no_model: Annotated[
-        bool, typer.Option("--no-model", help="Digests only, even with a chat model.")
+        bool,
+        typer.Option("--no-model", help="Do not send lines to the chat model (zero-LLM pages)."),
     ] = False,
     again: Annotated[
         bool, typer.Option("--again", help="Also events already distilled (changes nothing new).")
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Turn pending events into entries in your Context Tree (local model, or digests)."""
+    """Turn pending events into pages in your Context Tree (a local model rewrites lines)."""
     from rich.progress import Progress
 
     if limit is not None and limit < 1:
@@ -36,7 +37,7 @@ def distill(
     with memory() as service:
         distiller = service.distiller(use_model=not no_model)
         if not as_json:
-            mode = distiller.model.name if distiller.model else "no chat model: digests"
+            mode = distiller.model.name if distiller.model else "no chat model"
             err.print(f"distilling {distiller.pending()} pending events ({mode})", highlight=False)
         with Progress(console=err, disable=as_json, transient=True) as bar:
             task = bar.add_task("distilling", total=None)
@@ -55,9 +56,10 @@ def distill(
 def _print_report(report: DistillReport, waiting: int) -> None:
     console.print(f"{report.summary()} ({report.seconds:.1f} s)", highlight=False)
     for reason, count in report.rejected.most_common():
-        console.print(f"  rejected {count}: {reason}", style="dim", highlight=False)
+        line = "line" if count == 1 else "lines"
+        console.print(f"  rejected {count} {line}: {reason}", style="dim", highlight=False)
     for failure in dict.fromkeys(report.model_failures):
-        console.print(f"  [yellow]model failed[/] (digested instead): {safe_markup(failure)}")
+        console.print(f"  [yellow]model failed[/] (lines kept as read): {safe_markup(failure)}")
     if waiting:
         console.print(f"{waiting} proposal(s) wait for you: `amber review`")
     print_kept_contexts(report.contexts_kept)

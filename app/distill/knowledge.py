@@ -18,6 +18,7 @@ from amber.distill import digest, episodes, people, projects, things
 from amber.distill.candidate import Candidate, Evidence, event_ref
 from amber.distill.candidate import Statement as CandidateStatement
 from amber.distill.pages import Page
+from amber.distill.rewritten import StoredRewrites
 from amber.distill.statements import Context, Statement, question_of, select_statements
 from amber.events import Event
 from amber.store import distill_events as queue
@@ -45,12 +46,14 @@ class Scopes:
         self._questions = lru_cache(maxsize=64)(self._thread_questions)
         self._read: dict[str, list[Statement]] = {}  # event id -> its statements, this run
         self.projects = projects.Projects(db)
+        self._rewrites = StoredRewrites(db)  # what a chat model made of them, if one did
 
     def statements(self, event: Event) -> list[Statement]:
         """The message's statements, read once: a message is on its episode, on its
         speaker's page and on the page of everyone it names."""
         if event.id not in self._read:
-            self._read[event.id] = select_statements(event, self.context(event))
+            selected = select_statements(event, self.context(event))
+            self._read[event.id] = self._rewrites.apply(event, selected)
         return self._read[event.id]
 
     def context(self, event: Event) -> Context:

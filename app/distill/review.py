@@ -1,9 +1,10 @@
 """The review queue: what Amber proposes for entries a person wrote or edited.
 
-The distiller never changes such an entry; it queues the proposal (an UPDATE or a
-SUPERSEDE, with its statements and evidence) and `amber review` lets the person accept it,
-reject it, or edit the text that accepting would write. Accepting writes through the same
-logged, undoable operations as the distiller.
+The distiller never changes such an entry; it queues the proposal (an UPDATE: the lines a
+rebuilt page has that the person's version does not, with the messages behind them; a
+SUPERSEDE still waiting from an earlier version of Amber) and `amber review` lets the
+person accept it, reject it, or edit the text that accepting would write. Accepting
+writes through the same logged, undoable operations as the distiller.
 
 Forgetting events queues a FORGET for a person's page that quotes them: the page without
 those lines (and without the text asked to be forgotten). Accepting writes that text only
@@ -15,13 +16,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 import sqlcipher3
 
 from amber.clock import now_iso
 from amber.distill.candidate import Candidate
-from amber.distill.curation import Decision
 from amber.distill.journal import Journal, OnCommit, Operation
 from amber.distill.parts import DistillParts
 from amber.distill.render import merged_body, new_body
@@ -40,6 +41,14 @@ from amber.writing.writer import Commit
 FORGET = "forget"
 FORGET_DERIVED = "forget-derived"  # how the audit names a rewrite of what cited a forgotten event
 OnCommitConn = Callable[[sqlcipher3.Connection], None]
+
+
+@dataclass
+class Decision:
+    action: str  # "review": a person decides `proposed` ("update" or "supersede")
+    target: Entry | None = None
+    reason: str = ""
+    proposed: str = ""
 
 
 def proposal_key(action: str, target_id: str, cand: Candidate) -> str:

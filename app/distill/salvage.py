@@ -1,21 +1,18 @@
-"""Keeping what a weak model got right before it went wrong.
+"""Stopping a weak model that loops, keeping what it got right before.
 
 A grammar makes every token fit the schema, but cannot bound a string's length (llama.cpp
 unrolls length bounds into one rule per character), and small models fall into loops that
 repeat a sentence until `max_tokens`. `StreamGuard` watches the streamed JSON and stops the
-generation once a string runs past any sane length; `salvage` then keeps the complete
-objects written before that point, each still checked against the schema.
+generation once a string runs past any sane length; the answers complete before that point
+are still read (amber/distill/rewrite_prompt.py `answers_in`).
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from amber.models.schema import SchemaViolation, validate
-
 MAX_STRING_CHARS = 400
-MAX_ATTEMPTS = 200
+# A string that writes the same this many characters twice is a loop (a sentence of a
+# page repeats no clause word for word): stopped there, not at its length limit.
+REPEAT_CHARS = 24
 
 
 class RunawayOutput(RuntimeError):
@@ -31,6 +28,7 @@ class StreamGuard:
         self._in_string = False
         self._escaped = False
         self._run = 0
+        self._string: list[str] = []  # the string being written
 
     @property
     def text(self) -> str:
@@ -42,51 +40,27 @@ class StreamGuard:
             self._step(char)
         if self._in_string and self._run > self.max_string:
             raise RunawayOutput(f"a string ran past {self.max_string} characters")
+        if self._in_string and self._repeats():
+            raise RunawayOutput(f"a string repeated {REPEAT_CHARS} characters")
+
+    def _repeats(self) -> bool:
+        written = "".join(self._string)
+        tail = written[-REPEAT_CHARS:]
+        return len(tail) == REPEAT_CHARS and written.find(tail) < len(written) - REPEAT_CHARS
 
     def _step(self, char: str) -> None:
         if not self._in_string:
             self._in_string = char == '"'
             self._run = 0
+            self._string = []
         elif self._escaped:
             self._escaped = False
             self._run += 1
+            self._string.append(char)
         elif char == "\\":
             self._escaped = True
         elif char == '"':
             self._in_string = False
         else:
             self._run += 1
-
-
-def salvage_list(text: str, key: str, schema: dict[str, Any]) -> dict[str, Any] | None:
-    """`{"key": [complete items...]}` from a cut-off `{"key": [item, item, partial...`."""
-    ends = [i for i, c in enumerate(text) if c == "}"][-MAX_ATTEMPTS:]
-    for end in reversed(ends):
-        data = _parse(text[: end + 1] + "]}")
-        if isinstance(data, dict) and isinstance(data.get(key), list) and _fits(data, schema):
-            return data
-    return None
-
-
-def salvage_object(text: str, schema: dict[str, Any]) -> dict[str, Any] | None:
-    """An object cut off inside its last string: close the string and the object."""
-    for closer in ('"}', "}", '""}'):
-        data = _parse(text + closer)
-        if isinstance(data, dict) and _fits(data, schema):
-            return data
-    return None
-
-
-def _parse(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return None
-
-
-def _fits(data: Any, schema: dict[str, Any]) -> bool:
-    try:
-        validate(data, schema)
-    except SchemaViolation:
-        return False
-    return True
+            self._string.append(char)

@@ -2,9 +2,10 @@
 trace the index holds of them.
 
 Removing an event deletes its row, its full-text row (FTS5 secure-delete overwrites the
-tokens), its vectors, the undo copies of distiller operations that used it, and review
-proposals that quote it; the full-text `context` column of the messages after it in its
-conversation (which holds the start of the messages before them) is rebuilt without it.
+tokens), its vectors, the undo copies of distiller operations that used it, review
+proposals that quote it and the sentences a chat model rewrote from it; the full-text
+`context` column of the messages after it in its conversation (which holds the start of
+the messages before them) is rebuilt without it.
 `secure_delete` zeroes freed pages; the caller truncates the WAL afterwards.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 import sqlcipher3
 
 from amber.ids import prefix_bounds
-from amber.store import fulltext, vectors
+from amber.store import fulltext, rewrites, vectors
 from amber.store.db import Database, marks
 from amber.store.events import reindex_thread
 
@@ -147,7 +148,8 @@ def delete(conn: sqlcipher3.Connection, found: list[FoundEvent]) -> None:
 
 def _purge_derived(conn: sqlcipher3.Connection, event_ids: list[str]) -> None:
     """Undo copies of operations that used the events (an entry's earlier text may quote
-    them) and review proposals that quote them."""
+    them), review proposals that quote them, and what a chat model wrote from them."""
+    rewrites.delete_for_events(conn, event_ids)
     for start in range(0, len(event_ids), 500):
         chunk = event_ids[start : start + 500]
         ops = conn.execute(

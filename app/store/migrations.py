@@ -295,6 +295,25 @@ def m0008_search_context(conn: sqlcipher3.Connection) -> None:
     entries.reindex_entry_text(conn)
 
 
+def m0009_statement_rewrites(conn: sqlcipher3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- What a chat model made of each statement the distiller sent it (see
+        -- amber/distill/rewriting.py), by event and the zero-LLM line's hash: pages
+        -- rebuilt later (a second run, forgetting) read it back instead of asking again.
+        CREATE TABLE distill_rewrites (
+            event_id TEXT NOT NULL,
+            line_hash TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            model TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (event_id, line_hash)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
 def m0010_search_cjk(conn: sqlcipher3.Connection) -> None:
     """The bigram table for text in scripts written without spaces (store.fulltext), filled
     from the events and entries already indexed; nothing to fill when m0008 made it now."""
@@ -328,6 +347,7 @@ MIGRATIONS: list[Migration] = [
     m0006_distiller,
     m0007_source_checkpoints,
     m0008_search_context,
+    m0009_statement_rewrites,
     m0010_search_cjk,
     m0011_event_cwd,
 ]
