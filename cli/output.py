@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from amber.errors import InvalidInputError
-from amber.retrieval.hits import Hit
+from amber.retrieval.hits import WEAK, Hit
 from amber.text import BIDI_CONTROLS, printable
 
 console = Console()
@@ -87,6 +87,8 @@ def hits_table(query: str, hits: list[Hit]) -> Table:
         label.append(f"\n{shown(where)}", style="dim")
         if hit.superseded:
             label.append("  (superseded)", style="yellow")
+        if hit.match == WEAK:
+            label.append("  (weak match)", style="dim italic")
         table.add_row(f"{hit.score:.4f}", label, _highlight(hit.snippet, query))
     return table
 

@@ -2,7 +2,9 @@
 
 JSON contract (`--json`): a list of hits, each
 `{id, type: "entry"|"event", title, path, snippet, score, channels, kind, timestamp, trust,
-superseded, sources: [{event, source, uri, conversation, message_id, timestamp}]}`.
+superseded, match: "strong"|"weak", sources: [{event, source, uri, conversation, message_id,
+timestamp}]}`. `match` says how well a hit matches (amber.retrieval.relevance); with an embed
+model, a query that matches nothing strongly returns no hits.
 With `--queries FILE`: one JSON object per input line, `{"query": ..., "hits": [...]}`; a
 line is a query, or `{"query": ..., "now": "2023-05-30"}` (cli/query_lines.py).
 """

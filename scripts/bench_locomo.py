@@ -15,12 +15,14 @@ The generated `observation`, `session_summary` and `event_summary` fields are ne
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
 import statistics
 import tempfile
 import time
+from array import array
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,6 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "bench" / "locomo-dev.json"
 DEFAULT_EMBED = ROOT.parent / "shared" / "models" / "all-MiniLM-L6-v2.Q8_0.gguf"
+DEFAULT_CACHE = ROOT / "bench-results" / "embed-cache.sqlite"
+DEFAULT_OFF_TOPIC = ROOT / "tests" / "data" / "recall" / "off_topic.txt"
+QUERY_MARK = "query\0"
 KS = (1, 5, 10, 20)
 CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
 _DIA = re.compile(r"D(\d+)\s*:?\s*(\d+)")
@@ -104,25 +109,120 @@ def normalize_evidence(raw: list[str], known: set[str]) -> tuple[set[str], int]:
     return found, dropped
 
 
-def open_home(sample: dict, workdir: Path, embed_model: Path | None) -> object:
+def open_home(
+    sample: dict, workdir: Path, embed_model: Path | None, cache: EmbedCache | None = None
+) -> object:
+    return import_home(sample["sample_id"], to_generic(sample), workdir, embed_model, cache)
+
+
+def import_home(
+    name: str,
+    conversations: dict | list,
+    workdir: Path,
+    embed_model: Path | None,
+    cache: EmbedCache | None = None,
+) -> object:
+    """A fresh home holding `conversations` (the generic import format) through the
+    ordinary import; embedded with `embed_model` when one is given."""
     from amber.home import init_home
     from amber.importing import available_importers, import_file
     from amber.models.registry import add_local
     from amber.service import MemoryService
 
-    home = workdir / sample["sample_id"]
+    home = workdir / name
     os.environ["AMBER_HOME"] = str(home)
     init_home(home)
-    path = workdir / f"{sample['sample_id']}.json"
-    path.write_text(json.dumps(to_generic(sample)), encoding="utf-8")
+    path = workdir / f"{name}.json"
+    path.write_text(json.dumps(conversations), encoding="utf-8")
     service = MemoryService.open(home, interface="test")
     import_file(service.db, path, available_importers(False)["generic"], "test")
     if embed_model:
         add_local(service.config, embed_model, "embed")
         service.close()
         service = MemoryService.open(home, interface="test")
+        if cache is not None:
+            cache.wrap(service.embedder)
         service.embed_pending()
     return service
+
+
+class EmbedCache:
+    """Vectors this model file gave each text, kept between runs (a sqlite file).
+
+    A benchmark embeds the same turns on every run; MiniLM on two busy cores needs hours for
+    LongMemEval's haystacks. The vectors are the model's own, stored as the float32 that
+    recall stores anyway (amber.models.embedder.pack), so results are unchanged.
+    """
+
+    def __init__(self, path: Path, model: Path) -> None:
+        import sqlite3
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
+        self.model = f"{model.name}:{model.stat().st_size}"
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.model}\0{text}".encode()).hexdigest()
+
+    def wrap(self, embedder: object) -> None:
+        """Make the embedder answer from the cache, computing (and keeping) what is missing."""
+        documents = embedder.embed_documents  # type: ignore[attr-defined]
+        query = embedder.embed_query  # type: ignore[attr-defined]
+
+        def embed_documents(texts: list[str]) -> list[list[float]]:
+            found = self._lookup(texts)
+            missing = list(dict.fromkeys(t for t in texts if t not in found))
+            if missing:
+                found |= self._store(missing, documents(missing))
+            return [found[t] for t in texts]
+
+        def embed_query(text: str) -> list[float]:
+            key = QUERY_MARK + text  # a model may embed queries and documents differently
+            found = self._lookup([key]) or self._store([key], [query(text)])
+            return found[key]
+
+        embedder.embed_documents = embed_documents  # type: ignore[attr-defined]
+        embedder.embed_query = embed_query  # type: ignore[attr-defined]
+
+    def _lookup(self, texts: list[str]) -> dict[str, list[float]]:
+        keys = {self._key(t): t for t in texts}
+        marks = ",".join("?" * len(keys))
+        query = f"SELECT key, vector FROM vectors WHERE key IN ({marks})"
+        rows = self.db.execute(query, list(keys))
+        return {keys[key]: array("f", blob).tolist() for key, blob in rows}
+
+    def _store(self, texts: list[str], vectors: list[list[float]]) -> dict[str, list[float]]:
+        pairs = zip(texts, vectors, strict=True)
+        rows = [(self._key(text), array("f", vector).tobytes()) for text, vector in pairs]
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+        return dict(zip(texts, vectors, strict=True))
+
+
+def embed_cache(path: Path, model: Path) -> EmbedCache | None:
+    """The cache at `path`, or None when no path or no model file is given."""
+    return EmbedCache(path, model) if str(path) not in ("", ".") and model.exists() else None
+
+
+def off_topic_queries(path: Path | None) -> list[str]:
+    """One query per line that is neither blank nor a `#` comment."""
+    if path is None or str(path) in ("", "."):
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def count_no_match(service: object, queries: list[str], mode: str, now: datetime | None) -> int:
+    """How many of `queries` recall answers with no hit at all."""
+    from amber.retrieval.recall import RecallOptions
+
+    options = RecallOptions(k=10, mode=mode, now=now)
+    return sum(not service.recall(q, options, count_access=False) for q in queries)  # type: ignore[attr-defined]
+
+
+def no_match_summary(empty: int, asked: int) -> dict[str, float]:
+    return {"queries": asked, "no_hits": empty, "share": empty / asked if asked else 0.0}
 
 
 def ranked_dia_ids(hits: list) -> list[str]:
@@ -134,16 +234,24 @@ def ranked_dia_ids(hits: list) -> list[str]:
     return ranked
 
 
-def run(data: list[dict], modes: list[str], embed_model: Path | None) -> dict:
+def run(
+    data: list[dict],
+    modes: list[str],
+    embed_model: Path | None,
+    cache: EmbedCache | None = None,
+    off_topic: list[str] | None = None,
+) -> dict:
     from amber.retrieval.recall import RecallOptions
 
     scores = {m: {c: Scores() for c in CATEGORIES} for m in modes}
     latency: dict[str, list[float]] = {m: [] for m in modes}
+    empty = dict.fromkeys(modes, 0)
     dropped = 0
     with tempfile.TemporaryDirectory(prefix="amber-locomo-") as tmp:
         for sample in data:
             needs_vectors = any(m != "lexical" for m in modes)
-            service = open_home(sample, Path(tmp), embed_model if needs_vectors else None)
+            model = embed_model if needs_vectors else None
+            service = open_home(sample, Path(tmp), model, cache)
             known = {t["dia_id"] for _, t in session_turns(sample["conversation"])}
             for qa in sample["qa"]:
                 evidence, bad = normalize_evidence(qa.get("evidence", []), known)
@@ -155,11 +263,14 @@ def run(data: list[dict], modes: list[str], embed_model: Path | None) -> dict:
                     hits = service.recall(qa["question"], RecallOptions(k=20, mode=mode))  # type: ignore[attr-defined]
                     latency[mode].append((time.perf_counter() - start) * 1000)
                     scores[mode][qa["category"]].add(ranked_dia_ids(hits), evidence)
+            for mode in modes:
+                empty[mode] += count_no_match(service, off_topic or [], mode, None)
             service.close()  # type: ignore[attr-defined]
-    return report(scores, latency, dropped)
+    asked = len(off_topic or []) * len(data)
+    return report(scores, latency, dropped, {m: no_match_summary(empty[m], asked) for m in modes})
 
 
-def report(scores: dict, latency: dict, dropped: int) -> dict:
+def report(scores: dict, latency: dict, dropped: int, no_match: dict) -> dict:
     out: dict = {"dropped_evidence_ids": dropped, "modes": {}}
     for mode, by_cat in scores.items():
         overall = Scores()
@@ -172,6 +283,7 @@ def report(scores: dict, latency: dict, dropped: int) -> dict:
             "overall_1_4": overall.summary(),
             "categories": {CATEGORIES[c]: s.summary() for c, s in by_cat.items()},
             "latency_ms": {"p50": lat[len(lat) // 2], "p95": lat[int(len(lat) * 0.95)]},
+            "no_match": no_match[mode],
         }
     return out
 
@@ -198,6 +310,18 @@ def print_table(result: dict) -> None:
     print(
         f"evidence ids dropped (malformed or pointing at no turn): {result['dropped_evidence_ids']}"
     )
+    print_no_match(result)
+
+
+def print_no_match(result: dict) -> None:
+    """The share of off-topic queries answered with no hit, per mode."""
+    for mode, data in result["modes"].items():
+        found = data.get("no_match", {})
+        if found.get("queries"):
+            print(
+                f"off-topic queries with no hit, {mode}: {found['no_hits']}/{found['queries']}"
+                f" ({found['share']:.1%})"
+            )
 
 
 def main() -> None:
@@ -206,6 +330,18 @@ def main() -> None:
     parser.add_argument("--modes", default="lexical,vector,hybrid")
     parser.add_argument("--embed-model", type=Path, default=DEFAULT_EMBED)
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results" / "locomo.json")
+    parser.add_argument(
+        "--embed-cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help="vectors kept between runs (sqlite); '' embeds everything afresh",
+    )
+    parser.add_argument(
+        "--off-topic",
+        type=Path,
+        default=DEFAULT_OFF_TOPIC,
+        help="queries the memory holds nothing on, one a line ('' to skip)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("AMBER_PASSPHRASE", "locomo-bench")
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
@@ -213,7 +349,8 @@ def main() -> None:
     if any(m != "lexical" for m in modes) and not args.embed_model.exists():
         raise SystemExit(f"vector modes need an embedding model; not found: {args.embed_model}")
     data = json.loads(args.data.read_text(encoding="utf-8"))
-    result = run(data, modes, args.embed_model)
+    cache = embed_cache(args.embed_cache, args.embed_model)
+    result = run(data, modes, args.embed_model, cache, off_topic_queries(args.off_topic))
     result["data"] = str(args.data)
     print_table(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -155,3 +155,68 @@ def test_bench_tree_prints_the_table(tmp_path: Path) -> None:
     assert raw["How old is Biscuit?"] == 1.0  # an integer answer is read as its text
     assert raw["When did Biscuit chew the shoes?"] == 0.0  # message texts carry no dates
     assert list((keep / "tiny-1" / "tree").rglob("*.md"))
+
+
+def tiny_lme() -> list[dict]:
+    """Two questions in LongMemEval's own structure: one answered by the user's own turn,
+    one only by an assistant's (scored apart)."""
+
+    def haystack(answered_by: str) -> list[list[dict]]:
+        def turn(role: str, content: str, holds: str = "") -> dict:
+            return {"role": role, "content": content, "has_answer": holds == answered_by}
+
+        return [
+            [
+                turn("user", "I keep my old sneakers under the bed.", holds="user"),
+                turn("assistant", "Sneakers last longer in a cool, dry place. " * 10),
+            ],
+            [
+                turn("user", "Can you suggest a name for my new goldfish?"),
+                turn("assistant", "How about Bubbles, or Captain Fin?", holds="assistant"),
+            ],
+            [turn("user", "The train was late again."), turn("assistant", "Sorry to hear it.")],
+        ]
+
+    common = {
+        "question_date": "2023/05/30 (Tue) 23:40",
+        "haystack_session_ids": ["answer_s1", "answer_s2", "s3"],
+        "haystack_dates": [f"2023/05/0{d} (Mon) 10:00" for d in (1, 2, 3)],
+    }
+    asked = (
+        ("q1", "single-session-user", "Where do I keep my old sneakers?", "user"),
+        (
+            "q2",
+            "single-session-assistant",
+            "What names did you suggest for my goldfish?",
+            "assistant",
+        ),
+    )
+    return [
+        {
+            "question_id": qid,
+            "question_type": qtype,
+            "question": question,
+            "answer": "",
+            "haystack_sessions": haystack(role),
+            **common,
+        }
+        for qid, qtype, question, role in asked
+    ]
+
+
+def test_bench_lme_scores_tiny_questions(tmp_path: Path) -> None:
+    data = tmp_path / "lme.json"
+    off_topic = tmp_path / "off.txt"
+    out = tmp_path / "result.json"
+    data.write_text(json.dumps(tiny_lme()))
+    off_topic.write_text("# comment\nzzqqxx\nsneakers\n")
+    args = ("--data", str(data), "--modes", "lexical", "--baselines", "--off-topic", str(off_topic))
+    done = run_script("bench_lme.py", *args, "--out", str(out), cwd=tmp_path)
+    assert "off-topic queries with no hit, lexical: 2/4" in done.stdout  # two homes
+    modes = json.loads(out.read_text())["modes"]
+    assert set(modes) == {"lexical", "bm25-all", "bm25-user"}
+    lexical = modes["lexical"]
+    assert lexical["overall"]["n"] == 1  # the assistant-answered question is scored apart
+    assert lexical["overall"]["any@1"] == 1.0
+    assert lexical["types"]["assistant-answered (not in overall)"]["any@10"] == 1.0
+    assert modes["bm25-user"]["overall"]["MRR"] == 1.0

@@ -43,6 +43,10 @@ def test_embed_then_vector_and_hybrid_recall_then_ask(home: Path) -> None:
     hybrid = json.loads(amber("recall", "car tyres", "--json")[1])[0]
     assert hybrid["id"] == car["id"]
     assert set(hybrid["channels"]) == {"lexical", "vector"}
+    assert hybrid["match"] == "strong"
+    code, out, _ = amber("recall", "zzqqxx")  # vectors always find a nearest neighbour
+    assert code == 0
+    assert "No memories match" in out
     assert amber("models", "add", str(smollm2()), "--role", "chat")[0] == 0
     code, out, _ = amber("ask", "Where did Caroline move?", "--json")
     data = json.loads(out)

@@ -96,6 +96,7 @@ async def test_remember_search_get_update_forget(home: Path, service: MemoryServ
         found = await call(client, "search_memory", query="redis test suite")
         assert found["results"][0]["id"] == saved["id"]
         assert found["results"][0]["sources"] == [{"source": "agent", "uri": "agent:test-agent"}]
+        assert found["results"][0]["match"] == "strong"
         full = await call(client, "get_memory", id=saved["id"][:10])
         assert full["text"] == "The test suite needs Redis 7 running"
         assert (full["tags"], full["trust"]) == (["testing"], "trusted")

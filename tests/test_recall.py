@@ -299,6 +299,8 @@ def test_json_contract_fields(service: MemoryService) -> None:
         "timestamp",
         "trust",
         "superseded",
+        "match",
     }
     assert data["type"] == "entry"
+    assert data["match"] == "strong"
     assert data["channels"] == ["lexical"]

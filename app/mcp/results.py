@@ -96,6 +96,7 @@ def hit_result(service: MemoryService, hit: Hit) -> dict[str, Any]:
         "kind": hit.kind,
         "timestamp": hit.timestamp,
         "score": round(hit.score, 4),
+        "match": hit.match,
         "found_by": hit.channels,
         "superseded": hit.superseded,
         "trust": trust,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from amber.events import Event
-from amber.retrieval import fusion
+from amber.retrieval import fusion, signals
 from amber.retrieval.hits import Hit
 from amber.retrieval.provenance import entry_sources, event_source
 from amber.retrieval.timephrases import TimeRange
@@ -78,6 +78,7 @@ class Documents:
         elif key in self.events:
             event = self.events[key]
             value *= fusion.question_factor(event.text)
+            value *= signals.role_factor(event.author) * signals.length_factor(event.text)
             if event.author.casefold() in speakers:
                 value *= fusion.SPEAKER_FACTOR
         if time_range and fusion.in_range(ts, time_range.start, time_range.end):
@@ -95,9 +96,9 @@ class Documents:
         event = self.events.get(key)
         return event.timestamp if event else None
 
-    def hit(self, fused: fusion.Fused, snippet: str) -> Hit:
+    def hit(self, fused: fusion.Fused, snippet: str, match: str) -> Hit:
         if fused.key < 0:
-            return self._entry_hit(fused, snippet)
+            return self._entry_hit(fused, snippet, match)
         event = self.events[fused.key]
         return Hit(
             id=event.id,
@@ -111,9 +112,10 @@ class Documents:
             kind="event",
             timestamp=event.timestamp,
             trust=event.trust,
+            match=match,
         )
 
-    def _entry_hit(self, fused: fusion.Fused, snippet: str) -> Hit:
+    def _entry_hit(self, fused: fusion.Fused, snippet: str, match: str) -> Hit:
         row = self.entries[fused.key]
         return Hit(
             id=row.id,
@@ -127,6 +129,7 @@ class Documents:
             kind=row.kind,
             timestamp=self.timestamp(fused.key),
             superseded=self._superseded(row),
+            match=match,
         )
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+STRONG = "strong"  # the hit holds what was asked (amber.retrieval.relevance)
+WEAK = "weak"  # it holds part of it, or something near it
+
 
 @dataclass(frozen=True)
 class SourceRef:
@@ -31,6 +34,9 @@ class Hit:
     timestamp: str | None = None
     trust: str = "trusted"
     superseded: bool = False
+    match: str = (
+        "weak"  # "strong" or "weak": how well it matches the query (retrieval/relevance.py)
+    )
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)

@@ -9,6 +9,7 @@ single common word lists its newest matches instead of ranking them all.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field, replace
 
@@ -97,6 +98,15 @@ class LexicalChannel:
         seen = {k for k, _ in scored}
         newest = search.newest_matching(self.db, match_expression(query_terms), flt, pool)
         return LexicalResult(scored, [k for k in newest if k not in seen])
+
+    def weights(self, query_terms: list[str]) -> dict[str, float]:
+        """How much each term tells in this memory: BM25's inverse document frequency, in the
+        smoothed form that stays above zero for a term most documents hold. Frequencies are
+        counted up to the common threshold, which is where a term stops telling much."""
+        common_at = self._common_threshold()
+        count = max(self._count[0], 1)
+        frequency = {t: self._document_frequency(t, common_at) for t in query_terms}
+        return {t: math.log(1 + (count - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
 
     def _common_threshold(self) -> int:
         count, when = self._count

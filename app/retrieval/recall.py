@@ -1,23 +1,24 @@
 """Recall, zero-LLM: exact names, BM25, vectors when configured, fused and adjusted.
 
 Channels produce candidates; fusion combines their scores; then conversation context
-(neighbouring messages), speakers named in the query, lifecycle, supersession and time
-phrases adjust them; one hop along [[links]] adds related entries (ARCHITECTURE.md, "How a
-request flows").
+(neighbouring messages), speakers named in the query, who said a message and its length,
+lifecycle, supersession and time phrases adjust them; one hop along [[links]] adds related
+entries; the relevance floor drops what has no evidence and labels the rest strong or weak
+(ARCHITECTURE.md, "How a request flows").
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from amber.clock import iso
 from amber.errors import AmberError, InvalidInputError
 from amber.events import Event
 from amber.ids import looks_like_id
-from amber.retrieval import fusion
+from amber.retrieval import fusion, relevance
 from amber.retrieval.documents import Documents
 from amber.retrieval.hits import Hit
 from amber.retrieval.lexical import LexicalChannel
@@ -33,7 +34,10 @@ MAX_K = 200
 MODES = ("lexical", "vector", "hybrid")
 POOL_MIN = 50
 RELATION_SEEDS = 5
-Channel = Callable[[str, search.SearchFilter, int], list[int]]
+# A dense channel: (query, filter, pool) -> (key, cosine similarity), best first. One that
+# also has `similarities(query, keys)` lets the relevance floor score hits it did not rank.
+Channel = Callable[[str, search.SearchFilter, int], list[tuple[int, float]]]
+EVIDENCE_MIN = 20  # hits whose evidence is read: at least this many, or twice k
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,9 @@ class _Candidates:
     time_range: TimeRange | None
     speakers: set[str]
     filter: search.SearchFilter
+    semantic: str = ""  # the query the dense channels were asked
+    similarity: dict[int, float] | None = None  # None: no dense channel took part
+    dense: list[Channel] = field(default_factory=list)
 
 
 class Recaller:
@@ -111,18 +118,21 @@ class Recaller:
         # A speaker is matched from metadata (the speaker factor); in a dense query a name
         # outweighs the rest and pulls in messages that merely mention the person.
         semantic = without_words(parsed.query or query, speakers)
+        cand = _Candidates(fused, query_terms, parsed.range, speakers, flt, semantic)
         for name, channel in self.extra_channels.items():
             if options.mode in ("hybrid", name):
-                keys = self._ask_channel(name, channel, semantic, flt, pool, options.mode)
-                fusion.add_ranked(fused, name, keys, _weight(name, options.mode))
-        return _Candidates(fused, query_terms, parsed.range, speakers, flt)
+                scored = self._ask_channel(name, channel, semantic, flt, pool, options.mode)
+                fusion.add_ranked(fused, name, [k for k, _ in scored], _weight(name, options.mode))
+                _note_similarities(cand, channel, scored)
+        return cand
 
     @staticmethod
     def _ask_channel(
         name: str, channel: Channel, query: str, flt: search.SearchFilter, pool: int, mode: str
-    ) -> list[int]:
-        """A channel's keys; in hybrid mode a channel whose model fails (its file deleted,
-        say) is left out with a warning, so recall still answers from the other channels."""
+    ) -> list[tuple[int, float]]:
+        """A channel's (key, similarity) pairs; in hybrid mode a channel whose model fails
+        (its file deleted, say) is left out with a warning, so recall still answers from
+        the other channels."""
         try:
             return channel(query, flt, pool)
         except AmberError as exc:
@@ -144,30 +154,57 @@ class Recaller:
 
     def _rank(self, cand: _Candidates, k: int, now: datetime) -> list[Hit]:
         docs = Documents(self.db)
-        self._add_neighbours(cand.fused, cand.filter, docs)
+        self._add_neighbours(cand.fused, docs)
         docs.load(list(cand.fused))
         for item in cand.fused.values():
             item.score *= docs.factor(item.key, now, cand.time_range, cand.speakers)
         self._add_relations(cand.fused, cand.filter, docs)
         ranked = sorted(cand.fused.values(), key=lambda f: -f.score)
-        top = [f for f in ranked if docs.has(f.key) and docs.visible(f.key, cand.filter)][:k]
-        return [docs.hit(f, make_snippet(docs.text(f.key), cand.terms)) for f in top]
+        shown = [f for f in ranked if docs.has(f.key) and docs.visible(f.key, cand.filter)]
+        judged = shown[: max(EVIDENCE_MIN, 2 * k)]
+        matches = self._matches(cand, judged)
+        if not relevance.answer_at_all(list(matches.values()), cand.similarity is not None):
+            return []
+        top = [f for f in judged if matches[f.key]][:k]
+        return [
+            docs.hit(f, make_snippet(docs.text(f.key), cand.terms), matches[f.key]) for f in top
+        ]
 
-    def _add_neighbours(
-        self, fused: dict[int, fusion.Fused], flt: search.SearchFilter, docs: Documents
-    ) -> None:
+    def _matches(self, cand: _Candidates, judged: list[fusion.Fused]) -> dict[int, str | None]:
+        """Each hit's match (amber.retrieval.relevance); None below the floor."""
+        keys = [f.key for f in judged]
+        shares = relevance.word_shares(self.db, self._lexical.weights(cand.terms), keys)
+        channels = {f.key: f.channels for f in judged}
+        typical = relevance.typical_similarity(list((cand.similarity or {}).values()))
+        return relevance.judge(channels, shares, self._similarities(cand, keys), typical)
+
+    @staticmethod
+    def _similarities(cand: _Candidates, keys: list[int]) -> dict[int, float] | None:
+        """The dense channels' cosine for each key, asked for those they did not rank."""
+        if cand.similarity is None:
+            return None
+        known = dict(cand.similarity)
+        missing = [k for k in keys if k not in known]
+        for channel in cand.dense:
+            ask = getattr(channel, "similarities", None)
+            if ask is not None and missing:
+                for key, value in ask(cand.semantic, missing).items():
+                    known[key] = max(value, known.get(key, -1.0))
+        return known
+
+    def _add_neighbours(self, fused: dict[int, fusion.Fused], docs: Documents) -> None:
+        """Neighbours lend a share of their score (fusion.neighbour_offers) only to a message
+        found on its own account: one that shares nothing with the query would otherwise
+        ride on a long answer next to it into the results."""
         offers = fusion.neighbour_offers(fused)
-        givers = {giver for _, giver in offers.values()}
-        docs.load([*givers, *offers])  # loaded anyway if they rank; their threads are needed
-        outside = [k for k in offers if k not in fused and k in docs.events]
-        allowed = (
-            set(outside)
-            if flt.admits_every_event()
-            else search.keys_matching(self.db, outside, flt)
-        )
-        for near, (share, giver) in offers.items():
-            if (near in fused or near in allowed) and _same_thread(docs.events, near, giver):
-                item = fused.setdefault(near, fusion.Fused(near, 0.0))
+        found = [
+            k for k in offers if k in fused and fusion.CONTENT_CHANNELS & set(fused[k].channels)
+        ]
+        docs.load([*{offers[k][1] for k in found}, *found])
+        for near in found:
+            share, giver = offers[near]
+            if _same_thread(docs.events, near, giver):
+                item = fused[near]
                 item.score += share
                 if "context" not in item.channels:
                     item.channels.append("context")
@@ -204,6 +241,20 @@ class Recaller:
         item.score += seed_score * fusion.RELATION_FACTOR
         if "relation" not in item.channels:
             item.channels.append("relation")
+
+
+def _note_similarities(
+    cand: _Candidates, channel: Channel, scored: list[tuple[int, float]]
+) -> None:
+    """Keep what a dense channel said of each key for the relevance floor. A channel that
+    found nothing (no vectors yet, or its model failed) gives no evidence either way."""
+    if not scored:
+        return
+    cand.dense.append(channel)
+    similarity = cand.similarity if cand.similarity is not None else {}
+    for key, value in scored:
+        similarity[key] = max(value, similarity.get(key, -1.0))
+    cand.similarity = similarity
 
 
 def _same_thread(events: dict[int, Event], a: int, b: int) -> bool:

@@ -21,7 +21,9 @@ MIN_RESCORE = 200
 
 
 class VectorChannel:
-    """A recall channel: callable(query, filter, pool) -> ranked search keys."""
+    """A recall channel: callable(query, filter, pool) -> (search key, cosine similarity),
+    best first. `similarities` scores other documents against the same query, for the
+    relevance floor (amber.retrieval.relevance)."""
 
     def __init__(self, db: Database, embedder: Embedder) -> None:
         self.db = db
@@ -30,17 +32,36 @@ class VectorChannel:
         self._state: tuple[int, str] = (0, "")
         self._ids: Any = None  # numpy int64 array of chunk ids
         self._codes: Any = None  # numpy uint64 matrix, one row of packed bits per chunk
+        self._last: tuple[str, bytes] = ("", b"")  # recall asks twice about the same query
 
-    def __call__(self, query: str, flt: search.SearchFilter, pool: int) -> list[int]:
+    def __call__(self, query: str, flt: search.SearchFilter, pool: int) -> list[tuple[int, float]]:
         if not query.strip():
             return []
-        vector = pack(self.embedder.embed_query(query))
+        vector = self._query_vector(query)
         candidates = self._prefilter(vector, max(MIN_RESCORE, pool * RESCORE_FACTOR))
         best: dict[int, float] = {}
         for key, distance in vector_rows.rescore(self.db, candidates, vector):
             if key not in best or distance < best[key]:
                 best[key] = distance
-        return _admitted(self.db, sorted(best, key=best.__getitem__), flt, pool)
+        ranked = _admitted(self.db, sorted(best, key=best.__getitem__), flt, pool)
+        return [(key, 1.0 - best[key]) for key in ranked]
+
+    def similarities(self, query: str, keys: list[int]) -> dict[int, float]:
+        """Cosine similarity of the query to each document's closest chunk; documents
+        without vectors (not embedded yet) are left out."""
+        if not query.strip() or not keys:
+            return {}
+        rows = vector_rows.closest_chunks(self.db, keys, self._query_vector(query))
+        return {key: 1.0 - distance for key, distance in rows}
+
+    def _query_vector(self, query: str) -> bytes:
+        with self._lock:
+            if self._last[0] == query:
+                return self._last[1]
+        vector = pack(self.embedder.embed_query(query))
+        with self._lock:
+            self._last = (query, vector)
+        return vector
 
     def _prefilter(self, vector: bytes, count: int) -> list[int]:
         import numpy as np

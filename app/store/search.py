@@ -92,6 +92,20 @@ def _interleave(first: list[Row], second: list[Row], limit: int) -> list[int]:
     return merged[:limit]
 
 
+OWN_COLUMNS = "{title body}"  # a document's own words: for a message, its speaker and text
+CONTEXT_COLUMNS = "{context}"  # the messages before a message (see store/events.py)
+
+
+def keys_holding_term(db: Database, term: str, columns: str, keys: list[int]) -> set[int]:
+    """Which of `keys` hold `term` (a stemmed full-text match) in `columns`."""
+    rows = db.query_in(
+        "SELECT rowid FROM search WHERE search MATCH ? AND rowid IN (%s)",
+        keys,
+        before=[f'{columns} : "{term}"'],
+    )
+    return {r[0] for r in rows}
+
+
 def document_frequency(db: Database, term: str, cap: int) -> int:
     """How many documents hold the term, counted up to `cap` (enough to call it common)."""
     return match_count(db, f'"{term}"', cap)

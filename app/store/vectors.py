@@ -130,6 +130,16 @@ def rescore(db: Database, chunk_ids: list[int], query: bytes) -> list[tuple[int,
     )
 
 
+def closest_chunks(db: Database, keys: list[int], query: bytes) -> list[tuple[int, float]]:
+    """(doc_key, cosine distance of its closest chunk) for documents that have vectors."""
+    return db.query_in(
+        "SELECT doc_key, min(vec_distance_cosine(vector, ?)) FROM embeddings "
+        "WHERE doc_key IN (%s) GROUP BY doc_key",
+        keys,
+        before=[query],
+    )
+
+
 def embedded_count(db: Database) -> int:
     row = db.one("SELECT count(DISTINCT doc_key) FROM embeddings")
     return int(row[0]) if row else 0

@@ -1,0 +1,108 @@
+"""How well a hit matches its query in absolute terms: the floor below which recall returns
+nothing, and each returned hit's `match`, strong or weak.
+
+Ranking scores are relative (each channel is scaled by its best result, amber.retrieval.
+fusion), so the best hit of a nonsense query scores like the best hit of a good one, and a
+vector channel always has a nearest neighbour. The evidence here is absolute instead:
+
+- words: the share of the query's information (its terms weighted by IDF) that the hit
+  holds itself, terms found only in the messages before it counting half;
+- similarity: the cosine between the query's and the hit's closest vector, when vectors
+  took part, read against how similar the query is to this memory in general (the median
+  of the dense channel's other candidates): in a small memory a paraphrase is only
+  moderately close, but far closer than everything else.
+
+A hit is strong when the words or the meaning say the memory speaks of what was asked;
+weak when it holds some of the query's words, or its meaning is merely near. A vector-only
+hit needs more than nearness (WEAK_SIMILARITY), since every memory is near something. With
+vectors, a query without a strong hit returns nothing: a few shared words and a loose
+likeness are what noise looks like. Lexical recall alone cannot tell the two apart, so
+there any matching word is returned, labelled.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from amber.retrieval.hits import STRONG, WEAK
+from amber.store import search
+from amber.store.db import Database
+
+STRONG_WORDS = 0.6  # share of the query's information found in the hit itself
+CONTEXT_SHARE = 0.5  # a term found only in the messages before a message counts this much
+# Cosine similarities, set with all-MiniLM-L6-v2 on the development conversations and the
+# off-topic queries of tests/data/recall/off_topic.txt (scripts/bench_locomo.py and
+# scripts/bench_lme.py measure both).
+STRONG_SIMILARITY = 0.45
+WORDS_WEIGHT = 0.25  # each unit of words share adds this much to the similarity
+STANDOUT_SIMILARITY = 0.33  # ... or at least this close,
+STANDOUT_MARGIN = 0.22  # and this much closer than the query is to the memory in general
+WEAK_SIMILARITY = 0.2
+SURE_CHANNELS = frozenset({"exact", "recent"})  # a title named, or a time range asked for
+WORD_CHANNELS = frozenset({"lexical", "relation"})  # found by its words, or linked to a hit
+
+
+@dataclass(frozen=True)
+class Evidence:
+    channels: tuple[str, ...]
+    words: float = 0.0
+    similarity: float | None = None  # None: no vectors took part, or the hit has none
+    typical: float = 0.0  # the query's similarity to this memory in general
+
+    def match(self) -> str | None:
+        """STRONG, WEAK, or None: below the floor."""
+        if SURE_CHANNELS.intersection(self.channels) or self.words >= STRONG_WORDS:
+            return STRONG
+        close = self.similarity if self.similarity is not None else -1.0
+        if close + WORDS_WEIGHT * self.words >= STRONG_SIMILARITY:
+            return STRONG
+        if close >= STANDOUT_SIMILARITY and close - self.typical >= STANDOUT_MARGIN:
+            return STRONG
+        if WORD_CHANNELS.intersection(self.channels) or close >= WEAK_SIMILARITY:
+            return WEAK
+        return None
+
+
+def word_shares(db: Database, weights: dict[str, float], keys: list[int]) -> dict[int, float]:
+    """The IDF-weighted share of the query's terms each document holds (CONTEXT_SHARE for a
+    term only in the messages before it): one full-text lookup per term and column."""
+    shares = dict.fromkeys(keys, 0.0)
+    total = sum(weights.values())
+    if not keys or total <= 0:
+        return shares
+    for term, weight in weights.items():
+        own = search.keys_holding_term(db, term, search.OWN_COLUMNS, keys)
+        rest = [k for k in keys if k not in own]
+        near = search.keys_holding_term(db, term, search.CONTEXT_COLUMNS, rest) if rest else set()
+        for key in own:
+            shares[key] += weight / total
+        for key in near:
+            shares[key] += CONTEXT_SHARE * weight / total
+    return shares
+
+
+def typical_similarity(candidates: list[float]) -> float:
+    """The median similarity of a dense channel's candidates but the closest one: what the
+    query is near in this memory anyway."""
+    rest = sorted(candidates, reverse=True)[1:]
+    return statistics.median(rest) if rest else 0.0
+
+
+def judge(
+    channels: dict[int, list[str]],
+    shares: dict[int, float],
+    similarities: dict[int, float] | None,
+    typical: float = 0.0,
+) -> dict[int, str | None]:
+    """Each key's match. `similarities` is None when no vectors took part."""
+    close = similarities or {}
+    return {
+        key: Evidence(tuple(found_by), shares.get(key, 0.0), close.get(key), typical).match()
+        for key, found_by in channels.items()
+    }
+
+
+def answer_at_all(matches: list[str | None], vectors_took_part: bool) -> bool:
+    """Whether the query found anything: with vectors, only when some hit is strong."""
+    return STRONG in matches if vectors_took_part else any(matches)

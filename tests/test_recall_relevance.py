@@ -1,0 +1,156 @@
+"""Who said a message, how long it is, and the floor below which recall returns nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from amber.importing import available_importers, import_file
+from amber.retrieval.hits import STRONG, WEAK
+from amber.retrieval.recall import RecallOptions
+from amber.retrieval.relevance import Evidence, answer_at_all, typical_similarity
+from amber.retrieval.signals import (
+    ANSWER_FACTOR,
+    LENGTH_PIVOT,
+    length_factor,
+    role_factor,
+)
+from amber.service import MemoryService
+from amber.store import search
+from amber.store.search import SearchFilter
+
+BACKGROUND = [
+    "The train was late again this morning",
+    "Lunch at noon tomorrow?",
+    "I fixed the bike brakes on Sunday",
+    "Rain all week here, the garden is happy",
+    "The meeting moved to Friday afternoon",
+    "Reading a good novel about sailors lately",
+    "We should repaint the kitchen in spring",
+    "My sister starts her new job in March",
+]
+LONG_ANSWER = (
+    "Great question about where to keep old sneakers! Old sneakers last longer when you keep "
+    "them somewhere cool and dry. Many people keep old sneakers in a closet, some keep old "
+    "sneakers in boxes, and a shoe rack keeps them aired. "
+) + "Sneakers made of leather need conditioning, and canvas ones need brushing. " * 20
+
+
+def _import(service: MemoryService, tmp_path: Path, conversations: list[dict]) -> None:
+    """The conversations next to unrelated talk, so that every word is not common."""
+    background = {
+        "id": "background",
+        "messages": [{"id": f"b{i}", "speaker": "Cy", "text": t} for i, t in enumerate(BACKGROUND)],
+    }
+    path = tmp_path / "talk.json"
+    path.write_text(json.dumps([background, *conversations]))
+    import_file(service.db, path, available_importers(False)["generic"], "test")
+
+
+def _message_ids(hits: list) -> list[str]:
+    return [h.sources[0].message_id for h in hits]
+
+
+class FakeDense:
+    """A vector channel with fixed cosine similarities, for the floor's decisions."""
+
+    def __init__(self, similarity: dict[int, float]) -> None:
+        self.similarity = similarity
+
+    def __call__(self, query: str, flt: SearchFilter, pool: int) -> list[tuple[int, float]]:
+        return sorted(self.similarity.items(), key=lambda kv: -kv[1])[:pool]
+
+    def similarities(self, query: str, keys: list[int]) -> dict[int, float]:
+        return {k: self.similarity[k] for k in keys if k in self.similarity}
+
+
+def _event_keys(service: MemoryService) -> dict[str, int]:
+    return dict(service.db.query("SELECT message_id, rowid FROM events"))
+
+
+def test_an_assistants_answer_and_a_long_text_count_for_less() -> None:
+    assert role_factor("assistant") == ANSWER_FACTOR < 1.0
+    assert role_factor(" Tool") == ANSWER_FACTOR
+    assert role_factor("user") == role_factor("Caroline") == role_factor("") == 1.0
+    assert length_factor("word " * LENGTH_PIVOT) == 1.0
+    assert length_factor("word " * LENGTH_PIVOT * 4) == 0.5
+
+
+def test_a_persons_short_statement_beats_an_assistants_long_answer(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    chat = {
+        "id": "shoes",
+        "messages": [
+            {"id": "u1", "speaker": "user", "text": "I keep my old sneakers under the bed."},
+            {"id": "a1", "speaker": "assistant", "text": LONG_ANSWER},
+        ],
+    }
+    _import(service, tmp_path, [chat])
+    hits = service.recall("where do I keep my old sneakers", RecallOptions(mode="lexical"))
+    assert _message_ids(hits)[:2] == ["u1", "a1"]
+
+
+def test_neighbours_lend_only_to_messages_found_on_their_own(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    """Before, the message next to a hit rode on its score into the results though it shares
+    nothing with the query (nor has the hit among the messages before it)."""
+    chat = {
+        "id": "dog",
+        "messages": [
+            {"id": "m0", "speaker": "Ana", "text": "Morning! Coffee first."},
+            {"id": "m1", "speaker": "Ben", "text": "I adopted a greyhound called Biscuit"},
+        ],
+    }
+    _import(service, tmp_path, [chat])
+    hits = service.recall("greyhound Biscuit", RecallOptions(mode="lexical"))
+    assert _message_ids(hits) == ["m1"]
+
+
+def test_evidence_decides_the_match() -> None:
+    assert Evidence(("exact",)).match() == STRONG
+    assert Evidence(("lexical",), words=0.9).match() == STRONG
+    assert Evidence(("lexical",), words=0.2).match() == WEAK
+    assert Evidence(("vector",), similarity=0.9).match() == STRONG
+    assert Evidence(("vector",), similarity=0.05).match() is None
+    assert Evidence(("relation",)).match() == WEAK
+    # A paraphrase is only moderately close, but far closer than the rest of the memory.
+    assert Evidence(("vector",), similarity=0.36, typical=0.05).match() == STRONG
+    assert Evidence(("vector",), similarity=0.36, typical=0.2).match() == WEAK
+    assert typical_similarity([0.9, 0.2, 0.1, 0.3]) == 0.2
+    assert typical_similarity([0.9]) == 0.0
+    assert answer_at_all([WEAK, WEAK], vectors_took_part=False)
+    assert not answer_at_all([WEAK, None], vectors_took_part=True)
+    assert answer_at_all([WEAK, STRONG], vectors_took_part=True)
+
+
+def test_a_nonsense_query_returns_nothing_though_vectors_always_find_something(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    _import(service, tmp_path, [])
+    keys = _event_keys(service)
+    service.recaller.extra_channels["vector"] = FakeDense({k: 0.12 for k in keys.values()})
+    assert service.recall("zzqqxx", RecallOptions(mode="hybrid")) == []
+    assert service.recall("zzqqxx", RecallOptions(mode="vector")) == []
+    # One shared word and a loose likeness are what noise looks like, too.
+    assert service.recall("bike parrots tuba", RecallOptions(mode="hybrid")) == []
+    lexical = service.recall("bike parrots tuba", RecallOptions(mode="lexical"))
+    assert lexical[0].snippet == "I fixed the bike brakes on Sunday"
+    assert {h.match for h in lexical} == {WEAK}  # words alone cannot tell: shown, labelled
+
+
+def test_a_relevant_vector_only_hit_survives_the_floor(service: MemoryService) -> None:
+    car = service.remember("The car needs new tyres before winter")
+    piano = service.remember("My sister teaches piano in Lisbon")
+    keys = search.keys_for_entry_ids(service.db, [car.id, piano.id])
+    close = {keys[car.id]: 0.62, keys[piano.id]: 0.04}
+    service.recaller.extra_channels["vector"] = FakeDense(close)
+    assert not service.recall("automobile maintenance", RecallOptions(mode="lexical"))
+    hits = service.recall("automobile maintenance", RecallOptions(mode="vector"))
+    assert [(h.id, h.match) for h in hits] == [(car.id, STRONG)]
+    hybrid = service.recall("car tyres", RecallOptions(mode="hybrid"))
+    assert [(h.id, h.match) for h in hybrid] == [(car.id, STRONG)]
+    close[keys[car.id]] = 0.36  # MiniLM's cosine for this pair: nothing else comes near
+    hits = service.recall("automobile maintenance", RecallOptions(mode="vector"))
+    assert [(h.id, h.match) for h in hits] == [(car.id, STRONG)]
