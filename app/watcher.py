@@ -169,11 +169,20 @@ class TreeWatcher:
 
     def _reconcile(self) -> None:
         try:
-            self.service.reconcile()
+            report = self.service.reconcile()
         except Exception as exc:  # the watcher must outlive a full disk; say why
             self._failed(None, exc)
-        else:
-            self._retry_at.pop(None, None)
+            return
+        self._retry_at.pop(None, None)
+        # A folder's change (a file created, moved, removed) is caught up here, so the
+        # files it indexed are reported as the ones indexed one by one are.
+        for outcome, paths in (
+            ("added", report.added),
+            ("updated", report.updated),
+            ("removed", report.removed),
+        ):
+            for rel_path in paths:
+                self.on_change(rel_path, outcome)
 
     def _index(self, rel_path: str) -> None:
         try:

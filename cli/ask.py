@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from amber.cli.context import memory
-from amber.cli.output import console, err, hits_table, print_json
+from amber.cli.output import console, err, hits_table, print_json, safe_markup
 from amber.cli.recall import NOW_HELP
 from amber.models.runtime import NoModelError
 from amber.retrieval.request import RecallFilters, recall_options
+
+if TYPE_CHECKING:
+    from amber.ask import AskResult
 
 
 def ask(
@@ -33,11 +36,24 @@ def ask(
         print_json(result)
         return
     sys.stdout.write("\n")
+    if result.failure:
+        _could_not_answer(result)
+        return
     if not result.found:
         console.print("[yellow]The memory does not seem to hold the answer.[/]")
     for hit in result.hits:
         if hit.id in result.citations:
             console.print(f"  [{hit.id}] {hit.title} [dim]{hit.path or hit.timestamp or ''}[/]")
+
+
+def _could_not_answer(result: AskResult) -> None:
+    """What the model streamed is not an answer: say so, then show what memory holds."""
+    console.print(
+        f"[yellow]The model could not answer[/] ({safe_markup(result.failure)}); "
+        "disregard the text above. The memories it was given:",
+        highlight=False,
+    )
+    console.print(hits_table(result.question, result.hits))
 
 
 def _stream(text: str) -> None:
