@@ -16,6 +16,7 @@ from filelock import FileLock, Timeout
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from amber.indexer import ReconcileReport
 from amber.service import MemoryService
 from amber.store.db import IndexBusyError, IndexFullError
 from amber.tree.layout import is_entry_file
@@ -78,7 +79,8 @@ class TreeWatcher:
         tree_dir = self.service.config.tree_dir
         self._observer.schedule(_Collector(tree_dir, self), str(tree_dir), recursive=True)
         self._observer.start()
-        self.service.reconcile()  # after the observer starts, so no change falls in between
+        # After the observer starts, so no change falls in between.
+        self._report(self.service.reconcile())
         self._worker.start()
 
     def stop(self) -> None:
@@ -174,8 +176,11 @@ class TreeWatcher:
             self._failed(None, exc)
             return
         self._retry_at.pop(None, None)
-        # A folder's change (a file created, moved, removed) is caught up here, so the
-        # files it indexed are reported as the ones indexed one by one are.
+        self._report(report)
+
+    def _report(self, report: ReconcileReport) -> None:
+        """A scan's changes (at start, or after a folder changed: a file created, moved,
+        removed) are reported as the files indexed one by one are."""
         for outcome, paths in (
             ("added", report.added),
             ("updated", report.updated),

@@ -95,11 +95,9 @@ def watch() -> None:
 
     with memory(reconcile=False) as service:
         tree = service.config.tree_dir
-        caught_up = service.reconcile()
-        state = f"{caught_up.changed} changed files reindexed" if caught_up.changed else "in step"
         err.print(
-            f"watching {tree} ({service.entry_count()} entries, index {state}); "
-            "saved files are reindexed within 2 s. Ctrl-C stops.",
+            f"watching {tree} ({service.entry_count()} entries): saved files are reindexed "
+            "within 2 s, each listed here. Ctrl-C stops.",
             highlight=False,
             markup=False,
         )
