@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from helpers.waiting import wait_for
 from amber import __version__
 from amber.daemon.run import available_sources
 from amber.errors import InvalidInputError
+from amber.service import MemoryService
 from amber.tui.search_query import parse_search
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -309,6 +311,89 @@ def test_log_reads_at_80_columns(home: Path, amber_cli: Run) -> None:
     [line] = [x for x in shown.stdout.splitlines() if x.startswith(op["id"])]
     assert line.split()[3:] == [op["action"], str(op["detail"]["events"])]
     assert op["path"] in shown.stdout
+
+
+# -- the passphrase is asked once ----------------------------------------------------------------
+
+
+def _take_the_terminal() -> None:
+    """In the child: a session of its own whose controlling terminal is its stdin, as a
+    shell gives a command (the passphrase prompt reads /dev/tty)."""
+    import fcntl
+    import termios
+
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+def _when_echo_is_off(master: int) -> None:
+    import termios
+
+    end = time.monotonic() + 10
+    while termios.tcgetattr(master)[3] & termios.ECHO and time.monotonic() < end:
+        time.sleep(0.01)
+
+
+def _in_a_terminal(args: list[str], answer: str, env: dict[str, str]) -> tuple[int, str, int]:
+    """Run `amber ARGS` with a pseudo-terminal as its terminal, typing `answer` at every
+    passphrase prompt: (exit code, what it showed, how many prompts)."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "amber.cli", *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        preexec_fn=_take_the_terminal,
+    )
+    os.close(slave)
+    shown, prompts = b"", 0
+    end = time.monotonic() + 60
+    while time.monotonic() < end:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # the terminal closed: the command is done
+                break
+            shown += data
+            if shown.count(b"passphrase:") > prompts:
+                prompts += 1
+                _when_echo_is_off(master)  # typed earlier, the prompt would discard it
+                os.write(master, answer.encode() + b"\n")
+        elif process.poll() is not None:
+            break
+    os.close(master)
+    return process.wait(timeout=30), shown.decode(errors="replace"), prompts
+
+
+def test_a_screenshot_asks_for_the_passphrase_once(service: MemoryService, tmp_path: Path) -> None:
+    from helpers.events import store_events
+    from PIL import Image
+
+    from amber.events import EventDraft
+    from amber.plugins.sources.screen.vault import KEY_PURPOSE, ImageVault
+
+    vault = ImageVault(
+        service.home.config.home / "screens",
+        service.derived_key(f"screen:{KEY_PURPOSE}"),
+        retention_days=1,
+    )
+    name = vault.store(Image.new("RGB", (8, 6), "white"), datetime.now(UTC), "f1")
+    store_events(service, [EventDraft("screen", "a window", uri="screen:1", meta={"image": name})])
+    event_id = service.db.one("SELECT id FROM events")[0]
+    out = tmp_path / "shot.png"
+    env = dict(os.environ)
+    passphrase = env.pop("AMBER_PASSPHRASE")  # so that it must be typed
+    code, shown, prompts = _in_a_terminal(
+        ["sources", "screenshot", event_id, "-o", str(out)], passphrase, env
+    )
+    assert code == 0, shown
+    assert prompts == 1, shown
+    assert out.read_bytes().startswith(b"\x89PNG")
 
 
 # -- folders Amber never captures ------------------------------------------------------------------
