@@ -100,6 +100,7 @@ def ask(
     model: ChatModel,
     on_answer_text: Callable[[str], None] | None = None,
     seconds: float = ANSWER_SECONDS,
+    tokens: int = ANSWER_TOKENS,
 ) -> AskResult:
     hits = [h for h, _ in evidence]
     if not hits:  # nothing to answer from: a model asked anyway only makes something up
@@ -108,12 +109,12 @@ def ask(
             on_answer_text(answer)
         return AskResult(question, answer, False, [], [], model.name)
     ids = [h.id for h in hits]
-    bound = _Bound(seconds, on_answer_text)
+    bound = _Bound(seconds, tokens, on_answer_text)
     try:
         data = model.generate_json(
             build_messages(question, evidence),
             answer_schema(ids),
-            max_tokens=ANSWER_TOKENS,
+            max_tokens=tokens,
             on_text=bound.feed,
         )
     except _OutOfTime:
@@ -138,8 +139,11 @@ class _Bound:
     """Passes the streamed JSON on (the answer's text to the caller, if it listens) and
     stops the generation once its time is up."""
 
-    def __init__(self, seconds: float, on_answer_text: Callable[[str], None] | None) -> None:
+    def __init__(
+        self, seconds: float, tokens: int, on_answer_text: Callable[[str], None] | None
+    ) -> None:
         self.deadline = time.monotonic() + seconds
+        self.tokens = tokens
         self.streamer = JsonStringStreamer("answer", on_answer_text) if on_answer_text else None
 
     def feed(self, piece: str) -> None:
@@ -152,5 +156,5 @@ class _Bound:
         """Why the model's output was unusable, in words a person can act on."""
         # Under the grammar, output that is not JSON was cut off: the model was rambling.
         if isinstance(exc.__cause__, json.JSONDecodeError):
-            return f"its answer ran past {ANSWER_TOKENS} tokens without ending"
+            return f"its answer ran past {self.tokens} tokens without ending"
         return one_line(str(exc))[:200]
