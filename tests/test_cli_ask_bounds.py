@@ -1,7 +1,6 @@
 """`amber ask` with the small real model (SmolLM2-135M): a model that rambles or runs out
 of time ends with the memories it was given and "the model could not answer", exit 0,
-instead of streaming invented text for up to 45 s and failing with exit 1 (issue 19,
-item 12)."""
+instead of streaming invented text for up to 45 s and failing with exit 1."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The rough edges a new user met in the CLI (issue 19, item 11): typos, editors, watch,
-themes, --version, exit codes, 80 columns, folders Amber never captures."""
+"""The rough edges a new user met in the CLI: typos, editors, watch, themes, --version,
+exit codes, 80 columns, the passphrase asked once, folders Amber never captures."""
 
 from __future__ import annotations
 
@@ -406,6 +406,9 @@ def test_a_folder_inside_the_home_is_refused(home: Path, tmp_path: Path) -> None
         assert code == 2
         assert "never captured" in err
         assert (home / "config.toml").read_text(encoding="utf-8") == config
+    code, _, err = amber("sources", "set", "agents", "codex_dir", json.dumps(str(home / "x")))
+    assert code == 2
+    assert "never captured" in err
     outside = tmp_path / "notes"
     code, _, err = amber("sources", "set", "files", "folders", json.dumps([str(outside)]))
     assert code == 0, err
