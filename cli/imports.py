@@ -71,31 +71,44 @@ def claude_code(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import every Claude Code session transcript (**/*.jsonl) under FOLDER, once.
+    """Import every Claude Code session transcript (**/*.jsonl) under FOLDER, once, and
+    by default also your prompt history (~/.claude/history.jsonl).
 
     `amber daemon` keeps importing new sessions as they are written; this catches up on
     the ones already there. Tool calls are stored with their results, large output as a
-    preview plus its sha256.
+    preview plus its sha256. A prompt of the history whose transcript is still there is
+    stored from the transcript, not twice.
     """
-    from amber.plugins.importers.claude_code import ClaudeCodeImporter, default_dir
+    from amber.plugins.importers.claude_code import default_dir
+    from amber.plugins.importers.prompt_history import claude_history_file
 
-    root = folder or default_dir()
-    _import_many(_files_under(root, "Claude Code transcripts"), ClaudeCodeImporter(), as_json)
+    roots = [folder] if folder else [default_dir()]
+    extra = [] if folder else [claude_history_file()]
+    files = _agent_files(roots, extra, "Claude Code transcripts")
+    _import_pairs(_agent_pairs(files, "claude-code", "claude-code-history"), as_json)
 
 
 @app.command()
 def codex(
     folder: Annotated[
         Path | None,
-        typer.Argument(help="Where the session logs are (default: ~/.codex/sessions)."),
+        typer.Argument(
+            help="Where the session logs are (default: ~/.codex/sessions and "
+            "~/.codex/archived_sessions)."
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import every Codex CLI session log (**/*.jsonl) under FOLDER, once."""
-    from amber.plugins.importers.codex import CodexImporter, default_dir
+    """Import every Codex CLI session log (**/*.jsonl) under FOLDER, once, and by default
+    also archived threads (~/.codex/archived_sessions) and your prompt history
+    (~/.codex/history.jsonl; a prompt whose session log is there is stored from the log)."""
+    from amber.plugins.importers.codex import archived_dir, default_dir
+    from amber.plugins.importers.prompt_history import codex_history_file
 
-    root = folder or default_dir()
-    _import_many(_files_under(root, "Codex session logs"), CodexImporter(), as_json)
+    roots = [folder] if folder else [default_dir(), archived_dir()]
+    extra = [] if folder else [codex_history_file()]
+    files = _agent_files(roots, extra, "Codex session logs")
+    _import_pairs(_agent_pairs(files, "codex", "codex-history"), as_json)
 
 
 @app.command()
@@ -153,15 +166,37 @@ def _files_under(root: Path, what: str) -> list[Path]:
         )
     if not root.is_dir():
         raise _no_input(f"{root}: no such folder; give the folder that holds the {what}")
-    # Sessions opened and closed at once leave empty files: nothing to import, no failure.
-    files = sorted(p for p in root.rglob("*.jsonl") if p.is_file() and p.stat().st_size)
+    files = _jsonl_under(root)
     if not files:
         raise _no_input(f"{root}: no .jsonl files in it; is it the folder with the {what}?")
     return files
 
 
-def _import_many(files: list[Path], importer: Importer, as_json: bool) -> None:
-    _import_pairs([(f, importer) for f in files], as_json)
+def _agent_files(roots: list[Path], extra: list[Path], what: str) -> list[Path]:
+    """The .jsonl files under the folders that exist (at least one must), then the
+    ``extra`` files (prompt histories) that exist and are not empty."""
+    present = [root for root in roots if root.is_dir()]
+    if not present:
+        _files_under(roots[0], what)  # raises: says why the folder will not do
+    files = [f for root in present for f in _jsonl_under(root)]
+    files += [f for f in extra if f.is_file() and f.stat().st_size]
+    if not files:
+        shown = " and ".join(str(r) for r in present)
+        raise _no_input(f"{shown}: no .jsonl files in it; is it the folder with the {what}?")
+    return files
+
+
+def _agent_pairs(files: list[Path], sessions: str, history: str) -> list[tuple[Path, Importer]]:
+    """Each file with its importer: a ``history.jsonl`` is a prompt history."""
+    from amber.importing import available_importers
+
+    importers = available_importers()
+    return [(f, importers[history if f.name == "history.jsonl" else sessions]) for f in files]
+
+
+def _jsonl_under(root: Path) -> list[Path]:
+    # Sessions opened and closed at once leave empty files: nothing to import, no failure.
+    return sorted(p for p in root.rglob("*.jsonl") if p.is_file() and p.stat().st_size)
 
 
 def _import_pairs(pairs: list[tuple[Path, Importer]], as_json: bool) -> None:

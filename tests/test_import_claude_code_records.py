@@ -14,7 +14,7 @@ from amber.plugins.importers.claude_code import ClaudeCodeImporter
 from amber.plugins.importers.tail import claude_code_tailer
 from amber.service import MemoryService
 
-DATA = Path(__file__).parent / "data" / "agents" / "claude-code"
+DATA = Path(__file__).parent / "data" / "agents" / "claude" / "projects"
 PROJECT = DATA / "-home-ana-src-bakery"
 SESSION = "3d4e5f60-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
 TRANSCRIPT = PROJECT / f"{SESSION}.jsonl"

@@ -14,6 +14,7 @@ from amber.plugins.importers.claude_ai import ClaudeAIImporter
 from amber.plugins.importers.claude_code import ClaudeCodeImporter
 from amber.plugins.importers.codex import CodexImporter
 from amber.plugins.importers.conversation import GenericConversationImporter
+from amber.plugins.importers.prompt_history import ClaudeHistoryImporter, CodexHistoryImporter
 from amber.plugins.importers.shell import (
     BashHistoryImporter,
     FishHistoryImporter,
@@ -26,6 +27,8 @@ __all__ = [
     "ChatGPTImporter",
     "ClaudeAIImporter",
     "ClaudeCodeImporter",
+    "ClaudeHistoryImporter",
+    "CodexHistoryImporter",
     "CodexImporter",
     "FishHistoryImporter",
     "GenericConversationImporter",
@@ -39,6 +42,8 @@ def register_importers(register: Callable[[Importer], None]) -> None:
     for importer in (
         ChatGPTImporter(),
         ClaudeAIImporter(),
+        ClaudeHistoryImporter(),  # before Claude Code: its lines may name a sessionId too
+        CodexHistoryImporter(),
         ClaudeCodeImporter(),
         CodexImporter(),
         BashHistoryImporter(),

@@ -80,6 +80,9 @@ def agent_tailers(settings: dict[str, object]) -> dict[str, Any]:
             _folder(settings, "claude_code_dir", claude_code.default_dir)
         ),
         "codex": tail.codex_tailer(_folder(settings, "codex_dir", codex.default_dir)),
+        "codex-archived": tail.codex_archive_tailer(
+            _folder(settings, "codex_archive_dir", codex.archived_dir)
+        ),
     }
 
 
