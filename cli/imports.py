@@ -10,7 +10,7 @@ import typer
 
 from amber.cli.context import memory
 from amber.cli.output import console, err, print_json
-from amber.errors import AmberError, InvalidInputError
+from amber.errors import AmberError, ImportFormatError, InvalidInputError
 
 if TYPE_CHECKING:
     from amber.importing import ImportResult
@@ -127,12 +127,12 @@ def shell(
     Secrets typed into commands (tokens, passwords in URLs and flags) are redacted
     before they are stored.
     """
-    from amber.importing import available_importers, choose_importer
+    from amber.importing import available_importers
     from amber.plugins.importers.shell import default_files
 
     importers = available_importers()
     if files:
-        pairs = [(f, choose_importer(f, importers, shell_name)) for f in files]
+        pairs = [(f, _shell_importer(f, importers, shell_name)) for f in files]
     else:
         found = {n: p for n, p in default_files().items() if p.is_file() and p.stat().st_size}
         if not found:
@@ -158,6 +158,28 @@ def formats(as_json: JsonOption = False) -> None:
 
 
 # --- helpers ---
+SHELLS = ("bash", "zsh", "fish")
+
+
+def _shell_importer(path: Path, importers: dict[str, Importer], shell_name: str | None) -> Importer:
+    """The shell history importer for ``path``: named, or detected among the shells only."""
+    from amber.importing import choose_importer
+
+    if shell_name is not None and shell_name not in SHELLS:
+        raise InvalidInputError(f"unknown shell '{shell_name}'; one of {', '.join(SHELLS)}")
+    shells = {name: importers[name] for name in SHELLS if name in importers}
+    try:
+        return choose_importer(path, shells, shell_name)
+    except ImportFormatError:
+        with path.open("rb") as handle:
+            if not handle.read(4096).strip():
+                raise  # empty: that error says so
+        raise InvalidInputError(
+            f"{path}: does not look like a bash, zsh or fish history (most lines should be "
+            "commands); if it is one, name the shell with --shell bash|zsh|fish"
+        ) from None
+
+
 def _files_under(root: Path, what: str) -> list[Path]:
     if root.is_file():
         raise _no_input(
