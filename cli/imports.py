@@ -22,8 +22,11 @@ app = typer.Typer(no_args_is_help=True, help="Import exports, agent sessions and
 GENERIC_HELP = """Import a conversation file. Importing the same file twice adds nothing.
 
 The format is detected: a ChatGPT or Claude.ai data export (conversations.json or the
-export zip), a Claude Code transcript or Codex session log (.jsonl), a shell history, or
-Amber's generic format; `--format NAME` chooses one (`amber import formats` lists them).
+export zip); a Claude Code transcript or Codex session log (.jsonl), their prompt
+histories (~/.claude/history.jsonl, ~/.codex/history.jsonl); a Gemini CLI session or
+checkpoint; Aider's .aider.chat.history.md or .aider.input.history; a SpecStory chat
+(.specstory/history/*.md: Cursor, Copilot); a bash, zsh or fish history under any name;
+or Amber's generic format. `--format NAME` chooses one (`amber import formats` lists them).
 
 The generic format is JSON:
 
@@ -153,8 +156,10 @@ def formats(as_json: JsonOption = False) -> None:
     if as_json:
         print_json([{"name": n, "description": i.description} for n, i in found.items()])
         return
+    width = max(len(name) for name in found)
     for name, importer in found.items():
-        console.print(f"[bold]{name:12}[/bold] {importer.description}", highlight=False)
+        console.print(f"[bold]{name:{width}}[/bold]  {importer.description}", highlight=False)
+    console.print(f"{len(found)} formats; `--format NAME` chooses one", highlight=False)
 
 
 # --- helpers ---

@@ -138,3 +138,14 @@ def test_cli_imports_sessions_archive_and_history(
     assert {f["format"] for f in report["files"]} == {"codex", "codex-history"}
     again = amber_cli("import", "codex", "--json", env_extra=env)  # type: ignore[operator]
     assert json.loads(again.stdout)["added"] == 0
+
+
+def test_import_formats_lists_every_format(amber_cli: object) -> None:
+    result = amber_cli("import", "formats", "--json")  # type: ignore[operator]
+    assert result.returncode == 0, result.stderr
+    names = {row["name"] for row in json.loads(result.stdout)}
+    new = {"claude-code-history", "codex-history", "gemini-cli", "gemini-checkpoint"}
+    assert new | {"aider", "aider-input", "specstory"} <= names
+    shown = amber_cli("import", "formats")  # type: ignore[operator]
+    assert f"{len(names)} formats" in shown.stdout
+    assert "Gemini CLI sessions" in shown.stdout
