@@ -200,13 +200,13 @@ def _files_under(root: Path, what: str) -> list[Path]:
 
 
 def _agent_files(roots: list[Path], extra: list[Path], what: str) -> list[Path]:
-    """The .jsonl files under the folders that exist (at least one must), then the
-    ``extra`` files (prompt histories) that exist and are not empty."""
+    """The .jsonl files under the folders that exist, then the ``extra`` files (prompt
+    histories) that exist and are not empty; at least one file, else the reason why not."""
     present = [root for root in roots if root.is_dir()]
-    if not present:
-        _files_under(roots[0], what)  # raises: says why the folder will not do
     files = [f for root in present for f in _jsonl_under(root)]
     files += [f for f in extra if f.is_file() and f.stat().st_size]
+    if not files and not present:
+        _files_under(roots[0], what)  # raises: says why the folder will not do
     if not files:
         shown = " and ".join(str(r) for r in present)
         raise _no_input(f"{shown}: no .jsonl files in it; is it the folder with the {what}?")

@@ -149,3 +149,20 @@ def test_an_agents_prompts_are_a_role_not_a_person() -> None:
     assert not between_people(said_by("agent:compaction"))
     assert between_people(said_by("Caroline"))
     assert role_factor("agent:subagent") == ANSWER_FACTOR
+
+
+def test_cli_imports_transcripts_and_the_prompt_history(
+    home: Path, amber_cli: object, tmp_path: Path
+) -> None:
+    import shutil
+
+    config = tmp_path / "claude"
+    shutil.copytree(DATA.parent, config)
+    env = {"CLAUDE_CONFIG_DIR": str(config)}
+    result = amber_cli("import", "claude-code", "--json", env_extra=env)  # type: ignore[operator]
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["added"] == 6 + 3 + 2 + 4  # session, subagent, compaction, history
+    assert {f["format"] for f in report["files"]} == {"claude-code", "claude-code-history"}
+    again = amber_cli("import", "claude-code", "--json", env_extra=env)  # type: ignore[operator]
+    assert json.loads(again.stdout)["added"] == 0

@@ -74,8 +74,10 @@ class ClaudeCodeParser(TranscriptParser):
 
     def __init__(self, path: Path, report: ReadReport, state: dict[str, Any] | None) -> None:
         super().__init__(path, report, state)
-        if state:
-            self.title_kind = text_of(state.get("title_kind"))
+        if state:  # a checkpoint from before title kinds: its title was a prompt's
+            self.title_kind = text_of(state.get("title_kind")) or (
+                titles.PROMPT if self.title else ""
+            )
         else:  # first read of this file: its title as far as it is written
             self.title, self.title_kind = titles.scan_title(path)
 
