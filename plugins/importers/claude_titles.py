@@ -58,14 +58,13 @@ def command_text(text: str) -> tuple[str, bool] | None:
 def agent_author(record: dict[str, Any], path: Path, text: str) -> str:
     """``agent:compaction`` or ``agent:subagent`` when Claude Code, not the user, wrote
     this prompt; "" for the user's own."""
-    agent = text_of(record.get("agentId"))
-    if agent.startswith("acompact") or path.name.startswith("agent-acompact"):
+    sidechain = record.get("isSidechain") is True or path.name.startswith("agent-")
+    compacting = text_of(record.get("agentId")).startswith("acompact")
+    if sidechain and (compacting or path.name.startswith("agent-acompact")):
         return COMPACTION
     if text.lstrip().startswith(_COMPACTION_OPENINGS):
         return COMPACTION
-    if record.get("isSidechain") is True or agent:
-        return SUBAGENT
-    return ""
+    return SUBAGENT if sidechain else ""
 
 
 def prompt_title(record: dict[str, Any], path: Path, text: str) -> tuple[str, str]:
