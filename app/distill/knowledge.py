@@ -28,10 +28,13 @@ from amber.tree.entry import Entry
 
 # Authors that are roles, not people: their threads are digested, not turned into pages.
 ROLES = frozenset("user human assistant ai model system tool summary bot me".split())
+AGENT_PREFIX = "agent:"  # an agent's own prompts: agent:subagent, agent:compaction
 
 
 def between_people(event: Event) -> bool:
-    return bool(event.conversation and event.author and event.author.casefold() not in ROLES)
+    author = event.author.casefold()
+    is_role = author in ROLES or author.startswith(AGENT_PREFIX)
+    return bool(event.conversation and author and not is_role)
 
 
 class Scopes:

@@ -20,8 +20,10 @@ LENGTH_EXPONENT = 0.5  # longer ones by (pivot / words) ** exponent
 
 
 def role_factor(author: str) -> float:
-    """ANSWER_FACTOR for a message written by an assistant or a tool, else 1.0."""
-    return ANSWER_FACTOR if author.strip().casefold() in ANSWER_ROLES else 1.0
+    """ANSWER_FACTOR for a message written by an assistant, a tool or an agent (its
+    subagents' and compaction prompts: ``agent:...``), else 1.0."""
+    role = author.strip().casefold()
+    return ANSWER_FACTOR if role in ANSWER_ROLES or role.startswith("agent:") else 1.0
 
 
 def length_factor(text: str) -> float:
