@@ -50,16 +50,25 @@ class Scores:
 
 @dataclass
 class Absent:
+    """Questions nothing answers: how many got no hit at all, how many no strong one."""
+
     no_hits: int = 0
     no_strong: int = 0
     asked: int = 0
 
+    def add(self, hits: list) -> None:
+        from amber.retrieval.hits import STRONG
+
+        self.asked += 1
+        self.no_hits += not hits
+        self.no_strong += not any(h.match == STRONG for h in hits)
+
     def summary(self) -> dict[str, float]:
-        share = (lambda n: n / self.asked) if self.asked else (lambda n: 0.0)
+        asked = self.asked or 1
         return {
             "n": self.asked,
-            "no_hits": share(self.no_hits),
-            "no_strong_hit": share(self.no_strong),
+            "no_hits": self.no_hits / asked,
+            "no_strong_hit": self.no_strong / asked,
         }
 
 
@@ -152,17 +161,11 @@ def run(
                 hits = service.recall(q["question"], options, count_access=False)  # type: ignore[attr-defined]
                 latency[mode].append((time.perf_counter() - start) * 1000)
                 if q["class"] == ABSENT:
-                    tally_absent(absent[mode], hits)
+                    absent[mode].add(hits)
                 else:
                     scores[mode][q["class"]].ranks.append(rank(hits, note_of, set(q["answers"])))
         service.close()  # type: ignore[attr-defined]
     return report(scores, absent, latency)
-
-
-def tally_absent(found: Absent, hits: list) -> None:
-    found.asked += 1
-    found.no_hits += not hits
-    found.no_strong += not any(h.match == "strong" for h in hits)
 
 
 def report(scores: dict, absent: dict, latency: dict) -> dict:
