@@ -82,7 +82,7 @@ def _say(as_json: bool, data: dict[str, object], text: str) -> None:
     if as_json:
         print_json(data)
     else:
-        console.print(text, highlight=False, markup=False)
+        console.print(text, highlight=False, markup=False, soft_wrap=True)
 
 
 def register(root: typer.Typer) -> None:

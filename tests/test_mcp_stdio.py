@@ -1,5 +1,5 @@
 """`amber mcp` as a real subprocess: a session over stdio with the SDK's client, stdout that
-carries nothing but protocol messages, and a clean one-line failure when the key is missing."""
+carries nothing but protocol messages (a missing key: tests/test_mcp_locked.py)."""
 
 from __future__ import annotations
 
@@ -135,15 +135,3 @@ def _response(lines: queue.Queue[str], msg_id: int) -> dict[str, Any]:
         assert message["jsonrpc"] == "2.0", message
         if message.get("id") == msg_id:
             return message
-
-
-def test_missing_key_fails_in_one_line_without_touching_stdout(home: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "AMBER_PASSPHRASE"}
-    done = subprocess.run(
-        [*SERVER, "--global"], input="", capture_output=True, text=True, timeout=60, env=env
-    )
-    assert done.returncode == 3
-    assert done.stdout == ""
-    assert done.stderr.strip().splitlines() == [
-        "amber: a passphrase is needed: set AMBER_PASSPHRASE or run in a terminal to be asked"
-    ]
