@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,7 @@ from amber.home import create_key_file
 from amber.security import keys
 from amber.service import MemoryService
 
-Run = Callable[..., "subprocess.CompletedProcess[str]"]  # noqa: F821
+Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
 def no_passphrase() -> dict[str, str]:
@@ -44,7 +45,10 @@ def test_a_key_file_opens_memory_without_a_passphrase(
     assert path.stat().st_mode & 0o777 == 0o600
     text = path.read_text()
     assert "correct horse" not in text  # the key, never the passphrase
-    assert [line for line in text.splitlines() if not line.startswith("#")][0].isalnum()
+    values = [line for line in text.splitlines() if not line.startswith("#")]
+    assert len(values) == 1
+    assert len(values[0]) == 64
+    assert bytes.fromhex(values[0])
     with MemoryService.open(home) as service:
         service.remember("The ferry leaves at seven", path="notes")
     monkeypatch.delenv("AMBER_PASSPHRASE")
@@ -77,9 +81,7 @@ def test_without_a_key_file_nothing_changes(home: Path, amber_cli: Run) -> None:
 
 
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
-def test_a_key_file_others_could_read_is_refused(
-    home: Path, amber_cli: Run, mode: int
-) -> None:
+def test_a_key_file_others_could_read_is_refused(home: Path, amber_cli: Run, mode: int) -> None:
     create_key_file(home)
     os.chmod(key_path(home), mode)
     with pytest.raises(KeyUnavailableError, match=f"mode 0{mode:o}") as caught:
@@ -126,9 +128,7 @@ def test_create_with_a_wrong_passphrase_writes_nothing(home: Path, amber_cli: Ru
     assert list(home.glob(".index.key.*")) == []
 
 
-def test_create_replaces_a_broken_key_file_and_remove_goes_back(
-    home: Path, amber_cli: Run
-) -> None:
+def test_create_replaces_a_broken_key_file_and_remove_goes_back(home: Path, amber_cli: Run) -> None:
     key_path(home).write_text("garbage\n")
     os.chmod(key_path(home), 0o644)
     assert amber_cli("key", "file", "--create").returncode == 0  # from the passphrase
@@ -145,9 +145,7 @@ def test_create_replaces_a_broken_key_file_and_remove_goes_back(
 
 @pytest.mark.integration
 @pytest.mark.anyio
-async def test_an_mcp_client_without_a_passphrase_reads_memory(
-    home: Path, tmp_path: Path
-) -> None:
+async def test_an_mcp_client_without_a_passphrase_reads_memory(home: Path, tmp_path: Path) -> None:
     with MemoryService.open(home) as service:
         service.remember("Deploys go out on Thursdays", path="projects/demo")
     create_key_file(home)
