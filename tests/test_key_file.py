@@ -162,3 +162,14 @@ async def test_an_mcp_client_without_a_passphrase_reads_memory(home: Path, tmp_p
     assert not result.is_error, result.content[0].text
     found = json.loads(result.content[0].text)["results"]
     assert found[0]["title"] == "Deploys go out on Thursdays"
+
+
+def test_the_daemon_starts_without_a_passphrase(home: Path, amber_cli: Run) -> None:
+    create_key_file(home)
+    started = amber_cli("daemon", "start", env_extra={"AMBER_PASSPHRASE": ""})
+    try:
+        assert started.returncode == 0, started.stderr
+        running = amber_cli("daemon", "status", "--json", env_extra={"AMBER_PASSPHRASE": ""})
+        assert json.loads(running.stdout)["running"]
+    finally:
+        assert amber_cli("daemon", "stop").returncode == 0

@@ -84,6 +84,8 @@ def test_stdout_carries_only_protocol_messages(home: Path, tmp_path: Path) -> No
         _rpc(4, "tools/call", {"name": "search_memory", "arguments": {"query": "a", "k": 999}}),
         _rpc(5, "tools/call", {"name": "get_memory", "arguments": {"id": "NOPE123456"}}),
         _rpc(6, "tools/call", {"name": "search_memory", "arguments": {"query": "raw pipe"}}),
+        _rpc(7, "resources/list", {}),
+        _rpc(8, "resources/read", {"uri": "amber://entry/NOPE123456"}),
     ]
     server = subprocess.Popen(
         [*SERVER, "--scope", "projects/demo", "--log-level", "debug"],
@@ -119,6 +121,14 @@ def test_stdout_carries_only_protocol_messages(home: Path, tmp_path: Path) -> No
     found = json.loads(responses[6]["result"]["content"][0]["text"])["results"]
     assert found
     assert found[0]["title"] == "Raw pipe note"
+    listed = responses[7]["result"]["resources"]
+    assert [r["uri"] for r in listed] == [f"amber://entry/{found[0]['id']}"]
+    assert "nextCursor" not in responses[7]["result"]
+    missing = responses[8]["error"]
+    assert missing["code"] == -32002  # resource not found, as the 2025 specifications ask
+    assert missing["data"] == {"uri": "amber://entry/NOPE123456"}
+    assert "no memory 'NOPE123456'" in missing["message"]
+    assert "less than or equal" not in responses[4]["result"]["content"][0]["text"]
     assert "amber mcp" in stderr  # the log lines went to stderr
 
 
