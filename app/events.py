@@ -11,6 +11,24 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# Who wrote a message, as the importers record it: a person's name, or the role a message
+# came from. A machine's side (an assistant's answer, a tool's output, a compacted summary,
+# an agent's own prompts to its subagents) is recorded as one of these roles.
+MACHINE_ROLES = frozenset("assistant ai bot model system tool developer summary".split())
+PERSON_ROLES = frozenset("user human me".split())  # the person, named by a role
+AGENT_PREFIX = "agent:"  # an agent's own prompts: agent:subagent, agent:compaction
+
+
+def is_machine_author(author: str) -> bool:
+    """Whether a message was written by a machine (an assistant, a tool, an agent)."""
+    role = author.strip().casefold()
+    return role in MACHINE_ROLES or role.startswith(AGENT_PREFIX)
+
+
+def is_role_author(author: str) -> bool:
+    """Whether an author names a role rather than someone ("user", "assistant", "agent:...")."""
+    return is_machine_author(author) or author.strip().casefold() in PERSON_ROLES
+
 
 @dataclass(frozen=True)
 class EventDraft:

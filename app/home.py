@@ -1,7 +1,8 @@
 """Creating and opening an Amber home: the composition root.
 
 `open_home` is the one way every entry point (CLI, TUI, MCP server, daemon) opens memory:
-config parsed once, the key loaded once (keyring or passphrase), the encrypted index opened
+config parsed once, the key loaded once (key file, keyring or passphrase: one path,
+`amber.security.keys.load_key`), the encrypted index opened
 and migrated, the tree's files behind their lock. What is built on top (the service, the
 daemon's sources) gets these parts from the `Home` it returns.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from amber.config import Config, default_home, load_config, write_default_config
-from amber.errors import KeyUnavailableError
+from amber.errors import KeyUnavailableError, WrongKeyError
 from amber.security import keys, private
 from amber.store.db import Database, open_database
 from amber.store.migrations import migrate
@@ -115,9 +116,28 @@ def _create_home(
 
 
 def _open_index(config: Config, key: bytes) -> Database:
-    db = open_database(config.index_path, key)
+    try:
+        db = open_database(config.index_path, key)
+    except WrongKeyError as exc:
+        raise WrongKeyError(f"{exc}{keys.wrong_key_hint(config)}") from None
     migrate(db)
     return db
+
+
+def create_key_file(
+    home: Path | None = None, *, prompt: keys.PassphrasePrompt | None = None
+) -> Path:
+    """Write the key file (`amber key file --create`): the key comes from the keyring or the
+    passphrase, never from an older key file, and must open the index before it is written."""
+    config = load_config(home)
+    key = keys.load_configured_key(config, prompt)
+    open_database(config.index_path, key).close()
+    return keys.write_key_file(config, key)
+
+
+def remove_key_file(home: Path | None = None) -> Path | None:
+    """Delete the key file; the keyring or the passphrase opens memory again."""
+    return keys.remove_key_file(load_config(home))
 
 
 def tree_files(config: Config) -> TreeFiles:

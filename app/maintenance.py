@@ -8,7 +8,7 @@ from pathlib import Path
 
 from amber.config import Config
 from amber.indexer import Indexer
-from amber.security.keys import key_location
+from amber.security.keys import describe_key
 from amber.store import entries as entry_rows
 from amber.store import events as event_rows
 from amber.store.db import Database
@@ -41,7 +41,7 @@ class DoctorReport:
 
 def doctor(config: Config, db: Database, indexer: Indexer) -> DoctorReport:
     """Report drift between tree and index without changing anything."""
-    report = DoctorReport(key=f"{config.key_storage}: {key_location(config)}")
+    report = DoctorReport(key=describe_key(config))
     report.config = config.problems
     report.unreadable_names = indexer.files.unreadable_names()
     report.drift = _drift(indexer)

@@ -272,6 +272,12 @@ class MemoryService:
         """Every entry's id, path, title and kind (no bodies), ordered by path."""
         return outline.outline_rows(self.db)
 
+    def outline_page(
+        self, after: str = "", limit: int = 100, folders: tuple[str, ...] = ("",)
+    ) -> list[outline.OutlineRow]:
+        """A page of the outline outside the archive: paths after `after`, under `folders`."""
+        return outline.outline_page(self.db, after, limit, folders)
+
     def tree(self, folder: str = "", include_archive: bool = False) -> maintenance.TreeNode:
         return maintenance.tree(self.db, folder, include_archive, self.folder_description)
 

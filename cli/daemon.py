@@ -221,6 +221,7 @@ def install(
 ) -> None:
     """Start the daemon at login: a systemd user unit (Linux) or a launchd agent (macOS)."""
     from amber.daemon import units
+    from amber.security import keys
 
     config = load_config()
     unit = units.service_file(config)
@@ -228,11 +229,11 @@ def install(
         console.print(f"# {unit.path}", highlight=False, markup=False)
         sys.stdout.write(unit.text)
         return
-    if config.key_storage == "passphrase":
+    if keys.needs_passphrase(config):
         err.print(
             "passphrase mode: the service needs AMBER_PASSPHRASE in "
-            "~/.config/amber/daemon.env (chmod 600), or re-create the home with a "
-            "keyring",
+            "~/.config/amber/daemon.env (chmod 600), or a key file (`amber key file "
+            "--create`)",
             markup=False,
         )
     for line in units.install(unit, start=not no_start):

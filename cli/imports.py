@@ -10,7 +10,7 @@ import typer
 
 from amber.cli.context import memory
 from amber.cli.output import console, err, print_json
-from amber.errors import AmberError, InvalidInputError
+from amber.errors import AmberError, ImportFormatError, InvalidInputError
 
 if TYPE_CHECKING:
     from amber.importing import ImportResult
@@ -22,8 +22,11 @@ app = typer.Typer(no_args_is_help=True, help="Import exports, agent sessions and
 GENERIC_HELP = """Import a conversation file. Importing the same file twice adds nothing.
 
 The format is detected: a ChatGPT or Claude.ai data export (conversations.json or the
-export zip), a Claude Code transcript or Codex session log (.jsonl), a shell history, or
-Amber's generic format; `--format NAME` chooses one (`amber import formats` lists them).
+export zip); a Claude Code transcript or Codex session log (.jsonl), their prompt
+histories (~/.claude/history.jsonl, ~/.codex/history.jsonl); a Gemini CLI session or
+checkpoint; Aider's .aider.chat.history.md or .aider.input.history; a SpecStory chat
+(.specstory/history/*.md: Cursor, Copilot); a bash, zsh or fish history under any name;
+or Amber's generic format. `--format NAME` chooses one (`amber import formats` lists them).
 
 The generic format is JSON:
 
@@ -71,31 +74,44 @@ def claude_code(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import every Claude Code session transcript (**/*.jsonl) under FOLDER, once.
+    """Import every Claude Code session transcript (**/*.jsonl) under FOLDER, once, and
+    by default also your prompt history (~/.claude/history.jsonl).
 
     `amber daemon` keeps importing new sessions as they are written; this catches up on
     the ones already there. Tool calls are stored with their results, large output as a
-    preview plus its sha256.
+    preview plus its sha256. A prompt of the history whose transcript is still there is
+    stored from the transcript, not twice.
     """
-    from amber.plugins.importers.claude_code import ClaudeCodeImporter, default_dir
+    from amber.plugins.importers.claude_code import default_dir
+    from amber.plugins.importers.prompt_history import claude_history_file
 
-    root = folder or default_dir()
-    _import_many(_files_under(root, "Claude Code transcripts"), ClaudeCodeImporter(), as_json)
+    roots = [folder] if folder else [default_dir()]
+    extra = [] if folder else [claude_history_file()]
+    files = _agent_files(roots, extra, "Claude Code transcripts")
+    _import_pairs(_agent_pairs(files, "claude-code", "claude-code-history"), as_json)
 
 
 @app.command()
 def codex(
     folder: Annotated[
         Path | None,
-        typer.Argument(help="Where the session logs are (default: ~/.codex/sessions)."),
+        typer.Argument(
+            help="Where the session logs are (default: ~/.codex/sessions and "
+            "~/.codex/archived_sessions)."
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import every Codex CLI session log (**/*.jsonl) under FOLDER, once."""
-    from amber.plugins.importers.codex import CodexImporter, default_dir
+    """Import every Codex CLI session log (**/*.jsonl) under FOLDER, once, and by default
+    also archived threads (~/.codex/archived_sessions) and your prompt history
+    (~/.codex/history.jsonl; a prompt whose session log is there is stored from the log)."""
+    from amber.plugins.importers.codex import archived_dir, default_dir
+    from amber.plugins.importers.prompt_history import codex_history_file
 
-    root = folder or default_dir()
-    _import_many(_files_under(root, "Codex session logs"), CodexImporter(), as_json)
+    roots = [folder] if folder else [default_dir(), archived_dir()]
+    extra = [] if folder else [codex_history_file()]
+    files = _agent_files(roots, extra, "Codex session logs")
+    _import_pairs(_agent_pairs(files, "codex", "codex-history"), as_json)
 
 
 @app.command()
@@ -114,12 +130,12 @@ def shell(
     Secrets typed into commands (tokens, passwords in URLs and flags) are redacted
     before they are stored.
     """
-    from amber.importing import available_importers, choose_importer
+    from amber.importing import available_importers
     from amber.plugins.importers.shell import default_files
 
     importers = available_importers()
     if files:
-        pairs = [(f, choose_importer(f, importers, shell_name)) for f in files]
+        pairs = [(f, _shell_importer(f, importers, shell_name)) for f in files]
     else:
         found = {n: p for n, p in default_files().items() if p.is_file() and p.stat().st_size}
         if not found:
@@ -140,11 +156,35 @@ def formats(as_json: JsonOption = False) -> None:
     if as_json:
         print_json([{"name": n, "description": i.description} for n, i in found.items()])
         return
+    width = max(len(name) for name in found)
     for name, importer in found.items():
-        console.print(f"[bold]{name:12}[/bold] {importer.description}", highlight=False)
+        console.print(f"[bold]{name:{width}}[/bold]  {importer.description}", highlight=False)
+    console.print(f"{len(found)} formats; `--format NAME` chooses one", highlight=False)
 
 
 # --- helpers ---
+SHELLS = ("bash", "zsh", "fish")
+
+
+def _shell_importer(path: Path, importers: dict[str, Importer], shell_name: str | None) -> Importer:
+    """The shell history importer for ``path``: named, or detected among the shells only."""
+    from amber.importing import choose_importer
+
+    if shell_name is not None and shell_name not in SHELLS:
+        raise InvalidInputError(f"unknown shell '{shell_name}'; one of {', '.join(SHELLS)}")
+    shells = {name: importers[name] for name in SHELLS if name in importers}
+    try:
+        return choose_importer(path, shells, shell_name)
+    except ImportFormatError:
+        with path.open("rb") as handle:
+            if not handle.read(4096).strip():
+                raise  # empty: that error says so
+        raise InvalidInputError(
+            f"{path}: does not look like a bash, zsh or fish history (most lines should be "
+            "commands); if it is one, name the shell with --shell bash|zsh|fish"
+        ) from None
+
+
 def _files_under(root: Path, what: str) -> list[Path]:
     if root.is_file():
         raise _no_input(
@@ -153,15 +193,37 @@ def _files_under(root: Path, what: str) -> list[Path]:
         )
     if not root.is_dir():
         raise _no_input(f"{root}: no such folder; give the folder that holds the {what}")
-    # Sessions opened and closed at once leave empty files: nothing to import, no failure.
-    files = sorted(p for p in root.rglob("*.jsonl") if p.is_file() and p.stat().st_size)
+    files = _jsonl_under(root)
     if not files:
         raise _no_input(f"{root}: no .jsonl files in it; is it the folder with the {what}?")
     return files
 
 
-def _import_many(files: list[Path], importer: Importer, as_json: bool) -> None:
-    _import_pairs([(f, importer) for f in files], as_json)
+def _agent_files(roots: list[Path], extra: list[Path], what: str) -> list[Path]:
+    """The .jsonl files under the folders that exist, then the ``extra`` files (prompt
+    histories) that exist and are not empty; at least one file, else the reason why not."""
+    present = [root for root in roots if root.is_dir()]
+    files = [f for root in present for f in _jsonl_under(root)]
+    files += [f for f in extra if f.is_file() and f.stat().st_size]
+    if not files and not present:
+        _files_under(roots[0], what)  # raises: says why the folder will not do
+    if not files:
+        shown = " and ".join(str(r) for r in present)
+        raise _no_input(f"{shown}: no .jsonl files in it; is it the folder with the {what}?")
+    return files
+
+
+def _agent_pairs(files: list[Path], sessions: str, history: str) -> list[tuple[Path, Importer]]:
+    """Each file with its importer: a ``history.jsonl`` is a prompt history."""
+    from amber.importing import available_importers
+
+    importers = available_importers()
+    return [(f, importers[history if f.name == "history.jsonl" else sessions]) for f in files]
+
+
+def _jsonl_under(root: Path) -> list[Path]:
+    # Sessions opened and closed at once leave empty files: nothing to import, no failure.
+    return sorted(p for p in root.rglob("*.jsonl") if p.is_file() and p.stat().st_size)
 
 
 def _import_pairs(pairs: list[tuple[Path, Importer]], as_json: bool) -> None:

@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "sources": ("sources",),
     "tui": ("tui",),
     "mcp": ("mcp",),
+    "key": ("key",),
     "distill": ("distill", "log", "undo"),
     "review": ("review",),
     "archive": ("archive",),

@@ -220,3 +220,69 @@ def test_bench_lme_scores_tiny_questions(tmp_path: Path) -> None:
     assert lexical["overall"]["any@1"] == 1.0
     assert lexical["types"]["assistant-answered (not in overall)"]["any@10"] == 1.0
     assert modes["bm25-user"]["overall"]["MRR"] == 1.0
+
+
+def tiny_notes(folder: Path) -> None:
+    """Three notes and a question of each class, in the layout of tests/data/notes_recall."""
+    notes = [
+        (
+            "kettle",
+            "Descaling the kettle",
+            "procedure",
+            "Boil vinegar and water, then rinse twice.",
+        ),
+        ("bike", "Bike tyre pressure", "fact", "The road bike runs at 6.5 bar, the trailer at 3."),
+        ("ana", "Ana", "person", "Ana moved to Lisbon in 2021 and teaches chemistry."),
+    ]
+    rows = [
+        {"id": i, "title": t, "kind": k, "tags": ["home"], "aliases": [], "path": "", "body": b}
+        for i, t, k, b in notes
+    ]
+    questions = [
+        ("title", "Descaling the kettle", ["kettle"]),
+        ("phrase", "runs at 6.5 bar", ["bike"]),
+        ("paraphrase", "which city did Ana relocate to?", ["ana"]),
+        ("absent", "zzqqxx", []),
+    ]
+    asked = [
+        {"id": f"q{n}", "class": c, "question": q, "answers": a}
+        for n, (c, q, a) in enumerate(questions, 1)
+    ]
+    for name, items in (("notes.jsonl", rows), ("questions.jsonl", asked)):
+        (folder / name).write_text("".join(json.dumps(item) + "\n" for item in items))
+
+
+def test_bench_notes_scores_each_class(tmp_path: Path) -> None:
+    tiny_notes(tmp_path)
+    out = tmp_path / "notes.json"
+    args = ("--data", str(tmp_path), "--modes", "lexical", "--out", str(out))
+    done = run_script("bench_notes.py", *args, cwd=tmp_path)
+    assert "absent questions, lexical: no hit 100.0%" in done.stdout
+    lexical = json.loads(out.read_text())["modes"]["lexical"]
+    assert set(lexical["classes"]) == {"title", "phrase", "paraphrase"}
+    assert lexical["classes"]["title"]["R@1"] == 1.0
+    assert lexical["classes"]["phrase"]["R@1"] == 1.0
+    assert lexical["overall"]["n"] == 3
+    assert lexical["absent"] == {"n": 1, "no_hits": 1.0, "no_strong_hit": 1.0}
+
+
+def test_bench_notes_refuses_a_question_about_no_note(tmp_path: Path) -> None:
+    tiny_notes(tmp_path)
+    with (tmp_path / "questions.jsonl").open("a") as f:
+        f.write(json.dumps({"id": "q9", "class": "title", "question": "x", "answers": ["gone"]}))
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(SCRIPTS / "bench_notes.py"),
+            "--data",
+            str(tmp_path),
+            "--modes",
+            "lexical",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "questions.jsonl q9: no note gone" in done.stderr

@@ -10,6 +10,7 @@ import pytest
 from helpers.cli import invoke
 
 from amber.errors import InvalidInputError
+from amber.home import create_key_file
 from amber.mcp.install import CLIENTS, InstallRequest, apply, plan
 
 PACKAGING = Path(__file__).resolve().parent.parent / "packaging" / "mcp"
@@ -139,7 +140,7 @@ def test_cli_print_writes_nothing_and_install_writes(user_home: Path, home: Path
     snippet = json.loads(printed.stdout)
     assert snippet["mcpServers"]["amber"]["args"][-2:] == ["mcp", "--global"]
     assert snippet["mcpServers"]["amber"]["env"] == {"AMBER_HOME": str(home)}
-    assert "AMBER_PASSPHRASE" in printed.stderr  # the test home is passphrase-protected
+    assert "cannot get your passphrase" in printed.stderr  # the test home uses one
     assert not (user_home / ".config").exists()
     done = invoke("mcp", "install", "--client", "cursor", "--scope", "projects/x")
     assert done.exit_code == 0
@@ -149,3 +150,67 @@ def test_cli_print_writes_nothing_and_install_writes(user_home: Path, home: Path
     bad = invoke("mcp", "install", "--client", "vim")
     assert bad.exit_code == 2
     assert "unknown client 'vim'" in bad.stderr
+
+
+def test_codex_in_passphrase_mode_forwards_the_passphrase_variable(user_home: Path) -> None:
+    """Codex passes a server only a whitelist of variables: AMBER_PASSPHRASE must be named
+    in `env_vars`, and the passphrase itself is never written."""
+    apply(plan(request("codex", key_mode="passphrase", env={"AMBER_HOME": "/data/amber"})))
+    text = (user_home / ".codex" / "config.toml").read_text()
+    assert 'env_vars = ["AMBER_PASSPHRASE"]' in text
+    assert tomllib.loads(text)["mcp_servers"]["amber"] == {
+        "command": "/opt/amber/bin/amber",
+        "args": ["mcp"],
+        "env_vars": ["AMBER_PASSPHRASE"],
+        "env": {"AMBER_HOME": "/data/amber"},
+    }
+    assert "correct horse" not in text
+    note = plan(request("codex", key_mode="passphrase")).notes
+    assert "env_vars" in note[0]
+    assert "amber key file --create" in note[0]
+    switched = plan(request("codex", key_mode="key file", env={"AMBER_HOME": "/data/amber"}))
+    assert switched.notes == []
+    apply(switched)  # a key file now: the whitelist entry goes
+    assert "env_vars" not in (user_home / ".codex" / "config.toml").read_text()
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_a_key_file_needs_nothing_from_any_client(client: str) -> None:
+    made = plan(request(client, key_mode="key file"))
+    assert made.notes == []
+    assert "env_vars" not in made.server
+    assert "env" not in made.server
+
+
+def test_clients_that_cannot_get_the_passphrase_are_told_plainly() -> None:
+    desktop = plan(request("claude-desktop", key_mode="passphrase"))
+    assert "AMBER_PASSPHRASE" not in json.dumps(desktop.server)
+    assert desktop.notes[0].startswith("Claude Desktop cannot get your passphrase")
+    assert "amber key file --create" in desktop.notes[0]
+    cursor = plan(request("cursor", key_mode="passphrase")).notes[0]
+    assert "started from the desktop it cannot get it" in cursor
+    claude = plan(request("claude-code", key_mode="passphrase"))
+    assert "env" not in claude.server  # Claude Code passes its own environment on
+    assert "start `claude` from a shell where AMBER_PASSPHRASE is exported" in claude.notes[0]
+
+
+def test_codex_with_a_keyring_on_linux_reaches_the_secret_service(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("sys.platform", "linux")
+    assert plan(request("codex", key_mode="keyring")).server["env_vars"] == [
+        "DBUS_SESSION_BUS_ADDRESS"
+    ]
+    assert "env_vars" not in plan(request("cursor", key_mode="keyring")).server
+    monkeypatch.setattr("sys.platform", "darwin")
+    assert "env_vars" not in plan(request("codex", key_mode="keyring")).server
+
+
+def test_the_key_mode_comes_from_the_home(user_home: Path, home: Path) -> None:
+    assert plan(request("codex")).server["env_vars"] == ["AMBER_PASSPHRASE"]
+    create_key_file(home)
+    assert "env_vars" not in plan(request("codex")).server
+    printed = invoke("mcp", "install", "--client", "claude-desktop", "--print")
+    assert printed.exit_code == 0
+    assert printed.stderr.startswith("# merge into")
+    assert "passphrase" not in printed.stderr  # a key file: nothing to say

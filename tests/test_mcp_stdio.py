@@ -1,5 +1,5 @@
 """`amber mcp` as a real subprocess: a session over stdio with the SDK's client, stdout that
-carries nothing but protocol messages, and a clean one-line failure when the key is missing."""
+carries nothing but protocol messages (a missing key: tests/test_mcp_locked.py)."""
 
 from __future__ import annotations
 
@@ -84,6 +84,8 @@ def test_stdout_carries_only_protocol_messages(home: Path, tmp_path: Path) -> No
         _rpc(4, "tools/call", {"name": "search_memory", "arguments": {"query": "a", "k": 999}}),
         _rpc(5, "tools/call", {"name": "get_memory", "arguments": {"id": "NOPE123456"}}),
         _rpc(6, "tools/call", {"name": "search_memory", "arguments": {"query": "raw pipe"}}),
+        _rpc(7, "resources/list", {}),
+        _rpc(8, "resources/read", {"uri": "amber://entry/NOPE123456"}),
     ]
     server = subprocess.Popen(
         [*SERVER, "--scope", "projects/demo", "--log-level", "debug"],
@@ -119,6 +121,14 @@ def test_stdout_carries_only_protocol_messages(home: Path, tmp_path: Path) -> No
     found = json.loads(responses[6]["result"]["content"][0]["text"])["results"]
     assert found
     assert found[0]["title"] == "Raw pipe note"
+    listed = responses[7]["result"]["resources"]
+    assert [r["uri"] for r in listed] == [f"amber://entry/{found[0]['id']}"]
+    assert "nextCursor" not in responses[7]["result"]
+    missing = responses[8]["error"]
+    assert missing["code"] == -32002  # resource not found, as the 2025 specifications ask
+    assert missing["data"] == {"uri": "amber://entry/NOPE123456"}
+    assert "no memory 'NOPE123456'" in missing["message"]
+    assert "less than or equal" not in responses[4]["result"]["content"][0]["text"]
     assert "amber mcp" in stderr  # the log lines went to stderr
 
 
@@ -135,15 +145,3 @@ def _response(lines: queue.Queue[str], msg_id: int) -> dict[str, Any]:
         assert message["jsonrpc"] == "2.0", message
         if message.get("id") == msg_id:
             return message
-
-
-def test_missing_key_fails_in_one_line_without_touching_stdout(home: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "AMBER_PASSPHRASE"}
-    done = subprocess.run(
-        [*SERVER, "--global"], input="", capture_output=True, text=True, timeout=60, env=env
-    )
-    assert done.returncode == 3
-    assert done.stdout == ""
-    assert done.stderr.strip().splitlines() == [
-        "amber: a passphrase is needed: set AMBER_PASSPHRASE or run in a terminal to be asked"
-    ]

@@ -367,10 +367,12 @@ async def test_bad_arguments_are_errors_and_the_server_goes_on(home: Path) -> No
         assert "no memory" in await error(client, "forget_memory", id="NOPE123456")
         assert "no memory" in await error(client, "update_memory", id="NOPE123456", title="t")
         assert "query is empty" in await error(client, "search_memory", query="   ")
-        assert "at least 1 character" in await error(client, "search_memory", query="")
-        assert "less than or equal to 50" in await error(client, "search_memory", query="a", k=51)
-        assert "greater than or equal to 1" in await error(client, "search_memory", query="a", k=0)
-        assert "kind" in await error(client, "search_memory", query="a", kind="gossip")
+        assert "'query' must not be empty" in await error(client, "search_memory", query="")
+        assert "'k' must be at most 50" in await error(client, "search_memory", query="a", k=51)
+        assert "'k' must be at least 1" in await error(client, "search_memory", query="a", k=0)
+        assert "'kind' must be one of" in await error(
+            client, "search_memory", query="a", kind="gossip"
+        )
         assert "cannot read 'blorp' as a date" in await error(
             client, "search_memory", query="a", since="blorp"
         )
@@ -399,9 +401,9 @@ async def test_entries_are_resources(home: Path, service: MemoryService) -> None
         assert f'id: "{ids["demo"]}"' in head
         assert 'trust: "trusted"' in head
         assert body.strip() == "Lighthouse build uses ninja"
-        with pytest.raises(MCPError, match=r"no memory .* search_memory"):
+        with pytest.raises(MCPError, match=r"no memory .* resources/list"):
             await client.read_resource("amber://entry/NOPE123456")
-        with pytest.raises(MCPError, match=r"no memory .* search_memory"):
+        with pytest.raises(MCPError, match=r"no memory .* resources/list"):
             await client.read_resource(f"amber://entry/{ids['people']}")
 
 

@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers.events import store_events
 from helpers.local_models import minilm
 from helpers.waiting import wait_for
 
 from amber.ask import answer_schema, ask
 from amber.embedding import EmbeddingIndexer
+from amber.events import EventDraft
 from amber.models.chat import ChatModel
 from amber.models.embedder import Embedder, EmbedModel
 from amber.models.schema import validate
@@ -138,3 +140,29 @@ def test_a_running_watcher_embeds_new_memories(home: Path, embedder: Embedder) -
             assert service.pending_embeddings() == 0
         finally:
             watcher.stop()
+
+
+def test_vectors_go_to_what_people_said_not_to_machine_answers(
+    service: MemoryService, embedder: Embedder
+) -> None:
+    said = [
+        ("user", "I keep my old sneakers under the bed"),
+        ("Ana", "Our greyhound Biscuit hates thunderstorms"),
+        ("assistant", "Shoe storage ideas: clear boxes, a hanging organiser, vacuum bags"),
+        ("tool", "exit code 0; 14 files changed"),
+        ("agent:subagent", "Search the repository for the flaky login test"),
+    ]
+    drafts = [
+        EventDraft(
+            source="conversation", text=text, conversation="c1", message_id=str(i), author=author
+        )
+        for i, (author, text) in enumerate(said)
+    ]
+    store_events(service, drafts)
+    report = EmbeddingIndexer(service.db, embedder).sync()
+    assert report.embedded == 2  # the user's and Ana's messages
+    assert not EmbeddingIndexer(service.db, embedder).sync().embedded
+    service.recaller.extra_channels["vector"] = VectorChannel(service.db, embedder)
+    hits = service.recall("hanging organiser", RecallOptions(mode="hybrid"))
+    assert hits and hits[0].snippet.startswith("Shoe storage")  # found by its words
+    assert "vector" not in hits[0].channels

@@ -43,6 +43,8 @@ def test_transcripts_are_tailed_and_resumed_without_duplicates(home: Path, tmp_p
     transcript = projects / f"{SESSION}.jsonl"
     set_capture_value(home, "agents", "claude_code_dir", str(tmp_path / "claude" / "projects"))
     set_capture_value(home, "agents", "codex_dir", str(tmp_path / "codex"))
+    set_capture_value(home, "agents", "codex_archive_dir", str(tmp_path / "codex-archive"))
+    set_capture_value(home, "agents", "gemini_dir", str(tmp_path / "gemini"))
     set_capture_value(home, "agents", "interval_s", 0.1)
     append(transcript, turn("u1", "Use sourdough starter from the blue jar"))
     with daemon_with(home, AGENT_SESSIONS):

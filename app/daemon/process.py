@@ -43,7 +43,7 @@ def start_for_user(config: Config, prompt: PassphrasePrompt | None) -> int:
     from amber.security import keys
 
     passphrase = None
-    if config.key_storage == "passphrase":
+    if keys.needs_passphrase(config):  # not with a key file: the daemon reads that itself
         passphrase = keys.obtain_passphrase(prompt, confirm=False)
     open_home(config.home, prompt=lambda _: passphrase or "").close()
     return start_detached(DaemonPaths.of(config), passphrase)

@@ -20,18 +20,17 @@ from amber.distill.candidate import Statement as CandidateStatement
 from amber.distill.pages import Page
 from amber.distill.rewritten import StoredRewrites
 from amber.distill.statements import Context, Statement, question_of, select_statements
-from amber.events import Event
+from amber.events import Event, is_role_author
 from amber.store import distill_events as queue
 from amber.store import distill_log as log_rows
 from amber.store.db import Database
 from amber.tree.entry import Entry
 
-# Authors that are roles, not people: their threads are digested, not turned into pages.
-ROLES = frozenset("user human assistant ai model system tool summary bot me".split())
-
 
 def between_people(event: Event) -> bool:
-    return bool(event.conversation and event.author and event.author.casefold() not in ROLES)
+    """A message one person said to another: threads with roles ("user", "assistant") are
+    digested, not turned into pages."""
+    return bool(event.conversation and event.author and not is_role_author(event.author))
 
 
 class Scopes:

@@ -4,6 +4,11 @@ JSON configs (Claude Code, Cursor, Claude Desktop) are merged key by key; Codex'
 edited as text, replacing only Amber's own table, so comments and other servers stay as
 they were. The old file is copied aside first, the new one written atomically, and the
 result parsed back to prove it holds what was meant.
+
+Each client gets what it needs for the key mode in use (`key_delivery`): with a key file,
+nothing; Codex, which passes a server only a short list of environment variables, gets
+`env_vars` naming the ones the key needs; a client that cannot get the key at all is told
+so, with the way out (a key file, or the OS keyring).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 from amber.config import load_config
 from amber.errors import AmberError, InvalidInputError
 from amber.mcp.scope import PROJECTS, detect_project
+from amber.security import keys
 from amber.tree.layout import folder_name
 
 CLIENTS = ("claude-code", "cursor", "codex", "claude-desktop")
@@ -41,6 +47,15 @@ class InstallRequest:
     config_path: Path | None = None
     command: tuple[str, ...] | None = None  # how to start Amber (default: found on this system)
     env: dict[str, str] | None = None  # default: AMBER_HOME when it is set
+    key_mode: str | None = None  # "key file", "keyring", "passphrase" (default: the home's)
+
+
+@dataclass(frozen=True)
+class KeyDelivery:
+    """How a client's server gets the index key."""
+
+    env_vars: tuple[str, ...] = ()  # Codex: variables to pass on from its own environment
+    note: str = ""  # what the user must know or do
 
 
 @dataclass(frozen=True)
@@ -68,19 +83,24 @@ def plan(request: InstallRequest) -> Plan:
         )
     if not request.name.strip():
         raise InvalidInputError("--name must not be empty")
-    server = server_entry(request)
+    mode = request.key_mode or home_key_mode()
+    delivery = key_delivery(request.client, mode) if mode else KeyDelivery()
+    server = server_entry(request, delivery)
     path = request.config_path or config_path(request.client, request.project)
+    notes = [delivery.note] if delivery.note else []
+    if mode is None:
+        notes.append("Amber is not set up yet: run `amber init` before the client starts it.")
     return Plan(
         request.client,
         path,
         request.name,
         server,
         render_snippet(request.client, request.name, server),
-        _notes(request),
+        notes,
     )
 
 
-def server_entry(request: InstallRequest) -> dict[str, Any]:
+def server_entry(request: InstallRequest, delivery: KeyDelivery | None = None) -> dict[str, Any]:
     command = list(request.command or amber_command())
     args = [*command[1:], "mcp", *_scope_args(request)]
     if request.read_only:
@@ -88,6 +108,8 @@ def server_entry(request: InstallRequest) -> dict[str, Any]:
     entry: dict[str, Any] = {"command": command[0], "args": args}
     if request.client == "claude-code":
         entry = {"type": "stdio", **entry}
+    if delivery and delivery.env_vars:
+        entry["env_vars"] = list(delivery.env_vars)
     env = request.env if request.env is not None else _default_env()
     if env:
         entry["env"] = env
@@ -121,18 +143,44 @@ def _default_env() -> dict[str, str]:
     return {"AMBER_HOME": str(Path(home).expanduser().resolve())} if home else {}
 
 
-def _notes(request: InstallRequest) -> list[str]:
+def home_key_mode() -> str | None:
+    """The key mode of the Amber home, or None when there is none yet."""
     try:
-        storage = load_config().key_storage
+        return keys.key_mode(load_config())
     except AmberError:
-        return ["Amber is not set up yet: run `amber init` before the client starts it."]
-    if storage == "passphrase":
-        return [
-            "Your index key is passphrase-protected and the server cannot prompt (stdin "
-            "carries the protocol): start the client with AMBER_PASSPHRASE in its "
-            "environment. It is not written to the config, on purpose."
-        ]
-    return []
+        return None
+
+
+# What each client passes to a server it starts (checked against their sources and docs):
+# Codex only HOME, LOGNAME, PATH, SHELL, USER, LANG, LC_ALL, TERM, TMPDIR, TZ and what
+# `env_vars` names; Claude Code and Cursor their own environment; Claude Desktop almost
+# nothing. The passphrase is never written into a config file.
+_KEY_FILE_WAY = "or run `amber key file --create` once, and no passphrase is needed"
+_PASSPHRASE_NOTES = {
+    "codex": "Passphrase mode: Codex passes AMBER_PASSPHRASE on from the environment it was "
+    f"started in (env_vars), so start codex where it is set, {_KEY_FILE_WAY}.",
+    "claude-code": "Passphrase mode: Claude Code passes its environment to the server, so "
+    f"start `claude` from a shell where AMBER_PASSPHRASE is exported, {_KEY_FILE_WAY}.",
+    "cursor": "Passphrase mode: Cursor passes the environment it was started with, so it "
+    "gets AMBER_PASSPHRASE only when started from a shell where it is set (`cursor .`); "
+    "started from the desktop it cannot get it. Run `amber key file --create` once (or use "
+    "an OS keyring) and it needs nothing.",
+    "claude-desktop": "Claude Desktop cannot get your passphrase: it starts servers without "
+    "your shell's environment, and Amber never writes the passphrase into a config file. "
+    "Run `amber key file --create` once (or use an OS keyring); until then the server "
+    "starts locked and tells Claude how to unlock it.",
+}
+
+
+def key_delivery(client: str, mode: str) -> KeyDelivery:
+    """What `client` needs to give its Amber server the index key in this key mode."""
+    if mode == "passphrase":
+        env_vars = (keys.PASSPHRASE_ENV,) if client == "codex" else ()
+        return KeyDelivery(env_vars, _PASSPHRASE_NOTES[client])
+    if mode == "keyring" and client == "codex" and sys.platform.startswith("linux"):
+        # The Secret Service is reached over D-Bus, found through this variable.
+        return KeyDelivery(("DBUS_SESSION_BUS_ADDRESS",))
+    return KeyDelivery()
 
 
 def config_path(client: str, project: Path | None) -> Path:

@@ -11,9 +11,10 @@ from amber.mcp.server import ServerOptions, build_server
 def serve_stdio(
     scope: str | None, *, global_scope: bool, share: list[str], read_only: bool, watch: bool
 ) -> None:
-    """Serve memory over stdin/stdout until the client closes it. An Amber error raised
-    while the server starts (a wrong passphrase, say) comes out as itself, not wrapped in
-    the exception groups of the server's task group, so the CLI prints its one line."""
+    """Serve memory over stdin/stdout until the client closes it. Memory that cannot be
+    opened (no key, a wrong passphrase) is served locked, so the client hears why; an
+    Amber error raised while serving comes out as itself, not wrapped in the exception
+    groups of the server's task group, so the CLI prints its one line."""
     shared = (*SHARED_DEFAULT, *share)
     options = ServerOptions(
         resolve_scope(scope, global_scope=global_scope, shared=shared), read_only, watch

@@ -38,6 +38,12 @@ def entry_uri(entry_id: str) -> str:
     return ENTRY_URI.format(id=entry_id)
 
 
+def safe_title(title: str) -> str:
+    """A title in a listing (browse_tree, resources/list): withheld when it reads like
+    instructions to an AI, never with escapes or control characters."""
+    return WITHHELD_TITLE if looks_like_instructions(title) else defang(title)
+
+
 def source_dict(ref: SourceRef) -> dict[str, Any]:
     data = {
         "source": ref.source,

@@ -1,10 +1,15 @@
-"""The MCP server: its lifespan owns the MemoryService (and a tree watcher that keeps the
-index in step with edits made while it runs); tools and resources read it through the
-lifespan's state. stdout belongs to the protocol: everything else logs to stderr."""
+"""The MCP server: memory is opened once when it is built (`opening.open_memory`: the
+open service, or why it stays locked); the lifespan hands that to the tools and resources,
+with a tree watcher that keeps the index in step with edits made while it runs. stdout
+belongs to the protocol: everything else logs to stderr.
+
+`AmberServer` adjusts three answers of the SDK's server: resources/list pages through the
+entries, a resource that does not exist gets the error code the client's protocol version
+asks for, and arguments that do not fit a tool come back as one readable line.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -12,21 +17,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import anyio.to_thread
+from mcp.server.context import ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
+from mcp.server.mcpserver.exceptions import (
+    ResourceNotFoundError,
+    ToolError,
+    UnexpectedToolError,
+)
+from mcp.types import ListResourcesResult, PaginatedRequestParams
+from pydantic import ValidationError
 
 from amber import __version__
-from amber.errors import AmberError, NotFoundError
 from amber.freshness import start_scan_needed
-from amber.mcp import tools_read, tools_write
-from amber.mcp.results import DATA_NOTE, ENTRY_URI, NOT_FOUND, entry_result
+from amber.mcp import resources, tools_read, tools_write
+from amber.mcp.arguments import describe as describe_arguments
+from amber.mcp.opening import OpenService, locked_instructions, open_for_mcp, open_memory
+from amber.mcp.results import DATA_NOTE, ENTRY_URI
 from amber.mcp.scope import Scope
-from amber.mcp.state import AmberState
+from amber.mcp.state import AmberState, Lifespan, LockedMemory
 from amber.service import MemoryService
 from amber.watcher import TreeWatcher
 
 log = logging.getLogger(__name__)
-OpenService = Callable[[], MemoryService]
 
 
 @dataclass(frozen=True)
@@ -37,22 +49,47 @@ class ServerOptions:
     name: str = "amber"
 
 
-def open_for_mcp() -> MemoryService:
-    """The user's memory, opened for an agent. No passphrase prompt: stdin is the protocol,
-    so the key comes from the OS keyring or AMBER_PASSPHRASE."""
-    return MemoryService.open(interface="mcp")
+class AmberServer(MCPServer[Lifespan]):
+    async def _handle_list_resources(
+        self, ctx: ServerRequestContext[Lifespan], params: PaginatedRequestParams | None
+    ) -> ListResourcesResult:
+        cursor = params.cursor if params else None
+        return await anyio.to_thread.run_sync(resources.list_page, ctx.lifespan_context, cursor)
+
+    async def read_resource(self, uri: Any, context: Context[Lifespan, Any] | None = None) -> Any:
+        try:
+            return await super().read_resource(uri, context)
+        except ResourceNotFoundError as exc:
+            known = str(uri).startswith(ENTRY_URI.split("{", 1)[0])
+            message = str(exc) if known else resources.unknown_uri_message(str(uri))
+            version = context.protocol_version if context else None
+            raise resources.not_found(str(uri), message, version) from exc
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Lifespan, Any] | None = None
+    ) -> Any:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            cause = exc.__cause__
+            if isinstance(exc, UnexpectedToolError) or not isinstance(cause, ValidationError):
+                raise
+            raise ToolError(describe_arguments(name, cause)) from cause
 
 
 def build_server(
     options: ServerOptions | None = None, open_service: OpenService = open_for_mcp
-) -> MCPServer[AmberState]:
+) -> AmberServer:
+    """The server, with memory opened (or found locked) now: the handshake's instructions
+    say which, and the lifespan closes what was opened."""
     options = options or ServerOptions()
-    server: MCPServer[AmberState] = MCPServer(
+    memory = open_memory(open_service)
+    server = AmberServer(
         options.name,
         title="Amber memory",
-        instructions=instructions(options),
+        instructions=instructions(options, memory),
         version=__version__,
-        lifespan=_lifespan(options, open_service),
+        lifespan=_lifespan(options, memory),
     )
     tools_read.register(server, options.scope)
     if not options.read_only:
@@ -62,12 +99,14 @@ def build_server(
         name="entry",
         title="Amber memory entry",
         description="One memory as markdown: its fields, provenance and trust, then its text.",
-        mime_type="text/markdown",
-    )(entry_resource)
+        mime_type=resources.MARKDOWN,
+    )(resources.read_entry)
     return server
 
 
-def instructions(options: ServerOptions) -> str:
+def instructions(options: ServerOptions, memory: MemoryService | LockedMemory | None = None) -> str:
+    if isinstance(memory, LockedMemory):
+        return locked_instructions(memory)
     writes = (
         "This server is read-only."
         if options.read_only
@@ -83,20 +122,22 @@ def instructions(options: ServerOptions) -> str:
 
 
 def _lifespan(
-    options: ServerOptions, open_service: OpenService
-) -> Callable[[MCPServer[AmberState]], Any]:
+    options: ServerOptions, memory: MemoryService | LockedMemory
+) -> Callable[[MCPServer[Lifespan]], Any]:
     @asynccontextmanager
-    async def lifespan(_server: MCPServer[AmberState]) -> AsyncIterator[AmberState]:
-        service = await anyio.to_thread.run_sync(open_service)
+    async def lifespan(_server: MCPServer[Lifespan]) -> AsyncIterator[Lifespan]:
+        if isinstance(memory, LockedMemory):
+            yield memory
+            return
         watcher: TreeWatcher | None = None
         try:
-            watcher = await anyio.to_thread.run_sync(_keep_fresh, service, options.watch)
+            watcher = await anyio.to_thread.run_sync(_keep_fresh, memory, options.watch)
             log.info("amber mcp: serving %s", options.scope.describe())
-            yield AmberState(service, options.scope, options.read_only)
+            yield AmberState(memory, options.scope, options.read_only)
         finally:
             if watcher is not None:
                 await anyio.to_thread.run_sync(watcher.stop)
-            service.close()
+            memory.close()
 
     return lifespan
 
@@ -111,23 +152,3 @@ def _keep_fresh(service: MemoryService, watch: bool) -> TreeWatcher | None:
     if start_scan_needed(service.config, service.entry_count()):
         service.reconcile()
     return None
-
-
-def entry_resource(id: str, ctx: Context[AmberState, Any]) -> str:
-    """amber://entry/{id}: the entry as markdown, with provenance and trust up front."""
-    state: AmberState = ctx.request_context.lifespan_context
-    with state.lock:
-        try:
-            view = state.service.get(id, within=state.scope.can_read)
-            item = entry_result(state.service, view)
-        except NotFoundError as exc:
-            raise ResourceNotFoundError(NOT_FOUND.format(handle=id)) from exc
-        except AmberError as exc:
-            raise ResourceError(str(exc)) from exc
-    return render_markdown(item)
-
-
-def render_markdown(item: dict[str, Any]) -> str:
-    text = item.pop("text", "")
-    fields = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in item.items())
-    return f"---\n{fields}\n---\n{text}\n"

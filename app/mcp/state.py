@@ -1,4 +1,6 @@
-"""What the server's lifespan holds, and how a tool call gets at it."""
+"""What the server's lifespan holds, and how a tool call gets at it: the open memory
+(`AmberState`), or, when it could not be opened, `LockedMemory` saying why and how to
+unlock it, so the server still answers its client (the handshake, every tool's error)."""
 
 from __future__ import annotations
 
@@ -29,11 +31,34 @@ class AmberState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+@dataclass(frozen=True)
+class LockedMemory:
+    """Memory the server could not open: no key, a wrong passphrase, no home yet."""
+
+    reason: str  # the error, one line
+    how: str  # what the user does about it
+
+    @property
+    def message(self) -> str:
+        return f"Amber's memory is locked: {self.reason.rstrip('.')}. {self.how}"
+
+
+Lifespan = AmberState | LockedMemory
+
+
+def open_state(ctx: Context[Lifespan, Any]) -> AmberState:
+    """The open memory, or a tool error saying why it is locked and how to unlock it."""
+    state: Lifespan = ctx.request_context.lifespan_context
+    if isinstance(state, LockedMemory):
+        raise ToolError(state.message)
+    return state
+
+
 @contextmanager
-def using(ctx: Context[AmberState, Any]) -> Iterator[AmberState]:
+def using(ctx: Context[Lifespan, Any]) -> Iterator[AmberState]:
     """The lifespan's state for one tool call, with Amber's errors turned into tool errors
     (the agent reads their one-line message; the server goes on)."""
-    state: AmberState = ctx.request_context.lifespan_context
+    state = open_state(ctx)
     with state.lock:
         try:
             yield state
@@ -43,7 +68,7 @@ def using(ctx: Context[AmberState, Any]) -> Iterator[AmberState]:
             raise ToolError(os_error_message(exc)) from exc
 
 
-def client_of(ctx: Context[AmberState, Any]) -> tuple[str, str]:
+def client_of(ctx: Context[Lifespan, Any]) -> tuple[str, str]:
     """(name, version) of the agent, from its MCP handshake (or the request envelope)."""
     params = ctx.request_context.session.client_params
     info = params.client_info if params else None

@@ -18,25 +18,24 @@ from amber.errors import NotFoundError
 from amber.maintenance import TreeNode
 from amber.mcp.results import (
     NOT_FOUND,
-    WITHHELD_TITLE,
     entry_result,
     event_result,
     hit_result,
+    safe_title,
     with_note,
 )
 from amber.mcp.scope import Scope
-from amber.mcp.state import AmberState, using
+from amber.mcp.state import AmberState, Lifespan, using
 from amber.retrieval.request import RecallFilters, recall_options
 from amber.retrieval.timephrases import parse_date_bound
 from amber.tree.entry import KINDS
-from amber.trust import defang, looks_like_instructions
 
 MAX_RESULTS = 50
 MAX_LISTED = 50  # entries listed per folder by browse_tree
 SNIPPET_CHARS = 240
 Kind = Literal[KINDS]  # type: ignore[valid-type]
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
-Ctx = Context[AmberState, Any]
+Ctx = Context[Lifespan, Any]
 
 Folder = Annotated[
     str | None,
@@ -205,12 +204,13 @@ def _summary(item: dict[str, Any], changed: str) -> dict[str, Any]:
 def _folder(node: TreeNode, depth: int) -> dict[str, Any]:
     data: dict[str, Any] = {"path": node.path, "count": node.count}
     if node.description:
-        data["description"] = _safe(node.description)
+        data["description"] = safe_title(node.description)
     if depth <= 0:
         return data
     listed = sorted(node.entries, key=lambda e: e["title"].lower())
     data["entries"] = [
-        {"id": e["id"], "title": _safe(e["title"]), "kind": e["kind"]} for e in listed[:MAX_LISTED]
+        {"id": e["id"], "title": safe_title(e["title"]), "kind": e["kind"]}
+        for e in listed[:MAX_LISTED]
     ]
     if len(listed) > MAX_LISTED:
         data["more_entries"] = len(listed) - MAX_LISTED
@@ -219,11 +219,7 @@ def _folder(node: TreeNode, depth: int) -> dict[str, Any]:
     return data
 
 
-def _safe(title: str) -> str:
-    return WITHHELD_TITLE if looks_like_instructions(title) else defang(title)
-
-
-def register(server: MCPServer[AmberState], scope: Scope) -> None:
+def register(server: MCPServer[Lifespan], scope: Scope) -> None:
     where = f"\n\nYou see: {scope.describe()}."
     for tool in (search_memory, get_memory, browse_tree, recent_memories):
         doc = inspect.cleandoc(tool.__doc__ or "")

@@ -18,7 +18,7 @@ from pydantic import Field
 from amber.errors import InvalidInputError, NotFoundError
 from amber.mcp.results import NOT_FOUND, entry_uri
 from amber.mcp.scope import Scope
-from amber.mcp.state import AmberState, client_of, provenance_ref, using
+from amber.mcp.state import AmberState, Lifespan, client_of, provenance_ref, using
 from amber.mcp.tools_read import Kind
 from amber.service import MemoryService
 from amber.store.forget import Selection
@@ -27,7 +27,7 @@ from amber.trust import looks_like_instructions
 from amber.writing.fields import title_from
 
 log = logging.getLogger(__name__)
-Ctx = Context[AmberState, Any]
+Ctx = Context[Lifespan, Any]
 Tags = Annotated[
     list[Annotated[str, Field(min_length=1, max_length=60)]] | None,
     Field(max_length=20, description="Short labels, e.g. ['database', 'testing']."),
@@ -233,7 +233,7 @@ def _detail(client: str, version: str) -> dict[str, object]:
     return {"client": client, "client_version": version} if version else {"client": client}
 
 
-def register(server: MCPServer[AmberState], scope: Scope) -> None:
+def register(server: MCPServer[Lifespan], scope: Scope) -> None:
     where = f"\n\nWrites land in: {scope.home + '/' if scope.home else 'any folder'}."
     for tool, hints in (
         (remember, ADDITIVE),

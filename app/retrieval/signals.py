@@ -10,18 +10,17 @@ to every message, whatever the conversation.
 
 from __future__ import annotations
 
-# Authors that name a machine's side of a conversation (see ROLE_AUTHORS in
-# app/store/search.py): the importers write the role a message came from (ChatGPT, Claude,
-# Codex, Claude Code: assistant, tool, system, developer; compacted summaries: summary).
-ANSWER_ROLES = frozenset("assistant ai bot model system tool developer summary".split())
+from amber.events import is_machine_author
+
 ANSWER_FACTOR = 0.4  # what a machine answered counts for this share of what a person said
 LENGTH_PIVOT = 60  # words; messages up to this long are not adjusted
 LENGTH_EXPONENT = 0.5  # longer ones by (pivot / words) ** exponent
 
 
 def role_factor(author: str) -> float:
-    """ANSWER_FACTOR for a message written by an assistant or a tool, else 1.0."""
-    return ANSWER_FACTOR if author.strip().casefold() in ANSWER_ROLES else 1.0
+    """ANSWER_FACTOR for a message written by an assistant, a tool or an agent (its
+    subagents' and compaction prompts: ``agent:...``), else 1.0."""
+    return ANSWER_FACTOR if is_machine_author(author) else 1.0
 
 
 def length_factor(text: str) -> float:

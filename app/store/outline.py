@@ -29,6 +29,22 @@ def outline_rows(db: Database) -> list[OutlineRow]:
     return [OutlineRow(*row) for row in rows]
 
 
+def outline_page(
+    db: Database, after: str, limit: int, folders: tuple[str, ...] = ("",)
+) -> list[OutlineRow]:
+    """Up to `limit` entries outside the archive whose path sorts after `after`, in path
+    order, under one of `folders` ("" is everything): one page of a listing that keeps its
+    order while entries come and go (the MCP server's resources/list)."""
+    where = ["path > ?", f"NOT ({UNDER_FOLDER})"]
+    params: list[object] = [after, under_folder(ARCHIVE)]
+    if "" not in folders:
+        where.append("(" + " OR ".join([UNDER_FOLDER] * len(folders)) + ")")
+        params += [under_folder(folder) for folder in folders]
+    sql = f"SELECT id, path, title, kind FROM entries WHERE {' AND '.join(where)}"
+    rows = db.query(sql + " ORDER BY path LIMIT ?", (*params, limit))
+    return [OutlineRow(*row) for row in rows]
+
+
 class ListedEntry(NamedTuple):
     """An entry as a folder's context.md lists it (amber/contexts/)."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from amber.events import is_role_author
 from amber.store import scope
 from amber.store.db import UNDER_FOLDER, Database, Row, under_folder
 
@@ -161,13 +162,6 @@ def keys_matching(db: Database, keys: list[int], flt: SearchFilter) -> set[int]:
     return {r[0] for r in rows}
 
 
-# Authors that name a role, not someone: "the user's login bug" is about a login bug, and
-# every message of an agent session would otherwise count as said by someone it names.
-ROLE_AUTHORS = frozenset(
-    "user assistant system tool summary human ai bot model developer me".split()
-)
-
-
 class SpeakerCache:
     """Who speaks in the stored messages, to notice names in a query ("what did Ana say").
 
@@ -183,6 +177,9 @@ class SpeakerCache:
         top = int(row[0]) if row and row[0] is not None else 0
         if top != self._top:
             names = db.query("SELECT DISTINCT author FROM events")
-            self._names = {str(r[0]).casefold() for r in names if r[0]} - ROLE_AUTHORS
+            # A role is not someone: "the user's login bug" is about a login bug, and every
+            # message of an agent session would otherwise count as said by someone it names.
+            authors = (str(r[0]) for r in names if r[0] and not is_role_author(str(r[0])))
+            self._names = {a.casefold() for a in authors}
             self._top = top
         return {t for t in query_terms if t in self._names}

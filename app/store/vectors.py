@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import sqlcipher3
 
+from amber.events import AGENT_PREFIX, MACHINE_ROLES
 from amber.store.db import Database, marks
 
 GENERATION = "generation"  # bumped on every delete, so in-memory caches know to reload
@@ -83,11 +84,18 @@ _PENDING_ENTRIES = """
 # speaker is matched from metadata (see retrieval.recall), and the lexical channel and
 # neighbouring-message scores carry the context. With names and context in the vectors,
 # they pulled every message of a speaker, or of a whole exchange, together.
-_PENDING_EVENTS = """
+# Vectors are spent on what people said and wrote. A machine's side of a conversation (an
+# assistant's answer, a tool's output) is most of an agent session's or a chat's words, and
+# embedding it costs hours of CPU a week on a laptop; it is found by its words, and ranking
+# counts it for less anyway (retrieval/signals.py).
+_MACHINE = ", ".join(f"'{role}'" for role in sorted(MACHINE_ROLES))
+_PENDING_EVENTS = f"""
     SELECT v.rowid, v.text, v.content_hash FROM events v
-    WHERE NOT EXISTS (SELECT 1 FROM embeddings m
-                      WHERE m.doc_key = v.rowid AND m.chunk = 0
-                      AND m.content_hash = v.content_hash)
+    WHERE lower(trim(v.author)) NOT IN ({_MACHINE})
+    AND lower(trim(v.author)) NOT LIKE '{AGENT_PREFIX}%'
+    AND NOT EXISTS (SELECT 1 FROM embeddings m
+                    WHERE m.doc_key = v.rowid AND m.chunk = 0
+                    AND m.content_hash = v.content_hash)
 """
 
 

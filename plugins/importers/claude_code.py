@@ -3,37 +3,63 @@
 One JSON object per line. ``user`` and ``assistant`` records carry ``uuid``, ``parentUuid``,
 ``sessionId``, ``timestamp``, ``cwd``, ``gitBranch`` and an API ``message`` whose content is
 text or a list of blocks (``text``, ``tool_use``, ``tool_result``, ``thinking``, ``image``).
-Other records (``summary``, ``system``, ``file-history-snapshot``, ``queue-operation``,
-``progress``) are bookkeeping and are only counted.
+A prompt typed while the agent was busy is an ``attachment`` record holding a
+``queued_command``; it is stored as the user's message like any other prompt. The other
+records (``summary``, ``system``, ``last-prompt``, ``permission-mode``, ``custom-title``...,
+``BOOKKEEPING``) are bookkeeping and are only counted; a ``custom-title`` (``/rename``)
+names the session.
 
 Each text becomes an event with the record's ``uuid`` as its id and the session id as its
 conversation, so a session copied into a new file on resume adds nothing twice. A
 ``tool_use`` waits for its ``tool_result`` and both become one event whose id is the
 call's ``toolu_...`` id. Thinking blocks, meta records (``isMeta``), synthetic assistant
-messages and interrupt notices are left out. The title of a session is its first prompt.
+messages and interrupt notices are left out. Prompts of subagents and of the compaction
+agent are stored with the authors ``agent:subagent`` and ``agent:compaction``, never as
+the user's; the session's title is chosen in ``claude_titles``.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
-from amber.plugins.importers.common import first_line, kind_of, short_hash, text_of, to_utc
+from amber.plugins.importers import claude_titles as titles
+from amber.plugins.importers.common import ReadReport, kind_of, short_hash, text_of, to_utc
 from amber.plugins.importers.lines import LineFileImporter, sniff_jsonl
 from amber.plugins.importers.toolcalls import ToolCall, call_text, render_output
 from amber.plugins.importers.transcripts import TranscriptParser, agent_dir, jsonl_head
 from amber.pluginspec import EventDraft
 
 SOURCE = "claude-code"
+# Records that hold no message: the session's state, titles, the prompt queue, UI modes.
 BOOKKEEPING = frozenset(
-    {"summary", "system", "file-history-snapshot", "queue-operation", "progress"}
+    {
+        "summary",
+        "system",
+        "file-history-snapshot",
+        "file-history-delta",
+        "queue-operation",
+        "progress",
+        "last-prompt",
+        "ai-title",
+        "custom-title",
+        "agent-name",
+        "permission-mode",
+        "mode",
+        "pr-link",
+        "bridge-session",
+        "todos",
+        "session-hook",
+    }
 )
-_COMMAND = re.compile(r"<command-name>\s*(.*?)\s*</command-name>", re.S)
-_ARGS = re.compile(r"<command-args>\s*(.*?)\s*</command-args>", re.S)
-_COMMAND_TAGS = ("<command-name>", "<command-message>")
-_NOISE_PREFIXES = ("<local-command-stdout>", "<local-command-stderr>", "[Request interrupted")
-_MARKERS = (b'"sessionId"', b'"leafUuid"', b'"file-history-snapshot"')
+# What a transcript's first line holds (newer versions may open with a bookkeeping record).
+_MARKERS = (
+    b'"sessionId"',
+    b'"leafUuid"',
+    b'"file-history-snapshot"',
+    b'"type":"permission-mode"',
+    b'"type":"custom-title"',
+)
 
 
 def default_dir() -> Path:
@@ -46,6 +72,18 @@ class ClaudeCodeParser(TranscriptParser):
 
     source = SOURCE
 
+    def __init__(self, path: Path, report: ReadReport, state: dict[str, Any] | None) -> None:
+        super().__init__(path, report, state)
+        if state:  # a checkpoint from before title kinds: its title was a prompt's
+            self.title_kind = text_of(state.get("title_kind")) or (
+                titles.PROMPT if self.title else ""
+            )
+        else:  # first read of this file: its title as far as it is written
+            self.title, self.title_kind = titles.scan_title(path)
+
+    def state(self) -> dict[str, Any]:
+        return super().state() | {"title_kind": self.title_kind}
+
     def feed(self, line: bytes, lineno: int) -> list[EventDraft]:
         where, record = self.record(line, lineno)
         if record is None:
@@ -56,7 +94,11 @@ class ClaudeCodeParser(TranscriptParser):
             return []
         if kind in ("user", "assistant"):
             return self._message(record, where)
+        if kind == "attachment":
+            return self._attachment(record, where)
         if kind in BOOKKEEPING:
+            if kind == "custom-title":
+                self._offer_title(titles.custom_title(record), titles.CUSTOM)
             self.report.ignored[f"{kind} record"] += 1
         else:
             self.report.skip(where, f"unknown record type {kind!r} (a newer Claude Code?)")
@@ -65,7 +107,21 @@ class ClaudeCodeParser(TranscriptParser):
     def finish(self) -> list[EventDraft]:
         return [d for call in self.pending.drain() if (d := self._unpaired(call))]
 
+    def _offer_title(self, title: str, kind: str) -> None:
+        if title and titles.stronger(kind, self.title_kind):
+            self.title, self.title_kind = title, kind
+
     # --- records ---
+    def _attachment(self, record: dict[str, Any], where: str) -> list[EventDraft]:
+        """A prompt queued while the agent was busy is the user's message; any other
+        attachment (file contents, tool lists, notifications) is bookkeeping."""
+        prompt = titles.queued_prompt(record)
+        if not prompt.strip():
+            self.report.ignored["attachment record"] += 1
+            return []
+        message = {"role": "user", "content": prompt}
+        return self._message({**record, "type": "user", "message": message}, where)
+
     def _message(self, record: dict[str, Any], where: str) -> list[EventDraft]:
         message = record.get("message")
         blocks = _blocks(message)
@@ -110,30 +166,35 @@ class ClaudeCodeParser(TranscriptParser):
         """Slash commands read as typed; command output and interrupt notices are noise."""
         if record.get("type") != "user":
             return text
-        command = _COMMAND.search(text) if text.lstrip().startswith(_COMMAND_TAGS) else None
+        self._offer_title(*titles.prompt_title(record, self.path, text))
+        command = titles.command_text(text)
         if command is not None:
-            args = _ARGS.search(text)
-            return f"{command.group(1)} {args.group(1) if args else ''}".strip()
-        if text.lstrip().startswith(_NOISE_PREFIXES):
+            return command[0]
+        if text.lstrip().startswith(titles.NOISE_PREFIXES):
             self.report.ignored["command output or interrupt notice"] += 1
             return ""
-        if not self.title and text.strip() and not record.get("isCompactSummary"):
-            self.title = first_line(text)
         return text
 
     def _text_draft(
         self, record: dict[str, Any], message: dict[str, Any], text: str, where: str
     ) -> EventDraft | None:
         uuid = text_of(record.get("uuid")) or "h-" + short_hash(record.get("timestamp"), text)
-        author = "summary" if record.get("isCompactSummary") else text_of(message.get("role"))
         return self.draft(
             uuid,
             text,
             where,
-            author=author or text_of(record.get("type")),
+            author=self._author(record, message, text),
             timestamp=to_utc(record.get("timestamp")),
             meta=_meta(record, message),
         )
+
+    def _author(self, record: dict[str, Any], message: dict[str, Any], text: str) -> str:
+        if record.get("isCompactSummary"):
+            return "summary"
+        role = text_of(message.get("role")) or text_of(record.get("type"))
+        if role == "user":
+            return titles.agent_author(record, self.path, text) or role
+        return role
 
     # --- tool calls ---
     def _call(self, block: dict[str, Any], record: dict[str, Any], where: str) -> list[EventDraft]:

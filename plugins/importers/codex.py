@@ -1,4 +1,5 @@
-"""Codex CLI session logs: ``~/.codex/sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl``.
+"""Codex CLI session logs: ``~/.codex/sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl``, and
+``~/.codex/archived_sessions/rollout-<time>-<id>.jsonl`` once a thread is archived.
 
 Each line is ``{"timestamp", "type", "payload"}``: ``session_meta`` (the session id, cwd,
 version), ``turn_context`` (the model), ``response_item`` (what the model saw and said:
@@ -6,7 +7,8 @@ version), ``turn_context`` (the model), ``response_item`` (what the model saw an
 and their ``*_output``), ``event_msg`` (the same conversation again as UI events, so it is
 only counted) and ``compacted`` (a summary that replaces earlier turns). Logs written
 before the wrapper existed hold the response items bare, after a first line with the
-session ``id``; both shapes are read.
+session ``id`` and start time; both shapes are read, and an event without a time of its own
+(every event of those older logs) gets the session's start time.
 
 Messages carry no ids of their own, so an event's id is a hash of its timestamp, role and
 text; calls are paired with their output by ``call_id`` into one event with that id.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +53,11 @@ def default_dir() -> Path:
     return agent_dir("CODEX_HOME", ".codex", "sessions")
 
 
+def archived_dir() -> Path:
+    """Where Codex moves the session logs of archived threads (same format)."""
+    return agent_dir("CODEX_HOME", ".codex", "archived_sessions")
+
+
 class CodexParser(TranscriptParser):
     """Turns the lines of one rollout file into events; see the module docstring."""
 
@@ -60,6 +68,7 @@ class CodexParser(TranscriptParser):
         saved = state or {}
         self.model = text_of(saved.get("model"))
         self.cwd = text_of(saved.get("cwd"))
+        self.started = to_utc(saved.get("started"))
 
     @staticmethod
     def session_of(path: Path) -> str:
@@ -68,7 +77,27 @@ class CodexParser(TranscriptParser):
         return name.group(1) if name else path.stem
 
     def state(self) -> dict[str, Any]:
-        return super().state() | {"model": self.model, "cwd": self.cwd}
+        started = self.started.isoformat() if self.started else None
+        return super().state() | {"model": self.model, "cwd": self.cwd, "started": started}
+
+    def draft(
+        self,
+        message_id: str,
+        text: str,
+        where: str,
+        *,
+        author: str,
+        timestamp: datetime | None,
+        meta: dict[str, Any] | None = None,
+    ) -> EventDraft | None:
+        """A message, at the session's start when it has no time of its own."""
+        when = timestamp or self.started
+        return super().draft(message_id, text, where, author=author, timestamp=when, meta=meta)
+
+    def tool_draft(
+        self, message_id: str, text: str, where: str, when: datetime | None, meta: dict[str, Any]
+    ) -> EventDraft | None:
+        return super().tool_draft(message_id, text, where, when or self.started, meta)
 
     def feed(self, line: bytes, lineno: int) -> list[EventDraft]:
         where, record = self.record(line, lineno)
@@ -101,6 +130,7 @@ class CodexParser(TranscriptParser):
         self.session = text_of(payload.get("id")) or self.session
         self.model = text_of(payload.get("model")) or self.model
         self.cwd = text_of(payload.get("cwd")) or self.cwd
+        self.started = self.started or to_utc(payload.get("timestamp"))
 
     # --- response items ---
     def _item(
@@ -250,7 +280,7 @@ def _output(value: object) -> tuple[str, bool, int | None]:
 
 class CodexImporter(LineFileImporter):
     name = "codex"
-    description = "Codex CLI session logs (~/.codex/sessions/**/rollout-*.jsonl)"
+    description = "Codex CLI session logs (~/.codex/sessions, ~/.codex/archived_sessions)"
     parser = CodexParser
 
     def detect(self, path: Path) -> bool:

@@ -8,6 +8,8 @@
 * fish (``~/.local/share/fish/fish_history``): ``- cmd: <command>`` then ``  when: <epoch>``,
   with ``\\n`` and ``\\\\`` escapes.
 
+A copy of a history under another name is recognised by its lines (``shell_detect``).
+
 The id of a command is its time plus a hash of its text, so importing a history again
 (or a copy of it) adds nothing; without times, a command repeated is kept once. Secrets
 typed into commands are redacted on the way in, like everything else.
@@ -31,6 +33,7 @@ from amber.plugins.importers.common import (
     to_utc,
 )
 from amber.plugins.importers.lines import LineFileImporter
+from amber.plugins.importers.shell_detect import shell_of
 from amber.pluginspec import EventDraft
 
 SOURCE = "shell"
@@ -197,18 +200,16 @@ def unmetafy(raw: bytes) -> bytes:
 
 
 class _HistoryImporter(LineFileImporter):
-    """A history file is known by its name or by how it starts, and is never empty."""
+    """A history file is known by its name or by its first lines (``shell_detect``: a copy
+    may have any name), and is never empty."""
 
     file_name: re.Pattern[str]  # the whole name of the file
-    start: re.Pattern[str] | None = None  # the start of its head, read as latin-1
-    head_bytes = 256
 
     def detect(self, path: Path) -> bool:
-        head = read_head(path, self.head_bytes)
+        head = read_head(path, HEAD_BYTES)
         if not head:
             return False
-        starts = self.start is not None and self.start.match(head.decode("latin-1"))
-        return bool(self.file_name.fullmatch(path.name) or starts)
+        return bool(self.file_name.fullmatch(path.name)) or shell_of(head) == self.name
 
 
 class BashHistoryImporter(_HistoryImporter):
@@ -216,7 +217,6 @@ class BashHistoryImporter(_HistoryImporter):
     description = "bash history (~/.bash_history; #<epoch> lines when HISTTIMEFORMAT is set)"
     parser = BashParser
     file_name = re.compile(r".*bash_history.*", re.S)
-    head_bytes = HEAD_BYTES
 
 
 class ZshHistoryImporter(_HistoryImporter):
@@ -224,7 +224,6 @@ class ZshHistoryImporter(_HistoryImporter):
     description = "zsh history (~/.zsh_history, plain or EXTENDED_HISTORY)"
     parser = ZshParser
     file_name = re.compile(r".*zsh_history.*|\.*(?:zhistory|histfile)", re.S)
-    start = _ZSH_EXTENDED
 
 
 class FishHistoryImporter(_HistoryImporter):
@@ -232,4 +231,3 @@ class FishHistoryImporter(_HistoryImporter):
     description = "fish history (~/.local/share/fish/fish_history)"
     parser = FishParser
     file_name = re.compile("fish_history")
-    start = re.compile("- cmd:")

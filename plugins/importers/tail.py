@@ -239,6 +239,16 @@ def codex_tailer(root: Path | None = None, **options: Any) -> Tailer:
     )
 
 
+def codex_archive_tailer(root: Path | None = None, **options: Any) -> Tailer:
+    """Every log under ``~/.codex/archived_sessions`` (or ``root``). Codex moves a session
+    there when its thread is archived: the moved file is read again, and its events, known
+    by their ids, add nothing; a session archived before it was read is read there."""
+    from amber.plugins.importers import codex
+
+    find = glob_files(root or codex.archived_dir(), "**/*.jsonl")
+    return Tailer("codex-archived", find, codex.CodexParser, **options)
+
+
 def shell_tailer(shell: str, path: Path | None = None, **options: Any) -> Tailer:
     """One shell's history file (opt-in). A command is taken once the next one starts, or
     after the file has been quiet for ``settle_s`` (default here: one minute)."""

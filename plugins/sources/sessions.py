@@ -1,4 +1,6 @@
-"""Tailing sources: coding-agent transcripts (Claude Code, Codex) and, opt-in, shell history.
+"""Tailing sources: coding-agent transcripts (Claude Code, Codex and its archived sessions,
+Gemini CLI) and, opt-in, shell history. Aider and SpecStory keep their files inside each
+project, where no fixed place can be watched: `amber import conversation` reads them.
 
 The reading itself is the importers' incremental tailer (`amber.plugins.importers.tail`),
 so a transcript captured live gives exactly what a one-shot import of it gives. Where each
@@ -73,13 +75,19 @@ def _folder(settings: dict[str, object], key: str, default: Callable[[], Path]) 
 
 
 def agent_tailers(settings: dict[str, object]) -> dict[str, Any]:
-    from amber.plugins.importers import claude_code, codex, tail
+    from amber.plugins.importers import claude_code, codex, gemini, tail, whole_files
 
     return {
         "claude-code": tail.claude_code_tailer(
             _folder(settings, "claude_code_dir", claude_code.default_dir)
         ),
         "codex": tail.codex_tailer(_folder(settings, "codex_dir", codex.default_dir)),
+        "codex-archived": tail.codex_archive_tailer(
+            _folder(settings, "codex_archive_dir", codex.archived_dir)
+        ),
+        "gemini-cli": whole_files.gemini_tailer(
+            _folder(settings, "gemini_dir", gemini.default_dir)
+        ),
     }
 
 
@@ -96,7 +104,7 @@ def shell_tailers(settings: dict[str, object]) -> dict[str, Any]:
 
 AGENT_SESSIONS = TailSource(
     "agents",
-    "Claude Code and Codex CLI session transcripts, tailed as they are written",
+    "Claude Code, Codex CLI and Gemini CLI sessions, tailed as they are written",
     True,
     agent_tailers,
 )
