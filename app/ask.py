@@ -2,20 +2,32 @@
 
 The schema limits citations to the ids of the excerpts shown, so a model cannot cite
 something it was not given; the prompt marks excerpts as data, never instructions.
+Generation is bounded in tokens and in time: a small model that rambles (it writes a story
+until the tokens run out, and the JSON is left unfinished) ends as "the model could not
+answer", with the memories it was given, instead of an error after a minute.
 """
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from amber.models.chat import ChatModel, JsonStringStreamer
+from amber.models.runtime import ModelError
 from amber.retrieval.hits import Hit
 from amber.text import one_line
 
 EXCERPT_CHARS = 700
 MAX_ANSWER_CHARS = 1200
+# The answer, its citations and the JSON around them: a brief answer (the prompt asks for
+# one) is 20-100 tokens, eight citations about 130; a model still writing past this is
+# rambling, and its JSON would be cut unfinished anyway. SmolLM2-135M writes this many
+# under the grammar in 20-30 s on 2 shared CPU cores.
+ANSWER_TOKENS = 256
+ANSWER_SECONDS = 45.0  # a 1.5B chat model on a CPU writes 5-10 tokens/s
 NOTHING_FOUND = "Nothing in your memory matches this question."
 
 SYSTEM_PROMPT = (
@@ -36,16 +48,20 @@ class AskResult:
     citations: list[str]
     hits: list[Hit] = field(default_factory=list)
     model: str | None = None
+    failure: str = ""  # why the model could not answer; the hits are then the whole answer
 
     def to_json(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "question": self.question,
-            "answer": self.answer,
-            "found": self.found,
+            "answer": None if self.failure else self.answer,
+            "found": None if self.failure else self.found,
             "citations": self.citations,
             "model": self.model,
             "evidence": [h.to_json() for h in self.hits],
         }
+        if self.failure:
+            data["note"] = f"the model could not answer: {self.failure}"
+        return data
 
 
 def answer_schema(ids: list[str]) -> dict[str, Any]:
@@ -83,6 +99,8 @@ def ask(
     evidence: Evidence,
     model: ChatModel,
     on_answer_text: Callable[[str], None] | None = None,
+    seconds: float = ANSWER_SECONDS,
+    tokens: int = ANSWER_TOKENS,
 ) -> AskResult:
     hits = [h for h, _ in evidence]
     if not hits:  # nothing to answer from: a model asked anyway only makes something up
@@ -91,13 +109,52 @@ def ask(
             on_answer_text(answer)
         return AskResult(question, answer, False, [], [], model.name)
     ids = [h.id for h in hits]
-    streamer = JsonStringStreamer("answer", on_answer_text) if on_answer_text else None
-    data = model.generate_json(
-        build_messages(question, evidence),
-        answer_schema(ids),
-        on_text=streamer.feed if streamer else None,
-    )
+    bound = _Bound(seconds, tokens, on_answer_text)
+    try:
+        data = model.generate_json(
+            build_messages(question, evidence),
+            answer_schema(ids),
+            max_tokens=tokens,
+            on_text=bound.feed,
+        )
+    except _OutOfTime:
+        return _failed(question, hits, model, f"no answer within {seconds:g} s")
+    except ModelError as exc:
+        return _failed(question, hits, model, bound.why(exc))
     citations = [c for c in dict.fromkeys(data["citations"]) if c in ids]
     found = bool(data["found"]) and bool(hits)
     answer = data["answer"].strip()[:MAX_ANSWER_CHARS] or "(no answer)"
     return AskResult(question, answer, found, citations, hits, model.name)
+
+
+def _failed(question: str, hits: list[Hit], model: ChatModel, why: str) -> AskResult:
+    return AskResult(question, "", False, [], hits, model.name, failure=why)
+
+
+class _OutOfTime(Exception):
+    """Raised from the streaming callback to stop a generation that ran past its time."""
+
+
+class _Bound:
+    """Passes the streamed JSON on (the answer's text to the caller, if it listens) and
+    stops the generation once its time is up."""
+
+    def __init__(
+        self, seconds: float, tokens: int, on_answer_text: Callable[[str], None] | None
+    ) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.tokens = tokens
+        self.streamer = JsonStringStreamer("answer", on_answer_text) if on_answer_text else None
+
+    def feed(self, piece: str) -> None:
+        if time.monotonic() > self.deadline:
+            raise _OutOfTime
+        if self.streamer:
+            self.streamer.feed(piece)
+
+    def why(self, exc: ModelError) -> str:
+        """Why the model's output was unusable, in words a person can act on."""
+        # Under the grammar, output that is not JSON was cut off: the model was rambling.
+        if isinstance(exc.__cause__, json.JSONDecodeError):
+            return f"its answer ran past {self.tokens} tokens without ending"
+        return one_line(str(exc))[:200]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from amber import contexts, lifecycle, maintenance
-from amber.ask import AskResult, ask
+from amber.ask import ANSWER_SECONDS, AskResult, ask
 from amber.clock import now_iso
 from amber.config import Config
 from amber.embedding import EmbeddingIndexer, EmbedReport
@@ -353,8 +353,10 @@ class MemoryService:
         question: str,
         options: RecallOptions | None = None,
         on_answer_text: Callable[[str], None] | None = None,
+        seconds: float = ANSWER_SECONDS,
     ) -> AskResult:
-        """Answer from memory with the active chat model; raises NoModelError without one."""
+        """Answer from memory with the active chat model; raises NoModelError without one.
+        `seconds` bounds the model's time (amber.ask)."""
         if not question.strip():
             raise InvalidInputError(
                 'the question is empty; ask something, e.g. `amber ask "when did Ana move?"`'
@@ -363,7 +365,8 @@ class MemoryService:
         if model is None:
             raise NoModelError(NO_CHAT_MODEL)
         hits = self.recall(question, options or RecallOptions(k=8))
-        return ask(question, [(h, self._full_text(h)) for h in hits], model, on_answer_text)
+        evidence = [(h, self._full_text(h)) for h in hits]
+        return ask(question, evidence, model, on_answer_text, seconds)
 
     def _full_text(self, hit: Hit) -> str:
         if hit.type == "event":

@@ -16,6 +16,7 @@ from filelock import FileLock, Timeout
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from amber.indexer import ReconcileReport
 from amber.service import MemoryService
 from amber.store.db import IndexBusyError, IndexFullError
 from amber.tree.layout import is_entry_file
@@ -78,7 +79,8 @@ class TreeWatcher:
         tree_dir = self.service.config.tree_dir
         self._observer.schedule(_Collector(tree_dir, self), str(tree_dir), recursive=True)
         self._observer.start()
-        self.service.reconcile()  # after the observer starts, so no change falls in between
+        # After the observer starts, so no change falls in between.
+        self._report(self.service.reconcile())
         self._worker.start()
 
     def stop(self) -> None:
@@ -169,11 +171,23 @@ class TreeWatcher:
 
     def _reconcile(self) -> None:
         try:
-            self.service.reconcile()
+            report = self.service.reconcile()
         except Exception as exc:  # the watcher must outlive a full disk; say why
             self._failed(None, exc)
-        else:
-            self._retry_at.pop(None, None)
+            return
+        self._retry_at.pop(None, None)
+        self._report(report)
+
+    def _report(self, report: ReconcileReport) -> None:
+        """A scan's changes (at start, or after a folder changed: a file created, moved,
+        removed) are reported as the files indexed one by one are."""
+        for outcome, paths in (
+            ("added", report.added),
+            ("updated", report.updated),
+            ("removed", report.removed),
+        ):
+            for rel_path in paths:
+                self.on_change(rel_path, outcome)
 
     def _index(self, rel_path: str) -> None:
         try:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from amber.ask import ANSWER_SECONDS
 from amber.cli.context import memory
-from amber.cli.output import console, err, hits_table, print_json
+from amber.cli.output import console, err, hits_table, print_json, safe_markup
 from amber.cli.recall import NOW_HELP
 from amber.models.runtime import NoModelError
 from amber.retrieval.request import RecallFilters, recall_options
+
+if TYPE_CHECKING:
+    from amber.ask import AskResult
 
 
 def ask(
@@ -19,13 +23,18 @@ def ask(
     k: Annotated[int, typer.Option("-k", help="How many memories the model reads.")] = 8,
     path: Annotated[str, typer.Option(help="Only entries under this tree folder.")] = "",
     now: Annotated[str, typer.Option("--now", help=NOW_HELP)] = "",
+    max_seconds: Annotated[
+        float,
+        typer.Option(min=0.01, help="How long the model may take before the evidence is shown."),
+    ] = ANSWER_SECONDS,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Answer a question from your memory, citing the memories used (local model, offline)."""
     options = recall_options(RecallFilters(k=k, paths=(path,) if path else (), now=now))
     with memory() as service:
         try:
-            result = service.ask(question, options, None if as_json else _stream)
+            stream = None if as_json else _Stream()
+            result = service.ask(question, options, stream, seconds=max_seconds)
         except NoModelError as exc:
             _evidence_only(service.recall(question, options), question, str(exc), as_json)
             return
@@ -33,6 +42,9 @@ def ask(
         print_json(result)
         return
     sys.stdout.write("\n")
+    if result.failure:
+        _could_not_answer(result, streamed=bool(stream and stream.written))
+        return
     if not result.found:
         console.print("[yellow]The memory does not seem to hold the answer.[/]")
     for hit in result.hits:
@@ -40,9 +52,27 @@ def ask(
             console.print(f"  [{hit.id}] {hit.title} [dim]{hit.path or hit.timestamp or ''}[/]")
 
 
-def _stream(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+def _could_not_answer(result: AskResult, streamed: bool) -> None:
+    """What the model streamed is not an answer: say so, then show what memory holds."""
+    above = "disregard the text above. " if streamed else ""
+    console.print(
+        f"[yellow]The model could not answer[/] ({safe_markup(result.failure)}); "
+        f"{above}The memories it was given:",
+        highlight=False,
+    )
+    console.print(hits_table(result.question, result.hits))
+
+
+class _Stream:
+    """Prints the answer as the model writes it, and remembers whether it wrote any."""
+
+    def __init__(self) -> None:
+        self.written = False
+
+    def __call__(self, text: str) -> None:
+        self.written = self.written or bool(text)
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def _evidence_only(hits: list, question: str, why: str, as_json: bool) -> None:

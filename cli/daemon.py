@@ -80,7 +80,7 @@ def _print_status(state: DaemonStatus) -> None:
     disk = state.disk
     paused = " [yellow]PAUSED[/]" if data.get("paused") else ""
     alert = "" if disk.get("ok", True) else f" [bold red]{safe_markup(_problem(disk).upper())}[/]"
-    since = data.get("started") or "?"
+    since = _when(data.get("started")) if data.get("started") else "?"
     console.print(f"daemon running, pid {state.pid or '?'}, since {since}{paused}{alert}")
     _print_disk(disk)
     _print_silence(state)
@@ -97,13 +97,7 @@ def _print_status(state: DaemonStatus) -> None:
         highlight=False,
     )
     console.print(_sources_table(data.get("sources", {})))
-    for name, stats in data.get("sources", {}).items():
-        if stats.get("last_error"):
-            err.print(
-                f"{name}: last error {stats.get('last_error_at')}: {stats['last_error']}",
-                highlight=False,
-                markup=False,
-            )
+    _print_details(data.get("sources", {}))
 
 
 def _problem(disk: dict[str, Any]) -> str:
@@ -169,16 +163,18 @@ def _bytes(count: int) -> str:
 
 
 def _sources_table(sources: dict[str, Any]) -> Table:
-    table = Table(expand=False)
-    for column in ("source", "state", "last capture"):
-        table.add_column(column)
+    """One line per source, fitting 80 columns: what a state is about goes below the table
+    (`_print_details`), where it has the whole width."""
+    table = Table(box=None, pad_edge=False, expand=False, header_style="bold")
+    table.add_column("source", no_wrap=True)
+    table.add_column("state", no_wrap=True)
+    table.add_column("last capture", no_wrap=True)
     for column in ("captured", "skipped", "dropped", "errors", "queue"):
-        table.add_column(column, justify="right")
+        table.add_column(column, justify="right", no_wrap=True)
     for name, s in sources.items():
-        state = s.get("state", "?") + (f": {s['detail']}" if s.get("detail") else "")
         table.add_row(
-            name,
-            safe_markup(state),
+            safe_markup(name),
+            safe_markup(str(s.get("state", "?"))),
             _when(s.get("last_capture")),
             str(s.get("captured", 0)),
             str(s.get("skipped", 0)),
@@ -187,6 +183,19 @@ def _sources_table(sources: dict[str, Any]) -> Table:
             str(s.get("queued", 0)),
         )
     return table
+
+
+def _print_details(sources: dict[str, Any]) -> None:
+    """Each source's detail and last error, one wrapped paragraph each, under the table."""
+    for name, s in sources.items():
+        if s.get("detail"):
+            console.print(f"{name}: {s['detail']}", highlight=False, markup=False)
+        if s.get("last_error"):
+            err.print(
+                f"{name}: last error at {_when(s.get('last_error_at'))}: {s['last_error']}",
+                highlight=False,
+                markup=False,
+            )
 
 
 def _when(stamp: str | None) -> str:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from amber.cli.context import memory
-from amber.cli.output import console, err, print_json, print_kept_contexts, safe_markup
+from amber.cli.output import console, err, print_json, print_kept_contexts, safe_markup, shown
 from amber.errors import InvalidInputError
 from amber.text import one_line
 
 if TYPE_CHECKING:
     from amber.distill.report import DistillReport
+    from amber.store.distill_log import OpRecord
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
@@ -84,18 +84,27 @@ def log(
     if as_json:
         print_json([_op_json(o) for o in ops])
         return
-    table = Table(expand=True)
-    for column in ("operation", "when", "action", "entry", "events"):
-        table.add_column(column, overflow="fold")
+    if not ops:
+        console.print("No distiller operations yet: `amber distill` makes some.")
+        return
+    _print_ops(ops)
+
+
+def _print_ops(ops: list[OpRecord]) -> None:
+    """Two lines an operation, readable at 80 columns: the id in full (to copy into `amber
+    undo`), when, what and how many events; then the entry it touched, wrapped if long."""
+    width = max(len(_action(o)) for o in ops)
+    console.print(f"{'operation':<26}  {'when':<16}  {'action':<{width}}  events", style="bold")
     for o in ops:
-        action = o.action + (" (undone)" if o.undone_at else "")
-        where = (
-            f"{safe_markup(o.title)}\n[dim]{safe_markup(o.path)}[/]"
-            if o.path
-            else safe_markup(o.title)
-        )
-        table.add_row(o.id, o.ts[:16].replace("T", " "), action, where, str(o.detail["events"]))
-    console.print(table if ops else "No distiller operations yet: `amber distill` makes some.")
+        when = o.ts[:16].replace("T", " ")
+        events = o.detail.get("events", "")
+        console.print(f"{o.id:<26}  {when:<16}  {_action(o):<{width}}  {events}", highlight=False)
+        entry = shown(o.title) + (f" · {shown(o.path)}" if o.path else "")
+        console.print(f"  {entry}", style="dim", highlight=False, markup=False)
+
+
+def _action(op: OpRecord) -> str:
+    return op.action + (" (undone)" if op.undone_at else "")
 
 
 def _op_json(op: object) -> dict[str, object]:

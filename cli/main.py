@@ -71,7 +71,20 @@ def build_app(modules: Iterable[str] = COMMANDS) -> typer.Typer:
     return app
 
 
-def _group() -> None:
+def _print_version(asked: bool) -> None:
+    """`amber --version` and `-V`, as `amber version` prints it."""
+    if asked:
+        from amber import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
+def _group(
+    version: bool = typer.Option(
+        False, "--version", "-V", is_eager=True, callback=_print_version, help="Print the version."
+    ),
+) -> None:
     """Amber: your local, encrypted memory. Everything stays on this machine."""
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from amber.cli.context import memory
-from amber.cli.output import console, err, print_json, safe_markup
+from amber.cli.output import console, err, print_json, safe_markup, shown
 from amber.maintenance import DoctorReport
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -94,7 +94,23 @@ def watch() -> None:
     from amber.watcher import run_watch
 
     with memory(reconcile=False) as service:
-        run_watch(service, on_change=lambda path, outcome: err.print(f"{outcome}: {path}"))
+        tree = service.config.tree_dir
+        err.print(
+            f"watching {tree} ({service.entry_count()} entries): saved files are reindexed "
+            "within 2 s, each listed here. Ctrl-C stops.",
+            highlight=False,
+            markup=False,
+        )
+        run_watch(service, on_change=_print_change)
+    err.print("stopped watching; the index holds every change seen", highlight=False)
+
+
+def _print_change(path: str, outcome: str) -> None:
+    """One line per file the watcher indexed: when, what happened, which file."""
+    from datetime import datetime
+
+    line = f"{datetime.now():%H:%M:%S} {outcome}: {shown(path)}"
+    err.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

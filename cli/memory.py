@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
 from typing import Annotated
 
 import typer
 
 from amber.cli.context import memory
 from amber.cli.output import console, err, print_json, read_stdin, safe_markup, shown
-from amber.errors import InvalidInputError
 from amber.reads import EntryView
 from amber.service import MemoryService
 from amber.text import one_line
@@ -87,17 +83,21 @@ def show(
 
 
 def edit(handle: Annotated[str, typer.Argument(help="Entry id, path or title.")]) -> None:
-    """Open an entry in $EDITOR; it is reindexed when you save and quit."""
+    """Open an entry in $VISUAL or $EDITOR; what you save is stored, stamped and reindexed."""
+    from amber.cli.editor import edit_text
+
     with memory() as service:
-        view = service.get(handle)
-        path = service.file_path(view.entry)
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        code = subprocess.call([*shlex.split(editor), str(path)])
-        if code != 0:
-            raise InvalidInputError(f"the editor exited with status {code}; nothing reindexed")
-        outcome = service.index_file(view.entry.path)
-        embed_new(service)
-    err.print(f"{view.entry.path}: {outcome}")
+        entry, before = service.entry_text(handle)
+
+        def save(after: str) -> str:
+            if after == before:
+                return "unchanged"
+            service.save_entry_text(entry.path, after, expected=before)
+            embed_new(service)
+            return "updated"
+
+        outcome = edit_text(before, service.config.home, save)
+    err.print(f"{shown(entry.path)}: {outcome}", highlight=False, markup=False)
 
 
 def mv(

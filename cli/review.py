@@ -3,18 +3,13 @@ distiller's changes, and lines quoting forgotten messages)."""
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from amber.cli.context import memory
+from amber.cli.editor import edit_text
 from amber.cli.output import console, err, print_json, safe_markup
-from amber.errors import InvalidInputError
 from amber.store.review import ReviewRow
 
 if TYPE_CHECKING:
@@ -99,8 +94,12 @@ def edit(handle: ItemArg) -> None:
     with memory() as service:
         queue = _queue(service)
         item = queue.get(handle)
-        text = _edit_text(queue.preview(item.id), service.config.home)
-        op_id = queue.accept(item.id, body=text)
+        op_id = edit_text(
+            queue.preview(item.id),
+            service.config.home,
+            lambda text: queue.accept(item.id, body=text),
+            prefix="review-",
+        )
     _say_accepted("Accepted as edited", op_id, err)
 
 
@@ -109,22 +108,6 @@ def _say_accepted(done: str, op_id: str | None, to: Console = console) -> None:
         to.print(f"{done}; the page no longer holds what was forgotten")
     else:
         to.print(f"{done}; operation {op_id} (`amber undo {op_id}` reverses it)")
-
-
-def _edit_text(text: str, home: Path) -> str:
-    # In the Amber home (not /tmp): the text is memory, and the home is private (0700).
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    fd, name = tempfile.mkstemp(prefix="review-", suffix=".md", dir=home)
-    path = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        code = subprocess.call([*shlex.split(editor), str(path)])
-        if code != 0:
-            raise InvalidInputError(f"the editor exited with status {code}; nothing accepted")
-        return path.read_text(encoding="utf-8")
-    finally:
-        path.unlink(missing_ok=True)
 
 
 def register(root: typer.Typer) -> None:

@@ -153,6 +153,8 @@ def set_value(
     config = load_config()
     parsed = parse_value(value)
     current = config.capture.source(_known(name))
+    if key == "folders" or key.endswith("_dir"):
+        _refuse_amber_folders(key, parsed, (config.home, config.tree_dir))
     if key in current:
         check_same_kind(key, current[key], parsed)
     else:
@@ -168,6 +170,21 @@ def set_value(
     if pid and pid > 0:
         os.kill(pid, signal.SIGHUP)
         console.print("the daemon reloads its sources")
+
+
+def _refuse_amber_folders(key: str, value: object, amber: tuple[Path, ...]) -> None:
+    """A source never captures Amber's own home or Context Tree (its own output, index and
+    keys), so a folder inside them would be accepted and then capture nothing: refuse it."""
+    folders = value if isinstance(value, list) else [value]
+    own = [place.resolve() for place in amber]
+    for folder in (f for f in folders if isinstance(f, str)):
+        where = Path(folder).expanduser().resolve()
+        inside = next((a for a in own if a == where or a in where.parents), None)
+        if inside is not None:
+            raise InvalidInputError(
+                f"{key}: '{folder}' is inside {inside}, Amber's own folder, which is never "
+                "captured (Amber would capture its own files); choose a folder outside it"
+            )
 
 
 @app.command()

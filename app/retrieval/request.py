@@ -13,12 +13,13 @@ interface.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from amber.clock import now
 from amber.errors import InvalidInputError
-from amber.retrieval.recall import RecallOptions, check_options
+from amber.retrieval.recall import MODES, RecallOptions, check_options
 from amber.retrieval.timephrases import parse_date_bound, parse_reference_time
 from amber.text import one_line
 from amber.tree.entry import KINDS
@@ -61,7 +62,7 @@ def recall_options(filters: RecallFilters) -> RecallOptions:
         include_archived=filters.include_archived,
         types=_types(filters.type.strip() or "all"),
         now=moment,
-        mode=filters.channels.strip() or "hybrid",
+        mode=_channels(filters.channels.strip() or "hybrid"),
         as_of=_bound(filters.as_of, moment, end=True),
     )
     check_options(options)
@@ -76,14 +77,31 @@ def _reference(given: str | datetime | None) -> datetime:
 
 def _kind(kind: str) -> str:
     if kind and kind not in RECALL_KINDS:
-        raise InvalidInputError(f"'{kind}' is not a kind; use one of: {', '.join(RECALL_KINDS)}")
+        raise InvalidInputError(not_one_of(kind, "a kind", RECALL_KINDS))
     return kind
 
 
 def _types(type_: str) -> tuple[str, ...]:
     if type_ not in TYPES:
-        raise InvalidInputError(f"'{type_}' is not a type; use entry, event or all")
+        raise InvalidInputError(not_one_of(type_, "a type", TYPES))
     return TYPES[type_]
+
+
+def _channels(mode: str) -> str:
+    if mode not in MODES:
+        raise InvalidInputError(not_one_of(mode, "a channel setting", MODES))
+    return mode
+
+
+def not_one_of(given: str, what: str, valid: Iterable[str]) -> str:
+    """The one-line error for a value outside a fixed set, with the closest as a guess:
+    `'facts' is not a kind (did you mean 'fact'?); use one of: fact, ...`."""
+    import difflib
+
+    choices = list(valid)
+    close = difflib.get_close_matches(given.lower(), choices, n=1, cutoff=0.6)
+    guess = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"'{given}' is not {what}{guess}; use one of: {', '.join(choices)}"
 
 
 def _bound(text: str, moment: datetime, *, end: bool = False) -> datetime | None:
