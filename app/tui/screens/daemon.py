@@ -66,6 +66,7 @@ def error_lines(status: DaemonStatus | None) -> Text:
         if src.last_error:
             text.append(f"{src.name}: ", style="bold")
             text.append(f"{src.last_error}\n")
+    text.rstrip()
     return text
 
 
@@ -76,6 +77,7 @@ def detail_lines(status: DaemonStatus | None) -> Text:
         if src.detail:
             text.append(f"{src.name}: ", style="bold")
             text.append(f"{src.detail}\n")
+    text.rstrip()
     return text
 
 
@@ -151,8 +153,11 @@ class DaemonScreen(AmberScreen):
                 stamp(src.last_capture)[:16],
             )
         table.display = bool(status and status.sources)
-        self.query_one("#daemon-details", Static).update(detail_lines(status))
-        self.query_one("#daemon-errors", Static).update(error_lines(status))
+        for place, text in (("#daemon-details", detail_lines), ("#daemon-errors", error_lines)):
+            lines = text(status)
+            shown = self.query_one(place, Static)
+            shown.update(lines)
+            shown.display = bool(lines)
 
     @work(group="daemon-switch")
     async def _switch(self, pause: bool) -> None:

@@ -30,7 +30,7 @@ class EntryActions(AmberScreen):
     ENTRY_BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit"),
         Binding("E", "edit_external", "$EDITOR", show=False),
-        Binding("m", "move", "Move"),
+        Binding("m", "move", "Move", show=False),  # 80 columns: the footer keeps Add
         Binding("d,delete", "forget", "Forget"),
         Binding("v", "events", "Events", show=False),
     ]

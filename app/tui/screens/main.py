@@ -39,7 +39,7 @@ class MainScreen(SearchPane, EntryActions):
         Binding("escape", "back", "Back", show=False),
         Binding("a", "add", "Add"),
         *EntryActions.ENTRY_BINDINGS,
-        Binding("g", "links", "Links", show=False),
+        Binding("g", "links", "Follow a [[link]]", show=False),
         Binding("ctrl+r", "refresh_now", "Refresh", show=False),
     ]
 
@@ -124,8 +124,9 @@ class MainScreen(SearchPane, EntryActions):
         """Show an entry with what the index found wrong with its file (invalid UTF-8 is
         noticed when indexing, not when the file is read again to be shown)."""
         known = self.problems.get(data.entry.id) if data is not None else None
-        if data is not None and known and known not in (data.entry.problem or ""):
-            data.entry.problem = f"{data.entry.problem}; {known}" if data.entry.problem else known
+        read = data.entry.problem or "" if data is not None else ""
+        if data is not None and known and known not in read:
+            data.entry.problem = known if read in known else f"{read}; {known}"
         self.query_one(EntryPanel).show(data)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[TreeItem]) -> None:

@@ -43,7 +43,7 @@ BROKEN_MARK = "! "  # plain ASCII: a symbol's width varies between terminals
 
 def entry_label(title: str, kind: str, problem: str | None = None) -> Text:
     if problem:  # styled when drawn (render_label), in the theme's error colour
-        return Text.assemble(BROKEN_MARK, title, ("  cannot be read", "dim"))
+        return Text.assemble(BROKEN_MARK, title, ("  broken", "dim"))
     return Text.assemble(title, (f"  {kind}", "dim"))
 
 
