@@ -20,6 +20,7 @@ from amber.daemon.paths import DaemonPaths
 from amber.daemon.statusfile import write_status
 from amber.events import EventDraft
 from amber.service import MemoryService
+from amber.store import events as event_rows
 from amber.tui.app import AmberApp, create_app
 from amber.tui.daemon_link import FileDaemonControl
 from amber.tui.dialogs.add import AddMemoryDialog
@@ -101,7 +102,9 @@ RUNNING = {
 
 
 @pytest.fixture
-def seeded(service: MemoryService) -> MemoryService:
+def seeded(service: MemoryService, monkeypatch: pytest.MonkeyPatch) -> MemoryService:
+    numbers = iter(range(10, 100))  # fixed event ids: the event preview shows its id
+    monkeypatch.setattr(event_rows, "new_id", lambda: f"01JD3K5Z8XQ4M7R2T9V0W1EV{next(numbers)}")
     for rel, text in ENTRIES.items():
         path = service.config.tree_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
