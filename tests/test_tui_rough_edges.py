@@ -25,6 +25,7 @@ from amber.tui.daemon_link import FileDaemonControl
 from amber.tui.dialogs.add import AddMemoryDialog
 from amber.tui.dialogs.confirm import ConfirmDialog
 from amber.tui.dialogs.links import LinksDialog
+from amber.tui.dialogs.passphrase import PassphraseDialog
 from amber.tui.screens.daemon import DaemonScreen
 from amber.tui.screens.edit import EditScreen
 from amber.tui.screens.main import MainScreen
@@ -310,13 +311,15 @@ async def test_start_and_stop_the_daemon_from_the_panel(service: MemoryService) 
             assert "S starts it" in text_of(summary)
             await pilot.press("S")
             await wait_until(pilot, lambda: any("Starting" in n for n in notes(app)), "feedback")
-            await wait_until(pilot, lambda: "Daemon running" in text_of(summary), "running", 60)
-            assert any("Daemon started (pid" in n for n in notes(app))
+            started = lambda: any("Daemon started (pid" in n for n in notes(app))  # noqa: E731
+            await wait_until(pilot, started, "the daemon to start", 60)
+            await wait_until(pilot, lambda: "Daemon running" in text_of(summary), "running")
             await pilot.press("X")
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
             await pilot.press("y")
-            await wait_until(pilot, lambda: "not running" in text_of(summary), "stopped", 40)
-            assert any("Daemon stopped" in n for n in notes(app))
+            stopped = lambda: any("Daemon stopped" in n for n in notes(app))  # noqa: E731
+            await wait_until(pilot, stopped, "the daemon to stop", 40)
+            await wait_until(pilot, lambda: "not running" in text_of(summary), "not running")
     finally:
         pid = daemon_pid(paths)
         if pid:  # never leave a daemon behind a failed test
@@ -336,6 +339,26 @@ async def test_a_daemon_that_cannot_start_says_why(
         await pilot.press("S")
         await wait_until(pilot, lambda: any("could not start" in n for n in notes(app)), "why")
         assert any("wrong key or passphrase" in n for n in notes(app))
+
+
+@pytest.mark.anyio
+async def test_starting_asks_for_the_passphrase_when_none_is_set(
+    service: MemoryService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AMBER_PASSPHRASE")
+    app = app_for(service, daemon=FileDaemonControl(service.config))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        summary = app.screen.query_one("#daemon-summary", Static)
+        await wait_until(pilot, lambda: "not running" in text_of(summary), "not running")
+        await pilot.press("S")
+        await wait_until(pilot, lambda: isinstance(app.screen, PassphraseDialog), "the question")
+        field = app.screen.query_one(Input)
+        assert field.password  # hidden as it is typed
+        await pilot.press(*"a wrong one", "enter")
+        await wait_until(pilot, lambda: any("could not start" in n for n in notes(app)), "why")
+        assert "wrong key or passphrase" in notes(app)[-1]
+    assert daemon_pid(DaemonPaths.of(service.config)) is None
 
 
 # -- the palette's screenshot -------------------------------------------------------------------
