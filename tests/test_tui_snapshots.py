@@ -280,11 +280,18 @@ def test_add_a_memory(service: MemoryService, theme: str, snap_compare) -> None:
 
 
 def test_links_to_follow(seeded: MemoryService, theme: str, snap_compare) -> None:
+    ana = seeded.config.tree_dir / "people" / "ana.md"
+    ana.write_text(
+        "---\nid: 01JD3K5Z8XQ4M7R2T9V0W1Y2Z6\ntitle: Ana\nkind: person\n---\n"
+        "Ana knows [[Caro]] and [[Melanie]].\n"
+    )
+    seeded.reconcile()
+
     async def links(pilot: Pilot) -> None:
-        seeded.remember("Ana knows [[Caro]] and [[Melanie]].", title="Ana", path="people")
         screen = pilot.app.screen
         assert isinstance(screen, MainScreen)
-        screen.open_entry("Ana")
+        await wait_until(pilot, lambda: screen.outline is not None, "the tree outline")
+        screen.open_entry("01JD3K5Z8XQ4M7R2T9V0W1Y2Z6")
         panel = screen.query_one(EntryPanel)
         await wait_until(pilot, lambda: panel.rendered is not None, "Ana")
         await pilot.press("g")
