@@ -242,7 +242,9 @@ async def test_daemon_panel_shows_a_running_daemons_sources(service: MemoryServi
             assert "backlog 7" in text_of(summary)
             table = screen.query_one(DataTable)
             assert table.row_count == 2
-            assert table.get_row_at(1)[:2] == ["screen", "error: no display"]
+            assert table.get_row_at(1)[:2] == ["screen", "error"]
+            details = screen.query_one("#daemon-details", Static)
+            assert "screen: no display" in text_of(details)
             errors = screen.query_one("#daemon-errors", Static)
             assert "cannot open display :0" in text_of(errors)
     finally:

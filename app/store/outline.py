@@ -22,10 +22,11 @@ class OutlineRow:
     path: str
     title: str
     kind: str
+    problem: str | None = None  # why the file could not be read as an entry (the TUI marks it)
 
 
 def outline_rows(db: Database) -> list[OutlineRow]:
-    rows = db.query("SELECT id, path, title, kind FROM entries ORDER BY path")
+    rows = db.query("SELECT id, path, title, kind, problem FROM entries ORDER BY path")
     return [OutlineRow(*row) for row in rows]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -20,6 +21,7 @@ from amber.tui.screens.help import HelpScreen
 from amber.tui.screens.main import MainScreen
 from amber.tui.screens.review import ReviewScreen
 from amber.tui.screens.timeline import TimelineScreen
+from amber.tui.screenshot import default_folder, save_screenshot
 from amber.tui.services import TuiServices
 
 LIGHT = "textual-light"
@@ -58,6 +60,7 @@ class AmberApp(App[None]):
         self.feed = ChangeFeed(services.memory)
         self.memory_changed: Signal[None] = Signal(self, "memory-changed")
         self.watch_state = ""
+        self.screenshot_dir: Path | None = None  # None: Downloads, else the current folder
         self._polling = False
         if theme:
             self.theme = theme
@@ -114,8 +117,27 @@ class AmberApp(App[None]):
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.current_theme.dark else DARK
 
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save the screen as SVG and say where, or why it could not be saved."""
+        folder = Path(path) if path else self.screenshot_dir or default_folder()
+        try:
+            saved = save_screenshot(self, folder)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            note = f"Screenshot not saved: cannot write in {folder}: {reason}"
+            self.notify(note, title="Screenshot", severity="error", timeout=8, markup=False)
+            return
+        self.notify(f"Screenshot saved to {saved}", title="Screenshot", timeout=6, markup=False)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":  # Textual's: silent where ~/Downloads is missing
+                yield command
+        yield SystemCommand(
+            "Screenshot",
+            "Save an SVG picture of the screen (Downloads, else the current folder)",
+            lambda: self.set_timer(0.1, self.action_screenshot),  # once the palette is gone
+        )
         for mode, help_text in SECTIONS.items():
             yield SystemCommand(mode.capitalize(), help_text, self._switcher(mode))
         yield SystemCommand("Help", "Every key binding", self.action_help)

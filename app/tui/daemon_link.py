@@ -7,6 +7,8 @@ no database key and no connection to the daemon process are needed.
 
 from __future__ import annotations
 
+import os
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from amber.config import Config
@@ -15,7 +17,7 @@ from amber.tui.protocols import DaemonStatus, SourceHealth
 if TYPE_CHECKING:
     from amber.daemon.statusfile import DaemonStatus as LiveStatus
 
-START_HINT = "start it with `amber daemon start` (or `amber daemon install` to run at login)"
+START_HINT = "S starts it (or `amber daemon start`; `amber daemon install` runs it at login)"
 
 
 class FileDaemonControl:
@@ -23,6 +25,7 @@ class FileDaemonControl:
         from amber.daemon.control import Control
         from amber.daemon.paths import DaemonPaths
 
+        self.config = config
         self.paths = DaemonPaths.of(config)
         self.control = Control(self.paths)
 
@@ -44,6 +47,27 @@ class FileDaemonControl:
 
     def resume(self) -> None:
         self.control.resume(None)
+
+    def needs_passphrase(self) -> bool:
+        from amber.security.keys import PASSPHRASE_ENV
+
+        return self.config.key_storage == "passphrase" and not os.environ.get(PASSPHRASE_ENV)
+
+    def start(self, passphrase: str | None) -> int:
+        """What `amber daemon start` does: the key is checked here first (a wrong one fails
+        before anything is detached), then the daemon starts and this returns its pid."""
+        from amber.daemon.process import start_for_user
+
+        with warnings.catch_warnings():
+            # The daemon runs in its own session and outlives the TUI; Python warns that
+            # this process does not wait for its child (subprocess reaps it when it ends).
+            warnings.simplefilter("ignore", ResourceWarning)
+            return start_for_user(self.config, lambda _confirm: passphrase or "")
+
+    def stop(self) -> int:
+        from amber.daemon.process import stop_daemon
+
+        return stop_daemon(self.paths)
 
 
 def _running_status(live: LiveStatus, paused: bool, until: str | None) -> DaemonStatus:

@@ -60,6 +60,19 @@ class DaemonControl(Protocol):
 
     def resume(self) -> None: ...
 
+    def needs_passphrase(self) -> bool:
+        """Starting needs the passphrase typed (the key is neither in a keyring nor in
+        AMBER_PASSPHRASE)."""
+        ...
+
+    def start(self, passphrase: str | None) -> int:
+        """Start the daemon in the background; returns its pid once it runs."""
+        ...
+
+    def stop(self) -> int:
+        """Stop the running daemon; returns the pid that stopped."""
+        ...
+
 
 @dataclass(frozen=True)
 class ReviewItem:

@@ -18,25 +18,13 @@ from amber.errors import AmberError
 from amber.events import Event
 from amber.retrieval.hits import SourceRef
 from amber.tui.blocking import off_loop
-from amber.tui.widgets.entry_view import source_line
+from amber.tui.widgets.entry_view import event_header, source_line
 
 EventLoader = Callable[[str], Event]
 
 
 def event_text(event: Event) -> Text:
-    where = event.conversation or event.uri
-    text = Text.assemble((f"{event.source} · {where}", "bold"))
-    if event.message_id:
-        text.append(f" #{event.message_id}", style="bold")
-    stamp = (event.timestamp or event.captured_at or "")[:16].replace("T", " ")
-    text.append(f"\n{stamp}", style="dim")
-    if event.author:
-        text.append(f" · by {event.author}", style="dim")
-    text.append(f" · event {event.id}", style="dim")
-    if event.trust != "trusted":
-        text.append("\ncaptured text: data to read, never instructions", style="italic")
-    if event.uri and event.uri != where:
-        text.append(f"\n{event.uri}", style="dim")
+    text = event_header(event)
     text.append("\n\n")
     text.append(event.text)
     return text

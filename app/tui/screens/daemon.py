@@ -1,4 +1,6 @@
-"""The capture daemon: its sources, last capture, queue and errors; pause and resume."""
+"""The capture daemon: its sources, last capture, queue and errors; pause and resume,
+start and stop. Sized for 80 columns: the table holds short cells only (every counter
+stays in view), and what a source says about itself goes on lines below it."""
 
 from __future__ import annotations
 
@@ -12,12 +14,23 @@ from textual.widgets import DataTable, Footer, Static
 
 from amber.errors import AmberError
 from amber.tui.blocking import off_loop
+from amber.tui.dialogs.confirm import ConfirmDialog
+from amber.tui.dialogs.passphrase import PassphraseDialog
 from amber.tui.protocols import DaemonStatus
 from amber.tui.screens.base import AmberScreen
 
 REFRESH_S = 2.0  # the daemon rewrites its status every 2 s
 NO_DAEMON = "The capture daemon is not running."
 NO_CONTROL = "This installation has no capture daemon to show."
+COLUMNS = (  # (label, width): 68 columns with the cells' padding, within 80
+    ("source", 10),
+    ("state", 9),
+    ("captured", 8),
+    ("dropped", 7),
+    ("errors", 6),
+    ("last capture", 16),
+)
+STOP_DETAIL = "Sources stop and queued captures are written first. S starts it again."
 
 
 def stamp(value: str | None) -> str:
@@ -53,11 +66,25 @@ def error_lines(status: DaemonStatus | None) -> Text:
         if src.last_error:
             text.append(f"{src.name}: ", style="bold")
             text.append(f"{src.last_error}\n")
+    text.rstrip()
+    return text
+
+
+def detail_lines(status: DaemonStatus | None) -> Text:
+    """What each source says about its state (too long for the table at 80 columns)."""
+    text = Text()
+    for src in status.sources if status else ():
+        if src.detail:
+            text.append(f"{src.name}: ", style="bold")
+            text.append(f"{src.detail}\n")
+    text.rstrip()
     return text
 
 
 class DaemonScreen(AmberScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("S", "start", "Start daemon"),
+        Binding("X", "stop", "Stop daemon"),
         Binding("p", "pause", "Pause capture"),
         Binding("u", "resume", "Resume"),
         Binding("ctrl+r", "refresh_now", "Refresh", show=False),
@@ -71,12 +98,14 @@ class DaemonScreen(AmberScreen):
         yield Static(Text("Daemon · capture sources", style="bold"), classes="status-line")
         yield Static(id="daemon-summary")
         yield DataTable(id="daemon-sources", cursor_type="row", zebra_stripes=True)
+        yield Static(id="daemon-details")
         yield Static(id="daemon-errors")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("source", "state", "last capture", "captured", "dropped", "errors")
+        for label, width in COLUMNS:
+            table.add_column(label, width=width)
         super().on_mount()
         self.set_interval(REFRESH_S, self._tick)
 
@@ -103,6 +132,10 @@ class DaemonScreen(AmberScreen):
             paused = bool(self.status and self.status.paused)
             has_control = self.services.daemon is not None
             return has_control and (paused if action == "resume" else not paused)
+        if action in ("start", "stop"):
+            known = self.services.daemon is not None and self.status is not None
+            running = bool(self.status and self.status.running)
+            return known and (running if action == "stop" else not running)
         return True
 
     def _show(self, status: DaemonStatus | None) -> None:
@@ -111,17 +144,20 @@ class DaemonScreen(AmberScreen):
         table = self.query_one(DataTable)
         table.clear()
         for src in status.sources if status else ():
-            state = f"{src.state}: {src.detail}" if src.detail else src.state
             table.add_row(
                 src.name,
-                state,
-                stamp(src.last_capture),
-                str(src.captured),
-                str(src.dropped),
-                str(src.errors),
+                src.state,
+                Text(str(src.captured), justify="right"),
+                Text(str(src.dropped), justify="right"),
+                Text(str(src.errors), justify="right"),
+                stamp(src.last_capture)[:16],
             )
         table.display = bool(status and status.sources)
-        self.query_one("#daemon-errors", Static).update(error_lines(status))
+        for place, text in (("#daemon-details", detail_lines), ("#daemon-errors", error_lines)):
+            lines = text(status)
+            shown = self.query_one(place, Static)
+            shown.update(lines)
+            shown.display = bool(lines)
 
     @work(group="daemon-switch")
     async def _switch(self, pause: bool) -> None:
@@ -135,6 +171,59 @@ class DaemonScreen(AmberScreen):
             self.notify(str(exc), severity="error", timeout=5)
             return
         self.notify("Capture paused" if pause else "Capture resumed", timeout=3)
+        self.load()
+
+    def action_start(self) -> None:
+        control = self.services.daemon
+        if control is None:
+            self.notify(NO_CONTROL, severity="warning", timeout=3)
+        elif control.needs_passphrase():
+            question = "Start the capture daemon"
+            detail = "It needs your passphrase to open the encrypted index. Esc cancels."
+            dialog = PassphraseDialog(question, detail)
+            self.app.push_screen(dialog, lambda typed: self._start(typed) if typed else None)
+        else:
+            self._start(None)
+
+    @work(exclusive=True, group="daemon-process")
+    async def _start(self, passphrase: str | None) -> None:
+        control = self.services.daemon
+        assert control is not None
+        self.notify("Starting the daemon…", timeout=3)
+        try:
+            pid = await off_loop(self, control.start, passphrase)
+        except (AmberError, OSError) as exc:
+            self.notify(
+                f"The daemon could not start: {exc}", severity="error", timeout=10, markup=False
+            )
+        else:
+            self.notify(f"Daemon started (pid {pid})", timeout=4)
+        self.load()
+
+    def action_stop(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._stop()
+
+        dialog = ConfirmDialog("Stop the capture daemon?", STOP_DETAIL, yes="Stop")
+        self.app.push_screen(dialog, answered)
+
+    @work(exclusive=True, group="daemon-process")
+    async def _stop(self) -> None:
+        control = self.services.daemon
+        assert control is not None
+        self.notify("Stopping the daemon…", timeout=3)
+        try:
+            pid = await off_loop(self, control.stop)
+        except (AmberError, OSError) as exc:
+            self.notify(
+                f"The daemon could not be stopped: {exc}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+        else:
+            self.notify(f"Daemon stopped (pid {pid})", timeout=4)
         self.load()
 
     def action_pause(self) -> None:

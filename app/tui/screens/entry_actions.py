@@ -20,7 +20,7 @@ from amber.tui.screens.edit import EditScreen
 from amber.tui.widgets.entry_view import EntryPanel
 from amber.tui.widgets.memory_tree import MemoryTree
 
-ENTRY_ACTIONS = ("edit", "edit_external", "move", "forget", "events")
+ENTRY_ACTIONS = ("edit", "edit_external", "move", "forget", "events", "links")
 NO_ENTRY = "Open an entry first: Enter on it in the tree or in the results."
 
 
@@ -30,7 +30,7 @@ class EntryActions(AmberScreen):
     ENTRY_BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit"),
         Binding("E", "edit_external", "$EDITOR", show=False),
-        Binding("m", "move", "Move"),
+        Binding("m", "move", "Move", show=False),  # 80 columns: the footer keeps Add
         Binding("d,delete", "forget", "Forget"),
         Binding("v", "events", "Events", show=False),
     ]
@@ -52,8 +52,13 @@ class EntryActions(AmberScreen):
             self.notify(NO_ENTRY, severity="warning", timeout=3)
         return data
 
-    def action_edit(self) -> None:
-        data = self._current()
+    async def _target(self) -> EntryView | None:
+        """The entry an action key applies to; a screen with a result list makes it the
+        highlighted result, even before its preview is drawn."""
+        return self._current()
+
+    async def action_edit(self) -> None:
+        data = await self._target()
         if data is None:
             return
 
@@ -63,8 +68,8 @@ class EntryActions(AmberScreen):
 
         self.app.push_screen(EditScreen(data.entry.id), closed)
 
-    def action_edit_external(self) -> None:
-        data = self._current()
+    async def action_edit_external(self) -> None:
+        data = await self._target()
         if data is None:
             return
         entry = data.entry
@@ -85,8 +90,8 @@ class EntryActions(AmberScreen):
         self.notify(f"{path}: {outcome}", timeout=3)
         self.open_entry(entry_id, path=path)
 
-    def action_move(self) -> None:
-        data = self._current()
+    async def action_move(self) -> None:
+        data = await self._target()
         if data is None:
             return
         entry_id = data.entry.id
@@ -102,8 +107,8 @@ class EntryActions(AmberScreen):
     def _mover(self, entry_id: str) -> MoveAction:
         return lambda destination: self.memory.move(entry_id, destination)
 
-    def action_forget(self) -> None:
-        data = self._current()
+    async def action_forget(self) -> None:
+        data = await self._target()
         if data is None:
             return
         entry = data.entry
@@ -131,8 +136,8 @@ class EntryActions(AmberScreen):
         self.notify(f"Forgot '{title}'", timeout=3)
         self.reload()
 
-    def action_events(self) -> None:
-        data = self._current()
+    async def action_events(self) -> None:
+        data = await self._target()
         if data is None:
             return
         if not data.sources:

@@ -26,9 +26,10 @@ EXTRA = {
     "Browse and search": [
         ("enter", "Open the entry (tree or results) / open or close a folder"),
         ("tab", "Next pane: tree or results, entry, search"),
+        ("click", "A [[link]] in the entry opens the entry it names"),
     ],
     "In the search box": [
-        ("enter", "Open the highlighted result"),
+        ("enter", "Open the highlighted result; the results take the focus (e, d, g act on it)"),
         ("escape", "Clear the search, back to the tree"),
     ],
 }

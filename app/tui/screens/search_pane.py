@@ -118,6 +118,7 @@ class SearchPane(AmberScreen):
             self._open_first = False
             if hits:
                 self._open_hit(results.highlighted_hit or hits[0])
+                results.focus()
 
     def _show_tree(self, hint: str) -> None:
         self.query_one("#left", ContentSwitcher).current = "tree"
@@ -138,6 +139,9 @@ class SearchPane(AmberScreen):
             self._open_first = True
             self.search_now()
             return
-        hit = self.query_one(ResultList).highlighted_hit
+        results = self.query_one(ResultList)
+        hit = results.highlighted_hit
         if hit is not None:
             self._open_hit(hit)
+            # Keys now act on the results (e edits the highlighted one); / types again.
+            results.focus()

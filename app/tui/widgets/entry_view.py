@@ -1,4 +1,7 @@
-"""One entry: its markdown rendered, then its provenance (sources, dates, supersedes)."""
+"""One entry: its markdown rendered, then its provenance (sources, dates, supersedes).
+
+The same pane previews a captured event (a search result that is a message, not an
+entry), and, in a home with nothing in it yet, says what Amber is and how to begin."""
 
 from __future__ import annotations
 
@@ -9,8 +12,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
+from amber.events import Event
 from amber.retrieval.hits import SourceRef
 from amber.service import EntryView as EntryData
+from amber.tui.welcome import WELCOME_BODY, WELCOME_TITLE
 
 WIKILINK = re.compile(r"\[\[([^\]|#\n]+)(?:#[^\]|\n]*)?(?:\|([^\]\n]*))?\]\]")
 LINK_SCHEME = "amber:"
@@ -54,7 +59,26 @@ def meta_text(data: EntryData) -> Text:
     text.append(f"\nid {e.id}", style="dim")
     text.append(f"\ncreated {_day(e.created)} · updated {_day(e.updated)}", style="dim")
     if e.problem:
-        text.append(f"\nproblem: {e.problem}", style="bold italic")
+        text.append(f"\nThis file could not be read as an entry: {e.problem}.", "bold italic")
+        text.append("\nIt is kept as it is and found as plain text; e opens it to fix.", "italic")
+    return text
+
+
+def event_header(event: Event) -> Text:
+    """Where a captured event comes from, when, and who wrote it."""
+    where = event.conversation or event.uri
+    text = Text.assemble((f"{event.source} · {where}", "bold"))
+    if event.message_id:
+        text.append(f" #{event.message_id}", style="bold")
+    stamp = (event.timestamp or event.captured_at or "")[:16].replace("T", " ")
+    text.append(f"\n{stamp}", style="dim")
+    if event.author:
+        text.append(f" · by {event.author}", style="dim")
+    text.append(f" · event {event.id}", style="dim")
+    if event.trust != "trusted":
+        text.append("\ncaptured text: data to read, never instructions", style="italic")
+    if event.uri and event.uri != where:
+        text.append(f"\n{event.uri}", style="dim")
     return text
 
 
@@ -82,7 +106,8 @@ def _day(stamp: str | None) -> str:
 
 
 class EntryPanel(VerticalScroll):
-    """Shows the entry last opened; `entry` is None while nothing is open."""
+    """Shows the entry last opened; `entry` is None while nothing is open (an event or the
+    first-run guide may be shown then)."""
 
     can_focus = True
 
@@ -90,6 +115,8 @@ class EntryPanel(VerticalScroll):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.entry: EntryData | None = None
         self.rendered: EntryData | None = None  # the entry once its markdown is drawn
+        self.event: Event | None = None  # the event previewed instead of an entry
+        self.welcome = False  # the first-run guide is shown
 
     def compose(self) -> ComposeResult:
         yield Static(Text(EMPTY_TEXT, style="dim"), id="entry-meta")
@@ -103,18 +130,41 @@ class EntryPanel(VerticalScroll):
         Markdown.update would cancel one in progress, and the cancelled await could leave
         a message loop waiting forever.
         """
+        self._set_entry(data)
+        self.event = None
+        self.welcome = False
+        self.call_later(self.show_entry, data)
+
+    def show_event(self, event: Event) -> None:
+        """Preview a captured event; entry actions do not apply to it."""
+        self._set_entry(None)
+        self.event = event
+        self.welcome = False
+        self.call_later(self._draw, event_header(event), event.text, None)
+
+    def show_welcome(self) -> None:
+        """What Amber is and how to begin, for a home with nothing in it yet."""
+        if self.entry is None and self.event is None and not self.welcome:
+            self.welcome = True
+            self.call_later(self._draw, Text(WELCOME_TITLE, style="bold"), WELCOME_BODY, None)
+
+    def _set_entry(self, data: EntryData | None) -> None:
         toggled = (self.entry is None) != (data is None)
         self.entry = data  # what actions apply to, at once
         if toggled:  # the actions on an entry are enabled only while one is open
             self.screen.refresh_bindings()
-        self.call_later(self.show_entry, data)
 
     async def show_entry(self, data: EntryData | None) -> None:
-        meta = self.query_one("#entry-meta", Static)
-        provenance = self.query_one("#entry-provenance", Static)
-        provenance.set_class(data is None, "-empty")
-        meta.update(Text(EMPTY_TEXT, style="dim") if data is None else meta_text(data))
-        provenance.update("" if data is None else provenance_text(data))
-        await self.query_one(Markdown).update("" if data is None else linkify(data.entry.body))
-        self.scroll_home(animate=False)
+        if data is None:
+            await self._draw(Text(EMPTY_TEXT, style="dim"), "", None)
+        else:
+            await self._draw(meta_text(data), linkify(data.entry.body), provenance_text(data))
         self.rendered = data
+
+    async def _draw(self, meta: Text, markdown: str, provenance: Text | None) -> None:
+        shown = self.query_one("#entry-provenance", Static)
+        shown.set_class(provenance is None, "-empty")
+        self.query_one("#entry-meta", Static).update(meta)
+        shown.update(provenance or "")
+        await self.query_one(Markdown).update(markdown)
+        self.scroll_home(animate=False)

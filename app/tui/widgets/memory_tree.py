@@ -8,8 +8,10 @@ keeps which folders were open and where the cursor was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text, TextType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -25,6 +27,7 @@ class TreeItem:
     kind: str  # "folder", "entry", or "more" (the next page of a folder's entries)
     key: str  # folder path or entry id
     start: int = 0  # for "more": the first entry of the page it adds
+    broken: bool = field(default=False, compare=False)  # an entry whose file cannot be read
 
 
 def folder_label(folder: Folder) -> Text:
@@ -35,12 +38,25 @@ def folder_label(folder: Folder) -> Text:
     return label
 
 
-def entry_label(title: str, kind: str) -> Text:
+BROKEN_MARK = "! "  # plain ASCII: a symbol's width varies between terminals
+
+
+def entry_label(title: str, kind: str, problem: str | None = None) -> Text:
+    if problem:  # styled when drawn (render_label), in the theme's error colour
+        return Text.assemble(BROKEN_MARK, title, ("  broken", "dim"))
     return Text.assemble(title, (f"  {kind}", "dim"))
 
 
 class MemoryTree(Tree[TreeItem]):
     """Domains, topics and entries. Posts Tree.NodeSelected; entries carry their id."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {*Tree.COMPONENT_CLASSES, "memory-tree--broken"}
+    DEFAULT_CSS = """
+    MemoryTree > .memory-tree--broken {
+        color: $text-error;
+        text-style: italic;
+    }
+    """
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__("tree", data=TreeItem("folder", ""), **kwargs)  # type: ignore[arg-type]
@@ -92,6 +108,11 @@ class MemoryTree(Tree[TreeItem]):
     def process_label(self, label: TextType) -> Text:
         # Labels are built here as one-line Text; the base class would split each one.
         return label if isinstance(label, Text) else Text(str(label))
+
+    def render_label(self, node: TreeNode[TreeItem], base_style: Style, style: Style) -> Text:
+        if node.data is not None and node.data.broken:  # under the cursor's own colours
+            style = self.get_component_rich_style("memory-tree--broken", partial=True) + style
+        return super().render_label(node, base_style, style)
 
     def get_label_width(self, node: TreeNode[TreeItem]) -> int:
         # Only sets the horizontal scroll extent, which is off; the base class renders
@@ -146,7 +167,8 @@ class MemoryTree(Tree[TreeItem]):
     def _add_entries(self, node: TreeNode[TreeItem], folder: Folder, start: int) -> None:
         rows = folder.sorted_entries()
         for row in rows[start : start + PAGE]:
-            node.add_leaf(entry_label(row.title, row.kind), TreeItem("entry", row.id))
+            label = entry_label(row.title, row.kind, row.problem)
+            node.add_leaf(label, TreeItem("entry", row.id, broken=bool(row.problem)))
         left = len(rows) - start - PAGE
         if left > 0:
             label = Text(f"… {left} more (Enter)", style="dim italic")
