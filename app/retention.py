@@ -29,7 +29,10 @@ from amber.store import retention as retention_rows
 from amber.store.db import Database
 from amber.store.forget import FoundEvent, Selection
 
-BATCH = 2_000  # events per transaction
+# Events per transaction: FTS5's secure-delete overwrites each one's tokens, about 7 ms for
+# a screen of 400 words on this project's 2-core VM, so a batch holds the index's write
+# lock for about 4 s (the capture daemon's writer waits that long at most).
+BATCH = 500
 
 
 @dataclass
