@@ -90,8 +90,11 @@ def _free_pages(db: Database, report: Report, should_stop: Callable[[], bool]) -
     given = 0
     while pages.free and not should_stop() and given < MAX_STEPS:
         compaction_rows.give_back(db, GIVE_BACK_PAGES)
-        pages = compaction_rows.pages(db)
+        left = compaction_rows.pages(db)
         given += 1
+        if left.free >= pages.free:  # nothing more can be given back now
+            break
+        pages = left
     if given:
         db.checkpoint()  # the WAL holds the moved pages until then
         report.done.append("free pages given back")
