@@ -86,6 +86,12 @@ exclude_apps = []
 # Screenshots are dropped after OCR. Keep them (AES-GCM encrypted) for retention_days instead:
 keep_images = false
 retention_days = 7
+
+[retention]
+# Days to keep the events of a source (the names `amber recall --source` takes); absent or
+# 0: forever. The daemon prunes older ones while the machine is idle, always keeping what
+# an entry cites and what the distiller has not read yet (`amber prune` does it by hand).
+# screen = 90
 """
 
 
@@ -124,6 +130,14 @@ class CaptureSettings:
 
 
 @dataclass(frozen=True)
+class RetentionSettings:
+    """`[retention]`: days to keep each source's events (sources not named: forever)."""
+
+    days: dict[str, float] = field(default_factory=dict)
+    problem: str = ""  # a bad value: nothing is pruned until it is fixed; doctor shows it
+
+
+@dataclass(frozen=True)
 class Config:
     home: Path
     home_id: str
@@ -134,11 +148,13 @@ class Config:
     reconcile_on_start: bool = True
     models: ModelsSettings = field(default_factory=ModelsSettings, compare=False)
     capture: CaptureSettings = field(default_factory=CaptureSettings, compare=False)
+    retention: RetentionSettings = field(default_factory=RetentionSettings, compare=False)
 
     @property
     def problems(self) -> list[str]:
         """Bad values that cost one part of Amber (models, the daemon), not memory."""
-        return [p for p in (self.models.problem, self.capture.problem) if p]
+        parts = (self.models.problem, self.capture.problem, self.retention.problem)
+        return [p for p in parts if p]
 
     @property
     def index_path(self) -> Path:
@@ -208,6 +224,7 @@ def _config_from(home: Path, data: dict, path: Path) -> Config:
         max_event_bytes=int(data.get("index", {}).get("max_event_bytes", MAX_EVENT_BYTES)),
         models=_models_settings(data.get("models")),
         capture=_capture_settings(data.get("capture"), path),
+        retention=_retention_settings(data.get("retention"), path),
     )
 
 
@@ -233,3 +250,22 @@ def _capture_settings(table: object, path: Path) -> CaptureSettings:
         problem = f"{path}: [capture] distill_when_idle must be true or false"
         return CaptureSettings(True, sources, problem)
     return CaptureSettings(idle, sources)
+
+
+def _retention_settings(table: object, path: Path) -> RetentionSettings:
+    """A bad value stops retention only (nothing is pruned on a guess); the rest goes on."""
+    if table is None:
+        return RetentionSettings()
+    if not isinstance(table, dict):
+        return RetentionSettings(problem=f"{path}: [retention] must be a table of source = days")
+    days: dict[str, float] = {}
+    for source, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            problem = (
+                f"{path}: [retention] {source} must be a number of days (0 keeps its events "
+                f"forever), not {value!r}; nothing is pruned until it is fixed"
+            )
+            return RetentionSettings(problem=problem)
+        if value:
+            days[str(source)] = float(value)
+    return RetentionSettings(days)

@@ -44,6 +44,10 @@ class EventDraft:
     title: str = ""  # conversation or document title, when the source has one
     trust: str = "trusted"  # "untrusted" for screens, web pages, files
     meta: dict[str, object] = field(default_factory=dict)
+    # A snapshot of what a view shows (a window, for the screen source): consecutive
+    # snapshots of one view with nearly the same text become one event with a time span
+    # (amber/snapshots.py). Empty for messages, which are never merged.
+    view: str = ""
 
     @property
     def ref(self) -> str:

@@ -108,7 +108,8 @@ class Forgetting:
         holding = [h for h in forget_rows.entries_holding(db, selection.match) if h not in citing]
         return ForgetPlan(selection, events, citing, holding)
 
-    def apply(self, plan: ForgetPlan) -> ForgetReport:
+    def apply(self, plan: ForgetPlan, why: dict[str, str] | None = None) -> ForgetReport:
+        """`why`: a retention prune (amber/retention.py), kept for `amber undo` to say."""
         report = ForgetReport(events=len(plan.events))
         writer = self.parts.writer
         with writer.locked():
@@ -122,18 +123,19 @@ class Forgetting:
         if not plan.events:
             return report
         with self.parts.db.write() as conn:
-            forget_rows.delete(conn, plan.events)
+            forget_rows.delete(conn, plan.events, why)
             detail = {**writer.requester, "events": report.events}
-            audit.record(conn, writer.interface, "forget-events", "", detail)
+            action = "prune" if why else "forget-events"
+            audit.record(conn, writer.interface, action, (why or {}).get("source", ""), detail)
         self.parts.db.checkpoint()
         self._delete_screenshots(plan.events)
         return report
 
     def _delete_screenshots(self, events: list[FoundEvent]) -> None:
         root = self.screens.resolve()
-        for event in events:
-            path = (self.screens / event.image).resolve() if event.image else None
-            if path is not None and root in path.parents:  # a name, never a way out
+        for name in (name for event in events for name in event.images):
+            path = (self.screens / name).resolve()
+            if root in path.parents:  # a name, never a way out
                 path.unlink(missing_ok=True)
 
     # -- what was made from them ---------------------------------------------------------------

@@ -7,7 +7,9 @@ its start and end, with a note saying how much is left out and the sha256 of the
 text and its title; text from an untrusted source (a screen, a file, a web page, a tool's output)
 that reads like orders to an AI is flagged in `meta`, so that recall and the MCP server
 show it as quoted data; then it is inserted, once (events are unique by their dedup key,
-so a batch that comes twice adds nothing the second time). The caller commits, together
+so a batch that comes twice adds nothing the second time). A snapshot (a draft with a
+`view`, such as a screen's window) that nearly repeats its view's latest event extends
+that event's time span instead (amber/snapshots.py). The caller commits, together
 with whatever else belongs to the same unit (an import's audit record, a source's
 progress), so nothing is acknowledged before it is stored.
 """
@@ -24,6 +26,7 @@ import sqlcipher3
 from amber.config import MAX_EVENT_BYTES
 from amber.events import EventDraft
 from amber.redact import Redaction, redact
+from amber.snapshots import merge, with_span
 from amber.store import events as event_rows
 from amber.trust import TRUSTED, flagged_signals
 
@@ -35,6 +38,7 @@ class Ingested:
     # Titles that held secrets (as stored), with how many: every message of a thread
     # carries its title, so a caller counts each title once.
     redacted_titles: dict[str, int] = field(default_factory=dict)
+    merged: int = 0  # snapshots that extended an event's time span (counted in neither)
 
 
 def ingest(
@@ -44,9 +48,15 @@ def ingest(
 ) -> Ingested:
     """Store the drafts not seen before, made safe to store (see the module docstring)."""
     prepared = [prepare(cut_to(draft, max_bytes)) for draft in drafts]
-    added = event_rows.insert_events(conn, [p.draft for p in prepared])
+    added = event_rows.insert_events(conn, [p.draft for p in prepared if not p.draft.view])
+    merged = 0
+    for snapshot in (p.draft for p in prepared if p.draft.view):  # in order: one may extend
+        if merge(conn, snapshot):  # the event an earlier one of this batch started
+            merged += 1
+        else:
+            added += event_rows.insert_events(conn, [replace(snapshot, meta=with_span(snapshot))])
     titles = {p.draft.title: p.title_secrets for p in prepared if p.title_secrets}
-    return Ingested(added, sum(p.text_secrets for p in prepared), titles)
+    return Ingested(added, sum(p.text_secrets for p in prepared), titles, merged)
 
 
 @dataclass(frozen=True)

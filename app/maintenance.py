@@ -1,4 +1,5 @@
-"""Doctor, stats and the tree listing: read-only views over files and index."""
+"""Doctor, stats (size per source, growth per month) and the tree listing: read-only views
+over files and index."""
 
 from __future__ import annotations
 
@@ -85,6 +86,47 @@ def stats(config: Config, db: Database) -> dict[str, object]:
         "index_bytes": _size(config.index_path),
         "key_storage": config.key_storage,
     }
+
+
+@dataclass
+class SourceSize:
+    source: str
+    events: int
+    text_bytes: int
+    share: float  # of all the text the index holds (events and entries)
+    index_bytes: int  # the index file's size in that share: an estimate
+
+
+@dataclass
+class Storage:
+    index_bytes: int
+    sources: list[SourceSize]
+    months: dict[str, dict[str, int]]  # YYYY-MM -> source -> events stored that month
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "index_bytes": self.index_bytes,
+            "sources": [vars(s) for s in self.sources],
+            "months": self.months,
+        }
+
+
+def storage(config: Config, db: Database) -> Storage:
+    """Size per source (events, bytes of text, their share of the index) and how many
+    events each month added, by source."""
+    sizes = event_rows.source_sizes(db)
+    row = db.one("SELECT sum(length(CAST(body AS BLOB))) FROM entries")
+    entry_bytes = int(row[0] or 0) if row else 0
+    total = sum(size for _source, _count, size in sizes) + entry_bytes
+    index_bytes = _size(config.index_path)
+    sources = []
+    for source, count, size in sizes:
+        share = size / total if total else 0.0
+        sources.append(SourceSize(source, count, size, round(share, 4), int(index_bytes * share)))
+    months: dict[str, dict[str, int]] = {}
+    for month, source, count in event_rows.added_per_month(db):
+        months.setdefault(month, {})[source] = count
+    return Storage(index_bytes, sources, months)
 
 
 def _size(path: Path) -> int:

@@ -20,10 +20,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from amber import contexts, lifecycle, maintenance
+from amber import compaction, contexts, lifecycle, maintenance
 from amber.ask import ANSWER_SECONDS, AskResult, ask
 from amber.clock import now_iso
 from amber.config import Config
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
     from amber.forgetting import ForgetPlan, ForgetReport
     from amber.importing import ImportResult
     from amber.pluginspec import Importer
+    from amber.retention import PrunePlan
     from amber.store.forget import Selection
 
 log = logging.getLogger(__name__)
@@ -223,6 +225,21 @@ class MemoryService:
         changed = [*report.entries, *report.rewritten, *report.removed]
         contexts.refresh(self.writer, contexts.folders_of(changed), create=False)
         return report
+
+    def prune_plan(self, source: str, before: datetime) -> PrunePlan:
+        """What pruning `source`'s events from before `before` would remove and keep (what
+        the tree cites, what the distiller has not read); changes nothing."""
+        from amber import retention
+
+        return retention.plan(self.db, source, before)
+
+    def prune(self, plan: PrunePlan, should_stop: Callable[[], bool] = lambda: False) -> int:
+        """Remove a prune plan's events through the forgetting path; returns how many."""
+        from amber import retention
+        from amber.forgetting import Forgetting
+
+        forgetting = Forgetting(self.distill_parts(), self.config.screens_dir)
+        return retention.apply(forgetting, plan, should_stop)
 
     def save_entry_text(self, handle: str, text: str, *, expected: str | None = None) -> Entry:
         """Replace an entry's whole file as an editor saving it would (secrets in the body
@@ -419,6 +436,15 @@ class MemoryService:
 
     def stats(self) -> dict[str, object]:
         return maintenance.stats(self.config, self.db)
+
+    def storage(self) -> maintenance.Storage:
+        """Size per source and growth per month (`amber stats`)."""
+        return maintenance.storage(self.config, self.db)
+
+    def compact(self, should_stop: Callable[[], bool] = lambda: False) -> compaction.Report:
+        """Merge the full-text index's segments and give free pages back to the disk
+        (amber/compaction.py): the daemon calls it while idle."""
+        return compaction.compact(self.db, should_stop)
 
     def stale_entries(self, min_idle_days: int, below: float) -> list[lifecycle.StaleEntry]:
         lifecycle.refresh(self.db)

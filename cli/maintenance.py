@@ -8,7 +8,7 @@ import typer
 
 from amber.cli.context import memory
 from amber.cli.output import console, err, print_json, safe_markup, shown
-from amber.maintenance import DoctorReport
+from amber.maintenance import DoctorReport, Storage
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
@@ -62,14 +62,41 @@ def _print_doctor(report: DoctorReport) -> None:
 
 
 def stats(as_json: JsonOpt = False) -> None:
-    """Counts of entries and events, index size, where the key lives."""
+    """Counts of entries and events, index size, where the key lives; size per source and
+    events added per month."""
     with memory() as service:
         data = service.stats()
+        storage = service.storage()
     if as_json:
-        print_json(data)
+        print_json({**data, "storage": storage.to_json()})
         return
     for key, value in data.items():
         console.print(f"{key:>22}  {value}", highlight=False)
+    _print_storage(storage)
+
+
+def _print_storage(storage: Storage) -> None:
+    if not storage.sources:
+        return
+    console.print("\nsize per source (index share estimated from the text each holds)")
+    console.print(f"{'source':<16}{'events':>10}{'text':>12}{'share':>8}{'≈ index':>12}")
+    for size in storage.sources:
+        console.print(
+            f"{size.source:<16.16}{size.events:>10,}{_mb(size.text_bytes):>12}"
+            f"{size.share:>8.1%}{_mb(size.index_bytes):>12}",
+            highlight=False,
+            markup=False,
+        )
+    sources = [size.source for size in storage.sources]
+    console.print("\nevents added per month")
+    console.print(f"{'month':<9}" + "".join(f"{s[:10]:>11}" for s in sources), markup=False)
+    for month, counts in storage.months.items():
+        cells = "".join(f"{counts.get(s, 0):>11,}" for s in sources)
+        console.print(f"{month:<9}{cells}", highlight=False, markup=False)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.1f} kB"
 
 
 def audit(

@@ -30,7 +30,7 @@ from amber.clock import now_iso
 from amber.daemon.context import SourceContext
 from amber.daemon.control import Control, ControlState
 from amber.daemon.health import INDEX, LOG, DiskHealth
-from amber.daemon.idle import IdleRunner, IdleWork
+from amber.daemon.idle import Housekeeping, IdleRunner, IdleWork
 from amber.daemon.logs import retry_log
 from amber.daemon.paths import DaemonPaths
 from amber.daemon.sink import CAPACITY, CaptureSink
@@ -54,6 +54,7 @@ CONTROL_EVERY_S = 30.0  # re-apply now and then even without a change (a clock j
 class DaemonOptions:
     watch_tree: bool = True  # keep the index in step with edits to the tree, like `amber watch`
     idle_work: IdleWork | None = None  # None: the distiller, when distill_when_idle
+    housekeeping: Housekeeping | None = None  # retention and compaction while idle
     distill_when_idle: bool = True
     idle_check_s: float = 60.0
     idle_busy_percent: float = 25.0  # whole-machine CPU use above which it is not idle
@@ -236,15 +237,16 @@ class Daemon:
         return self.stats.setdefault(name, SourceStats(name))
 
     def _idle_runner(self) -> IdleRunner | None:
-        if self.options.idle_work is None:
-            return None
         opts = self.options
+        if opts.idle_work is None and opts.housekeeping is None:
+            return None
         return IdleRunner(
-            opts.idle_work,
+            opts.idle_work or (lambda _stop: None),
             self.stop_event,
             check_s=opts.idle_check_s,
             busy_percent=opts.idle_busy_percent,
-            has_work=lambda: self.backlog(fresh=True) > 0,
+            has_work=lambda: opts.idle_work is not None and self.backlog(fresh=True) > 0,
+            housekeeping=opts.housekeeping,
         )
 
     def _start_watcher(self) -> None:

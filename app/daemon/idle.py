@@ -1,10 +1,15 @@
-"""Work for idle time (the distiller): run in small steps when the machine is not busy.
+"""Work for idle time (the distiller, then housekeeping): run in small steps when the
+machine is not busy.
 
 `IdleWork` is injectable: the daemon takes any callable that does a bounded step of work,
 returns a one-line summary (None when there was nothing to do) and returns promptly once
 `stop` is set. `distiller_work()` wires `amber.distill` when that package is installed.
 Steps run while there are undistilled events and the rest of the machine uses little CPU;
 after a step that did something the next follows at once, otherwise once a minute.
+
+`Housekeeping` runs when nothing is left to distill, every `HOUSEKEEPING_S`: the
+retention of `[retention]` in config.toml (amber/retention.py), then the index's
+compaction (amber/compaction.py). Both write in short transactions, so capture goes on.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +35,7 @@ IdleWork = Callable[[threading.Event], str | None]
 CHECK_S = 60.0  # how often to look whether the machine is idle
 BUSY_CPU_PERCENT = 25.0  # whole-machine CPU use above which the machine counts as busy
 DISTILL_STEP = 200  # events per distiller step: small enough to yield the machine soon
+HOUSEKEEPING_S = 6 * 3600.0  # retention and compaction: a few times a day is enough
 
 
 class IdleRunner:
@@ -40,8 +47,10 @@ class IdleRunner:
         check_s: float = CHECK_S,
         busy_percent: float = BUSY_CPU_PERCENT,
         has_work: Callable[[], bool] = lambda: True,
+        housekeeping: Housekeeping | None = None,
     ) -> None:
         self.work = work
+        self.housekeeping = housekeeping
         self.stop = stop
         self.check_s = check_s
         self.busy_percent = busy_percent
@@ -67,14 +76,16 @@ class IdleRunner:
         wait = self.check_s
         while not self.stop.wait(wait):
             wait = self.check_s
-            if not self.has_work():
+            pending = self.has_work()
+            due = self.housekeeping is not None and self.housekeeping.due()
+            if not pending and not due:
                 self.state = "nothing to do"
                 continue
             cpu = self._others_cpu()
             if cpu > self.busy_percent:
                 self.state = f"waiting: machine busy ({cpu:.0f}% CPU)"
                 continue
-            if self._step():
+            if self._step(self.work if pending or self.housekeeping is None else self.housekeeping):
                 wait = 0.5  # more to do and the machine is free: go on almost at once
 
     def _others_cpu(self) -> float:
@@ -84,11 +95,11 @@ class IdleRunner:
         ours = self._process.cpu_percent(interval=None) / (psutil.cpu_count() or 1)
         return max(0.0, total - ours)
 
-    def _step(self) -> bool:
+    def _step(self, work: IdleWork) -> bool:
         """One bounded step; True when it did something."""
         self.state = "working"
         try:
-            summary = self.work(self.stop)
+            summary = work(self.stop)
         except Exception as exc:  # a failing distiller must not stop capture
             log.exception("idle work failed")
             self.errors += 1
@@ -116,3 +127,49 @@ def distiller_work(service: MemoryService) -> IdleWork | None:
         return report.summary() if report.events else None
 
     return step
+
+
+class Housekeeping:
+    """Retention, then compaction, at most once every `every_s` (the first time as soon as
+    the machine is idle): an `IdleWork` that also says when it is due."""
+
+    def __init__(
+        self,
+        service: MemoryService,
+        every_s: float = HOUSEKEEPING_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.service = service
+        self.every_s = every_s
+        self.clock = clock
+        self.next_at = clock()
+
+    def due(self) -> bool:
+        return self.clock() >= self.next_at
+
+    def __call__(self, stop: threading.Event) -> str | None:
+        self.next_at = self.clock() + self.every_s
+        done = [*self._retention(stop)]
+        if not stop.is_set():
+            report = self.service.compact(stop.is_set)
+            if report.done:
+                done.append(report.summary())
+        return "; ".join(done) or None
+
+    def _retention(self, stop: threading.Event) -> list[str]:
+        from amber.retention import cutoff
+
+        settings = self.service.config.retention
+        if settings.problem:
+            log.warning("retention skipped: %s", settings.problem)
+            return []
+        done = []
+        for source, days in sorted(settings.days.items()):
+            if stop.is_set():
+                break
+            plan = self.service.prune_plan(source, cutoff(days))
+            removed = self.service.prune(plan, stop.is_set) if plan.events else 0
+            if removed:
+                kept = f" (kept {plan.kept_cited} cited)" if plan.kept_cited else ""
+                done.append(f"pruned {removed} {source} events older than {days:g} days{kept}")
+        return done

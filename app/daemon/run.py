@@ -10,7 +10,7 @@ from pathlib import Path
 from amber.config import load_config
 from amber.daemon.daemon import Daemon, DaemonOptions, install_signal_handlers
 from amber.daemon.health import DiskHealth
-from amber.daemon.idle import distiller_work
+from amber.daemon.idle import Housekeeping, distiller_work
 from amber.daemon.instance import InstanceLock
 from amber.daemon.logs import close_logging, setup_logging
 from amber.daemon.paths import DaemonPaths
@@ -51,6 +51,8 @@ def run_daemon(
             wanted = opts.distill_when_idle and config.capture.distill_when_idle
             if opts.idle_work is None and wanted:
                 opts = replace(opts, idle_work=distiller_work(service))
+            if opts.housekeeping is None:
+                opts = replace(opts, housekeeping=Housekeeping(service))
             daemon = Daemon(service, found, opts, service.derived_key, health)
             if on_ready is not None:
                 on_ready(daemon)

@@ -91,6 +91,13 @@ def undo_run(parts: DistillParts, run_id: str) -> list[UndoResult]:
 def _check_undoable(parts: DistillParts, op: OpRecord) -> None:
     if op.undone_at:
         raise InvalidInputError(f"operation {op.id} was already undone ({op.undone_at})")
+    if op.purged and op.detail.get("pruned"):
+        raise InvalidInputError(
+            f"operation {op.id} used {op.detail.get('source')} events from before "
+            f"{str(op.detail.get('before'))[:10]} that retention removed on "
+            f"{str(op.detail['pruned'])[:10]} (`amber prune`, [retention] in config.toml); "
+            "the earlier text of its files went with them, so it cannot be undone"
+        )
     if op.purged:
         raise InvalidInputError(f"operation {op.id} touched a forgotten entry; it cannot be undone")
     later = log_rows.later_ops_touching(parts.db, op.id, [f.path for f in op.files])

@@ -94,6 +94,15 @@ class Database:
         with self._lock:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def vacuum(self, *, incremental: bool) -> None:
+        """Rewrite the whole file without its free pages (no transaction may be open, and
+        this process writes nothing meanwhile); `incremental`: from then on free pages can
+        be given back a few at a time (`PRAGMA incremental_vacuum`)."""
+        with self._lock:
+            if incremental:
+                self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            self.conn.execute("VACUUM")
+
     def close(self) -> None:
         with self._lock:
             self.conn.close()
@@ -126,6 +135,10 @@ def open_database(path: Path, key: bytes, *, create: bool = False) -> Database:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         _check_key(conn, path)
+        if create and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+            # A new index gives pruned pages back a few at a time (amber/compaction.py);
+            # only an empty file can take this without a whole VACUUM.
+            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         _configure(conn)
     except BaseException:
         conn.close()

@@ -116,14 +116,32 @@ def reindex_events(conn: sqlcipher3.Connection, *, spaced: bool = True) -> int:
     return len(rows)
 
 
-def reindex_thread(conn: sqlcipher3.Connection, source: str, conversation: str) -> None:
-    """Rebuild the FTS rows of one conversation (after one of its messages was forgotten)."""
-    rows = conn.execute(
-        f"{_REINDEX_SELECT} WHERE source = ? AND conversation = ? ORDER BY rowid",
-        (source, conversation),
-    ).fetchall()
-    fulltext.delete(conn, [row[0] for row in rows])
-    reindex_rows(conn, rows)
+def reindex_followers(
+    conn: sqlcipher3.Connection, source: str, conversation: str, deleted: list[int]
+) -> None:
+    """Rebuild the FTS rows of the messages whose `context` held deleted ones: the
+    `CONTEXT_MESSAGES` after each. Rebuilding the whole thread instead would cost a year
+    of one app's screen frames for every batch that retention prunes from its start."""
+    followers: set[int] = set()
+    for rowid in deleted:
+        followers.update(
+            row[0]
+            for row in conn.execute(
+                "SELECT rowid FROM events WHERE source = ? AND conversation = ? AND rowid > ? "
+                "ORDER BY rowid LIMIT ?",
+                (source, conversation, rowid, CONTEXT_MESSAGES),
+            )
+        )
+    for rowid in sorted(followers):
+        row = conn.execute(f"{_REINDEX_SELECT} WHERE rowid = ?", (rowid,)).fetchone()
+        before = conn.execute(
+            "SELECT text FROM events WHERE source = ? AND conversation = ? AND rowid < ? "
+            "ORDER BY rowid DESC LIMIT ?",
+            (source, conversation, rowid, CONTEXT_MESSAGES),
+        ).fetchall()
+        fulltext.delete(conn, [rowid])
+        context = "\n".join(_clipped(r[0]) for r in reversed(before))
+        _search_row(conn, row[:5], context)
 
 
 def reindex_rows(conn: sqlcipher3.Connection, rows: list[tuple], *, spaced: bool = True) -> None:
@@ -167,3 +185,20 @@ def event_count(db: Database) -> int:
 
 def source_counts(db: Database) -> dict[str, int]:
     return dict(db.query("SELECT source, count(*) FROM events GROUP BY source"))
+
+
+def source_sizes(db: Database) -> list[tuple[str, int, int]]:
+    """(source, events, bytes of text) of every source, largest first."""
+    rows = db.query(
+        "SELECT source, count(*), sum(length(CAST(text AS BLOB))) FROM events "
+        "GROUP BY source ORDER BY 3 DESC"
+    )
+    return [(str(source), int(count), int(size or 0)) for source, count, size in rows]
+
+
+def added_per_month(db: Database) -> list[tuple[str, str, int]]:
+    """(month as YYYY-MM, source, events stored that month), oldest month first."""
+    rows = db.query(
+        "SELECT substr(captured_at, 1, 7), source, count(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"
+    )
+    return [(str(month), str(source), int(count)) for month, source, count in rows]

@@ -19,11 +19,12 @@ import sqlcipher3
 from amber.ids import prefix_bounds
 from amber.store import fulltext, rewrites, vectors
 from amber.store.db import Database, marks
-from amber.store.events import reindex_thread
+from amber.store.events import reindex_followers
 
 _COLUMNS = (
     "rowid, id, ref, source, conversation, ts, substr(text, 1, 200), "
-    "coalesce(json_extract(meta, '$.image'), '')"
+    "coalesce(json_extract(meta, '$.image'), ''), "
+    "coalesce(json_extract(meta, '$.merged_images'), '[]')"
 )
 
 
@@ -37,6 +38,19 @@ class FoundEvent:
     timestamp: str | None
     preview: str  # the start of its text, to show before anything is deleted
     image: str = ""  # a kept screenshot of it (a name in the screens folder), if any
+    merged_images: str = "[]"  # JSON: screenshots of frames merged into it (amber/snapshots.py)
+
+    @property
+    def images(self) -> list[str]:
+        """Every kept screenshot of it: its own and those of the frames merged into it."""
+        try:
+            merged = json.loads(self.merged_images)
+        except ValueError:
+            merged = []
+        listed = (
+            [name for name in merged if isinstance(name, str)] if isinstance(merged, list) else []
+        )
+        return [name for name in (self.image, *listed) if name]
 
 
 @dataclass(frozen=True)
@@ -130,23 +144,30 @@ def citing_entries(db: Database, handles: list[str]) -> list[tuple[str, str]]:
     return [(row[0], row[1]) for row in rows]
 
 
-def delete(conn: sqlcipher3.Connection, found: list[FoundEvent]) -> None:
-    """Remove the events and every trace of them (see the module docstring)."""
+def delete(
+    conn: sqlcipher3.Connection, found: list[FoundEvent], why: dict[str, str] | None = None
+) -> None:
+    """Remove the events and every trace of them (see the module docstring). `why` is kept
+    in the log of the operations that used them, for `amber undo` to say (a retention
+    prune, not a person's forgetting)."""
     rowids = [event.rowid for event in found]
     ids = [event.id for event in found]
-    threads = {(e.source, e.conversation) for e in found if e.conversation}
+    threads: dict[tuple[str, str], list[int]] = {}
+    for event in found:
+        if event.conversation:
+            threads.setdefault((event.source, event.conversation), []).append(event.rowid)
     for start in range(0, len(rowids), 500):
         chunk = rowids[start : start + 500]
         fulltext.delete(conn, chunk)
         conn.execute(f"DELETE FROM events WHERE rowid IN ({marks(chunk)})", chunk)
         for rowid in chunk:
             vectors.delete_doc(conn, rowid)
-    _purge_derived(conn, ids)
-    for source, conversation in sorted(threads):
-        reindex_thread(conn, source, conversation)
+    _purge_derived(conn, ids, json.dumps(why or {}))
+    for (source, conversation), deleted in sorted(threads.items()):
+        reindex_followers(conn, source, conversation, deleted)
 
 
-def _purge_derived(conn: sqlcipher3.Connection, event_ids: list[str]) -> None:
+def _purge_derived(conn: sqlcipher3.Connection, event_ids: list[str], why: str = "{}") -> None:
     """Undo copies of operations that used the events (an entry's earlier text may quote
     them), review proposals that quote them, and what a chat model wrote from them."""
     rewrites.delete_for_events(conn, event_ids)
@@ -159,8 +180,8 @@ def _purge_derived(conn: sqlcipher3.Connection, event_ids: list[str]) -> None:
         for (op_id,) in ops:
             conn.execute("UPDATE distill_op_files SET before = NULL WHERE op_id = ?", (op_id,))
             conn.execute(
-                "UPDATE distill_ops SET purged = 1, title = '', detail = '{}' WHERE id = ?",
-                (op_id,),
+                "UPDATE distill_ops SET purged = 1, title = '', detail = ? WHERE id = ?",
+                (why, op_id),
             )
         conn.execute(f"DELETE FROM distill_op_events WHERE event_id IN ({marks(chunk)})", chunk)
     forgotten = set(event_ids)

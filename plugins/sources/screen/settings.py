@@ -76,7 +76,6 @@ class ScreenSettings:
     retention_days: float = 7.0
     hash_distance: int = 6  # of 256 bits: frames this close are nearly the same frame ...
     recheck_s: float = 60.0  # ... and are OCR'd again only after this long (user active)
-    text_similarity: float = 0.85  # OCR text this similar to the window's last capture: skip
     min_chars: int = 12  # OCR text with fewer letters and digits is noise
     ocr_timeout_s: float = 60.0
     language: str = "eng"

@@ -1,19 +1,14 @@
-"""Two-stage de-duplication: a perceptual hash of the frame (before OCR, cheap), then the
-similarity of the OCR text with the previous capture of the same window (after OCR)."""
+"""Stage one of de-duplication: a perceptual hash of the frame, before OCR (cheap). Stage
+two, text nearly the same as the window's event, is Amber's (amber/snapshots.py)."""
 
 from __future__ import annotations
 
 import hashlib
-import re
-import threading
-from collections import OrderedDict
-from itertools import pairwise
 
 from PIL import Image
 
 HASH_SIZE = 16  # a 256-bit difference hash: small enough to ignore a blinking cursor,
 # large enough to notice a new paragraph
-WINDOWS_REMEMBERED = 64
 
 
 def frame_hash(image: Image.Image) -> int:
@@ -45,41 +40,3 @@ def _dhash(grey: Image.Image) -> int:
 
 def hash_distance(a: int, b: int) -> int:
     return (a ^ b).bit_count()
-
-
-def shingles(text: str) -> frozenset[str]:
-    """Word pairs: a misread word spoils two of them, a reflowed line none, and a moved
-    paragraph only the pairs at its edges."""
-    words = re.findall(r"\w+", text.lower())
-    if len(words) < 2:
-        return frozenset(words)
-    return frozenset(f"{a} {b}" for a, b in pairwise(words))
-
-
-def text_similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a and not b:
-        return 1.0
-    return len(a & b) / len(a | b)
-
-
-class LastText:
-    """The last captured text per window (bounded), for the second dedup stage."""
-
-    def __init__(self, limit: int = WINDOWS_REMEMBERED) -> None:
-        self.limit = limit
-        self._texts: OrderedDict[str, frozenset[str]] = OrderedDict()
-        self._lock = threading.Lock()  # the OCR worker reads, the writer (on commit) writes
-
-    def similar(self, window_key: str, text: str, threshold: float) -> tuple[bool, float]:
-        current = shingles(text)
-        with self._lock:
-            previous = self._texts.get(window_key)
-        score = text_similarity(previous, current) if previous is not None else 0.0
-        return score >= threshold, score
-
-    def remember(self, window_key: str, text: str) -> None:
-        with self._lock:
-            self._texts[window_key] = shingles(text)
-            self._texts.move_to_end(window_key)
-            while len(self._texts) > self.limit:
-                self._texts.popitem(last=False)

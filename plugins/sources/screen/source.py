@@ -3,8 +3,10 @@ event when it shows something new.
 
 Per tick: skip when the screen is locked or the active window is excluded; grab the frame;
 skip it when its perceptual hash is close to the last one; otherwise hand it to the OCR
-worker (which never blocks this loop). After OCR, text too similar to the same window's
-last capture is skipped too. Captures slow down while the user is idle or nothing changes.
+worker (which never blocks this loop). After OCR, the text is handed over as a snapshot of
+its window (`EventDraft.view`): Amber merges text nearly the same as the window's event
+into that event's time span (amber/snapshots.py). Captures slow down while the user is
+idle or nothing changes.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from amber.plugins.sources.screen.ocr import (
     tesseract_path,
 )
 from amber.plugins.sources.screen.settings import LOCKERS, ScreenSettings
-from amber.plugins.sources.screen.similarity import LastText, frame_signature, hash_distance
+from amber.plugins.sources.screen.similarity import frame_signature, hash_distance
 from amber.plugins.sources.screen.vault import KEY_PURPOSE, ImageVault
 from amber.plugins.sources.screen.xidle import XIdle
 from amber.pluginspec import ERROR, RUNNING, WAITING, CaptureContext, EventDraft
@@ -46,7 +48,6 @@ class _ScreenCapture:
         self.ctx = ctx
         self.settings = settings
         self.display = settings.display or os.environ.get("DISPLAY", "")
-        self.last_text = LastText()
         self.vault = self._vault()
         self.previous_hash: int | None = None
         self.previous_exact = b""
@@ -161,13 +162,7 @@ class _ScreenCapture:
         if sum(c.isalnum() for c in text) < self.settings.min_chars:
             self.ctx.skipped()
             return
-        key = frame.window.key
-        similar, score = self.last_text.similar(key, text, self.settings.text_similarity)
-        if similar:
-            self.ctx.skipped()
-            return
-        draft = self._draft(frame, text, score, self._keep(frame))
-        self.ctx.emit([draft], ack=lambda: self.last_text.remember(key, text))
+        self.ctx.emit([self._draft(frame, text, self._keep(frame))])
 
     def _keep(self, frame: Frame) -> str | None:
         if self.vault is None:
@@ -178,13 +173,12 @@ class _ScreenCapture:
             self.ctx.error(f"could not keep the screenshot: {exc.strerror or exc}")
             return None
 
-    def _draft(self, frame: Frame, text: str, score: float, image: str | None) -> EventDraft:
+    def _draft(self, frame: Frame, text: str, image: str | None) -> EventDraft:
         window = frame.window
         meta: dict[str, object] = {
             "window": window.title,
             "app": window.app,
             "monitor": frame.monitor,
-            "similarity": round(score, 3),
         }
         if image:
             meta["image"] = image
@@ -199,6 +193,7 @@ class _ScreenCapture:
             timestamp=frame.taken,
             trust="untrusted",
             meta=meta,
+            view=window.key,
         )
 
     def _expire_images(self) -> None:
