@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "distill": ("distill", "log", "undo"),
     "review": ("review",),
     "archive": ("archive",),
+    "sync": ("sync",),
 }
 HELP = "Amber: your local, encrypted memory. Everything stays on this machine."
 
