@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from amber.events import EventDraft
@@ -51,7 +51,7 @@ def chat(conversation: str, *texts: str) -> list[EventDraft]:
             conversation=conversation,
             message_id=f"m{n}",
             author="Ana",
-            timestamp=datetime(2024, 5, 1, 10, n, tzinfo=UTC),
+            timestamp=datetime(2024, 5, 1, tzinfo=UTC) + timedelta(minutes=n),
             title=f"Chat {conversation}",
         )
         for n, text in enumerate(texts, start=1)
