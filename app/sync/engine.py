@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import sqlcipher3
+
 from amber import contexts
 from amber.clock import now_iso
 from amber.config import Config
@@ -355,10 +357,24 @@ class Syncer:
         """Index these files, a few hundred per transaction (a first sync brings many)."""
         entries = [p for p in paths if p.endswith(".md") and not p.startswith(".amber/")]
         for start in range(0, len(entries), 500):
+            chunk = entries[start : start + 500]
             with self.db.write() as conn:
-                for path in entries[start : start + 500]:
+                self._release_swapped(conn, chunk)
+                for path in chunk:
                     self.writer.indexer.index_in(conn, path, "sync")
         return len(entries)
+
+    def _release_swapped(self, conn: sqlcipher3.Connection, paths: list[str]) -> None:
+        """Rows of paths that now hold another entry (two new entries at one path, one
+        moved aside): dropped first, so that the entry moved aside keeps its id instead of
+        being taken for a copy of the one still indexed at its old path."""
+        for path in paths:
+            row = entry_rows.entry_row_by_path(self.db, path)
+            if row is None or not self.files.exists(path):
+                continue
+            entry = parse_entry(path, self.files.read_bytes(path).decode("utf-8", "replace"))
+            if entry.has_own_id and entry.id != row.id:
+                entry_rows.delete_entry_rows(conn, "", path)
 
     def _events_key(self) -> bytes:
         from amber.security.keys import derive_key
