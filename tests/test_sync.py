@@ -281,3 +281,23 @@ def test_syncthing_conflict_copies_go_to_review(tmp_path: Path) -> None:
 def entry_path(home: Path, entry_id: str) -> str:
     with device(home) as service:
         return service.get(entry_id).entry.path
+
+
+def test_hand_edits_moves_and_deletions_travel_with_their_ids(tmp_path: Path) -> None:
+    remote = bare_remote(tmp_path)
+    a = new_device(tmp_path, "a", remote)
+    b = new_device(tmp_path, "b", remote)
+    with device(a) as service:
+        kept = service.remember("Bike lock combination hint: the year we met", path="misc")
+        gone = service.remember("Old gym membership number 5521", path="misc")
+    sync(a, b)
+    tree = a / "tree"
+    moved = tree / "bikes" / "lock.md"
+    moved.parent.mkdir()
+    (tree / entry_path(a, kept.id)).rename(moved)  # by hand, nobody watching
+    (tree / entry_path(a, gone.id)).unlink()
+    sync(a, b)
+    with device(b) as service:
+        assert service.get(kept.id).entry.path == "bikes/lock.md"
+        assert not recalls(b, "gym membership", "entry")
+        assert service.sync_status().tombstones == 1  # the deletion travelled as forgetting

@@ -9,6 +9,10 @@ writes through the same logged, undoable operations as the distiller.
 Forgetting events queues a FORGET for a person's page that quotes them: the page without
 those lines (and without the text asked to be forgotten). Accepting writes that text only
 while the page is still what the proposal was made from, and cannot be undone.
+
+`amber sync` queues a SYNC_CONFLICT when two devices changed the same lines of an entry
+(amber/sync/conflicts.py): accepting writes the other device's text, rejecting keeps this
+one's.
 """
 
 from __future__ import annotations

@@ -89,8 +89,9 @@ class Syncer:
         return found
 
     def init(self, remote: str | None, device: str | None = None) -> SyncState:
-        """Make or adopt the repository, point it at `remote`, check the memory key against
-        what the remote holds (refused before anything is merged), and sync once."""
+        """Make or adopt the repository, point it at `remote`, and check the memory key
+        against what the remote holds (refused before anything is merged); `amber sync
+        init` then syncs once."""
         current = sync_state.load(self.config.home)
         name = device or (current.device if current else "")
         name = name or sync_state.device_name(self.config.home_id)
@@ -217,12 +218,14 @@ class Syncer:
 
     def _commit_local(self, state: SyncState, report: SyncReport) -> bool:
         staged = repo.stage_all(self.git)
+        # Hand edits nobody indexed yet: files that exist first, so a moved entry keeps its id.
+        moved = [path for pair in staged.moved for path in reversed(pair)]
+        self._index_paths([*staged.added, *staged.changed, *moved, *staged.removed])
         forgotten = self._forgotten_entries(staged.removed)
         exchange = EventExchange(self.db, self.files, state.device, self._events_key(), self._max())
         exchange.send(report.exchange, forgotten)
         if report.exchange.segments_written:
             staged = repo.stage_all(self.git)
-        self._index_paths([*staged.added, *staged.changed, *[b for _, b in staged.moved]])
         if staged.empty:
             return False
         repo.commit(self.git, repo.commit_message(state.device, staged))
