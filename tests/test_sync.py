@@ -301,3 +301,14 @@ def test_hand_edits_moves_and_deletions_travel_with_their_ids(tmp_path: Path) ->
         assert service.get(kept.id).entry.path == "bikes/lock.md"
         assert not recalls(b, "gym membership", "entry")
         assert service.sync_status().tombstones == 1  # the deletion travelled as forgetting
+
+
+def test_a_tree_that_lost_its_repository_says_what_to_do(tmp_path: Path) -> None:
+    import shutil
+
+    from amber.sync.engine import NotSyncedError
+
+    home = new_device(tmp_path, "a", None)
+    shutil.rmtree(home / "tree" / ".git")
+    with device(home) as service, pytest.raises(NotSyncedError, match="sync init"):
+        service.sync()

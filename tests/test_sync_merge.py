@@ -121,3 +121,12 @@ def test_two_new_entries_at_one_path_are_both_kept(tmp_path: Path) -> None:
         with device(home) as service:
             assert "milk" in service.get(first.id).entry.body
             assert "nails" in service.get(second.id).entry.body
+
+
+def test_a_file_whose_frontmatter_does_not_parse_merges_as_text(tmp_path: Path) -> None:
+    git = Git(tmp_path)
+    base = "---\ntitle: never closed\n\nline a\nline b\nline c\nline d\nline e\n"
+    ours = base.replace("line a", "line A")
+    theirs = base.replace("line e", "line E")
+    merged = merge_entry(git, "notes/broken.md", base, ours, theirs)
+    assert merged.clean and "line A" in merged.text and "line E" in merged.text

@@ -210,7 +210,13 @@ class Syncer:
     def _recover(self) -> None:
         """Clear what a sync killed midway left: git's index lock (no git of ours runs
         while we hold the sync lock) and a merge never committed (made again below)."""
-        git_dir = self.git.git_dir()
+        try:
+            git_dir = self.git.git_dir()
+        except GitError:
+            raise NotSyncedError(
+                f"the tree {self.config.tree_dir} is no longer a git repository; run `amber "
+                "sync init REMOTE` again (it joins the remote's history)"
+            ) from None
         (git_dir / "index.lock").unlink(missing_ok=True)
         if (git_dir / "MERGE_HEAD").exists():
             self.git.run("merge", "--abort", check=False)

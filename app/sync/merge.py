@@ -31,11 +31,17 @@ class Merged:
 
 def merge_entry(git: Git, path: str, base: str | None, ours: str, theirs: str) -> Merged:
     try:
-        docs = [fm.split(t) if t is not None else None for t in (base, ours, theirs)]
-    except fm.FrontmatterError:
-        docs = [None, None, None]
-    base_doc, our_doc, their_doc = docs
-    if our_doc is None or their_doc is None or our_doc.frontmatter is None:
+        return _merge_parts(git, path, base, ours, theirs)
+    except fm.FrontmatterError:  # a frontmatter that does not parse: merged as plain text
+        text, clean = merge_text(git, base or "", ours, theirs)
+        return Merged(text if clean else ours, clean)
+
+
+def _merge_parts(git: Git, path: str, base: str | None, ours: str, theirs: str) -> Merged:
+    """Frontmatter and body merged apart (see the module docstring)."""
+    base_doc = fm.split(base) if base is not None else None
+    our_doc, their_doc = fm.split(ours), fm.split(theirs)
+    if our_doc.frontmatter is None:
         text, clean = merge_text(git, base or "", ours, theirs)
         return Merged(text if clean else ours, clean)
     aligned = [_aligned(d.frontmatter or "" if d else "", our_doc) for d in (base_doc, their_doc)]
