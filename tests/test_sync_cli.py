@@ -61,11 +61,11 @@ def test_a_key_export_lets_a_home_with_another_key_join(
     assert refused.returncode == 3 and "not the one" in refused.stderr
     blob = tmp_path / "amber.key"
     transfer = {"AMBER_KEY_PASSPHRASE": "moving day 2024"}
-    os.environ["AMBER_PASSPHRASE"] = "correct horse battery staple"  # device a's
+    monkeypatch.setenv("AMBER_PASSPHRASE", "correct horse battery staple")  # device a's
     exported = amber_cli("key", "export", str(blob), env_extra={**_env(a), **transfer})
     assert exported.returncode == 0, exported.stderr
     assert blob.stat().st_mode & 0o077 == 0
-    os.environ["AMBER_PASSPHRASE"] = "the passphrase of device b"
+    monkeypatch.setenv("AMBER_PASSPHRASE", "the passphrase of device b")
     wrong = amber_cli(
         "key", "import", str(blob), env_extra={**_env(b), "AMBER_KEY_PASSPHRASE": "nope nope"}
     )
