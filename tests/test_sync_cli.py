@@ -79,33 +79,47 @@ def test_a_key_export_lets_a_home_with_another_key_join(
 
 
 def test_a_sync_killed_midway_is_completed_by_the_next(tmp_path: Path) -> None:
-    """kill -9 at several moments of a large sync; each time the next sync completes it and
-    leaves repository and index consistent."""
+    """kill -9 at several moments of a large first sync (timed on a twin device first, so
+    the kills land inside it on a fast or a slow machine); after each, the next sync
+    completes it and leaves repository and index consistent."""
     remote = bare_remote(tmp_path)
-    a, b = tmp_path / "a", tmp_path / "b"
-    for home in (a, b):  # the first device pushes its key check before the next joins
+    a, b, twin = tmp_path / "a", tmp_path / "b", tmp_path / "twin"
+    for home in (a, b, twin):  # the first device pushes its key check before the next join
         init_home(home)
         with device(home) as service:
             service.sync_init(str(remote), device=home.name)
             service.sync()
     with device(a) as service:
-        for n in range(150):
+        for n in range(200):
             service.remember(f"Recipe card {n}: flour, water and {n} grams of salt", path="food")
-    capture(a, chat("big", *[f"message {n} about the harbour" for n in range(3000)]))
+    capture(a, chat("big", *[f"message {n} about the harbour" for n in range(8000)]))
     with device(a) as service:
         service.sync()
-    killed = [_killed_sync(b, delay) for delay in (0.8, 1.2, 1.6, 2.0, 2.5)]
-    assert any(killed), "every sync ended before it could be killed"
+    whole = _timed_sync(twin)
+    killed = [_killed_sync(b, whole * share) for share in (0.3, 0.5, 0.7, 0.9)]
+    assert killed[0], "the sync ended before it could be killed"
     with device(b) as service:
         service.sync()
         report = service.doctor()
         assert not any(report.drift.values()), report.drift
-        assert service.entry_count() == 150
-        assert service.event_source_counts() == {"conversation": 3000}
+        assert service.entry_count() == 200
+        assert service.event_source_counts() == {"conversation": 8000}
         assert service.sync_status().segments_unapplied == 0
     git_dir = b / "tree" / ".git"
     assert not (git_dir / "MERGE_HEAD").exists() and not (git_dir / "index.lock").exists()
     subprocess.run(["git", "-C", str(b / "tree"), "fsck"], check=True, capture_output=True)
+
+
+def _timed_sync(home: Path) -> float:
+    began = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "amber.cli", "sync"],
+        env={**os.environ, "AMBER_HOME": str(home)},
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return time.monotonic() - began
 
 
 def _killed_sync(home: Path, delay: float) -> bool:
