@@ -129,12 +129,6 @@ def create_passphrase_key(config: Config, passphrase: str) -> bytes:
     return _stretch(passphrase, keyfile)
 
 
-def passphrase_key(passphrase: str, keyfile: dict) -> bytes:
-    """The key a passphrase makes with these scrypt salt and parameters (another device's,
-    carried by a synced repository)."""
-    return _stretch(passphrase, keyfile)
-
-
 def store_key(config: Config, key: bytes, keyfile: dict | None) -> None:
     """Keep another key where this home keeps its key (a device joining a synced memory):
     the passphrase's salt and parameters, the keyring entry, and the key file if one
