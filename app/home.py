@@ -140,6 +140,34 @@ def remove_key_file(home: Path | None = None) -> Path | None:
     return keys.remove_key_file(load_config(home))
 
 
+def adopt_key(home: Home, key: bytes, keyfile: dict | None = None) -> None:
+    """Make another device's memory key this home's: the index re-encrypted with it, then
+    the key kept where this home keeps its key (`keyfile`: the passphrase's salt and
+    parameters that make it). Run again after an interruption, it completes."""
+    if key != home.key:
+        home.db.rekey(key)
+    keys.store_key(home.config, key, keyfile)
+    home.key = key
+
+
+def import_key(
+    key: bytes, home: Path | None = None, *, prompt: keys.PassphrasePrompt | None = None
+) -> None:
+    """`amber key import`: this home takes a key exported on another device. An import cut
+    short after the index was re-encrypted is completed: the new key opens it then."""
+    try:
+        opened = open_home(home, prompt=prompt)
+    except WrongKeyError:
+        config = load_config(home)
+        open_database(config.index_path, key).close()  # a WrongKeyError when it is not that
+        keys.store_key(config, key, None)
+        return
+    try:
+        adopt_key(opened, key)
+    finally:
+        opened.close()
+
+
 def tree_files(config: Config) -> TreeFiles:
     config.locks_dir.mkdir(parents=True, exist_ok=True)
     return TreeFiles(config.tree_dir, config.locks_dir / "tree.lock")

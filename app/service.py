@@ -31,7 +31,7 @@ from amber.config import Config
 from amber.embedding import EmbeddingIndexer, EmbedReport
 from amber.errors import AmberError, ConflictError, InvalidInputError
 from amber.events import Event
-from amber.home import Home, open_home
+from amber.home import Home, adopt_key, open_home
 from amber.ids import new_id
 from amber.indexer import Indexer, ReconcileReport
 from amber.models.active import chat_model_for, embedder_for
@@ -41,7 +41,7 @@ from amber.reads import EntryView, Reader, Within
 from amber.retrieval.hits import Hit
 from amber.retrieval.recall import Recaller, RecallOptions
 from amber.retrieval.vector_channel import VectorChannel
-from amber.security.keys import PassphrasePrompt, derive_key
+from amber.security.keys import PassphrasePrompt, derive_key, obtain_passphrase
 from amber.store import audit, capture, outline, recency, timeline
 from amber.store import entries as entry_rows
 from amber.store import events as event_rows
@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from amber.pluginspec import Importer
     from amber.retention import PrunePlan
     from amber.store.forget import Selection
+    from amber.sync import Syncer, SyncReport, SyncState, SyncStatus
 
 log = logging.getLogger(__name__)
 NO_CHAT_MODEL = (
@@ -491,3 +492,43 @@ class MemoryService:
 
         model = chat_model_for(self.config) if use_model else None
         return Distiller(self.distill_parts(), model)
+
+    # -- sync between devices (amber.sync) --------------------------------------------------------
+
+    def sync_init(
+        self,
+        remote: str | None = None,
+        device: str | None = None,
+        prompt: PassphrasePrompt | None = None,
+    ) -> SyncState:
+        """Make the tree a git repository (or adopt it), with `remote` to sync through. A
+        remote made with a passphrase: the same passphrase with its salt makes this home's
+        key the remote's (the index re-encrypted); any other key is refused."""
+        from amber.sync.keyshare import OtherKeyError, key_for_passphrase
+
+        try:
+            return self._syncer().init(remote, device)
+        except OtherKeyError as exc:
+            if not exc.kdf:
+                raise
+            key = key_for_passphrase(exc, obtain_passphrase(prompt, confirm=False))
+            adopt_key(self.home, key, exc.kdf)
+            return self._syncer().init(remote, device)
+
+    def export_key(self, passphrase: str) -> str:
+        """The memory key sealed with `passphrase`, for `amber key import` on a new device."""
+        from amber.sync.keyshare import seal_key
+
+        return seal_key(self.home.key, passphrase)
+
+    def sync(self) -> SyncReport:
+        """Commit, fetch, merge, push; events travel as encrypted segments."""
+        return self._syncer().sync()
+
+    def sync_status(self) -> SyncStatus:
+        return self._syncer().status()
+
+    def _syncer(self) -> Syncer:
+        from amber.sync import Syncer
+
+        return Syncer(self.config, self.writer, self.home.key)

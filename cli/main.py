@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "review": ("review",),
     "archive": ("archive",),
     "prune": ("prune",),
+    "sync": ("sync",),
 }
 HELP = "Amber: your local, encrypted memory. Everything stays on this machine."
 

@@ -66,6 +66,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "amber.forgetting",
         "amber.distill",
         "amber.contexts",
+        "amber.sync",
     ),
     "composition": ("amber.home", "amber.service", "amber.watcher"),
     "daemon": ("amber.daemon",),

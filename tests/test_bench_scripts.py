@@ -286,3 +286,12 @@ def test_bench_notes_refuses_a_question_about_no_note(tmp_path: Path) -> None:
     )
     assert done.returncode != 0
     assert "questions.jsonl q9: no note gone" in done.stderr
+
+
+def test_bench_sync_converges_on_a_small_memory(tmp_path: Path) -> None:
+    out = tmp_path / "sync.json"
+    args = ("--entries", "60", "--events", "400", "--changes", "5", "--json", str(out))
+    run_script("bench_sync.py", *args, cwd=tmp_path)
+    result = json.loads(out.read_text())
+    assert (result["b_entries"], result["b_events"], result["b_changed_seen"]) == (60, 400, 5)
+    assert result["segments"] == 1 and result["remote_bytes"] > result["segment_bytes"]

@@ -37,6 +37,7 @@ from amber.daemon.sink import CAPACITY, CaptureSink
 from amber.daemon.stats import SourceStats
 from amber.daemon.statusfile import StatusWriter
 from amber.daemon.supervisor import SourceRunner, Supervisor
+from amber.daemon.sync_job import SyncJob, sync_interval
 from amber.errors import AmberError
 from amber.pluginspec import CaptureSource
 from amber.service import MemoryService
@@ -103,6 +104,7 @@ class Daemon:
             }
         )
         self.idle = self._idle_runner()
+        self.sync_job = self._sync_job()
         self.started = now_iso()
         self._backlog = (0, 0.0, 0)  # (count, when counted, captures then)
         self._watcher: Any = None
@@ -120,6 +122,8 @@ class Daemon:
             self._start_watcher()
             if self.idle:
                 self.idle.start()
+            if self.sync_job:
+                self.sync_job.start()
             self._loop()
         finally:  # even after a bug: no source or writer thread outlives the daemon
             self._shutdown()
@@ -212,6 +216,8 @@ class Daemon:
             self._watcher.stop()
         if self.idle:
             self.idle.join()
+        if self.sync_job:
+            self.sync_job.join()
         self.write_status("stopped")
         log.info("daemon %d stopped", os.getpid())
 
@@ -248,6 +254,15 @@ class Daemon:
             has_work=lambda: opts.idle_work is not None and self.backlog(fresh=True) > 0,
             housekeeping=opts.housekeeping,
         )
+
+    def _sync_job(self) -> SyncJob | None:
+        """`amber sync` every `[sync] interval` seconds (amber/daemon/sync_job.py)."""
+        interval, problem = sync_interval(self.paths.home)
+        if problem:
+            log.warning(problem)
+        if not interval:
+            return None
+        return SyncJob(self.service.sync, self.paths.home, interval, self.stop_event)
 
     def _start_watcher(self) -> None:
         if not self.options.watch_tree:
@@ -305,6 +320,7 @@ class Daemon:
             "sources": {name: stats.to_json() for name, stats in sorted(self.stats.items())},
             "distiller": distiller,
             "tree_watcher": self._watcher is not None,
+            "sync": self.sync_job.to_json() if self.sync_job else {"state": "off"},
             "config_problem": self.config_problem,
             **self.options.extra_status,
         }

@@ -9,6 +9,10 @@ writes through the same logged, undoable operations as the distiller.
 Forgetting events queues a FORGET for a person's page that quotes them: the page without
 those lines (and without the text asked to be forgotten). Accepting writes that text only
 while the page is still what the proposal was made from, and cannot be undone.
+
+`amber sync` queues a SYNC_CONFLICT when two devices changed the same lines of an entry
+(amber/sync/conflicts.py): accepting writes the other device's text, rejecting keeps this
+one's.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from amber.store import distill_events as queue
 from amber.store import entries as entry_rows
 from amber.store import review as review_rows
 from amber.store.review import ReviewRow
+from amber.sync import conflicts as sync_conflicts
 from amber.tree.entry import Entry
 from amber.writing import fields, plans
 from amber.writing.plan import sha256
@@ -117,6 +122,8 @@ class ReviewQueue:
         item = self.get(handle)
         if item.action == FORGET:
             return str(item.proposal["body"])
+        if item.action == sync_conflicts.SYNC_CONFLICT:
+            return sync_conflicts.preview(item)
         cand = self.candidate(item)
         target = self.target(item)
         if item.action == "update" and target is not None:
@@ -129,6 +136,9 @@ class ReviewQueue:
         item = self._pending(handle)
         if item.action == FORGET:
             self._accept_forgetting(item, body)
+            return None
+        if item.action == sync_conflicts.SYNC_CONFLICT:  # theirs, or the person's edited text
+            sync_conflicts.accept(self.parts.writer, item, body)
             return None
         cand = self.candidate(item)
         journal = Journal(self.db, self.parts.writer, new_id())

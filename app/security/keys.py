@@ -129,6 +129,26 @@ def create_passphrase_key(config: Config, passphrase: str) -> bytes:
     return _stretch(passphrase, keyfile)
 
 
+def store_key(config: Config, key: bytes, keyfile: dict | None) -> None:
+    """Keep another key where this home keeps its key (a device joining a synced memory):
+    the passphrase's salt and parameters, the keyring entry, and the key file if one
+    exists; a passphrase home given a key no passphrase makes gets a key file. The caller
+    has re-encrypted the index with it first."""
+    if config.key_storage == "passphrase" and keyfile:
+        tmp = config.keyfile_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(keyfile, indent=2), encoding="utf-8")
+        os.replace(tmp, config.keyfile_path)
+    elif config.key_storage == "passphrase":  # no passphrase makes this key: keep it in a file
+        write_key_file(config, key)
+        return
+    elif config.key_storage == "keyring":
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, _keyring_user(config), key.hex())
+    if key_file_exists(config):
+        write_key_file(config, key)
+
+
 def load_passphrase_key(config: Config, passphrase: str) -> bytes:
     try:
         keyfile = json.loads(config.keyfile_path.read_text(encoding="utf-8"))

@@ -103,6 +103,15 @@ class Database:
                 self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
             self.conn.execute("VACUUM")
 
+    def rekey(self, key: bytes) -> None:
+        """Encrypt the index with another key (a device joining a synced memory); out of
+        WAL mode, since a rekey rewrites every page of the main file."""
+        with self._lock:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.conn.execute("PRAGMA journal_mode = DELETE")
+            self.conn.execute(f"PRAGMA rekey = \"x'{key.hex()}'\"")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+
     def close(self) -> None:
         with self._lock:
             self.conn.close()

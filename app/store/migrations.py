@@ -338,6 +338,29 @@ def m0011_event_cwd(conn: sqlcipher3.Connection) -> None:
     )
 
 
+def m0012_sync(conn: sqlcipher3.Connection) -> None:
+    """What `amber sync` knows of the repository's event segments (amber/sync/events.py):
+    the segments applied here, each event the repository holds (by its key there, and its
+    dedup key here), and the tombstones of what was forgotten on any device."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE sync_segments (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL);
+        CREATE TABLE sync_events (
+            key TEXT PRIMARY KEY,
+            local_key TEXT NOT NULL,
+            segment TEXT NOT NULL
+        );
+        CREATE INDEX sync_events_local ON sync_events(local_key);
+        CREATE TABLE sync_tombstones (
+            key TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            segment TEXT NOT NULL
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m0001_core,
     m0002_vectors,
@@ -350,6 +373,7 @@ MIGRATIONS: list[Migration] = [
     m0009_statement_rewrites,
     m0010_search_cjk,
     m0011_event_cwd,
+    m0012_sync,
 ]
 
 

@@ -1,0 +1,127 @@
+"""SQL for `amber sync`'s bookkeeping of the repository's event segments.
+
+An event is known to the repository by its key there (the dedup key of the device that
+wrote it) and here by its local dedup key (the same, unless redaction changed since).
+A key in `sync_events` whose local event is gone was forgotten on this device: it becomes a
+tombstone. Every segment applied here (this device's own included) is in `sync_segments`,
+so a segment is read once, and its records and its mark are one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlcipher3
+
+from amber.store.db import Database
+from amber.store.forget import FoundEvent
+
+EVENT = "event"
+ENTRY = "entry"
+
+_EXPORT_COLUMNS = (
+    "dedup_key, source, uri, conversation, message_id, author, ts, title, text, trust, meta, "
+    "captured_at"
+)
+_FOUND_COLUMNS = (
+    "e.rowid, e.id, e.ref, e.source, e.conversation, e.ts, substr(e.text, 1, 200), "
+    "coalesce(json_extract(e.meta, '$.image'), '')"
+)
+
+
+@dataclass(frozen=True)
+class Counts:
+    events: int  # events the repository holds, as known here
+    tombstones: int
+    unsent: int  # local events no segment holds yet
+
+
+def unsent_events(db: Database, limit: int) -> list[tuple]:
+    """Local events no segment holds yet (oldest first): rows of `_EXPORT_COLUMNS`."""
+    return db.query(
+        f"SELECT {_EXPORT_COLUMNS} FROM events e WHERE NOT EXISTS "
+        "(SELECT 1 FROM sync_events s WHERE s.local_key = e.dedup_key) AND NOT EXISTS "
+        "(SELECT 1 FROM sync_tombstones t WHERE t.key = e.dedup_key) ORDER BY rowid LIMIT ?",
+        (limit,),
+    )
+
+
+def record_events(conn: sqlcipher3.Connection, rows: Iterable[tuple[str, str, str]]) -> None:
+    """(key, local key, segment) of events a segment holds."""
+    conn.executemany("INSERT OR IGNORE INTO sync_events VALUES (?, ?, ?)", list(rows))
+
+
+def mark_applied(conn: sqlcipher3.Connection, segment: str, stamp: str) -> None:
+    conn.execute("INSERT OR IGNORE INTO sync_segments VALUES (?, ?)", (segment, stamp))
+
+
+def applied_segments(db: Database) -> set[str]:
+    return {row[0] for row in db.query("SELECT name FROM sync_segments")}
+
+
+def forgotten_here(db: Database) -> list[str]:
+    """Keys of events the repository holds whose local copy is gone (forgotten here)."""
+    rows = db.query(
+        "SELECT key FROM sync_events s WHERE NOT EXISTS "
+        "(SELECT 1 FROM events e WHERE e.dedup_key = s.local_key) ORDER BY key"
+    )
+    return [row[0] for row in rows]
+
+
+def known_entry_tombstones(db: Database, ids: list[str]) -> set[str]:
+    rows = db.query_in("SELECT key FROM sync_tombstones WHERE kind = 'entry' AND key IN (%s)", ids)
+    return {row[0] for row in rows}
+
+
+def tombstoned(db: Database, keys: list[str]) -> set[str]:
+    rows = db.query_in("SELECT key FROM sync_tombstones WHERE key IN (%s)", keys)
+    return {row[0] for row in rows}
+
+
+def add_tombstones(
+    conn: sqlcipher3.Connection, keys: Iterable[str], kind: str, segment: str
+) -> None:
+    """Tombstones: the repository no longer holds these events (or entries)."""
+    keys = list(keys)
+    conn.executemany(
+        "INSERT OR IGNORE INTO sync_tombstones VALUES (?, ?, ?)",
+        [(key, kind, segment) for key in keys],
+    )
+    conn.executemany("DELETE FROM sync_events WHERE key = ?", [(key,) for key in keys])
+
+
+def local_events(conn: sqlcipher3.Connection, keys: list[str]) -> list[FoundEvent]:
+    """The local events that repository keys name (a tombstone's), to forget them."""
+    found: list[FoundEvent] = []
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT {_FOUND_COLUMNS} FROM events e WHERE e.dedup_key IN ({marks}) OR "
+            f"e.dedup_key IN (SELECT local_key FROM sync_events WHERE key IN ({marks}))",
+            [*chunk, *chunk],
+        ).fetchall()
+        found += [FoundEvent(*row) for row in rows]
+    return found
+
+
+def present_keys(conn: sqlcipher3.Connection, keys: list[str]) -> set[str]:
+    """Which of these dedup keys local events have."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT dedup_key FROM events WHERE dedup_key IN ({marks})", chunk)
+        found.update(row[0] for row in rows)
+    return found
+
+
+def counts(db: Database) -> Counts:
+    row = db.one(
+        "SELECT (SELECT count(*) FROM sync_events), (SELECT count(*) FROM sync_tombstones), "
+        "(SELECT count(*) FROM events e WHERE NOT EXISTS "
+        "(SELECT 1 FROM sync_events s WHERE s.local_key = e.dedup_key))"
+    )
+    assert row is not None
+    return Counts(int(row[0]), int(row[1]), int(row[2]))
