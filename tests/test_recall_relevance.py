@@ -91,6 +91,28 @@ def test_a_persons_short_statement_beats_an_assistants_long_answer(
     assert _message_ids(hits)[:2] == ["u1", "a1"]
 
 
+def test_a_long_message_counts_for_less_by_its_words_not_by_its_meaning(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    """BM25's length normalisation is what the length factor corrects; a vector's nearness
+    has no length bias, so a long message the embedder finds closest stays first."""
+    diary = "I finally repaired the old sailing boat with my father this summer. " * 12
+    chat = {
+        "id": "boat",
+        "messages": [
+            {"id": "long", "speaker": "user", "text": diary},
+            {"id": "short", "speaker": "user", "text": "Sailing lessons start in June"},
+        ],
+    }
+    _import(service, tmp_path, [chat])
+    keys = _event_keys(service)
+    close = {keys["long"]: 0.7, keys["short"]: 0.55}
+    service.recaller.extra_channels["vector"] = FakeDense(close)
+    assert _message_ids(service.recall("sailing", RecallOptions(mode="lexical")))[0] == "short"
+    hits = service.recall("mending a yacht", RecallOptions(mode="hybrid"))
+    assert _message_ids(hits)[0] == "long"
+
+
 def test_neighbours_lend_only_to_messages_found_on_their_own(
     service: MemoryService, tmp_path: Path
 ) -> None:

@@ -78,12 +78,17 @@ class Documents:
         elif key in self.events:
             event = self.events[key]
             value *= fusion.question_factor(event.text)
-            value *= signals.role_factor(event.author) * signals.length_factor(event.text)
+            value *= signals.role_factor(event.author)
             if event.author.casefold() in speakers:
                 value *= fusion.SPEAKER_FACTOR
         if time_range and fusion.in_range(ts, time_range.start, time_range.end):
             value *= fusion.TIME_MATCH_FACTOR
         return value
+
+    def length_factor(self, key: int) -> float:
+        """signals.length_factor of a loaded message; 1.0 for an entry."""
+        event = self.events.get(key)
+        return signals.length_factor(event.text) if event else 1.0
 
     @staticmethod
     def _superseded(row: entry_rows.EntryRow) -> bool:

@@ -31,6 +31,7 @@ RECENCY_HALF_LIFE_DAYS = 180.0
 RECENCY_WEIGHT = 0.15
 RELATION_FACTOR = 0.5
 CONTENT_CHANNELS = {"lexical", "vector"}  # hits on what was said, which context can extend
+MEANING_CHANNELS = {"vector"}  # found by nearness of meaning, not by words
 
 
 @dataclass
@@ -38,6 +39,14 @@ class Fused:
     key: int
     score: float
     channels: list[str] = field(default_factory=list)
+    by_meaning: float = 0.0  # the part of `score` the MEANING_CHANNELS gave
+
+    def scale_words(self, factor: float) -> None:
+        """Scale the part of the score that words earned (channels, neighbours), leaving
+        what meaning gave: BM25's length normalisation is relative to the average message,
+        which long answers inflate, and the length factor corrects it; a vector's nearness
+        has no such bias."""
+        self.score = (self.score - self.by_meaning) * factor + self.by_meaning
 
 
 def add_scored(
@@ -57,6 +66,8 @@ def add_ranked(fused: dict[int, Fused], channel: str, keys: list[int], weight: f
 def _add(fused: dict[int, Fused], key: int, channel: str, score: float) -> None:
     item = fused.setdefault(key, Fused(key, 0.0))
     item.score += score
+    if channel in MEANING_CHANNELS:
+        item.by_meaning += score
     if channel not in item.channels:
         item.channels.append(channel)
 

@@ -157,6 +157,7 @@ class Recaller:
         self._add_neighbours(cand.fused, docs)
         docs.load(list(cand.fused))
         for item in cand.fused.values():
+            item.scale_words(docs.length_factor(item.key))
             item.score *= docs.factor(item.key, now, cand.time_range, cand.speakers)
         self._add_relations(cand.fused, cand.filter, docs)
         ranked = sorted(cand.fused.values(), key=lambda f: -f.score)
