@@ -477,8 +477,9 @@ class MemoryService:
 
     def distill_parts(self) -> DistillParts:
         from amber.distill.parts import DistillParts
+        from amber.sync.distilling import elsewhere
 
-        return DistillParts(self.db, self.writer)
+        return DistillParts(self.db, self.writer, elsewhere(self.config))
 
     def review_queue(self) -> ReviewQueue:
         """What the distiller proposed for entries a person wrote: accept, edit, reject."""
@@ -527,6 +528,13 @@ class MemoryService:
 
     def sync_status(self) -> SyncStatus:
         return self._syncer().status()
+
+    def sync_distiller(self, take: bool = False) -> str:
+        """The device that distils this synced memory; `take`: this one, from now on."""
+        syncer = self._syncer()
+        if take:
+            syncer.take_distiller()
+        return syncer.distiller()
 
     def _syncer(self) -> Syncer:
         from amber.sync import Syncer

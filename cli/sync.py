@@ -64,6 +64,31 @@ def status(as_json: JsonOpt = False) -> None:
         _say(_status_text(found))
 
 
+@app.command("distiller")
+def distiller(
+    here: Annotated[
+        bool, typer.Option("--here", help="Make this device the one that distils, from now on.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Which device distils this memory (one does, so no page is made twice)."""
+    with memory() as service:
+        name = service.sync_distiller(take=here)
+        device = service.sync_status().device
+    if as_json:
+        print_json({"distiller": name, "device": device})
+        return
+    if not name:
+        _say("no device distils yet: the first `amber sync` names this one")
+    elif name == device:
+        _say(f"this device ({device}) distils this memory")
+    else:
+        _say(
+            f"device {name} distils this memory; its pages reach this one at each sync "
+            "(`amber sync distiller --here` moves the role here)"
+        )
+
+
 def _report_json(report: SyncReport) -> dict[str, object]:
     ex = report.exchange
     return {
@@ -76,6 +101,7 @@ def _report_json(report: SyncReport) -> dict[str, object]:
         "conflict_copies": report.copies_routed,
         "events_sent": ex.sent_events,
         "tombstones_sent": ex.sent_tombstones,
+        "distilled_marks_sent": ex.sent_marks,
         "segments_written": len(ex.segments_written),
         "events_received": ex.received_events,
         "segments_received": ex.received_segments,

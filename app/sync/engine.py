@@ -33,7 +33,7 @@ from amber.config import Config
 from amber.errors import AmberError
 from amber.store import entries as entry_rows
 from amber.store import sync as sync_rows
-from amber.sync import conflicts, keyshare, repo, resolve, segments
+from amber.sync import conflicts, distilling, keyshare, repo, resolve, segments
 from amber.sync import state as sync_state
 from amber.sync.events import EventExchange, Exchange
 from amber.sync.git import Git, GitError
@@ -156,6 +156,21 @@ class Syncer:
                 return
         self.files.write_text(keyshare.REPO_KEY_FILE, json.dumps(info, indent=2) + "\n")
 
+    def distiller(self) -> str:
+        """The device that distils this memory ("" before the first sync names one)."""
+        self.state()
+        role = distilling.read_role(self.config.tree_dir)
+        return role.device if role else ""
+
+    def take_distiller(self) -> SyncReport:
+        """Make this device the one that distils: sync first (for the latest page map),
+        claim the role, and sync again to push the claim; the map is adopted on the way."""
+        state = self.state()
+        self.sync()
+        with self._sync_lock(), self.writer.locked():
+            distilling.claim(self.files, state.device)
+        return self.sync()
+
     # -- syncing ------------------------------------------------------------------------------
 
     def status(self) -> SyncStatus:
@@ -230,7 +245,8 @@ class Syncer:
         forgotten = self._forgotten_entries(staged.removed)
         exchange = EventExchange(self.db, self.files, state.device, self._events_key(), self._max())
         exchange.send(report.exchange, forgotten)
-        if report.exchange.segments_written:
+        kept = self._keep_distiller(state.device, claim=False)
+        if report.exchange.segments_written or kept:
             staged = repo.stage_all(self.git)
         if staged.empty:
             return False
@@ -311,11 +327,26 @@ class Syncer:
         exchange = EventExchange(self.db, self.files, state.device, self._events_key(), self._max())
         exchange.receive(report.exchange, self._forget_entry)
         report.copies_routed += conflicts.route_copies(self.writer)
+        self._keep_distiller(state.device, claim=True)
         staged = repo.stage_all(self.git)
         if not staged.empty:
             repo.commit(self.git, repo.commit_message(state.device, staged))
         state.indexed_head = self.git.head() or ""
         sync_state.save(self.config.home, state)
+
+    def _keep_distiller(self, device: str, claim: bool) -> bool:
+        """The distilling device's upkeep (amber/sync/distilling.py): the role claimed
+        when the repository names none (only after a merge, so that a joining device sees
+        the remote's claim first), the page map adopted when this device took the role
+        over, and written when it changed. True when a file changed."""
+        role = distilling.read_role(self.config.tree_dir)
+        claimed = role is None and claim
+        if claimed:
+            role = distilling.claim(self.files, device)
+        if role is None or role.device != device:
+            return False
+        distilling.adopt_pages(self.db, self.files, device)
+        return distilling.export_pages(self.db, self.files, device) or claimed
 
     def _forget_entry(self, entry_id: str) -> bool:
         row = entry_rows.entry_row(self.db, entry_id)

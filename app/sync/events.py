@@ -1,16 +1,18 @@
 """Events between devices: this device's new events and tombstones go out as encrypted
 segments; other devices' segments come in through `amber.ingest`, once each.
 
-Out: the events no segment holds yet, and the tombstones of what was forgotten here since
+Out: the events no segment holds yet, then the tombstones of what was forgotten here since
 (an event the repository holds whose local copy is gone; an entry file removed whose id
-is nowhere else), as new segments of this device. The file is written first, then its
+is nowhere else) and the marks of events distilled here since (amber/sync/distilling.py),
+as new segments of this device. The file is written first, then its
 events are recorded as sent: a crash in between sends them again in another segment,
 which every device then applies as nothing new.
 
 In: each segment not applied yet, in one transaction with its mark: its events through
 `ingest` (unique by dedup key, so a known event adds nothing), its tombstones applied
 (events deleted with every trace, `store/forget.py`; entries handed to `forget_entry`
-after the transaction, through the entry writer).
+after the transaction, through the entry writer), its marks followed (those events count
+as distilled here too).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from amber.store.db import Database
 from amber.sync import segments
 from amber.tree.files import TreeFiles
 
+DISTILLED = "distilled"  # a record: the event of this key was distilled (amber/sync/distilling.py)
 SEGMENT_EVENTS = 5000  # events per segment: a large first export is many mid-sized files
 
 
@@ -38,6 +41,7 @@ SEGMENT_EVENTS = 5000  # events per segment: a large first export is many mid-si
 class Exchange:
     sent_events: int = 0
     sent_tombstones: int = 0
+    sent_marks: int = 0  # events distilled here, marked so for the other devices
     segments_written: list[str] = field(default_factory=list)
     received_events: int = 0
     received_segments: int = 0
@@ -58,18 +62,8 @@ class EventExchange:
     # -- out ---------------------------------------------------------------------------------
 
     def send(self, report: Exchange, forgotten_entries: list[str]) -> None:
-        """Write this device's tombstones and new events as segments (tree lock held)."""
-        gone = sync_rows.forgotten_here(self.db)
-        tombs = [_tomb(sync_rows.EVENT, key) for key in gone]
-        tombs += [_tomb(sync_rows.ENTRY, entry_id) for entry_id in forgotten_entries]
-        if tombs:
-            name = self._write(tombs)
-            with self.db.write() as conn:
-                sync_rows.add_tombstones(conn, gone, sync_rows.EVENT, name)
-                sync_rows.add_tombstones(conn, forgotten_entries, sync_rows.ENTRY, name)
-                sync_rows.mark_applied(conn, name, now_iso())
-            report.sent_tombstones += len(tombs)
-            report.segments_written.append(name)
+        """Write this device's new events, then its tombstones and distilled marks, as
+        segments (tree lock held): events first, so a mark follows the event it names."""
         while rows := sync_rows.unsent_events(self.db, SEGMENT_EVENTS):
             records = [_event_record(row) for row in rows]
             name = self._write(records)
@@ -77,6 +71,21 @@ class EventExchange:
                 sync_rows.record_events(conn, [(r["key"], r["key"], name) for r in records])
                 sync_rows.mark_applied(conn, name, now_iso())
             report.sent_events += len(records)
+            report.segments_written.append(name)
+        gone = sync_rows.forgotten_here(self.db)
+        marked = sync_rows.distilled_unmarked(self.db)
+        notes = [_tomb(sync_rows.EVENT, key) for key in gone]
+        notes += [_tomb(sync_rows.ENTRY, entry_id) for entry_id in forgotten_entries]
+        notes += [{"t": DISTILLED, "key": key} for key in marked]
+        if notes:
+            name = self._write(notes)
+            with self.db.write() as conn:
+                sync_rows.add_tombstones(conn, gone, sync_rows.EVENT, name)
+                sync_rows.add_tombstones(conn, forgotten_entries, sync_rows.ENTRY, name)
+                sync_rows.add_distilled(conn, marked)
+                sync_rows.mark_applied(conn, name, now_iso())
+            report.sent_tombstones += len(gone) + len(forgotten_entries)
+            report.sent_marks += len(marked)
             report.segments_written.append(name)
 
     def _write(self, records: list[dict[str, object]]) -> str:
@@ -105,8 +114,11 @@ class EventExchange:
         tombs = [r for r in records if r.get("t") == "forget"]
         event_tombs = [str(t["key"]) for t in tombs if t.get("kind") == sync_rows.EVENT]
         entry_tombs = [str(t["key"]) for t in tombs if t.get("kind") == sync_rows.ENTRY]
+        marks = [str(r["key"]) for r in records if r.get("t") == DISTILLED]
         with self.db.write() as conn:
             report.received_events += self._ingest(conn, name, events)
+            sync_rows.add_distilled(conn, marks)
+            sync_rows.follow_distilled(conn, [*marks, *(str(e["key"]) for e in events)])
             if event_tombs:
                 found = sync_rows.local_events(conn, event_tombs)
                 forget_rows.delete(conn, found)
