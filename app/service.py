@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from amber.retention import PrunePlan
     from amber.store.forget import Selection
     from amber.sync import Syncer, SyncReport, SyncState, SyncStatus
+    from amber.sync.purge import PurgeReport
 
 log = logging.getLogger(__name__)
 NO_CHAT_MODEL = (
@@ -528,6 +529,10 @@ class MemoryService:
 
     def sync_status(self) -> SyncStatus:
         return self._syncer().status()
+
+    def sync_purge(self, entry_id: str) -> PurgeReport:
+        """Rewrite the synced tree's git history without a forgotten entry."""
+        return self._syncer().purge_history(entry_id)
 
     def sync_distiller(self, take: bool = False) -> str:
         """The device that distils this synced memory; `take`: this one, from now on."""

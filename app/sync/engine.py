@@ -33,7 +33,7 @@ from amber.config import Config
 from amber.errors import AmberError
 from amber.store import entries as entry_rows
 from amber.store import sync as sync_rows
-from amber.sync import conflicts, distilling, keyshare, repo, resolve, segments
+from amber.sync import conflicts, distilling, keyshare, purge, repo, resolve, segments
 from amber.sync import state as sync_state
 from amber.sync.events import EventExchange, Exchange
 from amber.sync.git import Git, GitError
@@ -56,6 +56,13 @@ class NotSyncedError(AmberError):
 
 class SyncBusyError(AmberError):
     exit_code = 1
+
+
+class RewrittenHistoryError(AmberError):
+    """This repository's history and the remote's differ by a purge: merging them would
+    bring the purged text back."""
+
+    exit_code = 5
 
 
 @dataclass
@@ -189,6 +196,7 @@ class Syncer:
         report = SyncReport(state.device)
         with self._sync_lock():
             self._recover()
+            self._check_purged_here(state)
             with self.writer.locked():
                 self._reindex_since(state, report)
                 report.committed = self._commit_local(state, report)
@@ -283,11 +291,13 @@ class Syncer:
         info = self.repo_key_info(upstream)
         if info is not None and not keyshare.same_key(info, self.key):
             raise keyshare.refuse_other_key(f"the remote '{state.remote}'")
+        self._check_purged_there(state, upstream)
         if self.git.head() is None:
             self.git.run("reset", "-q", "--hard", upstream)
         else:
             self._merge_commit(state, upstream, report)
         report.merged = True
+        state.upstream = upstream
         self._reindex_since(state, report)
 
     def _merge_commit(self, state: SyncState, upstream: str, report: SyncReport) -> None:
@@ -373,6 +383,65 @@ class Syncer:
             return False
         raise GitError(f"git push failed: {pushed.err.strip()[-800:]}")
 
+    # -- purging history (amber/sync/purge.py) -------------------------------------------------
+
+    def purge_history(self, entry_id: str) -> purge.PurgeReport:
+        """Rewrite this repository's history without a forgotten entry. The forgetting is
+        committed first (its tombstone in a segment), so the new history carries it; no
+        network is needed: the remote is force-pushed by the person (the report says how)."""
+        state = self.state()
+        with self._sync_lock():
+            self._recover()
+            with self.writer.locked():
+                self._commit_local(state, SyncReport(state.device))
+                report = purge.purge(self.git, entry_id)
+                state.indexed_head = self.git.head() or ""
+        report.remote, report.branch = state.remote, state.branch
+        report.tree = str(self.config.tree_dir)
+        state.rewritten = now_iso() if state.remote else ""
+        sync_state.save(self.config.home, state)
+        return report
+
+    def _check_purged_here(self, state: SyncState) -> None:
+        """After a purge here, sync only once the remote holds the new history (its
+        branch is in ours): a merge with the old one would bring the purged text back."""
+        if not state.rewritten or not state.remote:
+            return
+        listed = self.git.run(
+            "ls-remote", state.remote, f"refs/heads/{state.branch}", check=False
+        ).out.split()
+        tip = listed[0] if listed else ""
+        if not tip or (self._known(tip) and self._is_ancestor(tip, "HEAD")):
+            state.rewritten = ""
+            sync_state.save(self.config.home, state)
+            return
+        tree = str(self.config.tree_dir)
+        steps = purge.PurgeReport("", remote=state.remote, branch=state.branch, tree=tree)
+        raise RewrittenHistoryError(
+            f"history was purged here on {state.rewritten}; {steps.remote_steps()[0]}"
+        )
+
+    def _check_purged_there(self, state: SyncState, upstream: str) -> None:
+        """The remote's history rewritten elsewhere (a purge) while ours still holds the
+        old one: refused, since merging would push the purged text back."""
+        old = state.upstream
+        if not old or old == upstream or not self._known(old):
+            return
+        if self._is_ancestor(old, upstream) or not self._is_ancestor(old, "HEAD"):
+            return
+        raise RewrittenHistoryError(
+            f"the remote '{state.remote}' has a rewritten history (`amber forget "
+            "--purge-history` on another device); merging this device's old history would "
+            "bring the purged text back. Take the new history: move the tree aside and run "
+            f"`amber sync init REMOTE`, or in {self.config.tree_dir} run `git reset --hard "
+            f"{state.remote}/{state.branch}` (edits made here since the last sync are lost) "
+            "and `git reflog expire --expire=now --all && git gc --prune=now`, then `amber sync`"
+        )
+
+    def _is_ancestor(self, older: str, newer: str) -> bool:
+        found = self.git.run("merge-base", "--is-ancestor", older, newer, check=False)
+        return found.code == 0
+
     # -- the index follows the commits ----------------------------------------------------------
 
     def _reindex_since(self, state: SyncState, report: SyncReport) -> None:
@@ -384,8 +453,9 @@ class Syncer:
             changed = self.git.z_paths(
                 "diff", "--name-only", "-z", "--no-renames", state.indexed_head, head
             )
-        else:
-            changed = self.git.z_paths("ls-files", "-z")
+        else:  # every file, and every row of one gone (a history reset or purged)
+            listed = self.git.z_paths("ls-files", "-z")
+            changed = list(dict.fromkeys([*listed, *entry_rows.indexed_files(self.db)]))
         report.reindexed += self._index_paths(changed)
         state.indexed_head = head
         sync_state.save(self.config.home, state)

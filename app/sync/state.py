@@ -25,6 +25,8 @@ class SyncState:
     last_sync: str = ""
     last_error: str = ""
     indexed_head: str = ""  # the commit whose files the index holds
+    upstream: str = ""  # the remote's commit merged last (a rewritten remote is told by it)
+    rewritten: str = ""  # when history was purged here, until the remote holds the new one
 
 
 def device_name(home_id: str) -> str:
