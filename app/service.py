@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from amber.retention import PrunePlan
     from amber.store.forget import Selection
     from amber.sync import Syncer, SyncReport, SyncState, SyncStatus
+    from amber.sync.compact import CompactReport
     from amber.sync.purge import PurgeReport
 
 log = logging.getLogger(__name__)
@@ -529,6 +530,10 @@ class MemoryService:
 
     def sync_status(self) -> SyncStatus:
         return self._syncer().status()
+
+    def sync_compact(self) -> CompactReport:
+        """Merge this device's event segments into a few large ones."""
+        return self._syncer().compact()
 
     def sync_purge(self, entry_id: str) -> PurgeReport:
         """Rewrite the synced tree's git history without a forgotten entry."""

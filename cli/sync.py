@@ -64,6 +64,25 @@ def status(as_json: JsonOpt = False) -> None:
         _say(_status_text(found))
 
 
+@app.command("compact")
+def compact(as_json: JsonOpt = False) -> None:
+    """Merge this device's event segments into a few large ones (worth it past ~1,000)."""
+    with memory(reconcile=False) as service:
+        done = service.sync_compact()
+    if as_json:
+        print_json(done)
+        return
+    if done.segments_after == done.segments_before:
+        _say(f"nothing to compact: this device has {done.segments_before} segment(s)")
+        return
+    _say(
+        f"{done.segments_before} segments of {done.device} became {done.segments_after}: "
+        f"{done.events} events, {done.tombstones} tombstones, {done.marks} distilled marks "
+        f"kept, {done.dropped} forgotten or repeated events left out; committed, pushed by "
+        "the next `amber sync`"
+    )
+
+
 @app.command("distiller")
 def distiller(
     here: Annotated[
@@ -135,7 +154,9 @@ def _status_text(found: SyncStatus) -> str:
             f"conflicts waiting in review: {found.conflicts_waiting}"
             f" (+{found.copies_waiting} conflict copies not routed yet)",
             f"events not sent yet: {found.events_unsent};"
-            f" segments not applied yet: {found.segments_unapplied}",
+            f" segments not applied yet: {found.segments_unapplied};"
+            f" this device's segments: {found.segments_here}",
+            f"distilled by: {found.distiller or '(no device yet)'}",
             *([f"last error: {found.last_error}"] if found.last_error else []),
         ]
     )

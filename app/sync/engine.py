@@ -33,6 +33,7 @@ from amber.config import Config
 from amber.errors import AmberError
 from amber.store import entries as entry_rows
 from amber.store import sync as sync_rows
+from amber.sync import compact as compaction
 from amber.sync import conflicts, distilling, keyshare, purge, repo, resolve, segments
 from amber.sync import state as sync_state
 from amber.sync.events import EventExchange, Exchange
@@ -382,6 +383,20 @@ class Syncer:
         ):
             return False
         raise GitError(f"git push failed: {pushed.err.strip()[-800:]}")
+
+    # -- compacting this device's segments (amber/sync/compact.py) -------------------------------
+
+    def compact(self) -> compaction.CompactReport:
+        """Merge this device's segments into a few, committed here (pushed by the next
+        sync); the other devices take them without importing anything twice."""
+        state = self.state()
+        with self._sync_lock():
+            self._recover()
+            with self.writer.locked():
+                done = compaction.compact(self.db, self.files, state.device, self._events_key())
+                if done.segments_after != done.segments_before:
+                    self._commit_local(state, SyncReport(state.device))
+        return done
 
     # -- purging history (amber/sync/purge.py) -------------------------------------------------
 

@@ -30,6 +30,7 @@ from amber.ingest import cut_to, ingest, prepare
 from amber.store import forget as forget_rows
 from amber.store import sync as sync_rows
 from amber.store.db import Database
+from amber.sync import compact as compaction
 from amber.sync import segments
 from amber.tree.files import TreeFiles
 
@@ -103,6 +104,11 @@ class EventExchange:
                 continue
             data = self.files.read_bytes(name)
             records = segments.open_segment(self.key, name, data)
+            old = compaction.replaced(records)
+            if old and applied.issuperset(old):  # what it holds is here already
+                with self.db.write() as conn:
+                    sync_rows.mark_applied(conn, name, now_iso())
+                continue
             entry_tombs = self._apply(name, records, report)
             report.received_segments += 1
             for entry_id in entry_tombs:
