@@ -181,3 +181,23 @@ def adopt_page_map(conn: sqlcipher3.Connection, pages: list[tuple[str, str, str]
         "ON CONFLICT (entry_id) DO UPDATE SET content_hash = excluded.content_hash",
         [(entry_id, digest) for _, entry_id, digest in pages if digest],
     )
+
+
+def drop_segment(conn: sqlcipher3.Connection, segment: str) -> list[tuple[str, str]]:
+    """Forget what a segment of this device holds, so that it is sent again: its events
+    count as unsent (and their marks as unmarked); its tombstones, returned as (key,
+    kind), stay and are moved to the segment that replaces it (`move_tombstones`)."""
+    conn.execute(
+        "DELETE FROM sync_distilled WHERE key IN (SELECT key FROM sync_events WHERE segment = ?)",
+        (segment,),
+    )
+    conn.execute("DELETE FROM sync_events WHERE segment = ?", (segment,))
+    conn.execute("DELETE FROM sync_segments WHERE name = ?", (segment,))
+    rows = conn.execute("SELECT key, kind FROM sync_tombstones WHERE segment = ?", (segment,))
+    return [(row[0], row[1]) for row in rows.fetchall()]
+
+
+def move_tombstones(conn: sqlcipher3.Connection, old: list[str], new: str) -> None:
+    conn.executemany(
+        "UPDATE sync_tombstones SET segment = ? WHERE segment = ?", [(new, name) for name in old]
+    )

@@ -24,6 +24,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlcipher3
 
@@ -111,11 +112,14 @@ class Syncer:
             state = SyncState(device=name, remote=remote_name, branch=branch)
             if current:
                 state.last_sync, state.indexed_head = current.last_sync, current.indexed_head
+                state.sealed_with = current.sealed_with
+        held = None
         if remote_name:
             self._fetch(state)
             self._check_remote_key(state)
+            held = self.git.show(f"{state.remote}/{state.branch}:{keyshare.REPO_KEY_FILE}")
         with self.writer.locked():
-            self._write_key_info()
+            self._write_key_info(held)
         sync_state.save(self.config.home, state)
         return state
 
@@ -151,7 +155,16 @@ class Syncer:
         except ValueError:
             return None
 
-    def _write_key_info(self) -> None:
+    def _write_key_info(self, remote_held: bytes | None = None) -> None:
+        """The key check (and passphrase salt) into the tree. The remote's, when it has one
+        (checked to be this key's): a device set up alone first, with a key of its own,
+        then took the memory's, and its own file is stale."""
+        if remote_held is not None:
+            if not self.files.exists(keyshare.REPO_KEY_FILE) or (
+                self.files.read_bytes(keyshare.REPO_KEY_FILE) != remote_held
+            ):
+                self.files.write_bytes(keyshare.REPO_KEY_FILE, remote_held)
+            return
         kdf = None
         if self.config.key_storage == "passphrase" and self.config.keyfile_path.exists():
             kdf = json.loads(self.config.keyfile_path.read_text(encoding="utf-8"))
@@ -232,8 +245,9 @@ class Syncer:
             lock.release()
 
     def _recover(self) -> None:
-        """Clear what a sync killed midway left: git's index lock (no git of ours runs
-        while we hold the sync lock) and a merge never committed (made again below)."""
+        """Clear what a sync killed midway left: git's index lock, when no git process
+        runs in the tree (none of ours does while we hold the sync lock; a person's `git
+        commit` waiting for its editor may), and a merge never committed (made again)."""
         try:
             git_dir = self.git.git_dir()
         except GitError:
@@ -241,10 +255,21 @@ class Syncer:
                 f"the tree {self.config.tree_dir} is no longer a git repository; run `amber "
                 "sync init REMOTE` again (it joins the remote's history)"
             ) from None
-        (git_dir / "index.lock").unlink(missing_ok=True)
+        lock = git_dir / "index.lock"
+        if lock.exists():
+            self._release_stale(lock)
         if (git_dir / "MERGE_HEAD").exists():
             self.git.run("merge", "--abort", check=False)
             self.git.run("reset", "-q", "--merge", check=False)
+
+    def _release_stale(self, lock: Path) -> None:
+        holders = repo.git_processes_in(self.config.tree_dir)
+        if holders:
+            raise SyncBusyError(
+                f"git (pid {', '.join(map(str, holders))}) is running in the tree and holds "
+                f"{lock}; sync again once it ends"
+            )
+        lock.unlink(missing_ok=True)  # left by a git that was killed: nothing holds it
 
     def _commit_local(self, state: SyncState, report: SyncReport) -> bool:
         staged = repo.stage_all(self.git)
@@ -253,6 +278,10 @@ class Syncer:
         self._index_paths([*staged.added, *staged.changed, *moved, *staged.removed])
         forgotten = self._forgotten_entries(staged.removed)
         exchange = EventExchange(self.db, self.files, state.device, self._events_key(), self._max())
+        check = keyshare.key_check(self.key)
+        if state.sealed_with != check:  # the key changed (or never checked): resealed
+            exchange.resend_unreadable()
+            state.sealed_with = check
         exchange.send(report.exchange, forgotten)
         kept = self._keep_distiller(state.device, claim=False)
         if report.exchange.segments_written or kept:

@@ -89,6 +89,35 @@ class EventExchange:
             report.sent_marks += len(marked)
             report.segments_written.append(name)
 
+    def resend_unreadable(self) -> int:
+        """This device's segments sealed with a key it no longer has (it took the memory's
+        key after syncing alone: `amber sync init` with the same passphrase, or `amber key
+        import`) are made again from the index: each is removed, its events and marks go
+        out again with the next `send`, its tombstones at once. Returns how many."""
+        own = [n for n in segments.list_segments(self.files.root) if _device_of(n) == self.device]
+        unreadable = [n for n in own if not self._opens(n)]
+        if not unreadable:
+            return 0
+        tombs: list[tuple[str, str]] = []
+        with self.db.write() as conn:
+            for name in unreadable:
+                tombs += sync_rows.drop_segment(conn, name)
+        for name in unreadable:
+            self.files.delete(name)
+        if tombs:
+            name = self._write([_tomb(kind, key) for key, kind in tombs])
+            with self.db.write() as conn:
+                sync_rows.move_tombstones(conn, unreadable, name)
+                sync_rows.mark_applied(conn, name, now_iso())
+        return len(unreadable)
+
+    def _opens(self, name: str) -> bool:
+        try:
+            segments.open_segment(self.key, name, self.files.read_bytes(name))
+        except segments.SegmentError:
+            return False
+        return True
+
     def _write(self, records: list[dict[str, object]]) -> str:
         name = segments.segment_name(self.device, new_id())
         self.files.write_bytes(name, segments.seal(self.key, name, records))
@@ -151,6 +180,10 @@ class EventExchange:
         if draft.dedup_key in stored:
             return draft.dedup_key
         return prepare(cut_to(draft, self.max_event_bytes)).draft.dedup_key
+
+
+def _device_of(segment: str) -> str:
+    return segment.split("/")[-2]
 
 
 def _tomb(kind: str, key: str) -> dict[str, object]:
