@@ -62,6 +62,8 @@ if TYPE_CHECKING:
     from amber.retention import PrunePlan
     from amber.store.forget import Selection
     from amber.sync import Syncer, SyncReport, SyncState, SyncStatus
+    from amber.sync.compact import CompactReport
+    from amber.sync.purge import PurgeReport
 
 log = logging.getLogger(__name__)
 NO_CHAT_MODEL = (
@@ -477,8 +479,9 @@ class MemoryService:
 
     def distill_parts(self) -> DistillParts:
         from amber.distill.parts import DistillParts
+        from amber.sync.distilling import elsewhere
 
-        return DistillParts(self.db, self.writer)
+        return DistillParts(self.db, self.writer, elsewhere(self.config))
 
     def review_queue(self) -> ReviewQueue:
         """What the distiller proposed for entries a person wrote: accept, edit, reject."""
@@ -527,6 +530,21 @@ class MemoryService:
 
     def sync_status(self) -> SyncStatus:
         return self._syncer().status()
+
+    def sync_compact(self) -> CompactReport:
+        """Merge this device's event segments into a few large ones."""
+        return self._syncer().compact()
+
+    def sync_purge(self, entry_id: str) -> PurgeReport:
+        """Rewrite the synced tree's git history without a forgotten entry."""
+        return self._syncer().purge_history(entry_id)
+
+    def sync_distiller(self, take: bool = False) -> str:
+        """The device that distils this synced memory; `take`: this one, from now on."""
+        syncer = self._syncer()
+        if take:
+            syncer.take_distiller()
+        return syncer.distiller()
 
     def _syncer(self) -> Syncer:
         from amber.sync import Syncer

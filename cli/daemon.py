@@ -96,6 +96,11 @@ def _print_status(state: DaemonStatus) -> None:
         f"({safe_markup(str(distiller.get('state', '?')))})",
         highlight=False,
     )
+    from amber.daemon.sync_job import sync_line
+
+    synced = sync_line(data.get("sync"))
+    if synced:
+        console.print(synced, markup=False, highlight=False, soft_wrap=True)
     console.print(_sources_table(data.get("sources", {})))
     _print_details(data.get("sources", {}))
 

@@ -37,8 +37,19 @@ def forget(
     yes: Annotated[bool, Opt("--yes", "-y", help="Do not ask for confirmation.")] = False,
     dry_run: Annotated[bool, Opt("--dry-run", help="Show what would go; delete nothing.")] = False,
     as_json: Annotated[bool, Opt("--json", help="Print JSON.")] = False,
+    purge_history: Annotated[
+        bool,
+        Opt(
+            "--purge-history",
+            help="Also rewrite the synced tree's git history without the entry (an entry, "
+            "or the id of one forgotten before).",
+        ),
+    ] = False,
 ) -> None:
     """Forget for good: the files, index rows, search tokens, vectors and undo copies."""
+    if purge_history:
+        _purge(handle, [conversation, source, since, until, match], yes, as_json)
+        return
     selection = _selection(handle, conversation, source, since, until, match)
     with memory() as service:
         if selection.empty:
@@ -104,6 +115,37 @@ def _forget_entry(service: MemoryService, handle: str, yes: bool, as_json: bool)
         print_json({"forgotten": entry_id, "path": entry.path})
     else:
         console.print(f"Forgot {entry_id} ({shown(entry.path)})", markup=False)
+
+
+def _purge(handle: str | None, options: list[str], yes: bool, as_json: bool) -> None:
+    """Forget an entry (when it is still there) and purge it from the git history."""
+    if any(options) or not (handle or "").strip():
+        raise InvalidInputError(
+            "--purge-history takes one entry (its id, path or title; or the id of an entry "
+            "forgotten before): events never enter git as text, so they need no purge"
+        )
+    with memory() as service:
+        try:
+            entry = service.get(handle or "").entry
+        except NotFoundError:
+            entry = None
+            entry_id, what = (handle or "").strip(), f"the forgotten entry {handle}"
+        else:
+            entry_id, what = entry.id, f"'{shown(entry.title)}' ({shown(entry.path)})"
+        if not yes:
+            _confirm(f"Forget {what} and rewrite the git history without it, for good?")
+        if entry is not None:
+            service.forget(entry_id)
+        report = service.sync_purge(entry_id)
+    tree, steps = report.tree, report.remote_steps()
+    if as_json:
+        data = {"forgotten": entry_id, "paths": report.paths, "next": steps}
+        print_json({**data, "commits": [report.commits_before, report.commits_after]})
+        return
+    typer.echo(f"Purged {entry_id} from the history of {tree}: " + ", ".join(report.paths))
+    typer.echo(f"commits: {report.commits_before} before, {report.commits_after} after")
+    for step in steps:
+        typer.echo(f"- {step}")
 
 
 def _confirm_plan(plan: ForgetPlan) -> None:

@@ -64,6 +64,50 @@ def status(as_json: JsonOpt = False) -> None:
         _say(_status_text(found))
 
 
+@app.command("compact")
+def compact(as_json: JsonOpt = False) -> None:
+    """Merge this device's event segments into a few large ones (worth it past ~1,000)."""
+    with memory(reconcile=False) as service:
+        done = service.sync_compact()
+    if as_json:
+        print_json(done)
+        return
+    if done.segments_after == done.segments_before:
+        _say(f"nothing to compact: this device has {done.segments_before} segment(s)")
+        return
+    _say(
+        f"{done.segments_before} segments of {done.device} became {done.segments_after}: "
+        f"{done.events} events, {done.tombstones} tombstones, {done.marks} distilled marks "
+        f"kept, {done.dropped} forgotten or repeated events left out; committed, pushed by "
+        "the next `amber sync`"
+    )
+
+
+@app.command("distiller")
+def distiller(
+    here: Annotated[
+        bool, typer.Option("--here", help="Make this device the one that distils, from now on.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Which device distils this memory (one does, so no page is made twice)."""
+    with memory() as service:
+        name = service.sync_distiller(take=here)
+        device = service.sync_status().device
+    if as_json:
+        print_json({"distiller": name, "device": device})
+        return
+    if not name:
+        _say("no device distils yet: the first `amber sync` names this one")
+    elif name == device:
+        _say(f"this device ({device}) distils this memory")
+    else:
+        _say(
+            f"device {name} distils this memory; its pages reach this one at each sync "
+            "(`amber sync distiller --here` moves the role here)"
+        )
+
+
 def _report_json(report: SyncReport) -> dict[str, object]:
     ex = report.exchange
     return {
@@ -76,6 +120,7 @@ def _report_json(report: SyncReport) -> dict[str, object]:
         "conflict_copies": report.copies_routed,
         "events_sent": ex.sent_events,
         "tombstones_sent": ex.sent_tombstones,
+        "distilled_marks_sent": ex.sent_marks,
         "segments_written": len(ex.segments_written),
         "events_received": ex.received_events,
         "segments_received": ex.received_segments,
@@ -109,7 +154,9 @@ def _status_text(found: SyncStatus) -> str:
             f"conflicts waiting in review: {found.conflicts_waiting}"
             f" (+{found.copies_waiting} conflict copies not routed yet)",
             f"events not sent yet: {found.events_unsent};"
-            f" segments not applied yet: {found.segments_unapplied}",
+            f" segments not applied yet: {found.segments_unapplied};"
+            f" this device's segments: {found.segments_here}",
+            f"distilled by: {found.distiller or '(no device yet)'}",
             *([f"last error: {found.last_error}"] if found.last_error else []),
         ]
     )

@@ -262,7 +262,10 @@ class Daemon:
             log.warning(problem)
         if not interval:
             return None
-        return SyncJob(self.service.sync, self.paths.home, interval, self.stop_event)
+        service = self.service
+        return SyncJob(
+            service.sync, self.paths.home, interval, self.stop_event, service.sync_status
+        )
 
     def _start_watcher(self) -> None:
         if not self.options.watch_tree:

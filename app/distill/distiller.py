@@ -44,7 +44,7 @@ class Distiller:
         self.model = model
 
     def pending(self) -> int:
-        return queue.pending_count(self.db)
+        return 0 if self.parts.distilled_by else queue.pending_count(self.db)
 
     # -- what it did, and taking it back ---------------------------------------------------------
 
@@ -76,6 +76,9 @@ class Distiller:
         """Distill up to `limit` pending events (`again`: already distilled ones too)."""
         started = time.monotonic()
         report = DistillReport(new_id(), self.model.name if self.model else None)
+        if self.parts.distilled_by:  # its pages arrive with the next sync
+            report.distilled_by = self.parts.distilled_by
+            return report
         events = queue.pending(self.db, limit, include_distilled=again)
         report.events = len(events)
         run = _Run(self, report, progress, should_stop)

@@ -13,3 +13,5 @@ from amber.writing.writer import EntryWriter
 class DistillParts:
     db: Database
     writer: EntryWriter
+    # A synced memory that another device distils (amber/sync/distilling.py): its name.
+    distilled_by: str = ""

@@ -35,6 +35,7 @@ class DistillReport:
     stopped: bool = False  # asked to stop before the end (the daemon's machine got busy)
     contexts: list[str] = field(default_factory=list)  # context.md files written or removed
     contexts_kept: list[str] = field(default_factory=list)  # a person's: left as they are
+    distilled_by: str = ""  # a synced memory another device distils: nothing was done here
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -58,6 +59,11 @@ class DistillReport:
 
     def summary(self) -> str:
         """One line, for the daemon's status and the end of `amber distill`."""
+        if self.distilled_by:
+            return (
+                f"nothing distilled here: device {self.distilled_by} distils this synced memory "
+                "and its pages arrive with `amber sync` (`amber sync distiller --here` moves it)"
+            )
         parts = [
             f"{getattr(self, name)} {label}"
             for name, label in (

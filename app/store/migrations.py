@@ -361,6 +361,13 @@ def m0012_sync(conn: sqlcipher3.Connection) -> None:
     )
 
 
+def m0013_sync_distilled(conn: sqlcipher3.Connection) -> None:
+    """Events known distilled on some device, by their key in the repository: the marks
+    the distilling device sends so that the others' queues and retention follow it
+    (amber/sync/events.py)."""
+    _run_script(conn, "CREATE TABLE sync_distilled (key TEXT PRIMARY KEY);")
+
+
 MIGRATIONS: list[Migration] = [
     m0001_core,
     m0002_vectors,
@@ -374,6 +381,7 @@ MIGRATIONS: list[Migration] = [
     m0010_search_cjk,
     m0011_event_cwd,
     m0012_sync,
+    m0013_sync_distilled,
 ]
 
 

@@ -125,3 +125,79 @@ def counts(db: Database) -> Counts:
     )
     assert row is not None
     return Counts(int(row[0]), int(row[1]), int(row[2]))
+
+
+# -- the distilling device's marks and pages (amber/sync/distilling.py) ------------------------
+
+
+def distilled_unmarked(db: Database) -> list[str]:
+    """Repository keys of events distilled here that no mark holds yet."""
+    rows = db.query(
+        "SELECT s.key FROM sync_events s JOIN events e ON e.dedup_key = s.local_key "
+        "WHERE e.distilled = 1 AND NOT EXISTS (SELECT 1 FROM sync_distilled d WHERE d.key = s.key) "
+        "ORDER BY s.key"
+    )
+    return [row[0] for row in rows]
+
+
+def add_distilled(conn: sqlcipher3.Connection, keys: Iterable[str]) -> None:
+    conn.executemany("INSERT OR IGNORE INTO sync_distilled VALUES (?)", [(k,) for k in keys])
+
+
+def follow_distilled(conn: sqlcipher3.Connection, keys: list[str]) -> int:
+    """Mark distilled the local events of these keys that a mark holds (a mark may come
+    before its event, from a device whose clock runs ahead); returns how many."""
+    changed = 0
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        changed += conn.execute(
+            "UPDATE events SET distilled = 1 WHERE distilled = 0 AND dedup_key IN "
+            f"(SELECT s.local_key FROM sync_events s JOIN sync_distilled d ON d.key = s.key "
+            f"WHERE s.key IN ({marks}))",
+            chunk,
+        ).rowcount
+    return changed
+
+
+def page_map(db: Database) -> list[tuple[str, str, str]]:
+    """(page key, entry id, hash the distiller last wrote) of every page it keeps."""
+    rows = db.query(
+        "SELECT d.key, d.entry_id, coalesce(w.content_hash, '') FROM distill_digests d "
+        "LEFT JOIN distill_written w ON w.entry_id = d.entry_id ORDER BY d.key"
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def adopt_page_map(conn: sqlcipher3.Connection, pages: list[tuple[str, str, str]]) -> None:
+    """Take over another device's pages: its keys and what it last wrote in each."""
+    conn.executemany(
+        "INSERT INTO distill_digests (key, entry_id) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET entry_id = excluded.entry_id",
+        [(key, entry_id) for key, entry_id, _ in pages],
+    )
+    conn.executemany(
+        "INSERT INTO distill_written (entry_id, content_hash) VALUES (?, ?) "
+        "ON CONFLICT (entry_id) DO UPDATE SET content_hash = excluded.content_hash",
+        [(entry_id, digest) for _, entry_id, digest in pages if digest],
+    )
+
+
+def drop_segment(conn: sqlcipher3.Connection, segment: str) -> list[tuple[str, str]]:
+    """Forget what a segment of this device holds, so that it is sent again: its events
+    count as unsent (and their marks as unmarked); its tombstones, returned as (key,
+    kind), stay and are moved to the segment that replaces it (`move_tombstones`)."""
+    conn.execute(
+        "DELETE FROM sync_distilled WHERE key IN (SELECT key FROM sync_events WHERE segment = ?)",
+        (segment,),
+    )
+    conn.execute("DELETE FROM sync_events WHERE segment = ?", (segment,))
+    conn.execute("DELETE FROM sync_segments WHERE name = ?", (segment,))
+    rows = conn.execute("SELECT key, kind FROM sync_tombstones WHERE segment = ?", (segment,))
+    return [(row[0], row[1]) for row in rows.fetchall()]
+
+
+def move_tombstones(conn: sqlcipher3.Connection, old: list[str], new: str) -> None:
+    conn.executemany(
+        "UPDATE sync_tombstones SET segment = ? WHERE segment = ?", [(new, name) for name in old]
+    )

@@ -24,6 +24,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlcipher3
 
@@ -33,7 +34,8 @@ from amber.config import Config
 from amber.errors import AmberError
 from amber.store import entries as entry_rows
 from amber.store import sync as sync_rows
-from amber.sync import conflicts, keyshare, repo, resolve, segments
+from amber.sync import compact as compaction
+from amber.sync import conflicts, distilling, keyshare, purge, repo, resolve, segments
 from amber.sync import state as sync_state
 from amber.sync.events import EventExchange, Exchange
 from amber.sync.git import Git, GitError
@@ -56,6 +58,13 @@ class NotSyncedError(AmberError):
 
 class SyncBusyError(AmberError):
     exit_code = 1
+
+
+class RewrittenHistoryError(AmberError):
+    """This repository's history and the remote's differ by a purge: merging them would
+    bring the purged text back."""
+
+    exit_code = 5
 
 
 @dataclass
@@ -103,11 +112,14 @@ class Syncer:
             state = SyncState(device=name, remote=remote_name, branch=branch)
             if current:
                 state.last_sync, state.indexed_head = current.last_sync, current.indexed_head
+                state.sealed_with = current.sealed_with
+        held = None
         if remote_name:
             self._fetch(state)
             self._check_remote_key(state)
+            held = self.git.show(f"{state.remote}/{state.branch}:{keyshare.REPO_KEY_FILE}")
         with self.writer.locked():
-            self._write_key_info()
+            self._write_key_info(held)
         sync_state.save(self.config.home, state)
         return state
 
@@ -143,7 +155,16 @@ class Syncer:
         except ValueError:
             return None
 
-    def _write_key_info(self) -> None:
+    def _write_key_info(self, remote_held: bytes | None = None) -> None:
+        """The key check (and passphrase salt) into the tree. The remote's, when it has one
+        (checked to be this key's): a device set up alone first, with a key of its own,
+        then took the memory's, and its own file is stale."""
+        if remote_held is not None:
+            if not self.files.exists(keyshare.REPO_KEY_FILE) or (
+                self.files.read_bytes(keyshare.REPO_KEY_FILE) != remote_held
+            ):
+                self.files.write_bytes(keyshare.REPO_KEY_FILE, remote_held)
+            return
         kdf = None
         if self.config.key_storage == "passphrase" and self.config.keyfile_path.exists():
             kdf = json.loads(self.config.keyfile_path.read_text(encoding="utf-8"))
@@ -155,6 +176,21 @@ class Syncer:
             if held.get("kdf") or not kdf:
                 return
         self.files.write_text(keyshare.REPO_KEY_FILE, json.dumps(info, indent=2) + "\n")
+
+    def distiller(self) -> str:
+        """The device that distils this memory ("" before the first sync names one)."""
+        self.state()
+        role = distilling.read_role(self.config.tree_dir)
+        return role.device if role else ""
+
+    def take_distiller(self) -> SyncReport:
+        """Make this device the one that distils: sync first (for the latest page map),
+        claim the role, and sync again to push the claim; the map is adopted on the way."""
+        state = self.state()
+        self.sync()
+        with self._sync_lock(), self.writer.locked():
+            distilling.claim(self.files, state.device)
+        return self.sync()
 
     # -- syncing ------------------------------------------------------------------------------
 
@@ -174,6 +210,7 @@ class Syncer:
         report = SyncReport(state.device)
         with self._sync_lock():
             self._recover()
+            self._check_purged_here(state)
             with self.writer.locked():
                 self._reindex_since(state, report)
                 report.committed = self._commit_local(state, report)
@@ -208,8 +245,9 @@ class Syncer:
             lock.release()
 
     def _recover(self) -> None:
-        """Clear what a sync killed midway left: git's index lock (no git of ours runs
-        while we hold the sync lock) and a merge never committed (made again below)."""
+        """Clear what a sync killed midway left: git's index lock, when no git process
+        runs in the tree (none of ours does while we hold the sync lock; a person's `git
+        commit` waiting for its editor may), and a merge never committed (made again)."""
         try:
             git_dir = self.git.git_dir()
         except GitError:
@@ -217,10 +255,21 @@ class Syncer:
                 f"the tree {self.config.tree_dir} is no longer a git repository; run `amber "
                 "sync init REMOTE` again (it joins the remote's history)"
             ) from None
-        (git_dir / "index.lock").unlink(missing_ok=True)
+        lock = git_dir / "index.lock"
+        if lock.exists():
+            self._release_stale(lock)
         if (git_dir / "MERGE_HEAD").exists():
             self.git.run("merge", "--abort", check=False)
             self.git.run("reset", "-q", "--merge", check=False)
+
+    def _release_stale(self, lock: Path) -> None:
+        holders = repo.git_processes_in(self.config.tree_dir)
+        if holders:
+            raise SyncBusyError(
+                f"git (pid {', '.join(map(str, holders))}) is running in the tree and holds "
+                f"{lock}; sync again once it ends"
+            )
+        lock.unlink(missing_ok=True)  # left by a git that was killed: nothing holds it
 
     def _commit_local(self, state: SyncState, report: SyncReport) -> bool:
         staged = repo.stage_all(self.git)
@@ -229,8 +278,13 @@ class Syncer:
         self._index_paths([*staged.added, *staged.changed, *moved, *staged.removed])
         forgotten = self._forgotten_entries(staged.removed)
         exchange = EventExchange(self.db, self.files, state.device, self._events_key(), self._max())
+        check = keyshare.key_check(self.key)
+        if state.sealed_with != check:  # the key changed (or never checked): resealed
+            exchange.resend_unreadable()
+            state.sealed_with = check
         exchange.send(report.exchange, forgotten)
-        if report.exchange.segments_written:
+        kept = self._keep_distiller(state.device, claim=False)
+        if report.exchange.segments_written or kept:
             staged = repo.stage_all(self.git)
         if staged.empty:
             return False
@@ -267,11 +321,13 @@ class Syncer:
         info = self.repo_key_info(upstream)
         if info is not None and not keyshare.same_key(info, self.key):
             raise keyshare.refuse_other_key(f"the remote '{state.remote}'")
+        self._check_purged_there(state, upstream)
         if self.git.head() is None:
             self.git.run("reset", "-q", "--hard", upstream)
         else:
             self._merge_commit(state, upstream, report)
         report.merged = True
+        state.upstream = upstream
         self._reindex_since(state, report)
 
     def _merge_commit(self, state: SyncState, upstream: str, report: SyncReport) -> None:
@@ -311,11 +367,26 @@ class Syncer:
         exchange = EventExchange(self.db, self.files, state.device, self._events_key(), self._max())
         exchange.receive(report.exchange, self._forget_entry)
         report.copies_routed += conflicts.route_copies(self.writer)
+        self._keep_distiller(state.device, claim=True)
         staged = repo.stage_all(self.git)
         if not staged.empty:
             repo.commit(self.git, repo.commit_message(state.device, staged))
         state.indexed_head = self.git.head() or ""
         sync_state.save(self.config.home, state)
+
+    def _keep_distiller(self, device: str, claim: bool) -> bool:
+        """The distilling device's upkeep (amber/sync/distilling.py): the role claimed
+        when the repository names none (only after a merge, so that a joining device sees
+        the remote's claim first), the page map adopted when this device took the role
+        over, and written when it changed. True when a file changed."""
+        role = distilling.read_role(self.config.tree_dir)
+        claimed = role is None and claim
+        if claimed:
+            role = distilling.claim(self.files, device)
+        if role is None or role.device != device:
+            return False
+        distilling.adopt_pages(self.db, self.files, device)
+        return distilling.export_pages(self.db, self.files, device) or claimed
 
     def _forget_entry(self, entry_id: str) -> bool:
         row = entry_rows.entry_row(self.db, entry_id)
@@ -342,6 +413,79 @@ class Syncer:
             return False
         raise GitError(f"git push failed: {pushed.err.strip()[-800:]}")
 
+    # -- compacting this device's segments (amber/sync/compact.py) -------------------------------
+
+    def compact(self) -> compaction.CompactReport:
+        """Merge this device's segments into a few, committed here (pushed by the next
+        sync); the other devices take them without importing anything twice."""
+        state = self.state()
+        with self._sync_lock():
+            self._recover()
+            with self.writer.locked():
+                done = compaction.compact(self.db, self.files, state.device, self._events_key())
+                if done.segments_after != done.segments_before:
+                    self._commit_local(state, SyncReport(state.device))
+        return done
+
+    # -- purging history (amber/sync/purge.py) -------------------------------------------------
+
+    def purge_history(self, entry_id: str) -> purge.PurgeReport:
+        """Rewrite this repository's history without a forgotten entry. The forgetting is
+        committed first (its tombstone in a segment), so the new history carries it; no
+        network is needed: the remote is force-pushed by the person (the report says how)."""
+        state = self.state()
+        with self._sync_lock():
+            self._recover()
+            with self.writer.locked():
+                self._commit_local(state, SyncReport(state.device))
+                report = purge.purge(self.git, entry_id)
+                state.indexed_head = self.git.head() or ""
+        report.remote, report.branch = state.remote, state.branch
+        report.tree = str(self.config.tree_dir)
+        state.rewritten = now_iso() if state.remote else ""
+        sync_state.save(self.config.home, state)
+        return report
+
+    def _check_purged_here(self, state: SyncState) -> None:
+        """After a purge here, sync only once the remote holds the new history (its
+        branch is in ours): a merge with the old one would bring the purged text back."""
+        if not state.rewritten or not state.remote:
+            return
+        listed = self.git.run(
+            "ls-remote", state.remote, f"refs/heads/{state.branch}", check=False
+        ).out.split()
+        tip = listed[0] if listed else ""
+        if not tip or (self._known(tip) and self._is_ancestor(tip, "HEAD")):
+            state.rewritten = ""
+            sync_state.save(self.config.home, state)
+            return
+        tree = str(self.config.tree_dir)
+        steps = purge.PurgeReport("", remote=state.remote, branch=state.branch, tree=tree)
+        raise RewrittenHistoryError(
+            f"history was purged here on {state.rewritten}; {steps.remote_steps()[0]}"
+        )
+
+    def _check_purged_there(self, state: SyncState, upstream: str) -> None:
+        """The remote's history rewritten elsewhere (a purge) while ours still holds the
+        old one: refused, since merging would push the purged text back."""
+        old = state.upstream
+        if not old or old == upstream or not self._known(old):
+            return
+        if self._is_ancestor(old, upstream) or not self._is_ancestor(old, "HEAD"):
+            return
+        raise RewrittenHistoryError(
+            f"the remote '{state.remote}' has a rewritten history (`amber forget "
+            "--purge-history` on another device); merging this device's old history would "
+            "bring the purged text back. Take the new history: move the tree aside and run "
+            f"`amber sync init REMOTE`, or in {self.config.tree_dir} run `git reset --hard "
+            f"{state.remote}/{state.branch}` (edits made here since the last sync are lost) "
+            "and `git reflog expire --expire=now --all && git gc --prune=now`, then `amber sync`"
+        )
+
+    def _is_ancestor(self, older: str, newer: str) -> bool:
+        found = self.git.run("merge-base", "--is-ancestor", older, newer, check=False)
+        return found.code == 0
+
     # -- the index follows the commits ----------------------------------------------------------
 
     def _reindex_since(self, state: SyncState, report: SyncReport) -> None:
@@ -353,8 +497,9 @@ class Syncer:
             changed = self.git.z_paths(
                 "diff", "--name-only", "-z", "--no-renames", state.indexed_head, head
             )
-        else:
-            changed = self.git.z_paths("ls-files", "-z")
+        else:  # every file, and every row of one gone (a history reset or purged)
+            listed = self.git.z_paths("ls-files", "-z")
+            changed = list(dict.fromkeys([*listed, *entry_rows.indexed_files(self.db)]))
         report.reindexed += self._index_paths(changed)
         state.indexed_head = head
         sync_state.save(self.config.home, state)

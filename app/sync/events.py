@@ -1,16 +1,18 @@
 """Events between devices: this device's new events and tombstones go out as encrypted
 segments; other devices' segments come in through `amber.ingest`, once each.
 
-Out: the events no segment holds yet, and the tombstones of what was forgotten here since
+Out: the events no segment holds yet, then the tombstones of what was forgotten here since
 (an event the repository holds whose local copy is gone; an entry file removed whose id
-is nowhere else), as new segments of this device. The file is written first, then its
+is nowhere else) and the marks of events distilled here since (amber/sync/distilling.py),
+as new segments of this device. The file is written first, then its
 events are recorded as sent: a crash in between sends them again in another segment,
 which every device then applies as nothing new.
 
 In: each segment not applied yet, in one transaction with its mark: its events through
 `ingest` (unique by dedup key, so a known event adds nothing), its tombstones applied
 (events deleted with every trace, `store/forget.py`; entries handed to `forget_entry`
-after the transaction, through the entry writer).
+after the transaction, through the entry writer), its marks followed (those events count
+as distilled here too).
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from amber.ingest import cut_to, ingest, prepare
 from amber.store import forget as forget_rows
 from amber.store import sync as sync_rows
 from amber.store.db import Database
+from amber.sync import compact as compaction
 from amber.sync import segments
 from amber.tree.files import TreeFiles
 
+DISTILLED = "distilled"  # a record: the event of this key was distilled (amber/sync/distilling.py)
 SEGMENT_EVENTS = 5000  # events per segment: a large first export is many mid-sized files
 
 
@@ -38,6 +42,7 @@ SEGMENT_EVENTS = 5000  # events per segment: a large first export is many mid-si
 class Exchange:
     sent_events: int = 0
     sent_tombstones: int = 0
+    sent_marks: int = 0  # events distilled here, marked so for the other devices
     segments_written: list[str] = field(default_factory=list)
     received_events: int = 0
     received_segments: int = 0
@@ -58,18 +63,8 @@ class EventExchange:
     # -- out ---------------------------------------------------------------------------------
 
     def send(self, report: Exchange, forgotten_entries: list[str]) -> None:
-        """Write this device's tombstones and new events as segments (tree lock held)."""
-        gone = sync_rows.forgotten_here(self.db)
-        tombs = [_tomb(sync_rows.EVENT, key) for key in gone]
-        tombs += [_tomb(sync_rows.ENTRY, entry_id) for entry_id in forgotten_entries]
-        if tombs:
-            name = self._write(tombs)
-            with self.db.write() as conn:
-                sync_rows.add_tombstones(conn, gone, sync_rows.EVENT, name)
-                sync_rows.add_tombstones(conn, forgotten_entries, sync_rows.ENTRY, name)
-                sync_rows.mark_applied(conn, name, now_iso())
-            report.sent_tombstones += len(tombs)
-            report.segments_written.append(name)
+        """Write this device's new events, then its tombstones and distilled marks, as
+        segments (tree lock held): events first, so a mark follows the event it names."""
         while rows := sync_rows.unsent_events(self.db, SEGMENT_EVENTS):
             records = [_event_record(row) for row in rows]
             name = self._write(records)
@@ -78,6 +73,50 @@ class EventExchange:
                 sync_rows.mark_applied(conn, name, now_iso())
             report.sent_events += len(records)
             report.segments_written.append(name)
+        gone = sync_rows.forgotten_here(self.db)
+        marked = sync_rows.distilled_unmarked(self.db)
+        notes = [_tomb(sync_rows.EVENT, key) for key in gone]
+        notes += [_tomb(sync_rows.ENTRY, entry_id) for entry_id in forgotten_entries]
+        notes += [{"t": DISTILLED, "key": key} for key in marked]
+        if notes:
+            name = self._write(notes)
+            with self.db.write() as conn:
+                sync_rows.add_tombstones(conn, gone, sync_rows.EVENT, name)
+                sync_rows.add_tombstones(conn, forgotten_entries, sync_rows.ENTRY, name)
+                sync_rows.add_distilled(conn, marked)
+                sync_rows.mark_applied(conn, name, now_iso())
+            report.sent_tombstones += len(gone) + len(forgotten_entries)
+            report.sent_marks += len(marked)
+            report.segments_written.append(name)
+
+    def resend_unreadable(self) -> int:
+        """This device's segments sealed with a key it no longer has (it took the memory's
+        key after syncing alone: `amber sync init` with the same passphrase, or `amber key
+        import`) are made again from the index: each is removed, its events and marks go
+        out again with the next `send`, its tombstones at once. Returns how many."""
+        own = [n for n in segments.list_segments(self.files.root) if _device_of(n) == self.device]
+        unreadable = [n for n in own if not self._opens(n)]
+        if not unreadable:
+            return 0
+        tombs: list[tuple[str, str]] = []
+        with self.db.write() as conn:
+            for name in unreadable:
+                tombs += sync_rows.drop_segment(conn, name)
+        for name in unreadable:
+            self.files.delete(name)
+        if tombs:
+            name = self._write([_tomb(kind, key) for key, kind in tombs])
+            with self.db.write() as conn:
+                sync_rows.move_tombstones(conn, unreadable, name)
+                sync_rows.mark_applied(conn, name, now_iso())
+        return len(unreadable)
+
+    def _opens(self, name: str) -> bool:
+        try:
+            segments.open_segment(self.key, name, self.files.read_bytes(name))
+        except segments.SegmentError:
+            return False
+        return True
 
     def _write(self, records: list[dict[str, object]]) -> str:
         name = segments.segment_name(self.device, new_id())
@@ -94,6 +133,11 @@ class EventExchange:
                 continue
             data = self.files.read_bytes(name)
             records = segments.open_segment(self.key, name, data)
+            old = compaction.replaced(records)
+            if old and applied.issuperset(old):  # what it holds is here already
+                with self.db.write() as conn:
+                    sync_rows.mark_applied(conn, name, now_iso())
+                continue
             entry_tombs = self._apply(name, records, report)
             report.received_segments += 1
             for entry_id in entry_tombs:
@@ -105,8 +149,11 @@ class EventExchange:
         tombs = [r for r in records if r.get("t") == "forget"]
         event_tombs = [str(t["key"]) for t in tombs if t.get("kind") == sync_rows.EVENT]
         entry_tombs = [str(t["key"]) for t in tombs if t.get("kind") == sync_rows.ENTRY]
+        marks = [str(r["key"]) for r in records if r.get("t") == DISTILLED]
         with self.db.write() as conn:
             report.received_events += self._ingest(conn, name, events)
+            sync_rows.add_distilled(conn, marks)
+            sync_rows.follow_distilled(conn, [*marks, *(str(e["key"]) for e in events)])
             if event_tombs:
                 found = sync_rows.local_events(conn, event_tombs)
                 forget_rows.delete(conn, found)
@@ -133,6 +180,10 @@ class EventExchange:
         if draft.dedup_key in stored:
             return draft.dedup_key
         return prepare(cut_to(draft, self.max_event_bytes)).draft.dedup_key
+
+
+def _device_of(segment: str) -> str:
+    return segment.split("/")[-2]
 
 
 def _tomb(kind: str, key: str) -> dict[str, object]:

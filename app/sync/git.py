@@ -37,12 +37,22 @@ class Git:
         self.author = author
         self._identity: dict[str, str] | None = None
 
-    def run(self, *args: str, check: bool = True, input_bytes: bytes | None = None) -> Result:
-        done = self.run_bytes(*args, check=check, input_bytes=input_bytes)
+    def run(
+        self,
+        *args: str,
+        check: bool = True,
+        input_bytes: bytes | None = None,
+        env: dict[str, str] | None = None,
+    ) -> Result:
+        done = self.run_bytes(*args, check=check, input_bytes=input_bytes, env=env)
         return Result(done.code, done.out.decode("utf-8", "replace"), done.err)
 
     def run_bytes(
-        self, *args: str, check: bool = True, input_bytes: bytes | None = None
+        self,
+        *args: str,
+        check: bool = True,
+        input_bytes: bytes | None = None,
+        env: dict[str, str] | None = None,
     ) -> _BytesResult:
         binary = shutil.which("git")
         if binary is None:
@@ -53,7 +63,7 @@ class Git:
                 input=input_bytes,
                 capture_output=True,
                 timeout=GIT_TIMEOUT_S,
-                env=self._env(),
+                env={**self._env(), **(env or {})},
                 check=False,
             )
         except subprocess.TimeoutExpired as exc:

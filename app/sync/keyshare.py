@@ -73,8 +73,9 @@ def refuse_other_key(where: str, info: dict[str, object] | None = None) -> Other
     return OtherKeyError(
         f"{where} holds a memory made with another key, so this device could not read its "
         "events (nothing was changed). Use the same key on every device: in passphrase mode, "
-        "the same passphrase (`amber sync init` then asks for it); else `amber key export "
-        "FILE` on a device that syncs and `amber key import FILE` here",
+        "run `amber sync init` again with the same passphrase (this device then takes the "
+        "memory's key, and sends its own events again under it); else `amber key export "
+        "FILE` on a device that syncs, `amber key import FILE` here, then `amber sync init`",
         info,
     )
 

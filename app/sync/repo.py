@@ -142,5 +142,21 @@ def commit_message(device: str, staged: Staged) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
+def git_processes_in(tree: Path) -> list[int]:
+    """Pids of the git processes working in the tree (their folder is it or inside it);
+    processes this user may not inspect are passed over."""
+    import psutil
+
+    tree, found = tree.resolve(), []
+    for proc in psutil.process_iter(["name", "cwd"]):
+        name, cwd = proc.info.get("name") or "", proc.info.get("cwd")
+        if not name.startswith("git") or not cwd:
+            continue
+        folder = Path(cwd)
+        if folder == tree or tree in folder.parents:
+            found.append(proc.pid)
+    return found
+
+
 def commit(git: Git, message: str) -> None:
     git.run("commit", "-q", "--no-verify", "-m", message)

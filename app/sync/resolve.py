@@ -6,6 +6,8 @@
 - changed on one side, removed on the other: the changed text stays, unless the entry was
   forgotten (a tombstone holds its id): forgetting wins, as the person asked;
 - a folder's context.md: this device's (it is rebuilt from the index anyway);
+- two claims to distil, and two page maps (amber/sync/distilling.py): the later claim,
+  and the map its device wrote, the same on every device;
 - any other file: mine stays, and theirs is kept beside it as `<name>.theirs-<device>`.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from amber.sync import distilling
 from amber.sync.conflicts import Conflict
 from amber.sync.git import Git
 from amber.sync.merge import merge_entry
@@ -57,6 +60,12 @@ def _resolve_one(
         return _keep(git, files, path, survivor)
     if layout.is_context_file(path):
         return _keep(git, files, path, ours)
+    if path == distilling.ROLE_FILE:
+        role = distilling.settle(distilling.parse_role(ours), distilling.parse_role(theirs))
+        return _keep(git, files, path, role.text() if role else ours)
+    if path == distilling.PAGES_FILE:
+        role = distilling.read_role(files.root)
+        return _keep(git, files, path, distilling.settle_pages(role, ours, theirs))
     if not layout.is_entry_file(path):
         _keep(git, files, f"{path}.theirs-{origin}", theirs)
         return _keep(git, files, path, ours)

@@ -25,6 +25,9 @@ class SyncState:
     last_sync: str = ""
     last_error: str = ""
     indexed_head: str = ""  # the commit whose files the index holds
+    upstream: str = ""  # the remote's commit merged last (a rewritten remote is told by it)
+    rewritten: str = ""  # when history was purged here, until the remote holds the new one
+    sealed_with: str = ""  # the check of the key this device's segments are sealed with
 
 
 def device_name(home_id: str) -> str:

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from amber.store import review as review_rows
 from amber.store import sync as sync_rows
 from amber.store.db import Database
-from amber.sync import conflicts, segments
+from amber.sync import conflicts, distilling, segments
 from amber.sync.git import Git
 from amber.sync.state import SyncState
 from amber.tree.files import TreeFiles
@@ -27,6 +27,8 @@ class SyncStatus:
     copies_waiting: int  # file syncers' conflict copies not routed yet
     events_unsent: int  # events no segment holds yet
     segments_unapplied: int  # other devices' segments not applied here yet
+    segments_here: int  # this device's segment files (`amber sync compact` merges them)
+    distiller: str  # the device that distils this memory ("" before the first sync)
     tombstones: int
     last_error: str
 
@@ -41,7 +43,9 @@ def sync_status(git: Git, db: Database, files: TreeFiles, state: SyncState) -> S
     )
     counts = sync_rows.counts(db)
     applied = sync_rows.applied_segments(db)
-    unapplied = [s for s in segments.list_segments(files.root) if s not in applied]
+    listed = segments.list_segments(files.root)
+    unapplied = [s for s in listed if s not in applied]
+    role = distilling.read_role(files.root)
     waiting = review_rows.items(db, "pending", 100_000)
     return SyncStatus(
         device=state.device,
@@ -55,6 +59,8 @@ def sync_status(git: Git, db: Database, files: TreeFiles, state: SyncState) -> S
         copies_waiting=len(conflicts.conflict_copies(files)),
         events_unsent=counts.unsent,
         segments_unapplied=len(unapplied),
+        segments_here=sum(1 for s in listed if s.split("/")[-2] == state.device),
+        distiller=role.device if role else "",
         tombstones=counts.tombstones,
         last_error=state.last_error,
     )

@@ -146,12 +146,12 @@ def _counts(listing: Listing) -> str:
 
 
 def _folder_line(folder: Subfolder) -> str:
-    link = f"[{_text(folder.name)}/]({_link(folder.name)}/context.md)"
+    link = f"[{_text(folder.name)}/]({link_target(folder.name)}/context.md)"
     return f"- {link} {_plural(folder.total, 'entry', 'entries')}: {folder.description}"
 
 
 def _entry_line(entry: Listed) -> str:
-    return f"- [{_text(entry.title)}]({_link(entry.file)})"
+    return f"- [{_text(entry.title)}]({link_target(entry.file)})"
 
 
 def _more(count: int, one: str, many: str) -> list[str]:
@@ -162,7 +162,8 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def _link(name: str) -> str:
+def link_target(name: str) -> str:
+    """A file name as a link target in a context.md (also what a history purge looks for)."""
     return name.translate(_LINK_ESCAPES)
 
 

@@ -12,6 +12,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from amber.config import Config
+from amber.daemon.sync_job import sync_line
 from amber.tui.protocols import DaemonStatus, SourceHealth
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ def _running_status(live: LiveStatus, paused: bool, until: str | None) -> Daemon
         sources=sources,
         notes=_silence(live) + _disk_notes(live.disk) + _notes(data, live.disk.get("ok", True)),
         disk=_disk_line(live.disk),
+        sync=sync_line(data.get("sync")),
     )
 
 

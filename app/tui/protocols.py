@@ -38,6 +38,7 @@ class DaemonStatus:
     sources: tuple[SourceHealth, ...] = ()
     notes: tuple[str, ...] = ()  # anything else worth a line: distiller backlog, problems
     disk: str = ""  # trouble writing (a full disk) in one line, its kind first in capitals
+    sync: str = ""  # `amber sync` on the daemon's interval: how it went, where it stands
 
     @property
     def dropped(self) -> int:

@@ -50,6 +50,9 @@ def summary(status: DaemonStatus | None) -> Text:
             f"\nlast capture {stamp(status.last_capture)} · queue {queue} · "
             f"dropped {status.dropped} · errors {status.errors}"
         )
+    if status.sync:
+        failed = "last error" in status.sync or "conflicts" in status.sync
+        text.append(f"\n{status.sync}", style="yellow" if failed else "")
     if status.disk:
         text.append(f"\n{status.disk}", style="bold red")
     if status.paused:
