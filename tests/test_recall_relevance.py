@@ -162,6 +162,25 @@ def test_a_nonsense_query_returns_nothing_though_vectors_always_find_something(
     assert {h.match for h in lexical} == {WEAK}  # words alone cannot tell: shown, labelled
 
 
+def test_a_query_naming_someone_this_memory_knows_is_never_noise(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    chat = {
+        "id": "church",
+        "messages": [
+            {"id": "c1", "speaker": "Caroline", "text": "I sing in the choir every Sunday"},
+            {"id": "c2", "speaker": "Dana", "text": "That sounds lovely"},
+        ],
+    }
+    _import(service, tmp_path, [chat])
+    keys = _event_keys(service)
+    service.recaller.extra_channels["vector"] = FakeDense({k: 0.12 for k in keys.values()})
+    hits = service.recall("Would Caroline be considered religious?", RecallOptions())
+    assert _message_ids(hits)[0] == "c1"
+    assert {h.match for h in hits} == {WEAK}
+    assert service.recall("Would Zebulon be considered religious?", RecallOptions()) == []
+
+
 def test_a_relevant_vector_only_hit_survives_the_floor(service: MemoryService) -> None:
     car = service.remember("The car needs new tyres before winter")
     piano = service.remember("My sister teaches piano in Lisbon")

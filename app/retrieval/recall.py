@@ -164,7 +164,8 @@ class Recaller:
         shown = [f for f in ranked if docs.has(f.key) and docs.visible(f.key, cand.filter)]
         judged = shown[: max(EVIDENCE_MIN, 2 * k)]
         matches = self._matches(cand, judged)
-        if not relevance.answer_at_all(list(matches.values()), cand.similarity is not None):
+        vectors = cand.similarity is not None
+        if not relevance.answer_at_all(list(matches.values()), vectors, bool(cand.speakers)):
             return []
         top = [f for f in judged if matches[f.key]][:k]
         return [

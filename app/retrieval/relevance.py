@@ -105,6 +105,13 @@ def judge(
     }
 
 
-def answer_at_all(matches: list[str | None], vectors_took_part: bool) -> bool:
-    """Whether the query found anything: with vectors, only when some hit is strong."""
-    return STRONG in matches if vectors_took_part else any(matches)
+def answer_at_all(
+    matches: list[str | None], vectors_took_part: bool, names_someone: bool = False
+) -> bool:
+    """Whether the query found anything: with vectors, only when some hit is strong, or
+    when the query names someone who speaks in this memory (it is about this memory, not
+    noise: "Would Caroline be considered religious?" has no strong hit, but her words are
+    what the asker needs to judge)."""
+    if vectors_took_part and not names_someone:
+        return STRONG in matches
+    return any(matches)
