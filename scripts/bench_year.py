@@ -39,14 +39,21 @@ size (and after the daemon's idle compaction, `amber.compaction`), capture throu
 (drafts per second through the sink, generation excluded), lexical recall per query
 class (scripts/bench_recall.py's classes: exact title, one word, phrase, question, time
 phrase, filtered, no match; `filtered` here also covers `--source` and `since:` on
-events), hybrid recall when `--embed-model` is given (vectors for at most `--embed-budget`
-documents by the 12-month point, pro rata before, chosen by the ordinary embed path:
-entries first, then what people said, `amber.store.vectors`), the process's RSS, the
-start-up scan (`reconcile` with nothing changed) and `amber recall` in a fresh process.
+events) with the CPU time of the recalling thread beside the wall time, lexical recall
+right after a new event is stored (as while the daemon captures; each checkpoint stores
+40 shell commands for it), the process's RSS, the start-up scan (`reconcile` with nothing
+changed) and `amber recall` in a fresh process (median of 3, scrypt included).
+
+Hybrid recall when `--embed-model` is given: real vectors for the first `--embed-budget`
+documents the ordinary embed path picks (entries first, then what people said, never a
+machine's messages: `amber.store.vectors`), and with `--random-vectors N` random unit
+vectors for the next N it would pick (the vector channel's search costs the same whatever
+the vectors mean; real ones for a year of screens would take days of CPU); both pro rata
+by month.
 
 Usage: .venv/bin/python scripts/bench_year.py [--months 12] [--scale 0.2]
        [--embed-model ../shared/models/all-MiniLM-L6-v2.Q8_0.gguf] [--embed-budget 300]
-       [--random-vectors 0]
+       [--random-vectors 80000]
        [--queries 280] [--out bench-results/year.json] [--seed 1] [--keep]
 """
 
@@ -86,6 +93,7 @@ from amber.daemon.sink import Capture, CaptureSink
 from amber.daemon.stats import SourceStats
 from amber.events import EventDraft
 from amber.home import init_home
+from amber.ingest import ingest
 from amber.retrieval.recall import RecallOptions
 from amber.service import MemoryService
 
@@ -110,6 +118,7 @@ APPS = ("firefox", "code", "gnome-terminal", "slack", "evince", "thunderbird")
 COMMANDS = "git status|git diff|git commit -m|ls -la|cd|make test|pytest -q|vim|grep -rn|docker ps"
 WARMUP = 14
 CLI_RUNS = 3
+LIVE_QUERIES = 40
 
 
 def _words(text: str) -> list[str]:
@@ -501,6 +510,28 @@ def recall_phase(svc: MemoryService, queries: list[Query], now: datetime, mode: 
     return {"overall": overall, "cpu": summary(cpu), "classes": classes}
 
 
+def while_capturing(svc: MemoryService, queries: list[Query], now: datetime) -> dict:
+    """Lexical recall right after a new event is stored, as in an MCP server or the TUI
+    while the daemon captures: whatever recall caches per state of the events is redone."""
+    ms = []
+    for n, (_, text, flt) in enumerate(queries[:LIVE_QUERIES]):
+        draft = EventDraft(
+            source="shell",
+            text=f"echo live {n} {text}",
+            conversation="bash-history",
+            message_id=f"live-{now:%Y%m}-{n}",
+            author="user",
+            timestamp=now,
+        )
+        with svc.db.write() as conn:
+            ingest(conn, [draft])
+        options = RecallOptions(k=10, now=now, mode="lexical", **flt)  # type: ignore[arg-type]
+        start = time.perf_counter()
+        svc.recall(text, options)
+        ms.append((time.perf_counter() - start) * 1000)
+    return summary(ms)
+
+
 def cli_cold_start(home: Path, query: str, now: datetime) -> dict:
     env = {**os.environ, "AMBER_HOME": str(home)}
     cmd = [sys.executable, "-m", "amber.cli", "recall", query, "--now", now.isoformat(), "--json"]
@@ -552,6 +583,7 @@ def measure(svc: MemoryService, home: Path, month: int, now: datetime, t: Totals
     c = query_corpus(args.seed, now)
     queries = make_year_queries(c, t.entries, t.events, args.queries)
     point["lexical"] = recall_phase(svc, queries, now, "lexical")
+    point["lexical_while_capturing"] = while_capturing(svc, queries, now)
     if svc.embedder is not None:
         point["vectors"] = add_vectors(svc, args, month)
         point["hybrid"] = recall_phase(svc, queries, now, "hybrid")

@@ -162,6 +162,20 @@ def keys_matching(db: Database, keys: list[int], flt: SearchFilter) -> set[int]:
     return {r[0] for r in rows}
 
 
+# Every distinct non-empty author, one step along the `events_author` index per name: a
+# plain DISTINCT reads the whole index (10-20 ms at 100k events, and while the daemon
+# captures, recall asks again after every new event); this costs one seek per speaker.
+_AUTHORS = """
+    WITH RECURSIVE seen(author) AS (
+        SELECT min(author) FROM events WHERE author > ''
+        UNION ALL
+        SELECT (SELECT min(author) FROM events WHERE author > seen.author)
+        FROM seen WHERE seen.author IS NOT NULL
+    )
+    SELECT author FROM seen WHERE author IS NOT NULL
+"""
+
+
 class SpeakerCache:
     """Who speaks in the stored messages, to notice names in a query ("what did Ana say").
 
@@ -176,7 +190,7 @@ class SpeakerCache:
         row = db.one("SELECT max(rowid) FROM events")
         top = int(row[0]) if row and row[0] is not None else 0
         if top != self._top:
-            names = db.query("SELECT DISTINCT author FROM events")
+            names = db.query(_AUTHORS)
             # A role is not someone: "the user's login bug" is about a login bug, and every
             # message of an agent session would otherwise count as said by someone it names.
             authors = (str(r[0]) for r in names if r[0] and not is_role_author(str(r[0])))
