@@ -559,6 +559,8 @@ class Totals:
     entries: list[Spec] = field(default_factory=list)
     events: list[Spec] = field(default_factory=list)
     reconcile_s: float = 0.0
+    real_vectors: int = 0
+    random_vectors: int = 0
 
 
 def measure(svc: MemoryService, home: Path, month: int, now: datetime, t: Totals, args) -> dict:
@@ -585,8 +587,9 @@ def measure(svc: MemoryService, home: Path, month: int, now: datetime, t: Totals
     point["lexical"] = recall_phase(svc, queries, now, "lexical")
     point["lexical_while_capturing"] = while_capturing(svc, queries, now)
     if svc.embedder is not None:
-        point["vectors"] = add_vectors(svc, args, month)
+        point["vectors"] = add_vectors(svc, args, month, t)
         point["hybrid"] = recall_phase(svc, queries, now, "hybrid")
+        point["query_embedding"] = query_embedding(svc, queries)
     point["rss_mib"] = rss_mib()
     one = next(text for cls, text, _ in queries if cls == "multi_word")
     point["cli_cold_start"] = cli_cold_start(home, one, now)
@@ -600,26 +603,36 @@ def query_corpus(seed: int, now: datetime) -> Corpus:
     return c
 
 
-def add_vectors(svc: MemoryService, args, month: int) -> dict:
+def add_vectors(svc: MemoryService, args, month: int, t: Totals) -> dict:
     """Real vectors for the embed path's next documents, up to the budget pro rata; then,
     with `--random-vectors`, random unit vectors for the documents it would embed after
     them: the vector channel's search costs the same whatever the vectors mean, and real
     ones for a year of screens would take days of CPU."""
     share = month / max(args.months, 1)
     start = time.perf_counter()
-    done = svc.embed_pending(limit=max(0, int(args.embed_budget * share) - embedded(svc)))
+    done = svc.embed_pending(limit=max(0, int(args.embed_budget * share) - t.real_vectors))
     took = time.perf_counter() - start
-    real = embedded(svc)
-    wanted = int((args.embed_budget + args.random_vectors) * share) - real
-    randoms = store_random_vectors(svc, wanted, args.seed + month) if wanted > 0 else 0
+    t.real_vectors += done.embedded if done else 0
+    wanted = int(args.random_vectors * share) - t.random_vectors
+    t.random_vectors += store_random_vectors(svc, wanted, args.seed + month) if wanted > 0 else 0
     return {
-        "embedded": real,
-        "random": randoms,
+        "embedded": t.real_vectors,
+        "random": t.random_vectors,
         "documents": embedded(svc),
         "pending": svc.pending_embeddings(),
         "embed_s": round(took, 1),
         "chunks_this_step": done.chunks if done else 0,
     }
+
+
+def query_embedding(svc: MemoryService, queries: list[Query]) -> dict:
+    """What embedding each query costs alone: the part of hybrid recall that is llama.cpp's."""
+    ms = []
+    for _, text, _ in queries:
+        start = time.perf_counter()
+        svc.embedder.embed_query(text)  # type: ignore[union-attr]
+        ms.append((time.perf_counter() - start) * 1000)
+    return summary(ms)
 
 
 def store_random_vectors(svc: MemoryService, count: int, seed: int) -> int:
