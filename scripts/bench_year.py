@@ -51,7 +51,7 @@ vectors for the next N it would pick (the vector channel's search costs the same
 the vectors mean; real ones for a year of screens would take days of CPU); both pro rata
 by month.
 
-Usage: .venv/bin/python scripts/bench_year.py [--months 12] [--scale 0.2]
+Usage: .venv/bin/python scripts/bench_year.py [--months 12] [--scale 1]
        [--embed-model ../shared/models/all-MiniLM-L6-v2.Q8_0.gguf] [--embed-budget 300]
        [--random-vectors 80000]
        [--queries 280] [--out bench-results/year.json] [--seed 1] [--keep]
@@ -642,18 +642,15 @@ def store_random_vectors(svc: MemoryService, count: int, seed: int) -> int:
 
     dims = svc.embedder.dims if svc.embedder else 384
     rng = np.random.default_rng(seed)
-    stored = 0
-    while stored < count:
-        docs = vector_rows.pending(svc.db, min(500, count - stored))
-        if not docs:
-            break
-        unit = rng.standard_normal((len(docs), dims)).astype(np.float32)
+    docs = vector_rows.pending(svc.db, count)  # one scan: each call reads every event row
+    for start in range(0, len(docs), 500):
+        batch = docs[start : start + 500]
+        unit = rng.standard_normal((len(batch), dims)).astype(np.float32)
         unit /= np.linalg.norm(unit, axis=1, keepdims=True)
         with svc.db.write() as conn:
-            for doc, vector in zip(docs, unit, strict=True):
+            for doc, vector in zip(batch, unit, strict=True):
                 vector_rows.store_doc(conn, doc, [vector.tobytes()])
-        stored += len(docs)
-    return stored
+    return len(docs)
 
 
 def embedded(svc: MemoryService) -> int:
@@ -712,7 +709,7 @@ def simulate_month(svc: MemoryService, sim: YearSimulation, month: int, t: Total
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--months", type=int, default=12)
-    parser.add_argument("--scale", type=float, default=0.2, help="share of the full volume")
+    parser.add_argument("--scale", type=float, default=1.0, help="share of the full volume")
     parser.add_argument("--queries", type=int, default=280)
     parser.add_argument("--embed-model", type=Path, default=None)
     parser.add_argument("--embed-budget", type=int, default=300, help="documents by the end")

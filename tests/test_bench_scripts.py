@@ -309,4 +309,5 @@ def test_bench_year_reports_every_checkpoint(tmp_path: Path) -> None:
     assert last["frames_merged"] > 0  # near-duplicate frames went through the ingest merge
     assert last["events"]["screen"] + last["frames_merged"] == last["offered"]["screen"]
     assert {"exact_title", "filtered", "no_match"} <= set(last["lexical"]["classes"])
+    assert last["lexical_while_capturing"]["n"] == 21  # one new event before each query
     assert last["cli_cold_start"]["median_ms"] > 0
