@@ -295,3 +295,19 @@ def test_bench_sync_converges_on_a_small_memory(tmp_path: Path) -> None:
     result = json.loads(out.read_text())
     assert (result["b_entries"], result["b_events"], result["b_changed_seen"]) == (60, 400, 5)
     assert result["segments"] == 1 and result["remote_bytes"] > result["segment_bytes"]
+
+
+def test_bench_year_reports_every_checkpoint(tmp_path: Path) -> None:
+    out = tmp_path / "year.json"
+    args = ("--months", "3", "--scale", "0.01", "--queries", "21", "--out", str(out))
+    run_script("bench_year.py", *args, cwd=tmp_path)
+    report = json.loads(out.read_text())
+    points = report["points"]
+    assert [p["month"] for p in points] == [1, 3]
+    last = points[-1]
+    assert last["events_total"] > points[0]["events_total"]
+    assert last["frames_merged"] > 0  # near-duplicate frames went through the ingest merge
+    assert last["events"]["screen"] + last["frames_merged"] == last["offered"]["screen"]
+    assert {"exact_title", "filtered", "no_match"} <= set(last["lexical"]["classes"])
+    assert last["lexical_while_capturing"]["n"] == 21  # one new event before each query
+    assert last["cli_cold_start"]["median_ms"] > 0
