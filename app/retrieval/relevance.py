@@ -15,9 +15,10 @@ vector channel always has a nearest neighbour. The evidence here is absolute ins
 A hit is strong when the words or the meaning say the memory speaks of what was asked;
 weak when it holds some of the query's words, or its meaning is merely near. A vector-only
 hit needs more than nearness (WEAK_SIMILARITY), since every memory is near something. With
-vectors, a query without a strong hit returns nothing: a few shared words and a loose
-likeness are what noise looks like. Lexical recall alone cannot tell the two apart, so
-there any matching word is returned, labelled.
+vectors, a query without a strong hit returns nothing (a few shared words and a loose
+likeness are what noise looks like), unless it names someone who speaks in this memory.
+Lexical recall alone cannot tell the two apart, so there any matching word is returned,
+labelled.
 """
 
 from __future__ import annotations
