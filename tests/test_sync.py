@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from helpers.sync import (
+    GIT,
     all_objects,
     bare_remote,
     capture,
@@ -62,7 +63,7 @@ def test_init_adopts_an_existing_repository_and_keeps_its_history(tmp_path: Path
     subprocess.run(["git", "-C", str(tree), "init", "-q", "-b", "trunk"], check=True)
     (tree / ".gitignore").write_text("private/\n")
     subprocess.run(["git", "-C", str(tree), "add", "-A"], check=True)
-    subprocess.run(["git", "-C", str(tree), "commit", "-q", "-m", "my own commit"], check=True)
+    subprocess.run([*GIT, "-C", str(tree), "commit", "-q", "-m", "my own commit"], check=True)
     with device(home) as service:
         state = service.sync_init(None, device="vault")
         service.sync()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from helpers.caroline import DAY, TALK, add_talk
 from helpers.events import store_events
-from helpers.sync import bare_remote, device, new_device, sync
+from helpers.sync import GIT, bare_remote, device, new_device, sync
 
 from amber.events import EventDraft
 from amber.home import init_home
@@ -35,7 +35,7 @@ def _pages(home: Path) -> dict[str, str]:
 
 
 def _git(home: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(home / "tree"), *args], check=True, capture_output=True)
+    subprocess.run([*GIT, "-C", str(home / "tree"), *args], check=True, capture_output=True)
 
 
 def _undistilled(home: Path) -> int:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers.sync import all_objects, bare_remote, device, new_device, recalls, sync
+from helpers.sync import GIT, all_objects, bare_remote, device, new_device, recalls, sync
 
 from amber.sync.engine import RewrittenHistoryError
 
@@ -19,7 +19,7 @@ SECRET = "My bank PIN hint is the birthday of Mittens the cat"
 
 
 def _git(home: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(home / "tree"), *args], check=True, capture_output=True)
+    subprocess.run([*GIT, "-C", str(home / "tree"), *args], check=True, capture_output=True)
 
 
 def _holds(repository: Path, *needles: str) -> list[str]:

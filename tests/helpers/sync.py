@@ -14,6 +14,10 @@ from amber.home import init_home
 from amber.service import MemoryService
 from helpers.events import store_events
 
+# git as a test runs it by hand: with an identity of its own, so that a machine without a
+# global user.name / user.email (a clean CI box) can commit.
+GIT = ("git", "-c", "user.name=Amber test", "-c", "user.email=test@localhost")
+
 
 def bare_remote(folder: Path) -> Path:
     remote = folder / "remote.git"
