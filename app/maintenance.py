@@ -9,7 +9,7 @@ from pathlib import Path
 
 from amber.config import Config
 from amber.indexer import Indexer
-from amber.security.keys import describe_key
+from amber.security.keys import describe_key, key_mode
 from amber.store import entries as entry_rows
 from amber.store import events as event_rows
 from amber.store.db import Database
@@ -84,7 +84,7 @@ def stats(config: Config, db: Database) -> dict[str, object]:
         "events": event_rows.event_count(db),
         "events_by_source": event_rows.source_counts(db),
         "index_bytes": _size(config.index_path),
-        "key_storage": config.key_storage,
+        "key_storage": key_mode(config),  # the key file when one is in use
     }
 
 

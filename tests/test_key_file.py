@@ -54,6 +54,7 @@ def test_a_key_file_opens_memory_without_a_passphrase(
     monkeypatch.delenv("AMBER_PASSPHRASE")
     with MemoryService.open(home) as service:  # no passphrase anywhere
         assert [h.title for h in service.recall("ferry")] == ["The ferry leaves at seven"]
+        assert service.stats()["key_storage"] == "key file"
     recalled = amber_cli("recall", "ferry", "--json")
     assert recalled.returncode == 0, recalled.stderr
     assert json.loads(recalled.stdout)[0]["title"] == "The ferry leaves at seven"
