@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,6 +62,30 @@ class ReadReport:
 
     def skip(self, where: str, why: str) -> None:
         self.skipped.append((where, why))
+
+
+class ReportingImporter:
+    """Base of the importers that read one file into drafts and say what they left out:
+    the file is checked at once (size, binary), parsed lazily as the drafts are taken;
+    subclasses set name and description and write `detect` and `_drafts`."""
+
+    name = ""
+    description = ""
+
+    def detect(self, path: Path) -> bool:
+        raise NotImplementedError
+
+    def read(self, path: Path) -> Iterator[EventDraft]:
+        drafts, _report = self.read_with_report(path)
+        return drafts
+
+    def read_with_report(self, path: Path) -> tuple[Iterator[EventDraft], ReadReport]:
+        check_file(path, str(path))
+        report = ReadReport(path=path, format=self.name)
+        return self._drafts(path, report), report
+
+    def _drafts(self, path: Path, report: ReadReport) -> Iterator[EventDraft]:
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from typing import Any
 
 from amber.plugins.importers.common import (
     ReadReport,
+    ReportingImporter,
     Thread,
-    check_file,
     fail,
     first_line,
     kind_of,
@@ -233,7 +233,7 @@ def _title(session: Session) -> str:
     return ""
 
 
-class GeminiSessionImporter:
+class GeminiSessionImporter(ReportingImporter):
     name = "gemini-cli"
     description = "Gemini CLI sessions (~/.gemini/tmp/*/chats/session-*.json, .jsonl)"
 
@@ -242,15 +242,6 @@ class GeminiSessionImporter:
             return False
         head = read_head(path, 4096)
         return head.startswith(b"{") and b'"sessionId"' in head and b'"projectHash"' in head
-
-    def read(self, path: Path) -> Iterator[EventDraft]:
-        drafts, _report = self.read_with_report(path)
-        return drafts
-
-    def read_with_report(self, path: Path) -> tuple[Iterator[EventDraft], ReadReport]:
-        check_file(path, str(path))
-        report = ReadReport(path=path, format=self.name)
-        return self._drafts(path, report), report
 
     def _drafts(self, path: Path, report: ReadReport) -> Iterator[EventDraft]:
         yield from SessionEvents(path, report).drafts(read_session(path, report))

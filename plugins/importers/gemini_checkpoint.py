@@ -20,8 +20,8 @@ from typing import Any
 
 from amber.plugins.importers.common import (
     ReadReport,
+    ReportingImporter,
     Thread,
-    check_file,
     fail,
     first_line,
     kind_of,
@@ -69,7 +69,7 @@ def _text(parts: object, report: ReadReport) -> str:
     return "\n".join(line for line in lines if line.strip())
 
 
-class GeminiCheckpointImporter:
+class GeminiCheckpointImporter(ReportingImporter):
     name = "gemini-checkpoint"
     description = "Gemini CLI chat checkpoints (~/.gemini/tmp/*/checkpoint-<tag>.json)"
 
@@ -77,15 +77,6 @@ class GeminiCheckpointImporter:
         if path.suffix.lower() != ".json":
             return False
         return bool(_SHAPE.match(read_head(path, 2048))) and b'"parts"' in read_head(path, 4096)
-
-    def read(self, path: Path) -> Iterator[EventDraft]:
-        drafts, _report = self.read_with_report(path)
-        return drafts
-
-    def read_with_report(self, path: Path) -> tuple[Iterator[EventDraft], ReadReport]:
-        check_file(path, str(path))
-        report = ReadReport(path=path, format=self.name)
-        return self._drafts(path, report), report
 
     def _drafts(self, path: Path, report: ReadReport) -> Iterator[EventDraft]:
         history = _history(path)

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from amber.plugins.importers.common import (
     UNEXPECTED,
     ReadReport,
-    check_file,
+    ReportingImporter,
     kind_of,
     loads,
     unexpected,
@@ -43,24 +43,10 @@ class LineParser(Protocol):
 ParserFactory = Callable[[Path, ReadReport, dict[str, Any] | None], LineParser]
 
 
-class LineFileImporter:
+class LineFileImporter(ReportingImporter):
     """Base of the importers for line-oriented files; subclasses set name, format, parser."""
 
-    name = ""
-    description = ""
     parser: ParserFactory
-
-    def detect(self, path: Path) -> bool:
-        raise NotImplementedError
-
-    def read(self, path: Path) -> Iterator[EventDraft]:
-        drafts, _report = self.read_with_report(path)
-        return drafts
-
-    def read_with_report(self, path: Path) -> tuple[Iterator[EventDraft], ReadReport]:
-        check_file(path, str(path))
-        report = ReadReport(path=path, format=self.name)
-        return self._drafts(path, report), report
 
     def _drafts(self, path: Path, report: ReadReport) -> Iterator[EventDraft]:
         parser = type(self).parser(path, report, None)

@@ -23,8 +23,8 @@ from typing import Any
 
 from amber.plugins.importers.common import (
     ReadReport,
+    ReportingImporter,
     Thread,
-    check_file,
     fail,
     make_draft,
     read_head,
@@ -49,7 +49,7 @@ def when(text: str) -> Any:
     return to_utc(text.strip().replace(" ", "T").replace("Z", "+00:00")) if text else None
 
 
-class SpecStoryImporter:
+class SpecStoryImporter(ReportingImporter):
     name = "specstory"
     description = "SpecStory markdown: Cursor and Copilot chats (.specstory/history/*.md)"
 
@@ -58,15 +58,6 @@ class SpecStoryImporter:
             return False
         head = read_head(path, 4096).decode("utf-8", "replace")
         return MARK in head or bool(_SPEAKER.search(head) and ".specstory" in path.parts)
-
-    def read(self, path: Path) -> Iterator[EventDraft]:
-        drafts, _report = self.read_with_report(path)
-        return drafts
-
-    def read_with_report(self, path: Path) -> tuple[Iterator[EventDraft], ReadReport]:
-        check_file(path, str(path))
-        report = ReadReport(path=path, format=self.name)
-        return self._drafts(path, report), report
 
     def _drafts(self, path: Path, report: ReadReport) -> Iterator[EventDraft]:
         text = path.read_text("utf-8", "surrogateescape").replace("\r\n", "\n")
