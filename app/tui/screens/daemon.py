@@ -64,22 +64,22 @@ def summary(status: DaemonStatus | None) -> Text:
 
 
 def error_lines(status: DaemonStatus | None) -> Text:
-    text = Text()
-    for src in status.sources if status else ():
-        if src.last_error:
-            text.append(f"{src.name}: ", style="bold")
-            text.append(f"{src.last_error}\n")
-    text.rstrip()
-    return text
+    return _per_source(status, "last_error")
 
 
 def detail_lines(status: DaemonStatus | None) -> Text:
     """What each source says about its state (too long for the table at 80 columns)."""
+    return _per_source(status, "detail")
+
+
+def _per_source(status: DaemonStatus | None, field: str) -> Text:
+    """One "source: value" line for each source whose `field` says something."""
     text = Text()
     for src in status.sources if status else ():
-        if src.detail:
+        value = getattr(src, field)
+        if value:
             text.append(f"{src.name}: ", style="bold")
-            text.append(f"{src.detail}\n")
+            text.append(f"{value}\n")
     text.rstrip()
     return text
 
