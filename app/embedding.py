@@ -39,14 +39,18 @@ class EmbeddingIndexer:
             vector_rows.reset(conn, self.embedder.name, self.embedder.dims)
         return "model" in current
 
-    def sync(self, progress: Progress | None = None, limit: int | None = None) -> EmbedReport:
-        """Embed every document whose content has no vector yet; resumable at any point."""
+    def sync(
+        self, progress: Progress | None = None, limit: int | None = None, events: bool = True
+    ) -> EmbedReport:
+        """Embed every document whose content has no vector yet (entries only when `events`
+        is False); resumable at any point."""
         report = EmbedReport(self.embedder.name, self.embedder.dims, reset=self.ensure_model())
-        total = vector_rows.pending_count(self.db)
+        total = vector_rows.pending_count(self.db, events)
         if limit is not None:
             total = min(total, limit)
         while report.embedded < total:
-            batch = vector_rows.pending(self.db, min(BATCH_DOCS, total - report.embedded))
+            wanted = min(BATCH_DOCS, total - report.embedded)
+            batch = vector_rows.pending(self.db, wanted, events)
             if not batch:
                 break
             report.chunks += self._embed_batch(batch)

@@ -394,17 +394,21 @@ class MemoryService:
         return self.reader.read(hit.path).body if hit.path else hit.snippet
 
     def embed_pending(
-        self, progress: Callable[[int, int], None] | None = None, limit: int | None = None
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        limit: int | None = None,
+        events: bool = True,
     ) -> EmbedReport | None:
-        """Embed new and changed documents with the active embed model (None: no model)."""
+        """Embed new and changed documents with the active embed model (None: no model);
+        entries only when `events` is False."""
         if self.embedder is None:
             return None
-        report = EmbeddingIndexer(self.db, self.embedder).sync(progress, limit)
+        report = EmbeddingIndexer(self.db, self.embedder).sync(progress, limit, events)
         self.recaller.extra_channels.setdefault("vector", VectorChannel(self.db, self.embedder))
         return report
 
-    def pending_embeddings(self) -> int:
-        return vector_rows.pending_count(self.db) if self.embedder else 0
+    def pending_embeddings(self, events: bool = True) -> int:
+        return vector_rows.pending_count(self.db, events) if self.embedder else 0
 
     def _active_embedder(self) -> Embedder | None:
         """The active embed model, its vector channel joining recall; a broken model registry

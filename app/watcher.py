@@ -117,14 +117,16 @@ class TreeWatcher:
             self._retry_due()
 
     def _embed_some(self) -> None:
-        """Vectors for new memories, a bounded batch at a time so file events stay prompt."""
+        """Vectors for new and edited entries, a bounded batch at a time so file events stay
+        prompt. Events are not the tree's: the daemon embeds them while the machine is idle
+        (amber/daemon/idle.py), `amber embed` on request."""
         if self.service.embedder is None or not self._memory_changed():
             return
-        if not self.service.pending_embeddings():
+        if not self.service.pending_embeddings(events=False):
             self._embedded_up_to = self._last_write
             return
         try:
-            report = self.service.embed_pending(limit=EMBED_BATCH)
+            report = self.service.embed_pending(limit=EMBED_BATCH, events=False)
         except Exception as exc:  # a model problem must not stop indexing; say why
             self.on_change("(embeddings)", f"error: {exc}")
             return

@@ -91,8 +91,10 @@ def _print_status(state: DaemonStatus) -> None:
     if queue.get("problem") and disk.get("ok", True):  # else the disk lines said it
         console.print(f"[red]writer: {safe_markup(queue['problem'])}[/]", soft_wrap=True)
     distiller = data.get("distiller", {})
+    waiting = distiller.get("vectors_waiting")
+    vectors = f", {waiting} waiting for vectors" if waiting else ""
     console.print(
-        f"distiller backlog {distiller.get('backlog', '?')} events "
+        f"distiller backlog {distiller.get('backlog', '?')} events{vectors} "
         f"({safe_markup(str(distiller.get('state', '?')))})",
         highlight=False,
     )

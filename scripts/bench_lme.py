@@ -38,6 +38,7 @@ from bench_locomo import (
     DEFAULT_CACHE,
     DEFAULT_EMBED,
     DEFAULT_OFF_TOPIC,
+    EMBED_SHARE_HELP,
     ROOT,
     EmbedCache,
     count_no_match,
@@ -47,6 +48,7 @@ from bench_locomo import (
     off_topic_queries,
     print_no_match,
     ranked_dia_ids,
+    vector_chunks,
 )
 
 DEFAULT_DATA = ROOT.parent / "shared" / "bench" / "lme-dev.json.xz"
@@ -182,20 +184,22 @@ def run(
     embed_model: Path | None,
     cache: EmbedCache | None,
     off_topic: tuple[list[str], int] = ([], 0),
+    share: float = 1.0,
 ) -> dict:
     scores: dict[str, dict[str, Scores]] = {m: {} for m in modes}
     latency: dict[str, list[float]] = {m: [] for m in modes}
     amber_modes = [m for m in modes if m not in BASELINES]
     empty = dict.fromkeys(amber_modes, 0)
     queries, homes = off_topic
-    checked = 0
+    checked = chunks = 0
     model = embed_model if any(m in ("vector", "hybrid") for m in modes) else None
     with tempfile.TemporaryDirectory(prefix="amber-lme-") as tmp:
         for question in questions:
             name, wanted = slice_of(question)
             service = import_home(
-                question["question_id"], to_generic(question), Path(tmp), model, cache
+                question["question_id"], to_generic(question), Path(tmp), model, cache, share
             )
+            chunks += vector_chunks(service)
             for mode in modes:
                 start = time.perf_counter()
                 ranked = answer(service, question, mode)
@@ -208,7 +212,8 @@ def run(
                 checked += 1
             service.close()  # type: ignore[attr-defined]
     asked = len(queries) * checked
-    return report(scores, latency, {m: no_match_summary(empty[m], asked) for m in amber_modes})
+    result = report(scores, latency, {m: no_match_summary(empty[m], asked) for m in amber_modes})
+    return {**result, "embed_share": share, "vector_chunks": chunks}
 
 
 def answer(service: object, question: dict, mode: str) -> list[str]:
@@ -251,6 +256,7 @@ def print_table(result: dict) -> None:
             table.add_row(mode if i == 0 else "", name, str(s["n"]), *cells, *lat)
     Console(width=130).print(table)
     print_no_match(result)
+    print(f"vectors: {result['vector_chunks']} chunks (newest {result['embed_share']:.0%})")
 
 
 def main() -> None:
@@ -266,6 +272,7 @@ def main() -> None:
         "--off-topic-homes", type=int, default=10, help="homes the off-topic queries run in"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results" / "lme.json")
+    parser.add_argument("--embed-share", type=float, default=1.0, help=EMBED_SHARE_HELP)
     args = parser.parse_args()
     os.environ.setdefault("AMBER_PASSPHRASE", "lme-bench")
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
@@ -276,7 +283,7 @@ def main() -> None:
     questions = stratified(load(args.data), args.questions)
     cache = embed_cache(args.embed_cache, args.embed_model)
     off_topic = (off_topic_queries(args.off_topic), args.off_topic_homes)
-    result = run(questions, modes, args.embed_model, cache, off_topic)
+    result = run(questions, modes, args.embed_model, cache, off_topic, args.embed_share)
     result["data"] = str(args.data)
     print_table(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -35,6 +35,7 @@ DEFAULT_OFF_TOPIC = ROOT / "tests" / "data" / "recall" / "off_topic.txt"
 QUERY_MARK = "query\0"
 KS = (1, 5, 10, 20)
 CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
+EMBED_SHARE_HELP = "embed only the newest share of what wants vectors (an idle backlog)"
 _DIA = re.compile(r"D(\d+)\s*:?\s*(\d+)")
 
 
@@ -110,9 +111,13 @@ def normalize_evidence(raw: list[str], known: set[str]) -> tuple[set[str], int]:
 
 
 def open_home(
-    sample: dict, workdir: Path, embed_model: Path | None, cache: EmbedCache | None = None
+    sample: dict,
+    workdir: Path,
+    embed_model: Path | None,
+    cache: EmbedCache | None = None,
+    share: float = 1.0,
 ) -> object:
-    return import_home(sample["sample_id"], to_generic(sample), workdir, embed_model, cache)
+    return import_home(sample["sample_id"], to_generic(sample), workdir, embed_model, cache, share)
 
 
 def import_home(
@@ -121,9 +126,12 @@ def import_home(
     workdir: Path,
     embed_model: Path | None,
     cache: EmbedCache | None = None,
+    share: float = 1.0,
 ) -> object:
     """A fresh home holding `conversations` (the generic import format) through the
-    ordinary import; embedded with `embed_model` when one is given."""
+    ordinary import; embedded with `embed_model` when one is given: the newest `share` of
+    what the embed path wants, as the daemon's idle embedding leaves a backlog (newest
+    first, amber/store/vectors.py)."""
     from amber.home import init_home
     from amber.importing import available_importers, import_file
     from amber.models.registry import add_local
@@ -142,8 +150,13 @@ def import_home(
         service = MemoryService.open(home, interface="test")
         if cache is not None:
             cache.wrap(service.embedder)
-        service.embed_pending()
+        service.embed_pending(limit=round(share * service.pending_embeddings()))
     return service
+
+
+def vector_chunks(service: object) -> int:
+    """Chunks embedded in a home: what its vectors cost in CPU."""
+    return service.db.one("SELECT count(*) FROM embeddings")[0]  # type: ignore[attr-defined]
 
 
 class EmbedCache:
@@ -240,18 +253,20 @@ def run(
     embed_model: Path | None,
     cache: EmbedCache | None = None,
     off_topic: list[str] | None = None,
+    share: float = 1.0,
 ) -> dict:
     from amber.retrieval.recall import RecallOptions
 
     scores = {m: {c: Scores() for c in CATEGORIES} for m in modes}
     latency: dict[str, list[float]] = {m: [] for m in modes}
     empty = dict.fromkeys(modes, 0)
-    dropped = 0
+    dropped = chunks = 0
     with tempfile.TemporaryDirectory(prefix="amber-locomo-") as tmp:
         for sample in data:
             needs_vectors = any(m != "lexical" for m in modes)
             model = embed_model if needs_vectors else None
-            service = open_home(sample, Path(tmp), model, cache)
+            service = open_home(sample, Path(tmp), model, cache, share)
+            chunks += vector_chunks(service)
             known = {t["dia_id"] for _, t in session_turns(sample["conversation"])}
             for qa in sample["qa"]:
                 evidence, bad = normalize_evidence(qa.get("evidence", []), known)
@@ -267,7 +282,8 @@ def run(
                 empty[mode] += count_no_match(service, off_topic or [], mode, None)
             service.close()  # type: ignore[attr-defined]
     asked = len(off_topic or []) * len(data)
-    return report(scores, latency, dropped, {m: no_match_summary(empty[m], asked) for m in modes})
+    result = report(scores, latency, dropped, {m: no_match_summary(empty[m], asked) for m in modes})
+    return {**result, "embed_share": share, "vector_chunks": chunks}
 
 
 def report(scores: dict, latency: dict, dropped: int, no_match: dict) -> dict:
@@ -311,6 +327,7 @@ def print_table(result: dict) -> None:
         f"evidence ids dropped (malformed or pointing at no turn): {result['dropped_evidence_ids']}"
     )
     print_no_match(result)
+    print(f"vectors: {result['vector_chunks']} chunks (newest {result['embed_share']:.0%})")
 
 
 def print_no_match(result: dict) -> None:
@@ -342,6 +359,7 @@ def main() -> None:
         default=DEFAULT_OFF_TOPIC,
         help="queries the memory holds nothing on, one a line ('' to skip)",
     )
+    parser.add_argument("--embed-share", type=float, default=1.0, help=EMBED_SHARE_HELP)
     args = parser.parse_args()
     os.environ.setdefault("AMBER_PASSPHRASE", "locomo-bench")
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
@@ -350,7 +368,8 @@ def main() -> None:
         raise SystemExit(f"vector modes need an embedding model; not found: {args.embed_model}")
     data = json.loads(args.data.read_text(encoding="utf-8"))
     cache = embed_cache(args.embed_cache, args.embed_model)
-    result = run(data, modes, args.embed_model, cache, off_topic_queries(args.off_topic))
+    off_topic = off_topic_queries(args.off_topic)
+    result = run(data, modes, args.embed_model, cache, off_topic, args.embed_share)
     result["data"] = str(args.data)
     print_table(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -48,8 +48,10 @@ Hybrid recall when `--embed-model` is given: real vectors for the first `--embed
 documents the ordinary embed path picks (entries first, then what people said, never a
 machine's messages: `amber.store.vectors`), and with `--random-vectors N` random unit
 vectors for the next N it would pick (the vector channel's search costs the same whatever
-the vectors mean; real ones for a year of screens would take days of CPU); both pro rata
-by month.
+the vectors mean); both pro rata by month. Before them, at each checkpoint, the cost of
+the embedding backlog: a random sample of 100 queued documents embedded for real (not
+stored), its CPU time scaled to the whole queue and to what a day of capture brings, and
+the time the idle embedder takes to find its next batch (`amber.store.vectors.pending`).
 
 Usage: .venv/bin/python scripts/bench_year.py [--months 12] [--scale 1]
        [--embed-model ../shared/models/all-MiniLM-L6-v2.Q8_0.gguf] [--embed-budget 300]
@@ -609,6 +611,7 @@ def add_vectors(svc: MemoryService, args, month: int, t: Totals) -> dict:
     them: the vector channel's search costs the same whatever the vectors mean, and real
     ones for a year of screens would take days of CPU."""
     share = month / max(args.months, 1)
+    waiting = embedding_backlog(svc, month, args.seed)
     start = time.perf_counter()
     done = svc.embed_pending(limit=max(0, int(args.embed_budget * share) - t.real_vectors))
     took = time.perf_counter() - start
@@ -622,6 +625,44 @@ def add_vectors(svc: MemoryService, args, month: int, t: Totals) -> dict:
         "pending": svc.pending_embeddings(),
         "embed_s": round(took, 1),
         "chunks_this_step": done.chunks if done else 0,
+        "backlog_before": waiting,
+    }
+
+
+def embedding_backlog(svc: MemoryService, month: int, seed: int, sample: int = 100) -> dict:
+    """What embedding everything that wants vectors would cost: a random sample of the
+    queue embedded for real (not stored), its CPU time per document scaled to the whole
+    queue and to a day of capture; and how long finding the next batch takes (the idle
+    embedder's question every step)."""
+    import random
+
+    from amber.retrieval.chunking import chunk_text
+    from amber.store import vectors as vector_rows
+
+    lookups = []
+    for _ in range(5):
+        start = time.perf_counter()
+        vector_rows.pending(svc.db, 32)
+        lookups.append((time.perf_counter() - start) * 1000)
+    queued = [row[0] for row in svc.db.query("SELECT doc_key FROM vector_queue")]
+    picked = random.Random(seed + month).sample(queued, min(sample, len(queued)))
+    texts = svc.db.query_in("SELECT text FROM events WHERE rowid IN (%s)", picked)
+    pieces = [p for (text,) in texts for p in chunk_text(text) or [text[:200] or " "]]
+    start = time.process_time()
+    svc.embedder.embed_documents(pieces)  # type: ignore[union-attr]
+    per_doc = (time.process_time() - start) / max(len(texts), 1)
+    days = (month_start(month) - START).days
+    embedded_events = svc.db.one("SELECT count(DISTINCT doc_key) FROM embeddings WHERE doc_key > 0")
+    wanting = len(queued) + embedded_events[0]
+    return {
+        "documents": len(queued),
+        "events_wanting_vectors": wanting,
+        "next_batch_ms": round(statistics.median(lookups), 1),
+        "sampled": len(texts),
+        "chunks_per_document": round(len(pieces) / max(len(texts), 1), 2),
+        "cpu_s_per_document": round(per_doc, 3),
+        "cpu_hours_all": round(per_doc * len(queued) / 3600, 1),
+        "cpu_s_per_day_of_capture": round(per_doc * wanting / max(days, 1), 1),
     }
 
 
@@ -642,7 +683,7 @@ def store_random_vectors(svc: MemoryService, count: int, seed: int) -> int:
 
     dims = svc.embedder.dims if svc.embedder else 384
     rng = np.random.default_rng(seed)
-    docs = vector_rows.pending(svc.db, count)  # one scan: each call reads every event row
+    docs = vector_rows.pending(svc.db, count)
     for start in range(0, len(docs), 500):
         batch = docs[start : start + 500]
         unit = rng.standard_normal((len(batch), dims)).astype(np.float32)

@@ -51,6 +51,14 @@ def _message_ids(hits: list) -> list[str]:
     return [h.sources[0].message_id for h in hits]
 
 
+def use_dense(service: MemoryService, similarity: dict[int, float]) -> None:
+    """A vector channel with fixed similarities for the memory's events, which count as
+    embedded (none waits in the vector queue)."""
+    with service.db.write() as conn:
+        conn.execute("DELETE FROM vector_queue")
+    service.recaller.extra_channels["vector"] = FakeDense(similarity)
+
+
 class FakeDense:
     """A vector channel with fixed cosine similarities, for the floor's decisions."""
 
@@ -107,7 +115,7 @@ def test_a_long_message_counts_for_less_by_its_words_not_by_its_meaning(
     _import(service, tmp_path, [chat])
     keys = _event_keys(service)
     close = {keys["long"]: 0.7, keys["short"]: 0.55}
-    service.recaller.extra_channels["vector"] = FakeDense(close)
+    use_dense(service, close)
     assert _message_ids(service.recall("sailing", RecallOptions(mode="lexical")))[0] == "short"
     hits = service.recall("mending a yacht", RecallOptions(mode="hybrid"))
     assert _message_ids(hits)[0] == "long"
@@ -152,7 +160,7 @@ def test_a_nonsense_query_returns_nothing_though_vectors_always_find_something(
 ) -> None:
     _import(service, tmp_path, [])
     keys = _event_keys(service)
-    service.recaller.extra_channels["vector"] = FakeDense({k: 0.12 for k in keys.values()})
+    use_dense(service, {k: 0.12 for k in keys.values()})
     assert service.recall("zzqqxx", RecallOptions(mode="hybrid")) == []
     assert service.recall("zzqqxx", RecallOptions(mode="vector")) == []
     # One shared word and a loose likeness are what noise looks like, too.
@@ -174,7 +182,7 @@ def test_a_query_naming_someone_this_memory_knows_is_never_noise(
     }
     _import(service, tmp_path, [chat])
     keys = _event_keys(service)
-    service.recaller.extra_channels["vector"] = FakeDense({k: 0.12 for k in keys.values()})
+    use_dense(service, {k: 0.12 for k in keys.values()})
     hits = service.recall("Would Caroline be considered religious?", RecallOptions())
     assert _message_ids(hits)[0] == "c1"
     assert {h.match for h in hits} == {WEAK}
@@ -186,7 +194,7 @@ def test_a_relevant_vector_only_hit_survives_the_floor(service: MemoryService) -
     piano = service.remember("My sister teaches piano in Lisbon")
     keys = search.keys_for_entry_ids(service.db, [car.id, piano.id])
     close = {keys[car.id]: 0.62, keys[piano.id]: 0.04}
-    service.recaller.extra_channels["vector"] = FakeDense(close)
+    use_dense(service, close)
     assert not service.recall("automobile maintenance", RecallOptions(mode="lexical"))
     hits = service.recall("automobile maintenance", RecallOptions(mode="vector"))
     assert [(h.id, h.match) for h in hits] == [(car.id, STRONG)]

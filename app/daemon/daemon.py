@@ -30,7 +30,7 @@ from amber.clock import now_iso
 from amber.daemon.context import SourceContext
 from amber.daemon.control import Control, ControlState
 from amber.daemon.health import INDEX, LOG, DiskHealth
-from amber.daemon.idle import Housekeeping, IdleRunner, IdleWork
+from amber.daemon.idle import Housekeeping, IdleJob, IdleRunner, IdleWork, embedding_job
 from amber.daemon.logs import retry_log
 from amber.daemon.paths import DaemonPaths
 from amber.daemon.sink import CAPACITY, CaptureSink
@@ -57,6 +57,7 @@ class DaemonOptions:
     idle_work: IdleWork | None = None  # None: the distiller, when distill_when_idle
     housekeeping: Housekeeping | None = None  # retention and compaction while idle
     distill_when_idle: bool = True
+    embed_when_idle: bool = True  # vectors for what waits for them, with an embed model
     idle_check_s: float = 60.0
     idle_busy_percent: float = 25.0  # whole-machine CPU use above which it is not idle
     queue_capacity: int = CAPACITY
@@ -107,6 +108,7 @@ class Daemon:
         self.sync_job = self._sync_job()
         self.started = now_iso()
         self._backlog = (0, 0.0, 0)  # (count, when counted, captures then)
+        self._vectors_waiting = (0, 0.0)  # (count, when counted)
         self._watcher: Any = None
         self._switches = _Switches()
         self._status_at = 0.0
@@ -243,16 +245,21 @@ class Daemon:
         return self.stats.setdefault(name, SourceStats(name))
 
     def _idle_runner(self) -> IdleRunner | None:
+        """The distiller first (what capture brings should reach the tree soon), then
+        housekeeping (retention before vectors are spent on what it removes), then
+        vectors."""
         opts = self.options
-        if opts.idle_work is None and opts.housekeeping is None:
+        jobs = []
+        if opts.idle_work is not None:
+            jobs.append(IdleJob("distiller", opts.idle_work, lambda: self.backlog(fresh=True) > 0))
+        if opts.housekeeping is not None:
+            jobs.append(IdleJob("housekeeping", opts.housekeeping, opts.housekeeping.due))
+        if opts.embed_when_idle:
+            jobs.append(embedding_job(self.service))
+        if not jobs:
             return None
         return IdleRunner(
-            opts.idle_work or (lambda _stop: None),
-            self.stop_event,
-            check_s=opts.idle_check_s,
-            busy_percent=opts.idle_busy_percent,
-            has_work=lambda: opts.idle_work is not None and self.backlog(fresh=True) > 0,
-            housekeeping=opts.housekeeping,
+            jobs, self.stop_event, check_s=opts.idle_check_s, busy_percent=opts.idle_busy_percent
         )
 
     def _sync_job(self) -> SyncJob | None:
@@ -291,6 +298,20 @@ class Daemon:
             self._backlog = (count, time.monotonic(), captured)
         return count
 
+    def vectors_waiting(self) -> int | None:
+        """Documents waiting for vectors (None without an embed model), counted every 30 s:
+        the status is written every 2 s and the count need not be fresher."""
+        if self.service.embedder is None:
+            return None
+        count, when = self._vectors_waiting
+        if not when or time.monotonic() - when >= BACKLOG_EVERY_S:
+            try:
+                count = self.service.pending_embeddings()
+            except sqlcipher3.Error:
+                return count
+            self._vectors_waiting = (count, time.monotonic())
+        return count
+
     def write_status(self, state: str) -> None:
         """Write the status (never raises on a full disk: see StatusWriter)."""
         if self.health.failure(LOG):
@@ -300,7 +321,10 @@ class Daemon:
 
     def _status(self, state: str) -> dict[str, Any]:
         control = self._switches.state
-        distiller: dict[str, Any] = {"backlog": self.backlog()}
+        distiller: dict[str, Any] = {
+            "backlog": self.backlog(),
+            "vectors_waiting": self.vectors_waiting(),
+        }
         distiller.update(self.idle.to_json() if self.idle else {"state": "not wired"})
         self._seq += 1
         return {

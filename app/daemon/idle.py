@@ -1,15 +1,20 @@
-"""Work for idle time (the distiller, then housekeeping): run in small steps when the
-machine is not busy.
+"""Work for idle time, in this order: the distiller, housekeeping, then vectors; run in
+small steps when the machine is not busy.
 
-`IdleWork` is injectable: the daemon takes any callable that does a bounded step of work,
-returns a one-line summary (None when there was nothing to do) and returns promptly once
-`stop` is set. `distiller_work()` wires `amber.distill` when that package is installed.
-Steps run while there are undistilled events and the rest of the machine uses little CPU;
-after a step that did something the next follows at once, otherwise once a minute.
+Each `IdleJob` says cheaply whether it is due and does a bounded step of work (`IdleWork`:
+a callable that returns a one-line summary, None when there was nothing to do, and returns
+promptly once `stop` is set). Steps run while a job is due and the rest of the machine
+uses little CPU; after a step that did something the next follows at once, otherwise the
+runner looks again once a minute.
 
-`Housekeeping` runs when nothing is left to distill, every `HOUSEKEEPING_S`: the
-retention of `[retention]` in config.toml (amber/retention.py), then the index's
-compaction (amber/compaction.py). Both write in short transactions, so capture goes on.
+- `distiller_work()` wires `amber.distill` when that package is installed.
+- `embedding_job()` embeds what waits for vectors with the active embed model, newest
+  first (amber/store/vectors.py): a year of capture is hours of embedding on a laptop,
+  so it is done when the user is not using the machine, never while they type.
+- `Housekeeping` runs every `HOUSEKEEPING_S`: the retention of `[retention]` in
+  config.toml (amber/retention.py), then the index's compaction (amber/compaction.py).
+
+All of them write in short transactions, so capture goes on.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import psutil
@@ -35,26 +41,32 @@ IdleWork = Callable[[threading.Event], str | None]
 CHECK_S = 60.0  # how often to look whether the machine is idle
 BUSY_CPU_PERCENT = 25.0  # whole-machine CPU use above which the machine counts as busy
 DISTILL_STEP = 200  # events per distiller step: small enough to yield the machine soon
+EMBED_STEP = 32  # documents per embedding step: a few seconds of CPU, then a new look
 HOUSEKEEPING_S = 6 * 3600.0  # retention and compaction: a few times a day is enough
 
 
+@dataclass(frozen=True)
+class IdleJob:
+    name: str
+    step: IdleWork
+    due: Callable[[], bool]
+
+
 class IdleRunner:
+    """Runs the first due job that finds something to do, while the machine is idle."""
+
     def __init__(
         self,
-        work: IdleWork,
+        jobs: list[IdleJob],
         stop: threading.Event,
         *,
         check_s: float = CHECK_S,
         busy_percent: float = BUSY_CPU_PERCENT,
-        has_work: Callable[[], bool] = lambda: True,
-        housekeeping: Housekeeping | None = None,
     ) -> None:
-        self.work = work
-        self.housekeeping = housekeeping
+        self.jobs = jobs
         self.stop = stop
         self.check_s = check_s
         self.busy_percent = busy_percent
-        self.has_work = has_work
         self.state = "waiting for idle time"
         self.last_run: str | None = None
         self.errors = 0
@@ -76,17 +88,25 @@ class IdleRunner:
         wait = self.check_s
         while not self.stop.wait(wait):
             wait = self.check_s
-            pending = self.has_work()
-            due = self.housekeeping is not None and self.housekeeping.due()
-            if not pending and not due:
+            due = [job for job in self.jobs if self._due(job)]
+            if not due:
                 self.state = "nothing to do"
                 continue
             cpu = self._others_cpu()
             if cpu > self.busy_percent:
                 self.state = f"waiting: machine busy ({cpu:.0f}% CPU)"
                 continue
-            if self._step(self.work if pending or self.housekeeping is None else self.housekeeping):
+            # A due job may find nothing after all (another process did it): the next one
+            # gets the turn rather than waiting a minute behind it.
+            if any(self._step(job) for job in due):
                 wait = 0.5  # more to do and the machine is free: go on almost at once
+
+    def _due(self, job: IdleJob) -> bool:
+        try:
+            return job.due()
+        except Exception:  # the index cannot be read now: look again next time
+            log.exception("idle work %s: could not tell whether it is due", job.name)
+            return False
 
     def _others_cpu(self) -> float:
         """Whole-machine CPU use since the last look, minus this daemon's own share: the
@@ -95,15 +115,17 @@ class IdleRunner:
         ours = self._process.cpu_percent(interval=None) / (psutil.cpu_count() or 1)
         return max(0.0, total - ours)
 
-    def _step(self, work: IdleWork) -> bool:
+    def _step(self, job: IdleJob) -> bool:
         """One bounded step; True when it did something."""
-        self.state = "working"
+        if self.stop.is_set():
+            return False
+        self.state = f"working: {job.name}"
         try:
-            summary = work(self.stop)
+            summary = job.step(self.stop)
         except Exception as exc:  # a failing distiller must not stop capture
-            log.exception("idle work failed")
+            log.exception("idle work %s failed", job.name)
             self.errors += 1
-            self.state = f"error: {exc}"
+            self.state = f"error: {job.name}: {exc}"
             return False
         self.last_run = now_iso()
         self.state = summary or "nothing to do"
@@ -127,6 +149,19 @@ def distiller_work(service: MemoryService) -> IdleWork | None:
         return report.summary() if report.events else None
 
     return step
+
+
+def embedding_job(service: MemoryService) -> IdleJob:
+    """Vectors for what waits for them, `EMBED_STEP` documents a step; due only while an
+    embed model is active and something waits (a count of a queue, not a scan)."""
+
+    def step(stop: threading.Event) -> str | None:
+        report = service.embed_pending(limit=EMBED_STEP)
+        if report is None or not report.embedded:
+            return None
+        return f"embedded {report.embedded} ({report.chunks} chunks)"
+
+    return IdleJob("vectors", step, due=lambda: service.pending_embeddings() > 0)
 
 
 class Housekeeping:

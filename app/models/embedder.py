@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import math
+import threading
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
 from amber.models import runtime
+
+# One embedding at a time in a process: a loaded model is shared (runtime.load) and a
+# llama.cpp context is not safe to use from two threads at once (the daemon's tree watcher
+# and its idle work both embed). llama.cpp already uses every core for one text.
+_use_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -42,14 +48,15 @@ class Embedder:
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         # One text per call: llama.cpp packs several into a micro-batch and then attends
         # across all of them (masked), which measured 25% slower than one at a time.
-        llama = self._llama()
-        return [
-            _unit(llama.embed([self.model.document_prefix + t], normalize=True)[0])  # type: ignore[attr-defined]
-            for t in texts
-        ]
+        return [self._embed(self.model.document_prefix + t) for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
-        vector = self._llama().embed([self.model.query_prefix + text], normalize=True)  # type: ignore[attr-defined]
+        return self._embed(self.model.query_prefix + text)
+
+    def _embed(self, text: str) -> list[float]:
+        llama = self._llama()
+        with _use_lock:  # per text, so a query waits for one text, not a whole batch
+            vector = llama.embed([text], normalize=True)  # type: ignore[attr-defined]
         return _unit(vector[0])
 
 

@@ -72,6 +72,25 @@ def _add(fused: dict[int, Fused], key: int, channel: str, score: float) -> None:
         item.channels.append(channel)
 
 
+def stand_in_for_meaning(
+    fused: dict[int, Fused], waiting: set[int], lexical_weight: float, vector_weight: float
+) -> None:
+    """A document still waiting for vectors (the daemon embeds a backlog while idle, newest
+    first) cannot be found by meaning, and beside documents that can it would lose to any
+    of them the vector channel ranks, relevant or not. Until it has vectors it is credited
+    as if the vector channel agreed with its words: its word score, scaled to the vector
+    channel's weight. Measured on LoCoMo dev with only the newest half of the messages
+    embedded: hybrid R@10 0.780 without this, 0.808 with it (lexical alone 0.802, all
+    embedded 0.839); crediting 70 % of the word score gave 0.806, crediting the vector
+    channel's score for the rank the words give 0.799."""
+    for key in waiting:
+        item = fused.get(key)
+        if item is None or "lexical" not in item.channels:
+            continue
+        words = (item.score - item.by_meaning) / lexical_weight
+        item.score += vector_weight * min(words, 1.0)
+
+
 def neighbour_offers(fused: dict[int, Fused]) -> dict[int, tuple[float, int]]:
     """Messages next to a good hit often hold the answer to what the hit asked or said
     ("Where did you go?" / "To Sweden."); each neighbour is offered a share of the score.

@@ -27,6 +27,7 @@ from amber.retrieval.snippets import make_snippet
 from amber.retrieval.timephrases import TimeRange, parse_time_phrases
 from amber.store import entries as entry_rows
 from amber.store import search
+from amber.store import vectors as vector_rows
 from amber.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class _Candidates:
     semantic: str = ""  # the query the dense channels were asked
     similarity: dict[int, float] | None = None  # None: no dense channel took part
     dense: list[Channel] = field(default_factory=list)
+    waiting: set[int] = field(default_factory=set)  # candidates that have no vectors yet
 
 
 class Recaller:
@@ -124,6 +126,9 @@ class Recaller:
                 scored = self._ask_channel(name, channel, semantic, flt, pool, options.mode)
                 fusion.add_ranked(fused, name, [k for k, _ in scored], _weight(name, options.mode))
                 _note_similarities(cand, channel, scored)
+        if options.mode == "hybrid" and cand.similarity is not None:
+            cand.waiting = vector_rows.waiting(self.db, list(fused))
+            fusion.stand_in_for_meaning(fused, cand.waiting, _w("lexical"), _w("vector"))
         return cand
 
     @staticmethod
@@ -165,7 +170,10 @@ class Recaller:
         judged = shown[: max(EVIDENCE_MIN, 2 * k)]
         matches = self._matches(cand, judged)
         vectors = cand.similarity is not None
-        if not relevance.answer_at_all(list(matches.values()), vectors, bool(cand.speakers)):
+        unjudged = any(matches[f.key] and f.key in cand.waiting for f in judged)
+        if not relevance.answer_at_all(
+            list(matches.values()), vectors, bool(cand.speakers), unjudged
+        ):
             return []
         top = [f for f in judged if matches[f.key]][:k]
         return [

@@ -107,12 +107,16 @@ def judge(
 
 
 def answer_at_all(
-    matches: list[str | None], vectors_took_part: bool, names_someone: bool = False
+    matches: list[str | None],
+    vectors_took_part: bool,
+    names_someone: bool = False,
+    unjudged: bool = False,
 ) -> bool:
     """Whether the query found anything: with vectors, only when some hit is strong, or
     when the query names someone who speaks in this memory (it is about this memory, not
     noise: "Would Caroline be considered religious?" has no strong hit, but her words are
-    what the asker needs to judge)."""
-    if vectors_took_part and not names_someone:
+    what the asker needs to judge), or when a hit found by its words has no vectors yet
+    (`unjudged`: its meaning cannot be read, so as in lexical recall its words decide)."""
+    if vectors_took_part and not names_someone and not unjudged:
         return STRONG in matches
     return any(matches)

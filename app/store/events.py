@@ -11,7 +11,7 @@ import sqlcipher3
 from amber.clock import iso, now
 from amber.events import Event, EventDraft
 from amber.ids import new_id
-from amber.store import fulltext
+from amber.store import fulltext, vectors
 from amber.store.db import Database
 from amber.store.scope import event_scope
 
@@ -61,6 +61,7 @@ def insert_events(conn: sqlcipher3.Connection, drafts: Iterable[EventDraft]) -> 
             added += 1
             context = recent.before(cur.lastrowid, draft.source, draft.conversation, draft.text)
             _search_row(conn, (cur.lastrowid, draft.author, draft.text, draft.source, ts), context)
+            vectors.queue_event(conn, cur.lastrowid, draft.author)
     return added
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import sqlcipher3
 
 from amber.store.db import Database
+from amber.store.vectors import refill_queue
 
 Migration = Callable[[sqlcipher3.Connection], None]
 
@@ -368,6 +369,13 @@ def m0013_sync_distilled(conn: sqlcipher3.Connection) -> None:
     _run_script(conn, "CREATE TABLE sync_distilled (key TEXT PRIMARY KEY);")
 
 
+def m0014_vector_queue(conn: sqlcipher3.Connection) -> None:
+    """Events waiting for vectors (amber/store/vectors.py), filled with those that have
+    none yet."""
+    conn.execute("CREATE TABLE vector_queue (doc_key INTEGER PRIMARY KEY)")
+    refill_queue(conn)
+
+
 MIGRATIONS: list[Migration] = [
     m0001_core,
     m0002_vectors,
@@ -382,6 +390,7 @@ MIGRATIONS: list[Migration] = [
     m0011_event_cwd,
     m0012_sync,
     m0013_sync_distilled,
+    m0014_vector_queue,
 ]
 
 

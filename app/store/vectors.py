@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sqlcipher3
 
-from amber.events import AGENT_PREFIX, MACHINE_ROLES
+from amber.events import is_machine_author
 from amber.store.db import Database, marks
 
 GENERATION = "generation"  # bumped on every delete, so in-memory caches know to reload
@@ -32,6 +32,40 @@ def reset(conn: sqlcipher3.Connection, model: str, dims: int) -> None:
     for key, value in (("model", model), ("dims", str(dims)), ("recipe", RECIPE)):
         conn.execute("INSERT OR REPLACE INTO vector_settings VALUES (?, ?)", (key, value))
     _bump(conn)
+    refill_queue(conn)
+
+
+# Vectors are spent on what people said and wrote. A machine's side of a conversation (an
+# assistant's answer, a tool's output) is most of an agent session's or a chat's words, and
+# embedding it costs hours of CPU a week on a laptop; it is found by its words, and ranking
+# counts it for less anyway (retrieval/signals.py).
+#
+# Events that want vectors wait in `vector_queue`, filled as they are stored
+# (store/events.py): finding the next batch reads the queue's newest rows, not every event
+# (that scan took about 1 s a batch at 100k events). Newest first, because a backlog (a
+# new embed model, months of capture) is worked off while idle and recent memories are the
+# ones asked about most. An event's text never changes once stored, so a queued event
+# stays right until it is embedded or forgotten.
+def wants_vectors(author: str) -> bool:
+    return not is_machine_author(author)
+
+
+def queue_event(conn: sqlcipher3.Connection, rowid: int, author: str) -> None:
+    if wants_vectors(author):
+        conn.execute("INSERT OR IGNORE INTO vector_queue VALUES (?)", (rowid,))
+
+
+def refill_queue(conn: sqlcipher3.Connection) -> None:
+    """Queue every event that wants vectors and has none (after a reset, or an upgrade)."""
+    conn.execute("DELETE FROM vector_queue")
+    rows = conn.execute(
+        "SELECT v.rowid, v.author FROM events v WHERE NOT EXISTS (SELECT 1 FROM embeddings m "
+        "WHERE m.doc_key = v.rowid AND m.chunk = 0 AND m.content_hash = v.content_hash)"
+    )
+    conn.executemany(
+        "INSERT INTO vector_queue VALUES (?)",
+        ((rowid,) for rowid, author in rows.fetchall() if wants_vectors(author)),
+    )
 
 
 def _bump(conn: sqlcipher3.Connection) -> None:
@@ -43,6 +77,8 @@ def _bump(conn: sqlcipher3.Connection) -> None:
 
 
 def delete_doc(conn: sqlcipher3.Connection, key: int) -> None:
+    if key > 0:
+        conn.execute("DELETE FROM vector_queue WHERE doc_key = ?", (key,))
     ids = [r[0] for r in conn.execute("SELECT chunk_id FROM embeddings WHERE doc_key = ?", (key,))]
     if ids:
         placeholders = marks(ids)
@@ -84,35 +120,42 @@ _PENDING_ENTRIES = """
 # speaker is matched from metadata (see retrieval.recall), and the lexical channel and
 # neighbouring-message scores carry the context. With names and context in the vectors,
 # they pulled every message of a speaker, or of a whole exchange, together.
-# Vectors are spent on what people said and wrote. A machine's side of a conversation (an
-# assistant's answer, a tool's output) is most of an agent session's or a chat's words, and
-# embedding it costs hours of CPU a week on a laptop; it is found by its words, and ranking
-# counts it for less anyway (retrieval/signals.py).
-_MACHINE = ", ".join(f"'{role}'" for role in sorted(MACHINE_ROLES))
-_PENDING_EVENTS = f"""
-    SELECT v.rowid, v.text, v.content_hash FROM events v
-    WHERE lower(trim(v.author)) NOT IN ({_MACHINE})
-    AND lower(trim(v.author)) NOT LIKE '{AGENT_PREFIX}%'
-    AND NOT EXISTS (SELECT 1 FROM embeddings m
-                    WHERE m.doc_key = v.rowid AND m.chunk = 0
-                    AND m.content_hash = v.content_hash)
+_PENDING_EVENTS = """
+    SELECT v.rowid, v.text, v.content_hash FROM vector_queue q
+    JOIN events v ON v.rowid = q.doc_key ORDER BY q.doc_key DESC
 """
 
 
-def pending(db: Database, limit: int) -> list[PendingDoc]:
-    """Documents whose current content has no vectors yet (new or changed)."""
+def pending(db: Database, limit: int, events: bool = True) -> list[PendingDoc]:
+    """Documents whose current content has no vectors yet: entries, then (unless `events`
+    is False) queued events, newest first."""
     rows = db.query(f"{_PENDING_ENTRIES} LIMIT ?", (limit,))
-    if len(rows) < limit:
+    if events and len(rows) < limit:
         rows += db.query(f"{_PENDING_EVENTS} LIMIT ?", (limit - len(rows),))
     return [PendingDoc(*r) for r in rows]
 
 
-def pending_count(db: Database) -> int:
-    total = 0
-    for sql in (_PENDING_ENTRIES, _PENDING_EVENTS):
-        row = db.one(f"SELECT count(*) FROM ({sql})")
-        total += int(row[0]) if row else 0
-    return total
+def pending_count(db: Database, events: bool = True) -> int:
+    entries = db.one(f"SELECT count(*) FROM ({_PENDING_ENTRIES})")
+    queued = db.one("SELECT count(*) FROM vector_queue") if events else None
+    return sum(int(row[0]) for row in (entries, queued) if row)
+
+
+def waiting(db: Database, keys: list[int]) -> set[int]:
+    """Of these documents, those that want vectors and have none yet: queued events, and
+    entries without vectors (new or edited, before the watcher or `amber embed` ran)."""
+    events = [k for k in keys if k > 0]
+    entries = [k for k in keys if k < 0]
+    found = {
+        r[0] for r in db.query_in("SELECT doc_key FROM vector_queue WHERE doc_key IN (%s)", events)
+    }
+    embedded = {
+        r[0]
+        for r in db.query_in(
+            "SELECT doc_key FROM embeddings WHERE chunk = 0 AND doc_key IN (%s)", entries
+        )
+    }
+    return found | (set(entries) - embedded)
 
 
 def cache_state(db: Database) -> tuple[int, str]:

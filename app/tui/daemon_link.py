@@ -112,8 +112,11 @@ def _notes(data: dict[str, Any], disk_ok: bool) -> tuple[str, ...]:
         notes.append(f"writer problem: {problem}")
     distiller = data.get("distiller") or {}
     if distiller:
+        waiting = distiller.get("vectors_waiting")
+        vectors = f", {waiting} for vectors" if waiting else ""
         notes.append(
             f"distiller: {distiller.get('state', '?')}, backlog {distiller.get('backlog', '?')}"
+            f"{vectors}"
         )
     return tuple(notes)
 
