@@ -8,7 +8,12 @@ from pathlib import Path
 from amber.importing import available_importers, import_file
 from amber.retrieval.hits import STRONG, WEAK
 from amber.retrieval.recall import RecallOptions
-from amber.retrieval.relevance import Evidence, answer_at_all, typical_similarity
+from amber.retrieval.relevance import (
+    Evidence,
+    answer_at_all,
+    standout_margin,
+    typical_similarity,
+)
 from amber.retrieval.signals import (
     ANSWER_FACTOR,
     LENGTH_PIVOT,
@@ -145,9 +150,16 @@ def test_evidence_decides_the_match() -> None:
     assert Evidence(("vector",), similarity=0.9).match() == STRONG
     assert Evidence(("vector",), similarity=0.05).match() is None
     assert Evidence(("relation",)).match() == WEAK
-    # A paraphrase is only moderately close, but far closer than the rest of the memory.
-    assert Evidence(("vector",), similarity=0.36, typical=0.05).match() == STRONG
-    assert Evidence(("vector",), similarity=0.36, typical=0.2).match() == WEAK
+    # A paraphrase is only moderately close, but far closer than the rest of the memory;
+    # how far it must stand out grows with the vectors it was compared with.
+    in_500 = standout_margin(500)
+    assert Evidence(("vector",), similarity=0.36, typical=0.05, margin=in_500).match() == STRONG
+    assert Evidence(("vector",), similarity=0.36, typical=0.2, margin=in_500).match() == WEAK
+    in_2 = standout_margin(2)
+    assert Evidence(("vector",), similarity=0.35, typical=0.14, margin=in_2).match() == STRONG
+    assert Evidence(("vector",), similarity=0.35, typical=0.14, margin=in_500).match() == WEAK
+    margins = [standout_margin(n) for n in (0, 2, 10, 500, 100_000)]
+    assert margins[0] == margins[1] < margins[2] < margins[3] < margins[4]
     assert typical_similarity([0.9, 0.2, 0.1, 0.3]) == 0.2
     assert typical_similarity([0.9]) == 0.0
     assert answer_at_all([WEAK, WEAK], vectors_took_part=False)

@@ -77,6 +77,7 @@ class _Candidates:
     similarity: dict[int, float] | None = None  # None: no dense channel took part
     dense: list[Channel] = field(default_factory=list)
     waiting: set[int] = field(default_factory=set)  # candidates that have no vectors yet
+    compared: int = 0  # chunks the dense channels compared the query with
 
 
 class Recaller:
@@ -186,7 +187,8 @@ class Recaller:
         shares = relevance.word_shares(self.db, self._lexical.weights(cand.terms), keys)
         channels = {f.key: f.channels for f in judged}
         typical = relevance.typical_similarity(list((cand.similarity or {}).values()))
-        return relevance.judge(channels, shares, self._similarities(cand, keys), typical)
+        similarities = self._similarities(cand, keys)
+        return relevance.judge(channels, shares, similarities, typical, cand.compared)
 
     @staticmethod
     def _similarities(cand: _Candidates, keys: list[int]) -> dict[int, float] | None:
@@ -261,6 +263,8 @@ def _note_similarities(
     if not scored:
         return
     cand.dense.append(channel)
+    compared = getattr(channel, "compared", None)
+    cand.compared = max(cand.compared, compared() if compared is not None else len(scored))
     similarity = cand.similarity if cand.similarity is not None else {}
     for key, value in scored:
         similarity[key] = max(value, similarity.get(key, -1.0))

@@ -54,6 +54,11 @@ class VectorChannel:
         rows = vector_rows.closest_chunks(self.db, keys, self._query_vector(query))
         return {key: 1.0 - distance for key, distance in rows}
 
+    def compared(self) -> int:
+        """How many chunks a query is compared with: the more there are, the closer the
+        nearest one is by chance alone (amber.retrieval.relevance.standout_margin)."""
+        return 0 if self._ids is None else len(self._ids)
+
     def _query_vector(self, query: str) -> bytes:
         with self._lock:
             if self._last[0] == query:
