@@ -13,8 +13,9 @@ from helpers.cli import amber
 from helpers.events import store_events
 
 from amber.distill import Distiller
+from amber.distill.episodes import PART_STATEMENTS
 from amber.distill.statements import Context, select_statements
-from amber.distill.wording import names_in
+from amber.distill.wording import TELLING_WORDS, Sense, names_in, rarity
 from amber.events import Event, EventDraft
 from amber.importing import available_importers, import_file
 from amber.service import MemoryService
@@ -110,6 +111,21 @@ def test_a_reaction_clause_is_cut_and_the_fact_kept() -> None:
     ]
 
 
+def test_a_line_tells_as_much_as_its_most_telling_words() -> None:
+    """A plain fact in ordinary words is kept; a long musing does not count every rare
+    word it strings together."""
+    fact = "I started a ceramics course at the community centre."
+    musing = (
+        "Seeing her wobble as she took those initial steps really put into perspective "
+        "how fleeting life is and how lucky I am to be able to share these moments."
+    )
+    assert facts(fact) == ["Maria started a ceramics course at the community centre."]
+    long = Sense.of(musing, PEOPLE.participants)
+    rarest = sorted((rarity(w) for w in set(long.content)), reverse=True)
+    assert len(rarest) > 2 * TELLING_WORDS
+    assert long.told == pytest.approx(sum(rarest[:TELLING_WORDS]))
+
+
 def test_an_answer_says_what_was_asked() -> None:
     asked = Context(["Maria", "Tom"], asked="Any plans for the summer?")
     assert facts("Researching adoption agencies.", context=asked) == [
@@ -189,8 +205,9 @@ def test_a_conversation_becomes_episodes_and_people_pages(
     episodes = [p for p in pages if p.startswith("episodes/2023/")]
     assert any(p.startswith("episodes/2023/2023-05-08-maria-and-tom") for p in episodes)
     assert {"people/maria.md", "people/tom.md", "people/anna.md"} <= set(pages)
-    first = next(body for p, (_, body) in pages.items() if "2023-05-08" in p)
-    assert first.startswith("8 May 2023, Maria and Tom:")
+    day = {title: body for p, (title, body) in pages.items() if "2023-05-08" in p}
+    first = next(body for title, body in day.items() if title.endswith(("(1/2)", "(1/3)")))
+    assert first.startswith("8 May 2023:")
     assert "Maria went to a pottery class yesterday (7 May 2023)" in first
     assert "Tom ran a charity race for mental health last Saturday (6 May 2023)" in first
     assert "Wow, so cool" not in first
@@ -270,11 +287,11 @@ def test_a_shorter_episode_loses_its_extra_parts(service: MemoryService, tmp_pat
         (DAY1, "Maria", "My sister Anna moved to Utrecht last month."),
         (DAY1, "Tom", "I started playing violin five years ago."),
         (DAY1, "Maria", "We adopted a greyhound called Biscuit from the shelter yesterday."),
-    ]
+    ][: PART_STATEMENTS + 1]
     import_talk(service, tmp_path, told)
     Distiller(service.distill_parts()).run()
-    assert len([p for p in tree_of(service) if p.startswith("episodes/")]) == 2  # 4 + 1
-    row = service.db.one("SELECT id FROM events WHERE message_id = 'm4'")
+    assert len([p for p in tree_of(service) if p.startswith("episodes/")]) == 2  # a part + 1
+    row = service.db.one(f"SELECT id FROM events WHERE message_id = 'm{PART_STATEMENTS}'")
     service.forget_events(service.forget_plan(_selection(row[0])))
     assert len([p for p in tree_of(service) if p.startswith("episodes/")]) == 1
 

@@ -45,7 +45,9 @@ def snapshot(service: MemoryService) -> dict[str, bytes]:
 
 
 def episode(service: MemoryService) -> str:
-    return next(body for path, (_, body) in tree_of(service).items() if path.startswith(EPISODE))
+    """The day's episode, its parts joined in order."""
+    parts = sorted((path, body) for path, (_, body) in tree_of(service).items())
+    return "\n".join(body for path, body in parts if path.startswith(EPISODE))
 
 
 def test_with_a_model_the_pages_are_the_zero_llm_pages(

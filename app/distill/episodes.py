@@ -17,8 +17,8 @@ from amber.tree import layout
 TITLE_TOPICS = 3
 # A part of an episode holds this many statements: a page read in a hundred words, found
 # by what it is about rather than lost in a day of talk (scripts/bench_tree.py: parts of
-# 4 beat whole days by 0.06 of answer-word recall at 100 words).
-PART_STATEMENTS = 4
+# 4 beat whole days by 0.06 of answer-word recall at 100 words, parts of 3 beat 4 by 0.01).
+PART_STATEMENTS = 3
 MAX_PARTS = 50  # a day of thousands of messages (a busy group chat) grows its parts instead
 
 
@@ -72,8 +72,8 @@ def _part_page(key: str, statements: list[Statement], events: list[Event], n: in
     speakers = list(dict.fromkeys(s.speaker for s in statements if s.speaker))
     citations = Citations()
     lines = [f"- {s.text}{citations.mark([s.event])}" for s in statements]
-    closing = _closing(events, speakers) if n == 1 else ""  # said once per episode
-    body = _opening(speakers, day) + "\n".join(lines) + "\n" + closing + citations.footer()
+    closing = _closing(events) if n == 1 else ""  # said once per episode
+    body = _opening(day) + "\n".join(lines) + "\n" + closing + citations.footer()
     title = _title(speakers, day, statements) + (f" ({n}/{of})" if of > 1 else "")
     return Page(
         key=key,
@@ -88,17 +88,17 @@ def _part_page(key: str, statements: list[Statement], events: list[Event], n: in
     )
 
 
-def _opening(speakers: list[str], day: str) -> str:
-    """One short line: a page read in a few words starts with what matters."""
-    who = " and ".join(speakers)
-    return f"{human_date(day)}, {who}:\n\n" if who else f"{human_date(day)}:\n\n"
+def _opening(day: str) -> str:
+    """The day, once: every line names its speaker, the title says who talked."""
+    return f"{human_date(day)}:\n\n"
 
 
-def _closing(events: list[Event], speakers: list[str]) -> str:
-    thread = next((e.title for e in events if e.title), events[0].conversation)
+def _closing(events: list[Event]) -> str:
+    """Links to the pages of everyone who spoke that day; where it was said is in each
+    footnote's event."""
+    speakers = dict.fromkeys(e.author for e in events if e.author)
     links = ", ".join(f"[[{layout.slugify(s)}|{s}]]" for s in speakers)
-    said = f"From \u201c{thread}\u201d ({events[0].source})"
-    return f"\n{said}; people: {links}.\n" if links else f"\n{said}.\n"
+    return f"\nPeople: {links}.\n" if links else ""
 
 
 def _title(speakers: list[str], day: str, statements: list[Statement]) -> str:

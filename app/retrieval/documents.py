@@ -86,9 +86,13 @@ class Documents:
         return value
 
     def length_factor(self, key: int) -> float:
-        """signals.length_factor of a loaded message; 1.0 for an entry."""
+        """signals.length_factor of a loaded message or entry: a person page that names
+        everyone matches a question's names by its size, not by answering it."""
         event = self.events.get(key)
-        return signals.length_factor(event.text) if event else 1.0
+        if event is not None:
+            return signals.length_factor(event.text)
+        row = self.entries.get(key)
+        return signals.length_factor(row.body) if row else 1.0
 
     @staticmethod
     def _superseded(row: entry_rows.EntryRow) -> bool:
