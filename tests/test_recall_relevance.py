@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from amber.importing import available_importers, import_file
+from amber.retrieval.documents import Documents
 from amber.retrieval.hits import STRONG, WEAK
 from amber.retrieval.recall import RecallOptions
 from amber.retrieval.relevance import (
@@ -87,6 +88,21 @@ def test_an_assistants_answer_and_a_long_text_count_for_less() -> None:
     assert role_factor("user") == role_factor("Caroline") == role_factor("") == 1.0
     assert length_factor("word " * LENGTH_PIVOT) == 1.0
     assert length_factor("word " * LENGTH_PIVOT * 4) == 0.5
+
+
+def test_a_long_entry_counts_for_less_by_its_words_as_a_long_message_does(
+    service: MemoryService,
+) -> None:
+    """A person page that repeats a name in every line must not outrank, by its size,
+    the short entry that answers (scripts/bench_tree.py)."""
+    lines = [f"- Ana talked about day {i} of her week at the office." for i in range(40)]
+    page = service.remember("\n".join(lines), title="Ana", path="people", kind="person")
+    part = service.remember("- Ana bought a kayak for the lake.", path="episodes")
+    keys = search.keys_for_entry_ids(service.db, [page.id, part.id])
+    docs = Documents(service.db)
+    docs.load(list(keys.values()))
+    assert docs.length_factor(keys[part.id]) == 1.0
+    assert docs.length_factor(keys[page.id]) == length_factor(page.body) < 0.5
 
 
 def test_a_persons_short_statement_beats_an_assistants_long_answer(

@@ -5,7 +5,8 @@ statement ("I keep my old sneakers under the bed") is the memory; an assistant's
 it restates the question's words and adds general knowledge, often at ten times the length.
 BM25's length normalisation is relative to the average message, which such answers inflate,
 and a long text matches more of a query's words by sheer size; so both signals are applied
-to every message, whatever the conversation.
+to every message, whatever the conversation. The length factor applies to entries too: a
+200-word person page matches a question by the names it repeats (scripts/bench_tree.py).
 """
 
 from __future__ import annotations
