@@ -231,3 +231,25 @@ def test_a_relevant_vector_only_hit_survives_the_floor(service: MemoryService) -
     close[keys[car.id]] = 0.36  # MiniLM's cosine for this pair: nothing else comes near
     hits = service.recall("automobile maintenance", RecallOptions(mode="vector"))
     assert [(h.id, h.match) for h in hits] == [(car.id, STRONG)]
+
+
+def test_whether_a_query_is_answered_does_not_depend_on_how_many_hits_are_asked(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    """Thirty-five messages share one word with the question; the message it means ranks
+    below most of them, found by meaning only. Asking for 5, 10 or 15 hits reads the
+    same evidence: a bigger page must not turn "no memories match" into an answer."""
+    weeks = [
+        {"id": f"w{i}", "speaker": "Cy", "text": f"The schedule for week {i} is busy"}
+        for i in range(35)
+    ]
+    car = {"id": "car", "speaker": "Cy", "text": "The car needs new tyres before winter"}
+    _import(service, tmp_path, [{"id": "plans", "messages": [*weeks, car]}])
+    keys = _event_keys(service)
+    similarity = {key: 0.10 for key in keys.values()}
+    similarity[keys["car"]] = 0.70
+    use_dense(service, similarity)
+    query = "automobile maintenance schedule"
+    answered = {k: service.recall(query, RecallOptions(k=k, mode="hybrid")) for k in (5, 10, 15)}
+    assert all(answered.values())
+    assert all(len(hits) <= k for k, hits in answered.items())
