@@ -405,3 +405,27 @@ def test_a_conversation_id_with_a_hash_keeps_its_episode_parts(
     pages = tree_of(service)
     assert not any("pottery class yesterday" in body for _, body in pages.values())
     assert any("charity race" in body for _, body in pages.values())
+
+
+def test_an_episode_links_everyone_with_a_line_that_day_once(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    """The first part links the people of every part; who only said hello has no page to
+    link; the other parts start with the day and link nobody."""
+    told = [
+        (DAY1, "Maria", "I went to a pottery class yesterday and made a blue bowl."),
+        (DAY1, "Maria", "My sister Anna moved to Utrecht last month."),
+        (DAY1, "Maria", "I started a ceramics course at the community centre."),
+        (DAY1, "Tom", "I ran a charity race for mental health last Saturday."),
+        (DAY1, "Zoe", "Hi all!"),
+    ]
+    import_talk(service, tmp_path, told)
+    Distiller(service.distill_parts()).run()
+    parts = sorted(
+        (title, body) for p, (title, body) in tree_of(service).items() if p.startswith("episodes/")
+    )
+    assert [title[-5:] for title, _ in parts] == ["(1/2)", "(2/2)"]
+    first, second = (body for _, body in parts)
+    assert "People: [[maria|Maria]], [[tom|Tom]]." in first
+    assert "Zoe" not in first and "People:" not in second
+    assert second.startswith("8 May 2023:")

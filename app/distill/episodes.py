@@ -57,8 +57,10 @@ def build_episode(key: str, events: list[Event], reading: Reading) -> list[Page]
     if not statements:
         return []
     parts = _parts(statements)
+    closing = _closing(_speakers(statements))  # said once per episode, on its first part
     return [
-        _part_page(part_key(key, n), part, events, n, len(parts)) for n, part in enumerate(parts, 1)
+        _part_page(part_key(key, n), part, events[0], closing if n == 1 else "", (n, len(parts)))
+        for n, part in enumerate(parts, 1)
     ]
 
 
@@ -67,12 +69,18 @@ def _parts(statements: list[Statement]) -> list[list[Statement]]:
     return [statements[i : i + size] for i in range(0, len(statements), size)]
 
 
-def _part_page(key: str, statements: list[Statement], events: list[Event], n: int, of: int) -> Page:
-    day = event_day(events[0])
-    speakers = list(dict.fromkeys(s.speaker for s in statements if s.speaker))
+def _speakers(statements: list[Statement]) -> list[str]:
+    return list(dict.fromkeys(s.speaker for s in statements if s.speaker))
+
+
+def _part_page(
+    key: str, statements: list[Statement], first: Event, closing: str, place: tuple[int, int]
+) -> Page:
+    n, of = place
+    day = event_day(first)
+    speakers = _speakers(statements)
     citations = Citations()
     lines = [f"- {s.text}{citations.mark([s.event])}" for s in statements]
-    closing = _closing(events) if n == 1 else ""  # said once per episode
     body = _opening(day) + "\n".join(lines) + "\n" + closing + citations.footer()
     title = _title(speakers, day, statements) + (f" ({n}/{of})" if of > 1 else "")
     return Page(
@@ -90,13 +98,12 @@ def _part_page(key: str, statements: list[Statement], events: list[Event], n: in
 
 def _opening(day: str) -> str:
     """The day, once: every line names its speaker, the title says who talked."""
-    return f"{human_date(day)}:\n\n"
+    return f"{human_date(day)}:\n\n" if day else ""
 
 
-def _closing(events: list[Event]) -> str:
-    """Links to the pages of everyone who spoke that day; where it was said is in each
-    footnote's event."""
-    speakers = dict.fromkeys(e.author for e in events if e.author)
+def _closing(speakers: list[str]) -> str:
+    """Links to the pages of everyone with a line that day (a speaker who only said hello
+    has no page to link); where it was said is in each footnote's event."""
     links = ", ".join(f"[[{layout.slugify(s)}|{s}]]" for s in speakers)
     return f"\nPeople: {links}.\n" if links else ""
 
