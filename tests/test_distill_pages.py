@@ -126,6 +126,33 @@ def test_a_line_tells_as_much_as_its_most_telling_words() -> None:
     assert long.told == pytest.approx(sum(rarest[:TELLING_WORDS]))
 
 
+def test_a_short_plain_fact_is_kept_and_the_same_fact_drawn_out_is_not() -> None:
+    """A line must tell more the longer it is: three plain words about oneself are worth
+    their length, the same words in a long sentence are not."""
+    assert facts("I collect vintage stamps.") == ["Maria collects vintage stamps."]
+    drawn_out = (
+        "I collect vintage stamps and I have to say that it is honestly something I really "
+        "enjoy doing whenever I have some time on a weekend."
+    )
+    assert facts(drawn_out) == []
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("I lost my job.", "Maria lost their job."),
+        ("We moved house.", "Maria and others moved house."),
+    ],
+)
+def test_a_life_event_is_kept_whatever_its_words(said: str, written: str) -> None:
+    assert facts(said) == [written]
+
+
+def test_won_t_is_not_winning() -> None:
+    assert facts("I won't go to the gym today.") == []
+    assert Sense.of("I won the regional final.", []).life_event
+
+
 def test_an_answer_says_what_was_asked() -> None:
     asked = Context(["Maria", "Tom"], asked="Any plans for the summer?")
     assert facts("Researching adoption agencies.", context=asked) == [
@@ -216,6 +243,20 @@ def test_a_conversation_becomes_episodes_and_people_pages(
     assert "Maria: what they said about themselves" in maria
     tags = service.get("people/maria.md").entry.tags
     assert any("pottery" in t for t in tags)  # what she keeps coming back to
+
+
+def test_a_profile_line_leaves_the_question_to_its_episode(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    import_talk(service, tmp_path, TALK)
+    Distiller(service.distill_parts()).run()
+    pages = tree_of(service)
+    episodes = "".join(body for p, (_, body) in pages.items() if p.startswith("episodes/"))
+    asked = "Maria is researching adoption agencies, it has been a dream of theirs for years"
+    assert f"{asked} (asked \u201cAny plans for the summer?\u201d)" in episodes
+    maria = pages["people/maria.md"][1]
+    assert f"{asked}.[^" in maria
+    assert "(asked" not in maria
 
 
 def test_every_line_resolves_to_its_message(service: MemoryService, tmp_path: Path) -> None:

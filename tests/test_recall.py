@@ -278,6 +278,22 @@ def test_one_hop_along_relations(service: MemoryService) -> None:
     assert "relation" in related.channels
 
 
+def test_a_linked_page_found_by_its_own_words_keeps_its_own_rank(service: MemoryService) -> None:
+    """A link lends score only to a page the query did not find: a person's page that
+    every episode links to would otherwise rank above the hits that answer."""
+    melanie = service.remember(
+        "Melanie gave a talk about telescopes at her old school years ago.",
+        title="Melanie",
+        kind="person",
+    )
+    service.remember("Caroline and [[Melanie]] planned a talk about telescopes", title="Plan")
+    library = service.remember("A talk about telescopes at the library", title="Library talk")
+    hits = service.recall("talk about telescopes")
+    ids = [h.id for h in hits]
+    assert ids.index(library.id) < ids.index(melanie.id)
+    assert next(h for h in hits if h.id == melanie.id).channels == ["lexical"]
+
+
 def test_bad_k_is_rejected(service: MemoryService) -> None:
     with pytest.raises(InvalidInputError, match="between 1 and"):
         service.recall("x", RecallOptions(k=0))

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from amber.distill.pages import Citations, Fact, Page, dated_line, day_span, first_day
-from amber.distill.statements import Reading, Statement
+from amber.distill.statements import Reading, Statement, without_question
 from amber.distill.topics import group_by_topic
 from amber.events import Event
 
@@ -121,8 +122,9 @@ def _person_page(
 
 def _profile(statements: list[Statement]) -> list[Statement]:
     """The most telling statements about the person, in the order they were said: what
-    they are, like and plan first, then what they did."""
+    they are, like and plan first, then what they did. Without the questions they answered:
+    the page's headings say what each line is, and the episode keeps the question."""
     about = [s for s in statements if s.kind != "image"] or statements
     ranked = sorted(about, key=lambda s: (not (s.about_speaker or s.kind == "life"), -s.score))
     best = set(ranked[:PROFILE_FACTS])
-    return [s for s in about if s in best]
+    return [replace(s, text=without_question(s.text)) for s in about if s in best]

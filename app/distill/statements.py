@@ -28,11 +28,18 @@ from amber.distill.sentences import split_sentences
 from amber.events import Event
 
 # A statement must tell this much (wording.Sense.score: its three rarest words, names,
-# numbers, a date) to be kept: three telling words about oneself ("Researching adoption
-# agencies"), or fewer with a name, a number or a date. About a fifth of a chat's words,
-# the fifth that carries what was said (scripts/bench_tree.py: 8.5 keeps 28 % of the
-# words and finds 0.04 more than raw messages; 9.0 keeps 24 % and finds as much as they do).
-MIN_SCORE = 8.5
+# numbers, a date) to be kept, and more the longer it is: MIN_SCORE for a line of
+# TYPICAL_LINE words, SCORE_PER_WORD more for each word beyond and less for each word
+# short of it. What a line tells is worth its length: "Maria collects vintage stamps" is
+# kept on three plain words, a 30-word musing around one fact needs far more. A life event
+# (a move, a birth, a lost job) is kept whatever its words: such news is rare and the first
+# thing a person would write down, and "I lost my job" says it in plain words. Together
+# about a quarter of a chat's words, the quarter that carries what was said
+# (scripts/bench_tree.py: one bar for every length, 8.5, kept 28 % of the words and 9.0
+# kept 24 % but found 0.01-0.02 less than this at 23 %).
+MIN_SCORE = 9.0
+TYPICAL_LINE = 15  # words
+SCORE_PER_WORD = 0.15
 _IMAGE = re.compile(r"^\[(?:image|attachment): (.+)\]$")
 # Where a sentence falls into clauses that can stand alone or go.
 _CLAUSE_BREAK = re.compile(
@@ -84,13 +91,28 @@ def select_statements(event: Event, context: Context) -> list[Statement]:
     picked = []
     for sentence in split_sentences(event.text):
         statement = _statement(sentence, event, speaker, context.participants)
-        if statement is not None and statement.score >= MIN_SCORE:
+        if statement is not None and _kept(statement):
             picked.append(statement)
     if picked and _tells_more(context.asked, picked[0]):
         first = picked[0]
         text = f"{first.text.rstrip('.!')} (asked \u201c{context.asked}\u201d)"
         picked[0] = replace(first, text=text)
     return picked
+
+
+def _kept(statement: Statement) -> bool:
+    if statement.kind == "life":
+        return True
+    return statement.score >= MIN_SCORE
+
+
+_ASKED = re.compile(r" \(asked \u201c.*\u201d\)$")
+
+
+def without_question(line: str) -> str:
+    """A statement's line without the question it answers, where one was added (the
+    question took the place of its full stop)."""
+    return _ASKED.sub(".", line)
 
 
 def _tells_more(asked: str, answer: Statement) -> bool:
@@ -134,7 +156,7 @@ def _statement(
     if speaker:
         text = _attributed(wording.rewrite_person(text, speaker), speaker)
     said = _said_at(event)
-    score = sense.score
+    score = sense.score - SCORE_PER_WORD * (len(core.split()) - TYPICAL_LINE)
     if said is not None:
         dated = dates.annotate(text, said, dates.When.words)
         score += TIME_BONUS if dated != text else 0.0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from amber.distill.statements import without_question
 from amber.retrieval.query import STOPWORDS
 from amber.text import one_line
 
@@ -28,7 +29,6 @@ _QUOTE_MARKS = str.maketrans({c: "'" for c in '"`‘’‚‛“”„‟′″�
 _WORD = re.compile(r"\w+", re.UNICODE)
 # The question a line answers, as amber/distill/statements.py appends it: context for the
 # model, not something a rewrite must repeat.
-_ASKED = re.compile(r" \(asked \u201c.*\u201d\)$")
 _SENTENCE_END = (".", "!", "?", ":", '"', "\u201c")
 
 BAD_LENGTH = "empty or too long"
@@ -77,7 +77,7 @@ def rewrite_problem(fact: str, line: str, message: str, speaker: str) -> str | N
     supported = content_stems(given)
     if not said or sum(w not in supported for w in said) > MAX_NEW_WORDS:
         return UNSUPPORTED
-    core = _ASKED.sub("", line)
+    core = without_question(line)
     kept = _folded(fact)
     if any(word not in kept for word in _named(core, starts=False, speaker=speaker)):
         return LOST_NAMES
@@ -91,12 +91,12 @@ def same_line(fact: str, line: str) -> bool:
     """Whether a rewrite gives the line back, or only without the question it answers (a
     small model's habit: the line that says what was asked says more)."""
     said = normalize(fact).rstrip(".")
-    return said in (normalize(line).rstrip("."), normalize(_ASKED.sub("", line)).rstrip("."))
+    return said in (normalize(line).rstrip("."), normalize(without_question(line)).rstrip("."))
 
 
 def drop_problem(line: str, speaker: str) -> str | None:
     """Why a line may not be left out: it names someone or holds a number or a date."""
-    others = [w for w in _named(_ASKED.sub("", line), starts=False) if w != speaker.casefold()]
+    others = [w for w in _named(without_question(line), starts=False) if w != speaker.casefold()]
     return DROPPED_NAMES if others else None
 
 

@@ -79,7 +79,7 @@ _LIFE_EVENT = re.compile(
     r"new job|started (?:a|an|my|our) (?:[a-z]+ )?(?:job|business|company|studio|school|"
     r"course|class|band|club|team|degree|program|programme)|pregnant|broke up|diagnosed|"
     r"surgery|accident|bought (?:a|our|my) (?:house|home|car|flat|apartment)|opened|"
-    r"launched|won|award)\b",
+    r"launched|won(?!['’])|award)\b",
     re.IGNORECASE,
 )
 _REACTING = re.compile(

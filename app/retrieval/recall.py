@@ -215,9 +215,7 @@ class Recaller:
         found on its own account: one that shares nothing with the query would otherwise
         ride on a long answer next to it into the results."""
         offers = fusion.neighbour_offers(fused)
-        found = [
-            k for k in offers if k in fused and fusion.CONTENT_CHANNELS & set(fused[k].channels)
-        ]
+        found = [k for k in offers if _found_itself(fused, k)]
         docs.load([*{offers[k][1] for k in found}, *found])
         for near in found:
             share, giver = offers[near]
@@ -233,7 +231,10 @@ class Recaller:
         """One hop: entries linked from the best entry hits join with part of their best
         linking hit's score, if the filter admits them (a link may point out of the folders
         being searched). The best, not the sum: a page every hit links to (a person's page
-        from each of their episodes) would otherwise outrank the hits themselves."""
+        from each of their episodes) would otherwise outrank the hits themselves. Only pages
+        the query did not find on their own: one it found is ranked by its own words, and
+        a lift for being linked put a person's 200-word page second for nearly every question
+        naming them, above the episodes that answer it (scripts/bench_tree.py)."""
         seeds = sorted((f for f in fused.values() if f.key < 0), key=lambda f: -f.score)
         links = {seed.key: docs.links(seed.key) for seed in seeds[:RELATION_SEEDS]}
         wanted = sorted({name for names in links.values() for name in names})
@@ -247,7 +248,7 @@ class Recaller:
             for name in links[seed.key]:
                 for entry_id in by_name.get(entry_rows.name_key(name), []):
                     key = keys.get(entry_id)
-                    if key in allowed and key != seed.key:
+                    if key in allowed and key != seed.key and not _found_itself(fused, key):
                         best[key] = max(best.get(key, 0.0), seed.score)
         for key, seed_score in best.items():
             self._relate(fused, key, seed_score)
@@ -259,6 +260,13 @@ class Recaller:
         item.score += seed_score * fusion.RELATION_FACTOR
         if "relation" not in item.channels:
             item.channels.append("relation")
+
+
+def _found_itself(fused: dict[int, fusion.Fused], key: int) -> bool:
+    """Whether the query found this document by what it says (not as a neighbour or a
+    link of another hit)."""
+    item = fused.get(key)
+    return item is not None and bool(fusion.CONTENT_CHANNELS & set(item.channels))
 
 
 def _note_similarities(
