@@ -177,6 +177,26 @@ def test_weekdays(text: str, day: datetime) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("on Wednesday of last week", d(2026, 11, 11)),
+        ("Wednesday this week", d(2026, 11, 18)),
+        ("the Friday before last", d(2026, 11, 13)),  # last Friday was the 20th
+        ("on the Wednesday two months ago", d(2026, 9, 23)),  # nearest to Tuesday 22 Sep
+        ("the Sunday 3 weeks ago", d(2026, 11, 1)),
+        ("the Friday a week ago", d(2026, 11, 13)),  # nearer to Sunday the 15th than the 20th
+    ],
+)
+def test_a_weekday_of_an_earlier_week(text: str, day: datetime) -> None:
+    assert span(text) == (day, day + timedelta(days=1))
+
+
+def test_a_weekday_with_its_period_leaves_the_query_whole() -> None:
+    parsed = parse_time_phrases("What did I do with Rachel on the Wednesday two months ago?", NOW)
+    assert parsed.query == "What did I do with Rachel?"
+
+
+@pytest.mark.parametrize(
     ("text", "start", "end"),
     [
         ("since May", d(2026, 5, 1), NOW + SLACK),

@@ -390,10 +390,39 @@ def _day_month(match: re.Match[str], now: datetime) -> Span | None:
 def _weekday(match: re.Match[str], now: datetime) -> Span | None:
     name = match["wd"].lower()
     # "sun", "sat", "wed" are words too: abbreviations need "on"/"last" before them.
-    if not name.endswith("day") and match.start("wd") == match.start():
+    if not _named_weekday(match):
         return None
     back = (now.weekday() - _WEEKDAYS.index(name[:3])) % 7 or 7
     return _day(now.date() - timedelta(days=back), now)
+
+
+def _weekday_of_week(match: re.Match[str], now: datetime) -> Span | None:
+    """A weekday of a named week ("Wednesday of last week"), or the one a week before
+    the last ("the Friday before last")."""
+    if not _named_weekday(match):
+        return None
+    weekday = _WEEKDAYS.index(match["wd"][:3].lower())
+    if match["before"]:
+        back = (now.weekday() - weekday) % 7 or 7
+        return _day(now.date() - timedelta(days=back + 7), now)
+    weeks_back = 1 if match["which"].lower() == "last" else 0
+    monday = now.date() - timedelta(days=now.weekday() + 7 * weeks_back)
+    return _day(monday + timedelta(days=weekday), now)
+
+
+def _weekday_ago(match: re.Match[str], now: datetime) -> Span | None:
+    """A weekday some time ago ("the Wednesday two months ago"): the one nearest to the
+    day that long ago, the earlier when two are as near."""
+    if not _named_weekday(match):
+        return None
+    around = _minus(now, match["unit"].lower(), _number(match["n"])).date()
+    ahead = (_WEEKDAYS.index(match["wd"][:3].lower()) - around.weekday()) % 7
+    return _day(around + timedelta(days=ahead if ahead < 4 else ahead - 7), now)
+
+
+def _named_weekday(match: re.Match[str]) -> bool:
+    """A weekday's full name, or an abbreviation with a word before it ("on wed")."""
+    return match["wd"].lower().endswith("day") or match.start("wd") != match.start()
 
 
 def _iso(match: re.Match[str], now: datetime) -> Span | None:
@@ -438,6 +467,11 @@ _RULES = (
     _Rule(rf"{_MONTH}\s+{_ORDINAL}(?:,?\s+{_YEAR})?", _month_day),
     _Rule(rf"(?:the\s+)?{_ORDINAL}\s+(?P<of>of\s+)?{_MONTH}(?:,?\s+{_YEAR})?", _day_month),
     _Rule(rf"(?:(?:last|this\s+past)\s+)?{_WEEKDAY}{_POSS}", _weekday, _DAY_LEAD),
+    _Rule(
+        rf"(?:the\s+)?{_WEEKDAY}\s+(?:(?:of\s+)?(?P<which>last|this)\s+week|(?P<before>before\s+last))",
+        _weekday_of_week,
+    ),
+    _Rule(rf"(?:the\s+)?{_WEEKDAY}\s+{_NUM}\s+{_UNIT}s?\s+ago", _weekday_ago),
     _Rule(r"(?P<iy>\d{4})-(?P<im>\d{2})(?:-(?P<id>\d{2}))?", _iso),
 )
 
