@@ -389,7 +389,6 @@ def _day_month(match: re.Match[str], now: datetime) -> Span | None:
 
 def _weekday(match: re.Match[str], now: datetime) -> Span | None:
     name = match["wd"].lower()
-    # "sun", "sat", "wed" are words too: abbreviations need "on"/"last" before them.
     if not _named_weekday(match):
         return None
     back = (now.weekday() - _WEEKDAYS.index(name[:3])) % 7 or 7
@@ -421,7 +420,8 @@ def _weekday_ago(match: re.Match[str], now: datetime) -> Span | None:
 
 
 def _named_weekday(match: re.Match[str]) -> bool:
-    """A weekday's full name, or an abbreviation with a word before it ("on wed")."""
+    """A weekday's full name, or an abbreviation with a word before it ("on wed", "last
+    sat"): "sun", "sat" and "wed" are words too."""
     return match["wd"].lower().endswith("day") or match.start("wd") != match.start()
 
 
