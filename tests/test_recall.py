@@ -10,7 +10,7 @@ import pytest
 
 from amber.errors import InvalidInputError
 from amber.importing import available_importers, import_file
-from amber.retrieval.fusion import QUESTION_FACTOR, question_factor
+from amber.retrieval.fusion import QUESTION_FACTOR, TIME_MATCH_FACTOR, question_factor, time_factor
 from amber.retrieval.query import without_words
 from amber.retrieval.recall import RecallOptions
 from amber.service import MemoryService
@@ -171,6 +171,22 @@ def test_time_phrase_becomes_a_boost_and_is_not_searched(
     assert hits[0].timestamp.startswith("2026-05")
     only_time = service.recall("last October", RecallOptions(now=NOW))
     assert [h.sources[0].message_id for h in only_time] == ["m3"]
+
+
+def test_a_time_range_is_fuzzy_at_its_edges() -> None:
+    """ "Last week" asked on Tuesday 30 May: the calendar week of the 22nd, and half the
+    boost for the Saturday before it, when the jog happened; a month away, none."""
+    week = (datetime(2023, 5, 22, tzinfo=UTC), datetime(2023, 5, 29, tzinfo=UTC))
+    assert time_factor("2023-05-24T10:00:00Z", *week) == TIME_MATCH_FACTOR
+    assert 1.0 < time_factor("2023-05-20T18:15:00Z", *week) < TIME_MATCH_FACTOR
+    assert time_factor("2023-05-30T09:00:00Z", *week) == time_factor("2023-05-20T18:15:00Z", *week)
+    assert time_factor("2023-05-16T10:00:00Z", *week) == 1.0
+    assert time_factor("2023-04-24T10:00:00Z", *week) == 1.0
+    assert time_factor(None, *week) == 1.0
+    day = (datetime(2023, 5, 22, tzinfo=UTC), datetime(2023, 5, 23, tzinfo=UTC))
+    assert time_factor("2023-05-23T18:00:00Z", *day) == 1.0  # half a day's edge, not more
+    years = (datetime(1970, 1, 1, tzinfo=UTC), datetime(2023, 1, 1, tzinfo=UTC))
+    assert time_factor("2023-01-10T00:00:00Z", *years) == 1.0  # "before 2023": days, not decades
 
 
 def test_superseded_entries_are_demoted_and_archive_hidden(service: MemoryService) -> None:

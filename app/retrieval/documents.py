@@ -81,8 +81,8 @@ class Documents:
             value *= signals.role_factor(event.author)
             if event.author.casefold() in speakers:
                 value *= fusion.SPEAKER_FACTOR
-        if time_range and fusion.in_range(ts, time_range.start, time_range.end):
-            value *= fusion.TIME_MATCH_FACTOR
+        if time_range:
+            value *= fusion.time_factor(ts, time_range.start, time_range.end)
         return value
 
     def length_factor(self, key: int) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from amber.clock import parse_iso
 
@@ -27,6 +27,11 @@ SPEAKER_FACTOR = 1.8  # messages said by someone the query names ("what did Ana 
 QUESTION_FACTOR = 0.7  # a message that only asks: its answer, which it lends to, tells more
 SUPERSEDED_FACTOR = 0.35
 TIME_MATCH_FACTOR = 2.0
+# Spoken time is fuzzy at its edges ("last week" for a jog on the Saturday before it): a
+# message just outside the range asked for, by up to half the range's length and at most
+# TIME_EDGE_MAX, gets half the boost.
+TIME_EDGE_SHARE = 0.5
+TIME_EDGE_MAX = timedelta(days=3.5)
 RECENCY_HALF_LIFE_DAYS = 180.0
 RECENCY_WEIGHT = 0.15
 RELATION_FACTOR = 0.5
@@ -136,6 +141,15 @@ def recency_factor(ts: str | None, now: datetime) -> float:
     return 1.0 + RECENCY_WEIGHT * math.pow(0.5, age_days / RECENCY_HALF_LIFE_DAYS)
 
 
-def in_range(ts: str | None, start: datetime, end: datetime) -> bool:
+def time_factor(ts: str | None, start: datetime, end: datetime) -> float:
+    """TIME_MATCH_FACTOR inside the range a query's time phrase names, half of its boost
+    near the range's edges, 1.0 elsewhere."""
     moment = parse_iso(ts)
-    return moment is not None and start <= moment < end
+    if moment is None:
+        return 1.0
+    if start <= moment < end:
+        return TIME_MATCH_FACTOR
+    edge = min((end - start) * TIME_EDGE_SHARE, TIME_EDGE_MAX)
+    if start - edge <= moment < end + edge:
+        return 1.0 + (TIME_MATCH_FACTOR - 1.0) / 2
+    return 1.0
