@@ -142,6 +142,12 @@ CASES: list[tuple[str, date, str]] = [
     ("last Sunday", SUN, "2023-04-30"),
     ("this Saturday", SUN, "2023-05-13"),
     ("last Saturday", NEW_YEAR, "2022-12-31"),
+    # a weekday pinned to another period
+    ("the Friday before last", MON, "2023-02-24"),  # last Friday was 3 March
+    ("Wednesday of last week", MON, "2023-03-01"),
+    ("on Thursday next week", MON, "2023-03-16"),
+    ("the Wednesday two months ago", MON, "2023-01-04"),  # nearest to Friday 6 January
+    ("the Sunday 3 weeks ago", SAT, "2023-04-16"),  # nearest to Saturday 15 April
     # months
     ("in May", MON, "2022-05"),
     ("I moved in May", MON, "2022-05"),

@@ -619,6 +619,34 @@ def _resolve_weekday(match: re.Match[str], context: _Context) -> _Period | None:
     return _day(said - timedelta(days=behind or 7))
 
 
+def _resolve_weekday_of(match: re.Match[str], context: _Context) -> _Period | None:
+    """A weekday pinned to another period: "Wednesday of last week", "the Friday before
+    last", "the Wednesday two months ago" (the one nearest to that day, the earlier when
+    two are as near)."""
+    said, wanted = context.said, _weekday_number(match["wd"])
+    if match["before"]:
+        behind = (said.weekday() - wanted) % 7 or 7
+        return _day(said - timedelta(days=behind + 7))
+    if match["week"]:
+        steps = {"last": -1, "this": 0, "next": 1}[match["week"]]
+        monday = said - timedelta(days=said.weekday()) + timedelta(weeks=steps)
+        return _day(monday + timedelta(days=wanted))
+    count, vague = _quantity(match["n"])
+    if vague:
+        return None
+    around = _units_before(said, match["unit"], count)
+    ahead = (wanted - around.weekday()) % 7
+    return _day(around + timedelta(days=ahead if ahead < 4 else ahead - 7))
+
+
+def _units_before(said: date, unit: str, count: int) -> date:
+    """The day `count` units before the said day (a month back from 31 March: 28 February)."""
+    if unit in ("day", "week", "weekend"):
+        return said - timedelta(days=count * (1 if unit == "day" else 7))
+    year, month = _shift_month(said.year, said.month, -count * (12 if unit == "year" else 1))
+    return date(year, month, min(said.day, calendar.monthrange(year, month)[1]))
+
+
 def _weekday_fits(match: re.Match[str], context: _Context) -> bool:
     name, which, lead = match["wd"], match["which"], match["lead"]
     if not name.endswith("day"):  # "mon", "sat", "sun", "wed" are words too
@@ -896,6 +924,12 @@ _RULES = (
         r"(?P<body>the\s+weekend)\b",
         "weekend + the",
         _resolve_the_weekend,
+    ),
+    _rule(
+        rf"\b(?P<body>(?:the\s+)?(?P<wd>{_WD_FULL})\s+(?:(?:of\s+)?(?P<week>last|this|next)\s+"
+        rf"week|(?P<before>before\s+last)|{_QTY}\s+{_UNIT}\s+ago))\b",
+        _WD_FULL.replace("|", " "),
+        _resolve_weekday_of,
     ),
     _rule(
         r"\b(?:(?P<lead>on|since|by|until|till|before|after|from)\s+)?"
