@@ -54,7 +54,15 @@ def test_embed_then_vector_and_hybrid_recall_then_ask(home: Path) -> None:
     assert code == 0
     assert set(data["citations"]) <= evidence_ids
     assert data["model"] == "smollm2-135m-instruct"
-    assert isinstance(data["found"], bool)
+    # The 135M test model samples (temperature 0.1) and now and then writes no answer that
+    # fits (seen once in a full run on the 2-core VM, not reproduced alone): then the
+    # evidence is the answer, and the result says why.
+    if data["found"] is None:
+        assert data["answer"] is None
+        assert data["note"].startswith("the model could not answer: ")
+        assert data["evidence"]
+    else:
+        assert isinstance(data["found"], bool)
 
 
 @pytest.mark.integration
