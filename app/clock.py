@@ -7,7 +7,7 @@ daemon's status) goes through `iso` or `now_iso`, and every one it reads back th
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 
 def now() -> datetime:
@@ -43,3 +43,11 @@ def parse_iso(text: str | None) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def nearest_weekday(around: date, weekday: int) -> date:
+    """The `weekday` (0 = Monday) nearest to `around`, at most three days away either way:
+    "the Wednesday two months ago" is read so by recall (amber/retrieval/timephrases.py)
+    and by the distiller's dates (amber/distill/dates.py) alike."""
+    ahead = (weekday - around.weekday()) % 7
+    return around + timedelta(days=ahead if ahead < 4 else ahead - 7)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
+from amber.clock import nearest_weekday
 from amber.errors import InvalidInputError
 from amber.retrieval.timephrases import ParsedTime, TimeRange, parse_date_bound, parse_time_phrases
 
@@ -181,6 +182,7 @@ def test_weekdays(text: str, day: datetime) -> None:
     [
         ("on Wednesday of last week", d(2026, 11, 11)),
         ("Wednesday this week", d(2026, 11, 18)),
+        ("on Friday of next week", d(2026, 11, 27)),  # a plan asked about
         ("the Friday before last", d(2026, 11, 13)),  # last Friday was the 20th
         ("on the Wednesday two months ago", d(2026, 9, 23)),  # nearest to Tuesday 22 Sep
         ("the Sunday 3 weeks ago", d(2026, 11, 1)),
@@ -189,6 +191,14 @@ def test_weekdays(text: str, day: datetime) -> None:
 )
 def test_a_weekday_of_an_earlier_week(text: str, day: datetime) -> None:
     assert span(text) == (day, day + timedelta(days=1))
+
+
+def test_the_nearest_weekday_is_at_most_three_days_away() -> None:
+    thursday = date(2026, 11, 19)
+    assert nearest_weekday(thursday, 3) == thursday
+    assert nearest_weekday(thursday, 6) == date(2026, 11, 22)  # three days on
+    assert nearest_weekday(thursday, 0) == date(2026, 11, 16)  # three days back
+    assert nearest_weekday(thursday, 2) == date(2026, 11, 18)
 
 
 def test_a_weekday_with_its_period_leaves_the_query_whole() -> None:

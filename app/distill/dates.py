@@ -87,6 +87,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal, NamedTuple
 
+from amber.clock import nearest_weekday
+
 Grain = Literal["day", "week", "weekend", "month", "season", "year", "decade"]
 Tense = Literal["past", "future"] | None
 
@@ -621,8 +623,7 @@ def _resolve_weekday(match: re.Match[str], context: _Context) -> _Period | None:
 
 def _resolve_weekday_of(match: re.Match[str], context: _Context) -> _Period | None:
     """A weekday pinned to another period: "Wednesday of last week", "the Friday before
-    last", "the Wednesday two months ago" (the one nearest to that day, the earlier when
-    two are as near)."""
+    last", "the Wednesday two months ago" (the one nearest to that day)."""
     said, wanted = context.said, _weekday_number(match["wd"])
     if match["before"]:
         behind = (said.weekday() - wanted) % 7 or 7
@@ -634,9 +635,7 @@ def _resolve_weekday_of(match: re.Match[str], context: _Context) -> _Period | No
     count, vague = _quantity(match["n"])
     if vague:
         return None
-    around = _units_before(said, match["unit"], count)
-    ahead = (wanted - around.weekday()) % 7
-    return _day(around + timedelta(days=ahead if ahead < 4 else ahead - 7))
+    return _day(nearest_weekday(_units_before(said, match["unit"], count), wanted))
 
 
 def _units_before(said: date, unit: str, count: int) -> date:

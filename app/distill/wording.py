@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 MIN_CONTENT_WORDS = 2  # beyond the person, feelings and filler
 MIN_TOLD = 2.0  # a clause's rare words: one rare word ("necklace") or two plain ones
@@ -192,7 +192,7 @@ class Sense:
     def anchors(self) -> int:
         return len(self.names) + len(self.numbers)
 
-    @property
+    @cached_property  # read by score, informative and worth_keeping
     def told(self) -> float:
         """What its words tell: the rarity of its TELLING_WORDS rarest content words,
         summed. A line tells about as much as its few most telling words; more words make

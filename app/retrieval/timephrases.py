@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from amber.clock import nearest_weekday
 from amber.errors import InvalidInputError
 from amber.text import one_line
 
@@ -404,19 +405,18 @@ def _weekday_of_week(match: re.Match[str], now: datetime) -> Span | None:
     if match["before"]:
         back = (now.weekday() - weekday) % 7 or 7
         return _day(now.date() - timedelta(days=back + 7), now)
-    weeks_back = 1 if match["which"].lower() == "last" else 0
-    monday = now.date() - timedelta(days=now.weekday() + 7 * weeks_back)
+    weeks_on = {"last": -1, "this": 0, "next": 1}[match["which"].lower()]
+    monday = now.date() - timedelta(days=now.weekday()) + timedelta(weeks=weeks_on)
     return _day(monday + timedelta(days=weekday), now)
 
 
 def _weekday_ago(match: re.Match[str], now: datetime) -> Span | None:
     """A weekday some time ago ("the Wednesday two months ago"): the one nearest to the
-    day that long ago, the earlier when two are as near."""
+    day that long ago."""
     if not _named_weekday(match):
         return None
     around = _minus(now, match["unit"].lower(), _number(match["n"])).date()
-    ahead = (_WEEKDAYS.index(match["wd"][:3].lower()) - around.weekday()) % 7
-    return _day(around + timedelta(days=ahead if ahead < 4 else ahead - 7), now)
+    return _day(nearest_weekday(around, _WEEKDAYS.index(match["wd"][:3].lower())), now)
 
 
 def _named_weekday(match: re.Match[str]) -> bool:
@@ -468,7 +468,7 @@ _RULES = (
     _Rule(rf"(?:the\s+)?{_ORDINAL}\s+(?P<of>of\s+)?{_MONTH}(?:,?\s+{_YEAR})?", _day_month),
     _Rule(rf"(?:(?:last|this\s+past)\s+)?{_WEEKDAY}{_POSS}", _weekday, _DAY_LEAD),
     _Rule(
-        rf"(?:the\s+)?{_WEEKDAY}\s+(?:(?:of\s+)?(?P<which>last|this)\s+week|(?P<before>before\s+last))",
+        rf"(?:the\s+)?{_WEEKDAY}\s+(?:(?:of\s+)?(?P<which>last|this|next)\s+week|(?P<before>before\s+last))",
         _weekday_of_week,
     ),
     _Rule(rf"(?:the\s+)?{_WEEKDAY}\s+{_NUM}\s+{_UNIT}s?\s+ago", _weekday_ago),
