@@ -18,6 +18,7 @@ from amber.retrieval.relevance import (
 from amber.retrieval.signals import (
     ANSWER_FACTOR,
     LENGTH_PIVOT,
+    asks_for_answers,
     length_factor,
     role_factor,
 )
@@ -118,6 +119,56 @@ def test_a_persons_short_statement_beats_an_assistants_long_answer(
     _import(service, tmp_path, [chat])
     hits = service.recall("where do I keep my old sneakers", RecallOptions(mode="lexical"))
     assert _message_ids(hits)[:2] == ["u1", "a1"]
+
+
+def test_a_question_about_what_an_assistant_said_is_told_apart() -> None:
+    assert asks_for_answers("Which restaurant did you recommend in Bandung?")
+    assert asks_for_answers("In our previous chat about the campaign, what was the budget?")
+    assert asks_for_answers("what you've suggested for the auth bug")
+    assert not asks_for_answers("Where do I keep my old sneakers?")
+    assert not asks_for_answers("Can you remind me where I put the keys?")
+    assert not asks_for_answers("What do you think about a NAS?")
+    assert role_factor("assistant", answers_asked=True) == 1.0
+    assert role_factor("user", answers_asked=True) == 1.0
+
+
+RESTAURANT_CHAT = {
+    "id": "trip",
+    "messages": [
+        {
+            "id": "u1",
+            "speaker": "user",
+            "text": "We need a restaurant in Bandung for a family dinner.",
+        },
+        {
+            "id": "a1",
+            "speaker": "assistant",
+            "text": "I recommend Kedai Sunda, a restaurant in Bandung known for nasi goreng.",
+        },
+    ],
+}
+
+
+def test_an_assistants_answer_comes_first_when_the_query_asks_what_it_said(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    _import(service, tmp_path, [RESTAURANT_CHAT])
+    asked = "which restaurant in Bandung did you recommend"
+    assert _message_ids(service.recall(asked, RecallOptions(mode="lexical")))[0] == "a1"
+    plain = "restaurant in Bandung"
+    assert _message_ids(service.recall(plain, RecallOptions(mode="lexical")))[0] == "u1"
+
+
+def test_an_answer_without_vectors_is_credited_by_its_words_when_asked_for(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    """A machine's messages are never embedded; beside messages the vector channel ranks,
+    the answer asked for would lose to the question before it on meaning alone."""
+    _import(service, tmp_path, [RESTAURANT_CHAT])
+    keys = _event_keys(service)
+    use_dense(service, {keys["u1"]: 0.8, keys["b0"]: 0.3})
+    asked = "which Bandung restaurant did you recommend for nasi goreng"
+    assert _message_ids(service.recall(asked, RecallOptions(mode="hybrid")))[0] == "a1"
 
 
 def test_a_long_message_counts_for_less_by_its_words_not_by_its_meaning(

@@ -65,7 +65,12 @@ class Documents:
         return row.links() if row else []
 
     def factor(
-        self, key: int, now: datetime, time_range: TimeRange | None, speakers: set[str]
+        self,
+        key: int,
+        now: datetime,
+        time_range: TimeRange | None,
+        speakers: set[str],
+        answers_asked: bool = False,
     ) -> float:
         ts = self.timestamp(key)
         value = fusion.recency_factor(ts, now)
@@ -78,7 +83,7 @@ class Documents:
         elif key in self.events:
             event = self.events[key]
             value *= fusion.question_factor(event.text)
-            value *= signals.role_factor(event.author)
+            value *= signals.role_factor(event.author, answers_asked)
             if event.author.casefold() in speakers:
                 value *= fusion.SPEAKER_FACTOR
         if time_range:

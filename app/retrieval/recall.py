@@ -18,7 +18,7 @@ from amber.clock import iso
 from amber.errors import AmberError, InvalidInputError
 from amber.events import Event
 from amber.ids import looks_like_id
-from amber.retrieval import fusion, relevance
+from amber.retrieval import fusion, relevance, signals
 from amber.retrieval.documents import Documents
 from amber.retrieval.hits import Hit
 from amber.retrieval.lexical import LexicalChannel
@@ -83,6 +83,7 @@ class _Candidates:
     dense: list[Channel] = field(default_factory=list)
     waiting: set[int] = field(default_factory=set)  # candidates that have no vectors yet
     compared: int = 0  # chunks the dense channels compared the query with
+    answers_asked: bool = False  # the query asks what an assistant said (retrieval/signals.py)
 
 
 class Recaller:
@@ -127,6 +128,7 @@ class Recaller:
         # outweighs the rest and pulls in messages that merely mention the person.
         semantic = without_words(parsed.query or query, speakers)
         cand = _Candidates(fused, query_terms, parsed.range, speakers, flt, semantic)
+        cand.answers_asked = signals.asks_for_answers(query)
         for name, channel in self.extra_channels.items():
             if options.mode in ("hybrid", name):
                 scored = self._ask_channel(name, channel, semantic, flt, pool, options.mode)
@@ -134,7 +136,14 @@ class Recaller:
                 _note_similarities(cand, channel, scored)
         if options.mode == "hybrid" and cand.similarity is not None:
             cand.waiting = vector_rows.waiting(self.db, list(fused))
-            fusion.stand_in_for_meaning(fused, cand.waiting, _w("lexical"), _w("vector"))
+            # An assistant's answers are never embedded; when they are what is asked for,
+            # their words stand in for meaning as a waiting message's do.
+            unembedded = (
+                vector_rows.without_vectors(self.db, list(fused))
+                if cand.answers_asked
+                else cand.waiting
+            )
+            fusion.stand_in_for_meaning(fused, unembedded, _w("lexical"), _w("vector"))
         return cand
 
     @staticmethod
@@ -169,7 +178,9 @@ class Recaller:
         docs.load(list(cand.fused))
         for item in cand.fused.values():
             item.scale_words(docs.length_factor(item.key))
-            item.score *= docs.factor(item.key, now, cand.time_range, cand.speakers)
+            item.score *= docs.factor(
+                item.key, now, cand.time_range, cand.speakers, cand.answers_asked
+            )
         self._add_relations(cand.fused, cand.filter, docs)
         ranked = sorted(cand.fused.values(), key=lambda f: -f.score)
         shown = [f for f in ranked if docs.has(f.key) and docs.visible(f.key, cand.filter)]

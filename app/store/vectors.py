@@ -158,6 +158,18 @@ def waiting(db: Database, keys: list[int]) -> set[int]:
     return found | (set(entries) - embedded)
 
 
+def without_vectors(db: Database, keys: list[int]) -> set[int]:
+    """Of these documents, those with no vectors at all: waiting ones, and a machine's
+    messages, which are never embedded."""
+    embedded = {
+        r[0]
+        for r in db.query_in(
+            "SELECT doc_key FROM embeddings WHERE chunk = 0 AND doc_key IN (%s)", keys
+        )
+    }
+    return set(keys) - embedded
+
+
 def cache_state(db: Database) -> tuple[int, str]:
     """(highest chunk id, generation): what an in-memory code cache must match."""
     top = db.one("SELECT max(chunk_id) FROM embedding_codes")
