@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from amber.models.embedder import Embedder, pack
-from amber.retrieval.chunking import chunk_text
+from amber.retrieval.chunking import embedding_pieces
 from amber.store import vectors as vector_rows
 from amber.store.db import Database
 
@@ -60,7 +60,7 @@ class EmbeddingIndexer:
         return report
 
     def _embed_batch(self, docs: list[vector_rows.PendingDoc]) -> int:
-        pieces = [chunk_text(doc.text) or [doc.text[:200] or " "] for doc in docs]
+        pieces = [embedding_pieces(doc.text) or [doc.text[:200] or " "] for doc in docs]
         flat = [p for chunks in pieces for p in chunks]
         vectors = [pack(v) for v in self.embedder.embed_documents(flat)]
         with self.db.write() as conn:

@@ -636,7 +636,7 @@ def embedding_backlog(svc: MemoryService, month: int, seed: int, sample: int = 1
     embedder's question every step)."""
     import random
 
-    from amber.retrieval.chunking import chunk_text
+    from amber.retrieval.chunking import embedding_pieces
     from amber.store import vectors as vector_rows
 
     lookups = []
@@ -647,7 +647,7 @@ def embedding_backlog(svc: MemoryService, month: int, seed: int, sample: int = 1
     queued = [row[0] for row in svc.db.query("SELECT doc_key FROM vector_queue")]
     picked = random.Random(seed + month).sample(queued, min(sample, len(queued)))
     texts = svc.db.query_in("SELECT text FROM events WHERE rowid IN (%s)", picked)
-    pieces = [p for (text,) in texts for p in chunk_text(text) or [text[:200] or " "]]
+    pieces = [p for (text,) in texts for p in embedding_pieces(text) or [text[:200] or " "]]
     start = time.process_time()
     svc.embedder.embed_documents(pieces)  # type: ignore[union-attr]
     per_doc = (time.process_time() - start) / max(len(texts), 1)

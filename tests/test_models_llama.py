@@ -20,6 +20,7 @@ from amber.retrieval.hits import Hit
 from amber.retrieval.recall import RecallOptions
 from amber.retrieval.vector_channel import VectorChannel
 from amber.service import MemoryService
+from amber.store.search import SearchFilter
 
 pytestmark = pytest.mark.integration
 pytest.importorskip("llama_cpp", reason="llama-cpp-python is installed by scripts/setup.sh")
@@ -101,6 +102,26 @@ def test_vector_recall_finds_paraphrases(service: MemoryService, embedder: Embed
     assert EmbeddingIndexer(service.db, embedder).sync().embedded == 1  # only the edit
     hits = service.recall("cycling gear upkeep", RecallOptions(mode="vector", k=1))
     assert hits[0].id == car.id
+
+
+def test_a_message_is_as_close_as_its_closest_sentence(
+    service: MemoryService, embedder: Embedder
+) -> None:
+    """A message about recipes that mentions takeout in passing is, as one vector, about
+    recipes; its sentence's vector brings it near a question on takeout."""
+    text = (
+        "Can you suggest some quick pasta recipes with spinach and garlic for weeknight "
+        "dinners? I want something my kids will eat too. "
+        "I order takeout on Uber Eats most weekends."
+    )
+    store_events(service, [EventDraft(text=text, author="user", source="test")])
+    report = EmbeddingIndexer(service.db, embedder).sync()
+    assert report.chunks == 4  # the whole message and its three sentences
+    question = "how often do I order takeout"
+    [(_key, closest)] = VectorChannel(service.db, embedder)(question, SearchFilter(), 5)
+    [whole] = embedder.embed_documents([text])
+    asked = embedder.embed_query(question)
+    assert closest > sum(a * b for a, b in zip(whole, asked, strict=True)) + 0.2
 
 
 def test_switching_models_reembeds_everything(service: MemoryService, embedder: Embedder) -> None:

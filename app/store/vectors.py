@@ -11,7 +11,7 @@ from amber.store.db import Database, marks
 
 GENERATION = "generation"  # bumped on every delete, so in-memory caches know to reload
 # What text goes into a document's vectors; vectors made by another recipe are redone.
-RECIPE = "text-only-1"
+RECIPE = "text-and-sentences-1"
 
 
 @dataclass(frozen=True)
