@@ -19,9 +19,11 @@ OVERLAP_WORDS = 16
 # alone it means little and costs a vector.
 MIN_SENTENCE_WORDS = 6
 # Sentences of a message or a short note: a longer text is a document (a file, a screen)
-# whose windows already hold a few sentences each, and its sentences would double the CPU
-# its vectors cost for little.
-SENTENCE_TEXT_WORDS = 300
+# whose windows already hold a few sentences each. At 300 words a month of simulated
+# capture (scripts/bench_year.py, mostly screens) stored 10.6 pieces a document and took
+# 49 s of CPU a day to embed; at 120, 3.0 pieces and 24 s (one window each: 2.2 and 24 s),
+# with the same recall on the three benchmarks but for notes R@10 0.951 -> 0.946.
+SENTENCE_TEXT_WORDS = 120
 
 
 def embedding_pieces(text: str) -> list[str]:
