@@ -6,7 +6,8 @@ that asks for recipes and mentions, by the way, that the weekends have been all 
 Eats is, as one vector, about recipes; its sentence about Uber Eats is near a question on
 food delivery. Measured on LongMemEval dev (MiniLM, ranking each question's 50 hybrid
 candidates by similarity alone): whole messages MRR 0.449, all@10 0.597; the closest of a
-message and its sentences MRR 0.709, all@10 0.819.
+message and its sentences MRR 0.709, all@10 0.819. The benchmarks themselves (README,
+"A vector per sentence"): LongMemEval hybrid MRR 0.719 -> 0.812, LoCoMo R@10 0.839 -> 0.847.
 """
 
 from __future__ import annotations

@@ -149,25 +149,18 @@ def waiting(db: Database, keys: list[int]) -> set[int]:
     found = {
         r[0] for r in db.query_in("SELECT doc_key FROM vector_queue WHERE doc_key IN (%s)", events)
     }
-    embedded = {
-        r[0]
-        for r in db.query_in(
-            "SELECT doc_key FROM embeddings WHERE chunk = 0 AND doc_key IN (%s)", entries
-        )
-    }
-    return found | (set(entries) - embedded)
+    return found | (set(entries) - _embedded(db, entries))
 
 
 def without_vectors(db: Database, keys: list[int]) -> set[int]:
     """Of these documents, those with no vectors at all: waiting ones, and a machine's
     messages, which are never embedded."""
-    embedded = {
-        r[0]
-        for r in db.query_in(
-            "SELECT doc_key FROM embeddings WHERE chunk = 0 AND doc_key IN (%s)", keys
-        )
-    }
-    return set(keys) - embedded
+    return set(keys) - _embedded(db, keys)
+
+
+def _embedded(db: Database, keys: list[int]) -> set[int]:
+    rows = db.query_in("SELECT doc_key FROM embeddings WHERE chunk = 0 AND doc_key IN (%s)", keys)
+    return {r[0] for r in rows}
 
 
 def cache_state(db: Database) -> tuple[int, str]:
