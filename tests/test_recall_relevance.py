@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from amber.importing import available_importers, import_file
 from amber.retrieval.documents import Documents
 from amber.retrieval.hits import STRONG, WEAK
 from amber.retrieval.recall import RecallOptions
 from amber.retrieval.relevance import (
+    AGREEING_HITS,
     Evidence,
     answer_at_all,
+    channels_agree,
     standout_margin,
     typical_similarity,
 )
@@ -247,6 +251,47 @@ def test_a_nonsense_query_returns_nothing_though_vectors_always_find_something(
     lexical = service.recall("bike parrots tuba", RecallOptions(mode="lexical"))
     assert lexical[0].snippet == "I fixed the bike brakes on Sunday"
     assert {h.match for h in lexical} == {WEAK}  # words alone cannot tell: shown, labelled
+
+
+REUNION_TALK = [
+    "Lee says the class reunion is in a barn this year",
+    "I found my old yearbook while packing for the reunion",
+    "Sam cannot come to the reunion, his flight is booked",
+    "The reunion playlist needs more songs from our teens",
+]
+
+
+@pytest.mark.parametrize(("close", "answered"), [(0.32, True), (0.25, False)])
+def test_several_hits_that_words_and_meaning_agree_on_answer_a_vague_query(
+    service: MemoryService, tmp_path: Path, close: float, answered: bool
+) -> None:
+    """No hit is strong (a quarter of the query's information, similarity 0.32), but four
+    are found by both channels: the memory speaks of the topic. Merely near (0.25), the same
+    words are what noise looks like."""
+    talk = {
+        "id": "reunion",
+        "messages": [
+            {"id": f"r{i}", "speaker": "Cy", "text": t} for i, t in enumerate(REUNION_TALK)
+        ],
+    }
+    _import(service, tmp_path, [talk])
+    keys = _event_keys(service)
+    similarity = {k: 0.22 for k in keys.values()}
+    similarity |= {keys[f"r{i}"]: close for i in range(len(REUNION_TALK))}
+    use_dense(service, similarity)
+    hits = service.recall("reunion nostalgia", RecallOptions(mode="hybrid"))
+    assert {h.match for h in hits} <= {WEAK}
+    assert bool(hits) is answered
+
+
+def test_channels_agree_only_on_enough_hits_found_both_ways() -> None:
+    both = Evidence(("lexical", "vector"), words=0.2, similarity=0.31)
+    assert channels_agree([both] * AGREEING_HITS)
+    assert not channels_agree([both] * (AGREEING_HITS - 1))
+    by_meaning = Evidence(("vector",), words=0.0, similarity=0.5)
+    assert not channels_agree([by_meaning] * AGREEING_HITS)
+    few_words = Evidence(("lexical", "vector"), words=0.1, similarity=0.5)
+    assert not channels_agree([few_words] * AGREEING_HITS)
 
 
 def test_a_query_naming_someone_this_memory_knows_is_never_noise(

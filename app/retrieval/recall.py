@@ -185,12 +185,14 @@ class Recaller:
         ranked = sorted(cand.fused.values(), key=lambda f: -f.score)
         shown = [f for f in ranked if docs.has(f.key) and docs.visible(f.key, cand.filter)]
         judged = shown[: max(DECIDING_HITS, 2 * k)]
-        matches = self._matches(cand, judged)
+        evidence = self._evidence(cand, judged)
+        matches = {key: e.match() for key, e in evidence.items()}
         deciding = judged[:DECIDING_HITS]
         vectors = cand.similarity is not None
         unjudged = any(matches[f.key] and f.key in cand.waiting for f in deciding)
+        agreed = relevance.channels_agree([evidence[f.key] for f in deciding])
         if not relevance.answer_at_all(
-            [matches[f.key] for f in deciding], vectors, bool(cand.speakers), unjudged
+            [matches[f.key] for f in deciding], vectors, bool(cand.speakers), unjudged, agreed
         ):
             return []
         top = [f for f in judged if matches[f.key]][:k]
@@ -198,8 +200,11 @@ class Recaller:
             docs.hit(f, make_snippet(docs.text(f.key), cand.terms), matches[f.key]) for f in top
         ]
 
-    def _matches(self, cand: _Candidates, judged: list[fusion.Fused]) -> dict[int, str | None]:
-        """Each hit's match (amber.retrieval.relevance); None below the floor."""
+    def _evidence(
+        self, cand: _Candidates, judged: list[fusion.Fused]
+    ) -> dict[int, relevance.Evidence]:
+        """What each hit holds of the query, best first (amber.retrieval.relevance); its
+        match() is None below the floor."""
         keys = [f.key for f in judged]
         shares = relevance.word_shares(self.db, self._lexical.weights(cand.terms), keys)
         channels = {f.key: f.channels for f in judged}
