@@ -45,6 +45,19 @@ def parse_iso(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def last_weekday(before: date, weekday: int) -> date:
+    """The latest `weekday` (0 = Monday) before the day `before`, one to seven days back;
+    recall's and the distiller's "last Friday" and "the Friday before last" (a week more)."""
+    return before - timedelta(days=(before.weekday() - weekday) % 7 or 7)
+
+
+def weekday_of_week(around: date, weekday: int, weeks_on: int) -> date:
+    """The `weekday` of the week `weeks_on` weeks after the one holding `around` (weeks
+    start on Monday): "Wednesday of last week" is weeks_on -1, "next Friday" 1."""
+    monday = around - timedelta(days=around.weekday()) + timedelta(weeks=weeks_on)
+    return monday + timedelta(days=weekday)
+
+
 def nearest_weekday(around: date, weekday: int) -> date:
     """The `weekday` (0 = Monday) nearest to `around`, at most three days away either way:
     "the Wednesday two months ago" is read so by recall (amber/retrieval/timephrases.py)

@@ -87,7 +87,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal, NamedTuple
 
-from amber.clock import nearest_weekday
+from amber.clock import last_weekday, nearest_weekday, weekday_of_week
 
 Grain = Literal["day", "week", "weekend", "month", "season", "year", "decade"]
 Tense = Literal["past", "future"] | None
@@ -610,15 +610,14 @@ def _resolve_weekday(match: re.Match[str], context: _Context) -> _Period | None:
     behind = (said.weekday() - wanted) % 7  # days back to the latest one, 0 = the said day
     ahead = (wanted - said.weekday()) % 7
     if which == "next":
-        monday = said + timedelta(days=7 - said.weekday())
-        return _day(monday + timedelta(days=wanted))
+        return _day(weekday_of_week(said, wanted, 1))
     if which == "this":
         if _tense(context, match) == "past":
             return _day(said - timedelta(days=behind))
         return _day(said + timedelta(days=ahead))
     if which in ("coming", "this coming") or (not which and _looks_ahead(context, match, lead)):
         return _day(said + timedelta(days=ahead or 7))
-    return _day(said - timedelta(days=behind or 7))
+    return _day(last_weekday(said, wanted))
 
 
 def _resolve_weekday_of(match: re.Match[str], context: _Context) -> _Period | None:
@@ -626,12 +625,10 @@ def _resolve_weekday_of(match: re.Match[str], context: _Context) -> _Period | No
     last", "the Wednesday two months ago" (the one nearest to that day)."""
     said, wanted = context.said, _weekday_number(match["wd"])
     if match["before"]:
-        behind = (said.weekday() - wanted) % 7 or 7
-        return _day(said - timedelta(days=behind + 7))
+        return _day(last_weekday(said, wanted) - timedelta(weeks=1))
     if match["week"]:
         steps = {"last": -1, "this": 0, "next": 1}[match["week"]]
-        monday = said - timedelta(days=said.weekday()) + timedelta(weeks=steps)
-        return _day(monday + timedelta(days=wanted))
+        return _day(weekday_of_week(said, wanted, steps))
     count, vague = _quantity(match["n"])
     if vague:
         return None

@@ -79,11 +79,11 @@ class _Candidates:
     speakers: set[str]
     filter: search.SearchFilter
     semantic: str = ""  # the query the dense channels were asked
+    answers_asked: bool = False  # the query asks what an assistant said (retrieval/signals.py)
     similarity: dict[int, float] | None = None  # None: no dense channel took part
     dense: list[Channel] = field(default_factory=list)
     waiting: set[int] = field(default_factory=set)  # candidates that have no vectors yet
     compared: int = 0  # chunks the dense channels compared the query with
-    answers_asked: bool = False  # the query asks what an assistant said (retrieval/signals.py)
 
 
 class Recaller:
@@ -127,8 +127,8 @@ class Recaller:
         # A speaker is matched from metadata (the speaker factor); in a dense query a name
         # outweighs the rest and pulls in messages that merely mention the person.
         semantic = without_words(parsed.query or query, speakers)
-        cand = _Candidates(fused, query_terms, parsed.range, speakers, flt, semantic)
-        cand.answers_asked = signals.asks_for_answers(query)
+        asked = signals.asks_for_answers(query)
+        cand = _Candidates(fused, query_terms, parsed.range, speakers, flt, semantic, asked)
         for name, channel in self.extra_channels.items():
             if options.mode in ("hybrid", name):
                 scored = self._ask_channel(name, channel, semantic, flt, pool, options.mode)

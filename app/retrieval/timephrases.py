@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from amber.clock import nearest_weekday
+from amber.clock import last_weekday, nearest_weekday, weekday_of_week
 from amber.errors import InvalidInputError
 from amber.text import one_line
 
@@ -392,8 +392,7 @@ def _weekday(match: re.Match[str], now: datetime) -> Span | None:
     name = match["wd"].lower()
     if not _named_weekday(match):
         return None
-    back = (now.weekday() - _WEEKDAYS.index(name[:3])) % 7 or 7
-    return _day(now.date() - timedelta(days=back), now)
+    return _day(last_weekday(now.date(), _WEEKDAYS.index(name[:3])), now)
 
 
 def _weekday_of_week(match: re.Match[str], now: datetime) -> Span | None:
@@ -403,11 +402,9 @@ def _weekday_of_week(match: re.Match[str], now: datetime) -> Span | None:
         return None
     weekday = _WEEKDAYS.index(match["wd"][:3].lower())
     if match["before"]:
-        back = (now.weekday() - weekday) % 7 or 7
-        return _day(now.date() - timedelta(days=back + 7), now)
+        return _day(last_weekday(now.date(), weekday) - timedelta(weeks=1), now)
     weeks_on = {"last": -1, "this": 0, "next": 1}[match["which"].lower()]
-    monday = now.date() - timedelta(days=now.weekday()) + timedelta(weeks=weeks_on)
-    return _day(monday + timedelta(days=weekday), now)
+    return _day(weekday_of_week(now.date(), weekday, weeks_on), now)
 
 
 def _weekday_ago(match: re.Match[str], now: datetime) -> Span | None:
