@@ -9,7 +9,7 @@ from amber.events import Event
 from amber.retrieval import fusion, signals
 from amber.retrieval.hits import Hit
 from amber.retrieval.provenance import entry_sources, event_source
-from amber.retrieval.timephrases import TimeRange
+from amber.retrieval.time_match import TimeMatch
 from amber.store import entries as entry_rows
 from amber.store import events as event_rows
 from amber.store.db import Database
@@ -68,7 +68,7 @@ class Documents:
         self,
         key: int,
         now: datetime,
-        time_range: TimeRange | None,
+        time_match: TimeMatch | None,
         speakers: set[str],
         answers_asked: bool = False,
     ) -> float:
@@ -86,8 +86,8 @@ class Documents:
             value *= signals.role_factor(event.author, answers_asked)
             if event.author.casefold() in speakers:
                 value *= fusion.SPEAKER_FACTOR
-        if time_range:
-            value *= fusion.time_factor(ts, time_range.start, time_range.end)
+        if time_match:
+            value *= time_match.factor(ts, self.text(key))
         return value
 
     def length_factor(self, key: int) -> float:

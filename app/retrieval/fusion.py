@@ -147,9 +147,16 @@ def time_factor(ts: str | None, start: datetime, end: datetime) -> float:
     moment = parse_iso(ts)
     if moment is None:
         return 1.0
-    if start <= moment < end:
+    return period_factor(moment, moment, start, end)
+
+
+def period_factor(first: datetime, last: datetime, start: datetime, end: datetime) -> float:
+    """time_factor for a period a message names ("on February 27th", "mid-February"): the
+    boost when all of it lies in the range asked for, half when it lies within the edges,
+    so a year a message mentions does not match every month of it."""
+    if start <= first and last < end:
         return TIME_MATCH_FACTOR
     edge = min((end - start) * TIME_EDGE_SHARE, TIME_EDGE_MAX)
-    if start - edge <= moment < end + edge:
+    if start - edge <= first and last < end + edge:
         return 1.0 + (TIME_MATCH_FACTOR - 1.0) / 2
     return 1.0

@@ -24,6 +24,7 @@ from amber.retrieval.hits import Hit
 from amber.retrieval.lexical import LexicalChannel
 from amber.retrieval.query import terms, without_words
 from amber.retrieval.snippets import make_snippet
+from amber.retrieval.time_match import TimeMatch
 from amber.retrieval.timephrases import TimeRange, parse_time_phrases
 from amber.store import entries as entry_rows
 from amber.store import search
@@ -176,11 +177,10 @@ class Recaller:
         docs = Documents(self.db)
         self._add_neighbours(cand.fused, docs)
         docs.load(list(cand.fused))
+        time_match = TimeMatch(cand.time_range, now) if cand.time_range else None
         for item in cand.fused.values():
             item.scale_words(docs.length_factor(item.key))
-            item.score *= docs.factor(
-                item.key, now, cand.time_range, cand.speakers, cand.answers_asked
-            )
+            item.score *= docs.factor(item.key, now, time_match, cand.speakers, cand.answers_asked)
         self._add_relations(cand.fused, cand.filter, docs)
         ranked = sorted(cand.fused.values(), key=lambda f: -f.score)
         shown = [f for f in ranked if docs.has(f.key) and docs.visible(f.key, cand.filter)]
