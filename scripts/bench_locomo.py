@@ -24,7 +24,7 @@ import tempfile
 import time
 from array import array
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +72,16 @@ def parse_session_date(text: str) -> datetime | None:
         return datetime.strptime(text.strip(), "%I:%M %p on %d %B, %Y")
     except ValueError:
         return None
+
+
+def question_time(sample: dict) -> datetime | None:
+    """When the questions are asked: the day after the last session, as LongMemEval gives
+    each question's date. Read against today, "in June" would mean a June years after
+    the conversation."""
+    conversation = sample["conversation"]
+    dates = [parse_session_date(text) for text, _ in session_turns(conversation)]
+    last = max((d for d in dates if d is not None), default=None)
+    return last.replace(tzinfo=UTC) + timedelta(days=1) if last else None
 
 
 def to_generic(sample: dict) -> dict:
@@ -268,6 +278,7 @@ def run(
             service = open_home(sample, Path(tmp), model, cache, share)
             chunks += vector_chunks(service)
             known = {t["dia_id"] for _, t in session_turns(sample["conversation"])}
+            now = question_time(sample)
             for qa in sample["qa"]:
                 evidence, bad = normalize_evidence(qa.get("evidence", []), known)
                 dropped += bad
@@ -275,11 +286,12 @@ def run(
                     continue
                 for mode in modes:
                     start = time.perf_counter()
-                    hits = service.recall(qa["question"], RecallOptions(k=20, mode=mode))  # type: ignore[attr-defined]
+                    options = RecallOptions(k=20, mode=mode, now=now)
+                    hits = service.recall(qa["question"], options)  # type: ignore[attr-defined]
                     latency[mode].append((time.perf_counter() - start) * 1000)
                     scores[mode][qa["category"]].add(ranked_dia_ids(hits), evidence)
             for mode in modes:
-                empty[mode] += count_no_match(service, off_topic or [], mode, None)
+                empty[mode] += count_no_match(service, off_topic or [], mode, now)
             service.close()  # type: ignore[attr-defined]
     asked = len(off_topic or []) * len(data)
     result = report(scores, latency, dropped, {m: no_match_summary(empty[m], asked) for m in modes})
