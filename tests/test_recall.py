@@ -10,6 +10,7 @@ import pytest
 
 from amber.errors import InvalidInputError
 from amber.importing import available_importers, import_file
+from amber.retrieval import fusion
 from amber.retrieval.fusion import QUESTION_FACTOR, TIME_MATCH_FACTOR, question_factor, time_factor
 from amber.retrieval.query import without_words
 from amber.retrieval.recall import RecallOptions
@@ -220,6 +221,30 @@ def test_neighbouring_messages_lend_context(service: MemoryService, tmp_path: Pa
     assert by_message["m3"].score < hits[0].score
     lexical_only = service.recall("Is Biscuit good with cats?", RecallOptions(mode="lexical"))
     assert "m3" in {h.sources[0].message_id for h in lexical_only}
+
+
+@pytest.mark.parametrize("pair_weight", [0.0, None])
+def test_query_words_found_together_rank_a_message_first(
+    service: MemoryService, monkeypatch: pytest.MonkeyPatch, pair_weight: float | None
+) -> None:
+    """ "Spanish classes" side by side answers "my Spanish classes"; the two words in
+    different sentences seldom do. BM25 alone prefers the shorter message holding both."""
+    together = service.remember(
+        "Since March I have been taking Spanish classes with a teacher from Valencia, "
+        "twice a week after work"
+    )
+    apart = service.remember("Cooked Spanish food for the whole family. Yoga classes are full")
+    for i in range(8):
+        service.remember(f"Unrelated note number {i} about the garden and the weather")
+    if pair_weight is not None:
+        monkeypatch.setattr(fusion, "PAIR_WEIGHT", pair_weight)
+    question = "when did I start my Spanish classes"
+    for options in (
+        RecallOptions(mode="lexical"),
+        RecallOptions(mode="lexical", since=NOW.replace(year=2000)),
+    ):
+        first = service.recall(question, options)[0].id
+        assert first == (apart.id if pair_weight == 0.0 else together.id)
 
 
 def test_an_answer_is_found_through_the_question_it_answers(

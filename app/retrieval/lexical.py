@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from amber.cjk import split_terms
 from amber.retrieval.query import match_expression
@@ -25,12 +26,14 @@ RANK_BUDGET = 1_500  # matches ranked per query (about 4 µs each), rarest terms
 COUNT_TTL_S = 30.0  # how long counts and term frequencies are trusted
 FREQUENCY_CACHE = 20_000
 FILTER_WIDEN = 5  # a filtered query first ranks this many times the pool, unfiltered
+PAIR_SPAN = 3  # words between two query words that count as together ("classes in Spanish")
 
 
 @dataclass
 class LexicalResult:
     scored: list[tuple[int, float]] = field(default_factory=list)  # BM25, comparable
     newest: list[int] = field(default_factory=list)  # unranked matches, newest first
+    pairs: list[tuple[int, float]] = field(default_factory=list)  # BM25 of words together
 
 
 class LexicalChannel:
@@ -59,7 +62,7 @@ class LexicalChannel:
         scored = combine(found.scored, unspaced.scored)
         ranked = {key for key, _ in scored}
         newest = dict.fromkeys(k for k in [*found.newest, *unspaced.newest] if k not in ranked)
-        return LexicalResult(scored, list(newest))
+        return LexicalResult(scored, list(newest), found.pairs)
 
     def _spaced(self, query_terms: list[str], flt: search.SearchFilter, pool: int) -> LexicalResult:
         if not (flt.since or flt.until):  # path, kind, source are scope tokens in the MATCH
@@ -75,6 +78,7 @@ class LexicalChannel:
             return LexicalResult(
                 [s for s in wide.scored if s[0] in allowed],
                 [k for k in wide.newest if k in allowed],
+                [s for s in wide.pairs if s[0] in allowed],
             )
         return self._search(query_terms, flt, pool)
 
@@ -88,7 +92,8 @@ class LexicalChannel:
             frequency,
         )
         if rare:
-            return LexicalResult(search.lexical(self.db, match_expression(rare), flt, pool))
+            scored = search.lexical(self.db, match_expression(rare), flt, pool)
+            return LexicalResult(scored, pairs=self._pairs(query_terms, set(rare), flt, pool))
         together = " AND ".join(f'"{t}"' for t in query_terms)
         if search.match_count(self.db, together, common_at) > common_at:
             return LexicalResult(newest=search.newest_matching(self.db, together, flt, pool))
@@ -98,6 +103,20 @@ class LexicalChannel:
         seen = {k for k, _ in scored}
         newest = search.newest_matching(self.db, match_expression(query_terms), flt, pool)
         return LexicalResult(scored, [k for k in newest if k not in seen])
+
+    def _pairs(
+        self, query_terms: list[str], rare: set[str], flt: search.SearchFilter, pool: int
+    ) -> list[tuple[int, float]]:
+        """BM25 of the query's neighbouring words found together (within PAIR_SPAN words)
+        in a document: "Spanish classes" side by side is about what "my Spanish classes"
+        asks, "classes" and "Spanish" sentences apart seldom is. BM25 scores each word
+        alone; this is the sequential-dependence idea from IR in its simplest form. Only
+        words already being ranked (the rarest), so it costs no more matches."""
+        pairs = [(a, b) for a, b in pairwise(query_terms) if a in rare and b in rare]
+        if not pairs:
+            return []
+        match = " OR ".join(f'NEAR("{a}" "{b}", {PAIR_SPAN})' for a, b in pairs)
+        return search.lexical(self.db, match, flt, pool)
 
     def weights(self, query_terms: list[str]) -> dict[str, float]:
         """How much each term tells in this memory: BM25's inverse document frequency, in the

@@ -122,6 +122,7 @@ class Recaller:
             weight = _weight("lexical", options.mode)
             fusion.add_scored(fused, "lexical", found.scored, weight)
             fusion.add_ranked(fused, "lexical", found.newest, weight * fusion.UNRANKED_FACTOR)
+            fusion.add_scored(fused, "lexical", found.pairs, weight * fusion.PAIR_WEIGHT)
         elif not query_terms and parsed.range:
             keys = search.recent(self.db, _within(flt, parsed.range), pool)
             fusion.add_ranked(fused, "recent", keys, _w("recent"))
