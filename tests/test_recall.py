@@ -12,7 +12,7 @@ from amber.errors import InvalidInputError
 from amber.importing import available_importers, import_file
 from amber.retrieval import fusion
 from amber.retrieval.fusion import QUESTION_FACTOR, TIME_MATCH_FACTOR, question_factor, time_factor
-from amber.retrieval.query import without_words
+from amber.retrieval.query import quoted_phrases, without_words
 from amber.retrieval.recall import RecallOptions
 from amber.service import MemoryService
 from amber.store import search
@@ -245,6 +245,26 @@ def test_query_words_found_together_rank_a_message_first(
     ):
         first = service.recall(question, options)[0].id
         assert first == (apart.id if pair_weight == 0.0 else together.id)
+
+
+def test_a_quoted_phrase_is_matched_as_written(service: MemoryService) -> None:
+    """Inside quotes every word counts, "the" too: 'The Power' is a title, "power" a word
+    that a shorter note holds as well."""
+    title = service.remember(
+        "Finished listening to The Power by Naomi Alderman on the train home last night"
+    )
+    word = service.remember("Finished charging, but power cuts again")
+    for i in range(8):
+        service.remember(f"Unrelated note number {i} about the garden and the weather")
+    plain = service.recall("when did I finish the power", RecallOptions(mode="lexical"))
+    assert plain[0].id == word.id  # shorter, so BM25 alone puts it first
+    for question in ("when did I finish 'The Power'", 'when did I finish "the power"'):
+        assert service.recall(question, RecallOptions(mode="lexical"))[0].id == title.id
+
+
+def test_quoted_phrases_are_read_from_every_kind_of_quote() -> None:
+    question = "reading 'The Nightingale' and “Becoming Nicole”, not Ana's \"x\" or don't"
+    assert quoted_phrases(question) == ["the nightingale", "becoming nicole"]
 
 
 def test_an_answer_is_found_through_the_question_it_answers(

@@ -20,6 +20,7 @@ CHANNEL_WEIGHTS = {"exact": 2.0, "lexical": 1.0, "vector": 0.8, "recent": 1.0}
 SINGLE_CHANNEL_WEIGHT = 1.0
 RANK_DECAY = 0.1  # channels without comparable scores: 1 / (1 + decay * (rank - 1))
 PAIR_WEIGHT = 0.3  # query words found together (lexical.py), on top of the words alone
+PHRASE_WEIGHT = 0.3  # a phrase the query quotes, found as written (query.quoted_phrases)
 UNRANKED_FACTOR = 0.5  # matches listed newest-first, not ranked, count for less
 NEIGHBOUR_SHARE = 0.2  # a message lends this share of its score to the next/previous one
 NEIGHBOUR_SPAN = 2  # ... and half as much again to the ones two steps away

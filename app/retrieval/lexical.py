@@ -34,6 +34,7 @@ class LexicalResult:
     scored: list[tuple[int, float]] = field(default_factory=list)  # BM25, comparable
     newest: list[int] = field(default_factory=list)  # unranked matches, newest first
     pairs: list[tuple[int, float]] = field(default_factory=list)  # BM25 of words together
+    phrases: list[tuple[int, float]] = field(default_factory=list)  # ... of quoted phrases
 
 
 class LexicalChannel:
@@ -51,9 +52,26 @@ class LexicalChannel:
             self._frequency[term] = search.document_frequency(self.db, term, cap)
         return self._frequency[term]
 
-    def search(self, query_terms: list[str], flt: search.SearchFilter, pool: int) -> LexicalResult:
+    def search(
+        self,
+        query_terms: list[str],
+        flt: search.SearchFilter,
+        pool: int,
+        phrases: list[str] | None = None,
+    ) -> LexicalResult:
         """Terms in scripts written without spaces (CJK, Thai) are looked up in the bigram
-        table, the rest in the ordinary index, and the two merged."""
+        table, the rest in the ordinary index, and the two merged; phrases the query quotes
+        are then looked for in what was found."""
+        found = self._by_script(query_terms, flt, pool)
+        if phrases:
+            keys = [*(key for key, _ in found.scored), *found.newest]
+            match = " OR ".join(f'"{phrase}"' for phrase in phrases)
+            found.phrases = search.lexical_among(self.db, match, keys)
+        return found
+
+    def _by_script(
+        self, query_terms: list[str], flt: search.SearchFilter, pool: int
+    ) -> LexicalResult:
         spaced, runs = split_terms(query_terms)
         found = self._spaced(spaced, flt, pool) if spaced else LexicalResult()
         if not runs:

@@ -29,6 +29,22 @@ def terms(text: str) -> list[str]:
     return list(dict.fromkeys(w for w in chosen if w.strip("_")))
 
 
+# Text in double quotes (straight or curly), or in single quotes that are not apostrophes
+# (no letter on their outer side): 'The Power', "connection refused".
+_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|‘([^’]+)’|(?<!\w)\'([^\']+)\'(?!\w)')
+
+
+def quoted_phrases(text: str) -> list[str]:
+    """The phrases the query quotes, of two words or more, as FTS5 phrase strings; every
+    word counts inside quotes, "the" too ("The Power" is a title, "power" a word)."""
+    phrases = []
+    for found in _QUOTED.finditer(text):
+        words = _WORD.findall(next(group for group in found.groups() if group).lower())
+        if len(words) >= 2:
+            phrases.append(" ".join(words))
+    return list(dict.fromkeys(phrases))
+
+
 def match_expression(query_terms: list[str]) -> str:
     """OR of quoted terms: BM25 rewards documents that match more of them."""
     return " OR ".join(f'"{t}"' for t in query_terms)

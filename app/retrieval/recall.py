@@ -22,7 +22,7 @@ from amber.retrieval import fusion, relevance, signals
 from amber.retrieval.documents import Documents
 from amber.retrieval.hits import Hit
 from amber.retrieval.lexical import LexicalChannel
-from amber.retrieval.query import terms, without_words
+from amber.retrieval.query import quoted_phrases, terms, without_words
 from amber.retrieval.snippets import make_snippet
 from amber.retrieval.time_match import TimeMatch
 from amber.retrieval.timephrases import TimeRange, parse_time_phrases
@@ -118,11 +118,12 @@ class Recaller:
         fused: dict[int, fusion.Fused] = {}
         fusion.add_ranked(fused, "exact", self._exact(query, parsed.query, flt), _w("exact"))
         if query_terms and options.mode != "vector":
-            found = self._lexical.search(query_terms, flt, pool)
+            found = self._lexical.search(query_terms, flt, pool, quoted_phrases(parsed.query))
             weight = _weight("lexical", options.mode)
             fusion.add_scored(fused, "lexical", found.scored, weight)
             fusion.add_ranked(fused, "lexical", found.newest, weight * fusion.UNRANKED_FACTOR)
             fusion.add_scored(fused, "lexical", found.pairs, weight * fusion.PAIR_WEIGHT)
+            fusion.add_scored(fused, "lexical", found.phrases, weight * fusion.PHRASE_WEIGHT)
         elif not query_terms and parsed.range:
             keys = search.recent(self.db, _within(flt, parsed.range), pool)
             fusion.add_ranked(fused, "recent", keys, _w("recent"))
