@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from amber.importing import available_importers, import_file
+from amber.retrieval import relevance
 from amber.retrieval.documents import Documents
 from amber.retrieval.hits import STRONG, WEAK
 from amber.retrieval.recall import RecallOptions
@@ -282,6 +283,35 @@ def test_several_hits_that_words_and_meaning_agree_on_answer_a_vague_query(
     hits = service.recall("reunion nostalgia", RecallOptions(mode="hybrid"))
     assert {h.match for h in hits} <= {WEAK}
     assert bool(hits) is answered
+
+
+TRIP_TALK = [
+    "Back from a road trip to Big Sur with friends",
+    "The camping trip to Yosemite was cold at night",
+    "Booked a day trip to Muir Woods for Sunday",
+]
+
+
+def test_words_that_give_a_question_its_form_are_not_its_topic(
+    service: MemoryService, tmp_path: Path
+) -> None:
+    """ "Order", "earliest" and "latest" are rare in a memory of chats, so they held most
+    of the question's information and its trip messages (similarity 0.28) looked like
+    noise; the floor weighs the topic, trips, alone."""
+    talk = {
+        "id": "trips",
+        "messages": [{"id": f"t{i}", "speaker": "Cy", "text": t} for i, t in enumerate(TRIP_TALK)],
+    }
+    _import(service, tmp_path, [talk])
+    keys = _event_keys(service)
+    similarity = {k: 0.15 for k in keys.values()}
+    similarity |= {keys[f"t{i}"]: 0.28 for i in range(len(TRIP_TALK))}
+    use_dense(service, similarity)
+    hits = service.recall("What is the order of my trips, earliest to latest?")
+    assert sorted(_message_ids(hits)) == ["t0", "t1", "t2"]
+    assert service.recall("What is the order of my submarines, earliest to latest?") == []
+    assert relevance.topical(["order", "trips", "earliest", "latest"]) == ["trips"]
+    assert relevance.topical(["many", "times"]) == ["many", "times"]
 
 
 def test_channels_agree_only_on_enough_hits_found_both_ways() -> None:

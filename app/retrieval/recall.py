@@ -208,7 +208,8 @@ class Recaller:
         """What each hit holds of the query, best first (amber.retrieval.relevance); its
         match() is None below the floor."""
         keys = [f.key for f in judged]
-        shares = relevance.word_shares(self.db, self._lexical.weights(cand.terms), keys)
+        weights = self._lexical.weights(relevance.topical(cand.terms))
+        shares = relevance.word_shares(self.db, weights, keys)
         channels = {f.key: f.channels for f in judged}
         typical = relevance.typical_similarity(list((cand.similarity or {}).values()))
         similarities = self._similarities(cand, keys)

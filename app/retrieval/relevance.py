@@ -5,8 +5,9 @@ Ranking scores are relative (each channel is scaled by its best result, amber.re
 fusion), so the best hit of a nonsense query scores like the best hit of a good one, and a
 vector channel always has a nearest neighbour. The evidence here is absolute instead:
 
-- words: the share of the query's information (its terms weighted by IDF) that the hit
-  holds itself, terms found only in the messages before it counting half;
+- words: the share of the query's information (its terms weighted by IDF, but for the
+  words that only give a question its form) that the hit holds itself, terms found only
+  in the messages before it counting half;
 - similarity: the cosine between the query's and the hit's closest vector, when vectors
   took part, read against how similar the query is to this memory in general (the median
   of the dense channel's other candidates): in a small memory a paraphrase is only
@@ -60,6 +61,14 @@ AGREEING_HITS = 4
 AGREEING_AMONG = 20  # of the best hits
 AGREEING_WORDS = 0.15
 AGREEING_SIMILARITY = 0.3
+# Words that give a question its form (order, count, recency), not its topic: "What is the
+# order of the three trips I took?" is about trips, and "order", "earliest" and "latest",
+# rare in a memory of chats, held most of its information, so its trip messages looked
+# like noise. They still rank (retrieval/lexical.py); only the floor leaves them out.
+FRAME_WORDS = frozenset(
+    "first last earliest latest order total many much times often recently currently "
+    "previously lately happened".split()
+)
 SURE_CHANNELS = frozenset({"exact", "recent"})  # a title named, or a time range asked for
 WORD_CHANNELS = frozenset({"lexical", "relation"})  # found by its words, or linked to a hit
 
@@ -84,6 +93,11 @@ class Evidence:
         if WORD_CHANNELS.intersection(self.channels) or close >= WEAK_SIMILARITY:
             return WEAK
         return None
+
+
+def topical(query_terms: list[str]) -> list[str]:
+    """The query's terms without its FRAME_WORDS (all of them if nothing else is left)."""
+    return [t for t in query_terms if t not in FRAME_WORDS] or query_terms
 
 
 def word_shares(db: Database, weights: dict[str, float], keys: list[int]) -> dict[int, float]:
