@@ -264,7 +264,13 @@ def test_a_quoted_phrase_is_matched_as_written(service: MemoryService) -> None:
 
 def test_quoted_phrases_are_read_from_every_kind_of_quote() -> None:
     question = "reading 'The Nightingale' and “Becoming Nicole”, not Ana's \"x\" or don't"
-    assert quoted_phrases(question) == ["the nightingale", "becoming nicole"]
+    phrases = quoted_phrases(question)
+    assert phrases is not None
+    assert phrases.search("I finished THE  Nightingale!")
+    assert phrases.search("becoming-nicole")
+    assert not phrases.search("the nightingales")
+    assert not phrases.search("Ana's x")
+    assert quoted_phrases("nothing 'quoted' here") is None  # one word is a word
 
 
 def test_an_answer_is_found_through_the_question_it_answers(

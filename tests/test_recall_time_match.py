@@ -10,7 +10,7 @@ from helpers.events import store_events
 from amber.events import EventDraft
 from amber.retrieval.fusion import TIME_MATCH_FACTOR
 from amber.retrieval.recall import RecallOptions
-from amber.retrieval.time_match import CalendarWords, TimeMatch
+from amber.retrieval.time_match import AROUND, MAX_PIECE, MAX_PIECES, CalendarWords, TimeMatch
 from amber.retrieval.timephrases import TimeRange
 from amber.service import MemoryService
 
@@ -56,6 +56,34 @@ def test_only_messages_with_calendar_words_are_read() -> None:
     assert TimeMatch(FEBRUARY, ASKED).factor(SAID_IN_MARCH, far) == TIME_MATCH_FACTOR
 
 
+def test_months_are_read_in_capitals_and_as_sept() -> None:
+    match = TimeMatch(FEBRUARY, ASKED)
+    assert match.factor(SAID_IN_MARCH, "WASHED IT ON FEB 27") == TIME_MATCH_FACTOR
+    september = TimeRange(
+        datetime(2022, 9, 1, tzinfo=UTC), datetime(2022, 10, 1, tzinfo=UTC), "in September"
+    )
+    assert TimeMatch(september, ASKED).factor(SAID_IN_MARCH, "Moved on Sept 3") == TIME_MATCH_FACTOR
+
+
+def test_a_document_naming_dates_on_every_line_is_read_in_part() -> None:
+    """A changelog with a date on each of its thousands of lines: only the first stretches
+    around calendar words are read, each of bounded length."""
+    line = "- 2023-01-03: fixed the login bug for the summer release, see the March notes\n"
+    log = line * 4_000
+    words = CalendarWords(FEBRUARY, UTC)
+    pieces = words.surroundings(log)
+    assert len(pieces) == MAX_PIECES
+    assert all(len(piece) <= MAX_PIECE + 2 * AROUND for piece in pieces)
+    assert TimeMatch(FEBRUARY, ASKED).factor(SAID_IN_MARCH, log) == 1.0
+
+
+def test_a_range_of_decades_is_matched_by_timestamps_only() -> None:
+    decades = TimeRange(datetime(1970, 1, 1, tzinfo=UTC), datetime(2023, 1, 1, tzinfo=UTC), "x")
+    match = TimeMatch(decades, ASKED)
+    assert match.factor(SAID_IN_MARCH, "Back in May 1999 we met") == 1.0
+    assert match.factor("1999-05-01T00:00:00Z", "anything") == TIME_MATCH_FACTOR
+
+
 def test_recall_ranks_a_message_about_the_asked_month_first(service: MemoryService) -> None:
     said = {
         # Longer, so BM25 alone puts it second.
@@ -79,3 +107,21 @@ def test_recall_ranks_a_message_about_the_asked_month_first(service: MemoryServi
     hits = service.recall(question, RecallOptions(now=ASKED, mode="lexical"))
     assert hits[0].snippet == said["feb"]
     assert hits[1].snippet == said["mar"]  # said in the same days, about another month
+
+
+def test_a_naive_now_is_read_as_utc(service: MemoryService) -> None:
+    store_events(
+        service,
+        [
+            EventDraft(
+                source="conversation",
+                text="Washed the car on February 27th",
+                conversation="c",
+                message_id="m1",
+                author="me",
+                timestamp=datetime(2023, 3, 9, 8, tzinfo=UTC),
+            )
+        ],
+    )
+    naive = RecallOptions(now=datetime(2023, 3, 10, 12), mode="lexical")
+    assert service.recall("car in February", naive)[0].snippet == "Washed the car on February 27th"

@@ -39,6 +39,11 @@ class Documents:
         row = self.entries.get(key)
         return row.body if row else ""
 
+    def own_words(self, key: int) -> str:
+        """What a document says itself: a message's text, an entry's title and body."""
+        row = self.entries.get(key)
+        return f"{row.title}\n{row.body}" if row else self.text(key)
+
     def visible(self, key: int, flt: object) -> bool:
         """Archived entries stay out unless asked for (the FTS query no longer filters them,
         because reading the path of every match made each query slower)."""

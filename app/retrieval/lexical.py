@@ -34,7 +34,6 @@ class LexicalResult:
     scored: list[tuple[int, float]] = field(default_factory=list)  # BM25, comparable
     newest: list[int] = field(default_factory=list)  # unranked matches, newest first
     pairs: list[tuple[int, float]] = field(default_factory=list)  # BM25 of words together
-    phrases: list[tuple[int, float]] = field(default_factory=list)  # ... of quoted phrases
 
 
 class LexicalChannel:
@@ -52,26 +51,9 @@ class LexicalChannel:
             self._frequency[term] = search.document_frequency(self.db, term, cap)
         return self._frequency[term]
 
-    def search(
-        self,
-        query_terms: list[str],
-        flt: search.SearchFilter,
-        pool: int,
-        phrases: list[str] | None = None,
-    ) -> LexicalResult:
+    def search(self, query_terms: list[str], flt: search.SearchFilter, pool: int) -> LexicalResult:
         """Terms in scripts written without spaces (CJK, Thai) are looked up in the bigram
-        table, the rest in the ordinary index, and the two merged; phrases the query quotes
-        are then looked for in what was found."""
-        found = self._by_script(query_terms, flt, pool)
-        if phrases:
-            keys = [*(key for key, _ in found.scored), *found.newest]
-            match = " OR ".join(f'"{phrase}"' for phrase in phrases)
-            found.phrases = search.lexical_among(self.db, match, keys)
-        return found
-
-    def _by_script(
-        self, query_terms: list[str], flt: search.SearchFilter, pool: int
-    ) -> LexicalResult:
+        table, the rest in the ordinary index, and the two merged."""
         spaced, runs = split_terms(query_terms)
         found = self._spaced(spaced, flt, pool) if spaced else LexicalResult()
         if not runs:
@@ -90,7 +72,8 @@ class LexicalChannel:
         # must run in SQL after all.
         wide = self._search(query_terms, replace(flt, since="", until=""), pool * FILTER_WIDEN)
         keys = [k for k, _ in wide.scored] + wide.newest
-        allowed = search.keys_matching(self.db, keys, flt)
+        together = [k for k, _ in wide.pairs]
+        allowed = search.keys_matching(self.db, [*keys, *together], flt)
         saw_everything = len(keys) < pool * FILTER_WIDEN
         if saw_everything or len(allowed) >= pool // 2:
             return LexicalResult(

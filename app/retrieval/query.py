@@ -32,17 +32,23 @@ def terms(text: str) -> list[str]:
 # Text in double quotes (straight or curly), or in single quotes that are not apostrophes
 # (no letter on their outer side): 'The Power', "connection refused".
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|‘([^’]+)’|(?<!\w)\'([^\']+)\'(?!\w)')
+MAX_PHRASES = 8
 
 
-def quoted_phrases(text: str) -> list[str]:
-    """The phrases the query quotes, of two words or more, as FTS5 phrase strings; every
-    word counts inside quotes, "the" too ("The Power" is a title, "power" a word)."""
-    phrases = []
+def quoted_phrases(text: str) -> re.Pattern[str] | None:
+    """The phrases the query quotes, of two words or more (at most MAX_PHRASES), as one
+    pattern for the words in that order, whatever the case and the punctuation between
+    them; every word counts inside quotes, "the" too ("The Power" is a title, "power" a
+    word). None when nothing is quoted."""
+    phrases: list[list[str]] = []
     for found in _QUOTED.finditer(text):
         words = _WORD.findall(next(group for group in found.groups() if group).lower())
-        if len(words) >= 2:
-            phrases.append(" ".join(words))
-    return list(dict.fromkeys(phrases))
+        if len(words) >= 2 and words not in phrases:
+            phrases.append(words)
+    if not phrases:
+        return None
+    spelled = (r"\W+".join(map(re.escape, words)) for words in phrases[:MAX_PHRASES])
+    return re.compile(rf"(?<!\w)(?:{'|'.join(spelled)})(?!\w)", re.IGNORECASE)
 
 
 def match_expression(query_terms: list[str]) -> str:

@@ -33,14 +33,19 @@ _MONTH_WORDS = (
     ("june", "Jun"),
     ("july", "Jul"),
     ("august", "Aug"),
-    ("september", "Sep"),
+    ("september", "Sep", "Sept"),
     ("october", "Oct"),
     ("november", "Nov"),
     ("december", "Dec"),
 )
 _SEASON_WORDS = ("winter", "spring", "summer", "autumn fall")  # by (month % 12) // 3
 MAX_MONTHS_NAMED = 24  # a longer range is named by its years
+MAX_YEARS_NAMED = 10  # "before 2023" is about when things were said, not what they name
 AROUND = 120  # characters read on each side of a calendar word: the phrase and its tense
+# What is read of one message at most: a changelog naming a date on every line would
+# otherwise be read whole, and reading dates grows with the square of their number.
+MAX_PIECES = 8
+MAX_PIECE = 4 * AROUND
 
 
 class TimeMatch:
@@ -49,7 +54,8 @@ class TimeMatch:
     def __init__(self, time_range: TimeRange, now: datetime) -> None:
         self.range = time_range
         self.zone = now.tzinfo or UTC
-        self._words = CalendarWords(time_range, self.zone)
+        years = (time_range.end - time_range.start).days / 365.25
+        self._words = CalendarWords(time_range, self.zone) if years <= MAX_YEARS_NAMED else None
 
     def factor(self, ts: str | None, text: str) -> float:
         said = fusion.time_factor(ts, self.range.start, self.range.end)
@@ -59,7 +65,7 @@ class TimeMatch:
 
     def _named(self, ts: str | None, text: str) -> float:
         moment = parse_iso(ts)
-        if moment is None or not self._words.names_any(text):
+        if moment is None or self._words is None or not self._words.names_any(text):
             return 1.0
         local = moment.astimezone(self.zone)
         best = 1.0
@@ -87,7 +93,8 @@ class CalendarWords:
                 words.update(_MONTH_WORDS[month - 1])
                 words.update(_SEASON_WORDS[month % 12 // 3].split())
         self.any_case = sorted(w for w in words if not w[0].isupper())
-        self.as_written = sorted(w for w in words if w[0].isupper())
+        capitalised = [w for w in words if w[0].isupper()]
+        self.as_written = sorted({*capitalised, *(w.upper() for w in capitalised)})
         spelled = [*(re.escape(w) for w in self.as_written), *(f"(?i:{w})" for w in self.any_case)]
         self._pattern = re.compile(rf"\b(?:{'|'.join(spelled)})\b")
 
@@ -100,12 +107,15 @@ class CalendarWords:
         return any(word in low for word in self.any_case)
 
     def surroundings(self, text: str) -> list[str]:
-        """The stretches of text around each of the words, overlapping ones joined."""
+        """The stretches of text around each of the words, overlapping ones joined up to
+        MAX_PIECE characters, at most MAX_PIECES of them."""
         pieces: list[list[int]] = []
         for found in self._pattern.finditer(text):
             start, end = max(0, found.start() - AROUND), found.end() + AROUND
-            if pieces and start <= pieces[-1][1]:
+            if pieces and start <= pieces[-1][1] and end - pieces[-1][0] <= MAX_PIECE:
                 pieces[-1][1] = end
+            elif len(pieces) == MAX_PIECES:
+                break
             else:
                 pieces.append([start, end])
         return [text[start:end] for start, end in pieces]

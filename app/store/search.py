@@ -74,18 +74,6 @@ def lexical(db: Database, match: str, flt: SearchFilter, limit: int) -> list[tup
     return [(key, -rank) for key, rank in rows]
 
 
-def lexical_among(db: Database, match: str, keys: list[int]) -> list[tuple[int, float]]:
-    """(key, BM25) of those of `keys` that match, best first: an expression too costly to
-    run over the whole index (a phrase with "the" in it reads that word's every posting)
-    is cheap to test on a few documents."""
-    rows = db.query_in(
-        "SELECT rowid, rank FROM search WHERE search MATCH ? AND rowid IN (%s)",
-        keys,
-        before=[match],
-    )
-    return sorted(((key, -rank) for key, rank in rows), key=lambda row: -row[1])
-
-
 def newest_matching(db: Database, match: str, flt: SearchFilter, limit: int) -> list[int]:
     """Matches newest first without ranking them (FTS5 walks rowids in order and stops early):
     events by rowid descending, entries (negative keys) from the newest down."""
