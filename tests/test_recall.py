@@ -260,6 +260,10 @@ def test_a_quoted_phrase_is_matched_as_written(service: MemoryService) -> None:
     assert plain[0].id == word.id  # shorter, so BM25 alone puts it first
     for question in ("when did I finish 'The Power'", 'when did I finish "the power"'):
         assert service.recall(question, RecallOptions(mode="lexical"))[0].id == title.id
+    titled = service.remember("Alderman, 2016; a book club pick", title="Notes on The Power")
+    service.remember("Grid outage", title="Power notes")
+    hits = service.recall("my notes on 'the power'", RecallOptions(mode="lexical"))
+    assert hits[0].id == titled.id  # an entry's title is its own words too
 
 
 def test_quoted_phrases_are_read_from_every_kind_of_quote() -> None:
