@@ -134,8 +134,8 @@ class Recaller:
         # outweighs the rest and pulls in messages that merely mention the person.
         semantic = without_words(parsed.query or query, speakers)
         asked = signals.asks_for_answers(query)
-        cand = _Candidates(fused, query_terms, parsed.range, speakers, flt, semantic, asked)
-        cand.phrases = quoted_phrases(parsed.query)
+        quoted = quoted_phrases(parsed.query)
+        cand = _Candidates(fused, query_terms, parsed.range, speakers, flt, semantic, asked, quoted)
         for name, channel in self.extra_channels.items():
             if options.mode in ("hybrid", name):
                 scored = self._ask_channel(name, channel, semantic, flt, pool, options.mode)
